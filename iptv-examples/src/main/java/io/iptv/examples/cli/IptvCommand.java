@@ -1,0 +1,68 @@
+package io.iptv.examples.cli;
+
+import io.iptv.core.MediaException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code iptv.jar} command line: {@code java -jar iptv-examples/target/iptv.jar <subcommand>}.
+ *
+ * <p>Exit codes: 0 success, 2 bad input (unreadable or non-TS file, bad option) with a one-line message on
+ * standard error, 1 for an internal error (also one line; never a stack trace).
+ *
+ * <pre>{@code
+ * java -jar iptv-examples/target/iptv.jar inspect channel.ts --json
+ * }</pre>
+ */
+@Command(name = "iptv", mixinStandardHelpOptions = true, version = "iptv 0.1.0-SNAPSHOT",
+    description = "IPTV streaming library command line.",
+    subcommands = {InspectCommand.class})
+public final class IptvCommand implements Runnable {
+  /** Exit code for bad input. */
+  static final int EXIT_BAD_INPUT = 2;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand (inspect)");
+  }
+
+  /** Runs the command line and exits the JVM with its exit code. */
+  public static void main(String[] args) {
+    System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs the command line with the given streams and returns the exit code (for tests and embedding). */
+  public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(new IptvCommand());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setParameterExceptionHandler((ex, ignored) -> {
+      String command = ex.getCommandLine().getCommandName();
+      err.println(command + ": " + ex.getMessage() + " (try --help)");
+      err.flush();
+      return EXIT_BAD_INPUT;
+    });
+    cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+      String command = commandLine.getCommandName();
+      if (ex instanceof MediaException || ex instanceof BadInputException) {
+        err.println(command + ": " + ex.getMessage());
+        err.flush();
+        return EXIT_BAD_INPUT;
+      }
+      if (ex instanceof IOException) {
+        err.println(command + ": cannot read input: " + ex.getMessage());
+        err.flush();
+        return EXIT_BAD_INPUT;
+      }
+      err.println(command + ": internal error: " + ex);
+      err.flush();
+      return 1;
+    });
+    return cli.execute(args);
+  }
+}
