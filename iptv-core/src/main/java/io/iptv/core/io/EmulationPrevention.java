@@ -40,7 +40,7 @@ public final class EmulationPrevention {
   /** Returns {@code rbsp} with an emulation-prevention byte inserted wherever two zero bytes precede 0..3. */
   public static byte[] escape(byte[] rbsp, int offset, int length) {
     Objects.checkFromIndexSize(offset, length, rbsp.length);
-    byte[] out = new byte[length + length / 2 + 1];
+    byte[] out = new byte[length + length / 2 + 2];
     int written = 0;
     int zeros = 0;
     for (int i = offset; i < offset + length; i++) {
@@ -51,6 +51,10 @@ public final class EmulationPrevention {
       }
       out[written++] = (byte) b;
       zeros = b == 0 ? zeros + 1 : 0;
+    }
+    if (zeros >= 2) {
+      // H.264 §7.4.1: an RBSP ending in zero bytes (cabac_zero_word) gets a final 0x03.
+      out[written++] = 3;
     }
     return java.util.Arrays.copyOf(out, written);
   }
