@@ -29,6 +29,7 @@ public final class ElementaryStreamReaders {
   public static ElementaryStreamReader create(EsInfo info, PtsUnwrapper programClock) {
     return switch (info.codec()) {
       case H264 -> new H264Reader(info);
+      case H265 -> new H265Reader(info);
       case AAC -> new AdtsReader(info);
       case AC3, EAC3 -> new Ac3Reader(info);
       case MPEG_AUDIO, MP3 -> new MpegAudioReader(info);

@@ -213,6 +213,10 @@ abstract class StartCodeUnitReader implements ElementaryStreamReader {
       boundary = startCode - 1;
     }
     if (!inUnit) {
+      // The first unit keeps the zero bytes before its start code (as FFmpeg's parsers do), not garbage.
+      while (boundary > buffer.start() && data[boundary - 1] == 0) {
+        boundary--;
+      }
       buffer.consumeTo(boundary);
       beginUnit(boundary);
       beginsAccessUnit(data, header, available);
