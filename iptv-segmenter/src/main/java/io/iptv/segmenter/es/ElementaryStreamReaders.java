@@ -34,7 +34,9 @@ public final class ElementaryStreamReaders {
       case AAC -> new AdtsReader(info);
       case AC3, EAC3 -> new Ac3Reader(info);
       case MPEG_AUDIO, MP3 -> new MpegAudioReader(info);
-      default -> null;
+      case ID3 -> new Id3Reader(info);
+      case SCTE35 -> new Scte35Reader(info, programClock);
+      case UNKNOWN -> null;
     };
   }
 }
