@@ -191,8 +191,12 @@ abstract class StartCodeUnitReader implements ElementaryStreamReader {
       position = header;
     }
     if (!inUnit) {
-      // Garbage before the first start code: keep only what may be the beginning of one.
-      buffer.consumeTo(position);
+      // Garbage before the first start code: keep only what may be the beginning of one (zero bytes).
+      int keep = position;
+      while (keep > buffer.start() && data[keep - 1] == 0) {
+        keep--;
+      }
+      buffer.consumeTo(keep);
     }
     scanPosition = position;
     normalizeEmptyBuffer();
