@@ -659,6 +659,26 @@ class TsDemuxerTest {
   }
 
   @Test
+  void randomlyDamagedInputOnlyEverRaisesMediaException() {
+    byte[] clean = damagedStream();
+    Random random = new Random(7);
+    for (int round = 0; round < 300; round++) {
+      byte[] ts = clean.clone();
+      int flips = 1 + random.nextInt(50);
+      for (int i = 0; i < flips; i++) {
+        ts[random.nextInt(ts.length)] = (byte) random.nextInt(256);
+      }
+      int cut = random.nextInt(ts.length);
+      byte[] input = random.nextBoolean() ? ts : Arrays.copyOf(ts, cut);
+      try {
+        demux(input, b -> b.maxPesBytes(65536), 1 + random.nextInt(400));
+      } catch (MediaException expected) {
+        // allowed: e.g. nothing synced in a short cut
+      }
+    }
+  }
+
+  @Test
   void builderIsStrict() {
     TsDemuxer.Builder b = TsDemuxer.builder().programNumber(3);
     assertThrows(IllegalStateException.class, () -> b.programNumber(4));
