@@ -67,6 +67,45 @@ final class RecordingReaders {
     }
   }
 
+  /** Like a video reader: emits each PES as a sample only when the next one arrives (or at flush). */
+  static final class OneBehindReaderStub implements ElementaryStreamReader {
+    final EsInfo info;
+    MediaSample held;
+
+    OneBehindReaderStub(EsInfo info) {
+      this.info = info;
+    }
+
+    @Override
+    public void consume(byte[] data, int offset, int length, long pts90k, long dts90k, boolean randomAccess,
+        Emitter out) throws MediaException {
+      if (held == null) {
+        out.emit(new StreamEvent.TrackAdded(TrackFormat.builder(info.pid(), info.codec()).build()));
+      } else {
+        out.emit(held);
+      }
+      held = new MediaSample(info.pid(), pts90k, dts90k, randomAccess, ByteSlice.copyOf(data, offset, length));
+    }
+
+    @Override
+    public void seek() {
+      held = null;
+    }
+
+    @Override
+    public void flush(Emitter out) throws MediaException {
+      if (held != null) {
+        out.emit(held);
+        held = null;
+      }
+    }
+
+    @Override
+    public TrackFormat format() {
+      return null;
+    }
+  }
+
   /** SECTIONS format: one TimedMetadata per section. */
   static final class SectionReaderStub implements ElementaryStreamReader {
     final EsInfo info;

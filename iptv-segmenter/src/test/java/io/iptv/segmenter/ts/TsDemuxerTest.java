@@ -470,6 +470,34 @@ class TsDemuxerTest {
   }
 
   @Test
+  void discontinuityComesBetweenOldAndNewSamplesEvenWithBufferingReaders() throws Exception {
+    long old = START + 3600 * 90_000L;
+    TsTestStream ts = header(new TsTestStream());
+    frames(ts, 0, 10, old);
+    frames(ts, 10, 10, START);
+    List<StreamEvent> events = new ArrayList<>();
+    TsDemuxer demuxer = TsDemuxer.builder()
+        .readerFactory((info, clock) -> new RecordingReaders.OneBehindReaderStub(info)).build(events::add);
+    byte[] bytes = ts.bytes();
+    demuxer.feed(bytes, 0, bytes.length);
+    demuxer.finish();
+    int at = -1;
+    for (int i = 0; i < events.size(); i++) {
+      if (events.get(i) instanceof Discontinuity) {
+        assertEquals(-1, at, "one discontinuity");
+        at = i;
+      }
+    }
+    assertTrue(at > 0);
+    for (int i = 0; i < events.size(); i++) {
+      if (events.get(i) instanceof MediaSample s) {
+        assertEquals(i > at, s.dts90k() < old, "sample " + i + " on the wrong side: " + s);
+      }
+    }
+    assertEquals(40, events.stream().filter(e -> e instanceof MediaSample).count());
+  }
+
+  @Test
   void forwardJumpBeyondThresholdIsDetected() throws Exception {
     TsTestStream ts = header(new TsTestStream());
     frames(ts, 0, 10, START);
