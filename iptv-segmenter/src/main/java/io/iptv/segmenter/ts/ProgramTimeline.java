@@ -93,6 +93,9 @@ final class ProgramTimeline {
     signalledEvents++;
     signalledAtPacket = packetIndex;
     context.signalledGeneration = signalledEvents;
+    if (last90k == NO_TIMESTAMP) {
+      return; // nothing before it to break from (some muxers flag the first packets)
+    }
     generation++;
     eventNext90k = NO_TIMESTAMP;
     discontinuities++;

@@ -30,17 +30,20 @@ class TsDemuxerFfmpegTest {
     }
   }
 
-  private Path ffmpeg(String name, String... extra) throws Exception {
+  private Path ffmpeg(String name) throws Exception {
+    return run(name, "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-f", "lavfi", "-i", "sine", "-t", "2",
+        "-c:v", "libx264", "-g", "25", "-c:a", "aac", "-f", "mpegts");
+  }
+
+  private Path run(String name, String... arguments) throws Exception {
     boolean available = ffmpegAvailable();
     if ("true".equals(System.getenv("CI"))) {
       assertTrue(available, "ffmpeg is required when CI=true");
     }
     assumeTrue(available, "ffmpeg not installed");
     Path out = dir.resolve(name);
-    List<String> command = new java.util.ArrayList<>(List.of("ffmpeg", "-loglevel", "error", "-y",
-        "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-f", "lavfi", "-i", "sine", "-t", "2",
-        "-c:v", "libx264", "-g", "25", "-c:a", "aac", "-f", "mpegts"));
-    command.addAll(List.of(extra));
+    List<String> command = new java.util.ArrayList<>(List.of("ffmpeg", "-loglevel", "error", "-y"));
+    command.addAll(List.of(arguments));
     command.add(out.toString());
     Process p = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(new File(dir.toFile(), "ffmpeg.log"))).start();
@@ -71,8 +74,10 @@ class TsDemuxerFfmpegTest {
 
   @Test
   void ffmpegM2tsHasTheSameVideo() throws Exception {
-    byte[] ts = Files.readAllBytes(ffmpeg("h264.ts"));
-    byte[] m2ts = Files.readAllBytes(ffmpeg("h264.m2ts", "-mpegts_m2ts_mode", "1"));
+    Path source = ffmpeg("h264.ts");
+    byte[] ts = Files.readAllBytes(source);
+    byte[] m2ts = Files.readAllBytes(run("h264.m2ts", "-i", source.toString(), "-c", "copy", "-f", "mpegts",
+        "-mpegts_m2ts_mode", "1"));
     TsDemuxerTest.Run a = TsDemuxerTest.demux(ts);
     TsDemuxerTest.Run b = TsDemuxerTest.demux(m2ts, x -> {}, 1000);
     assertEquals(192, b.stats().packetSize());
