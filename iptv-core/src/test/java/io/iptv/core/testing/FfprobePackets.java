@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * ffprobe -v error -show_packets -show_data_hash CRC32
- *   -show_entries packet=stream_index,pts,dts,flags,size,data_hash:stream=index,id,codec_type,codec_name
+ *   -show_entries packet=stream_index,pts,dts,flags,size,data_hash
+ *                 :stream=index,id,codec_type,codec_name,width,height,sample_rate,channels:stream_tags=language
  *                 :program=program_num:program_stream=index
  *   -of json FILE
  * </pre>
@@ -45,8 +46,14 @@ public final class FfprobePackets {
    * @param codecType {@code video}, {@code audio}, {@code data}, …
    * @param codecName ffmpeg's codec name ({@code h264}, {@code aac}, …)
    * @param programNumber program_number of the program it belongs to, or 0 if none
+   * @param width picture width, or 0
+   * @param height picture height, or 0
+   * @param sampleRate audio sample rate, or 0
+   * @param channels audio channels, or 0
+   * @param language the stream's {@code language} tag (ISO 639-2), or null
    */
-  public record Stream(int index, int pid, String codecType, String codecName, int programNumber) {}
+  public record Stream(int index, int pid, String codecType, String codecName, int programNumber, int width,
+      int height, int sampleRate, int channels, String language) {}
 
   /**
    * One packet (an access unit or audio frame) as ffprobe delivers it.
@@ -71,7 +78,8 @@ public final class FfprobePackets {
     String ffprobe = ExternalTools.requireFfprobe();
     List<String> command = List.of(ffprobe, "-v", "error", "-show_packets", "-show_data_hash", "CRC32",
         "-show_entries", "packet=stream_index,pts,dts,flags,size,data_hash"
-            + ":stream=index,id,codec_type,codec_name:program=program_num:program_stream=index",
+            + ":stream=index,id,codec_type,codec_name,width,height,sample_rate,channels:stream_tags=language"
+            + ":program=program_num:program_stream=index",
         "-of", "json", file.toString());
     return parse(run(command));
   }
@@ -94,7 +102,9 @@ public final class FfprobePackets {
       Object id = m.get("id");
       int pid = id == null ? -1 : (int) asLong(id, "id");
       streamsByIndex.put(index, new Stream(index, pid, stringOr(m.get("codec_type"), "unknown"),
-          stringOr(m.get("codec_name"), "unknown"), programOfStream.getOrDefault((long) index, 0)));
+          stringOr(m.get("codec_name"), "unknown"), programOfStream.getOrDefault((long) index, 0),
+          intOrZero(m.get("width")), intOrZero(m.get("height")), intOrZero(m.get("sample_rate")),
+          intOrZero(m.get("channels")), language(m.get("tags"))));
     }
     List<Packet> packets = new ArrayList<>();
     for (Object p : asList(root.get("packets"))) {
@@ -193,6 +203,14 @@ public final class FfprobePackets {
       return s.startsWith("0x") ? Long.parseLong(s.substring(2), 16) : Long.parseLong(s);
     }
     throw new IllegalArgumentException("expected a number for " + what + ", got " + value);
+  }
+
+  private static int intOrZero(Object value) {
+    return value == null ? 0 : (int) asLong(value, "number");
+  }
+
+  private static String language(Object tags) {
+    return tags instanceof Map<?, ?> map && map.get("language") instanceof String s ? s : null;
   }
 
   private static String stringOr(Object value, String fallback) {

@@ -24,13 +24,15 @@ class FfprobePacketsTest {
             "data_hash": "CRC32:cb8d8d18"},
            {"stream_index": 1, "size": "272", "flags": "__", "data_hash": "CRC32:0000000a"}],
          "programs": [{"program_num": 7, "streams": [{"index": 0}, {"index": 1}]}],
-         "streams": [{"index": 0, "codec_name": "h264", "codec_type": "video", "id": "0x100"},
-                     {"index": 1, "codec_name": "aac", "codec_type": "audio", "id": "0x1ffe"}]}
+         "streams": [{"index": 0, "codec_name": "h264", "codec_type": "video", "width": 320, "height": 180,
+                      "id": "0x100"},
+                     {"index": 1, "codec_name": "aac", "codec_type": "audio", "sample_rate": "48000",
+                      "channels": 2, "id": "0x1ffe", "tags": {"language": "eng"}}]}
         """;
     FfprobePackets probe = FfprobePackets.parse(json);
 
-    assertEquals(List.of(new FfprobePackets.Stream(0, 0x100, "video", "h264", 7),
-        new FfprobePackets.Stream(1, 0x1FFE, "audio", "aac", 7)), probe.streams());
+    assertEquals(List.of(new FfprobePackets.Stream(0, 0x100, "video", "h264", 7, 320, 180, 0, 0, null),
+        new FfprobePackets.Stream(1, 0x1FFE, "audio", "aac", 7, 0, 0, 48000, 2, "eng")), probe.streams());
     FfprobePackets.Packet video = probe.packets(0x100).get(0);
     assertEquals(133200L, video.pts());
     assertEquals(126000L, video.dts());
@@ -50,6 +52,8 @@ class FfprobePacketsTest {
     assertEquals(List.of(0x100, 0x101), probe.streamsOfProgram(1).stream().map(FfprobePackets.Stream::pid).toList());
     assertEquals(List.of(0x102, 0x103), probe.streamsOfProgram(2).stream().map(FfprobePackets.Stream::pid).toList());
     assertEquals("video", probe.streams().get(0).codecType());
+    assertEquals(List.of("eng", "deu", "fra"), FfprobePackets.probe(TestMedia.path("h264_aac_multilang.ts"))
+        .streams().stream().skip(1).map(FfprobePackets.Stream::language).toList());
     // 3 s at 25 fps; about 141 AAC frames of 1024 samples at 48 kHz.
     assertEquals(75, probe.packets(0x100).size());
     assertTrue(probe.packets(0x101).size() > 130, "audio frames: " + probe.packets(0x101).size());
