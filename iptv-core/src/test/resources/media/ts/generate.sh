@@ -97,13 +97,15 @@ h264_aac_multilang() {
 }
 
 # 192-byte packets (4-byte TP_extra_header with arrival time stamp before each TS packet), as on Blu-ray.
-h264_aac_m2ts() {
+# Audio is AC-3 because in m2ts mode ffmpeg signals AAC (not allowed on Blu-ray) as stream_type 0x06
+# without any descriptor, which a PMT-driven demuxer rightly reports as an unknown private stream.
+h264_ac3_m2ts() {
   "${FF[@]}" -f lavfi -i "$(video_src)" -f lavfi -i "$(audio_src 440)" \
-    "${X264[@]}" "${AAC[@]}" "${EXACT[@]}" -mpegts_m2ts_mode 1 -f mpegts h264_aac_m2ts.m2ts
+    "${X264[@]}" -c:a ac3 -b:a 192k -ac 2 -ar 48000 "${EXACT[@]}" -mpegts_m2ts_mode 1 -f mpegts h264_ac3_m2ts.m2ts
 }
 
 ALL=(h264_aac h265_ac3 h264_eac3 h264_mp2 h264_mp3 mpeg2_mp2 two_programs h264_aac_pts_wrap h264_aac_cbr
-     h264_aac_multilang h264_aac_m2ts)
+     h264_aac_multilang h264_ac3_m2ts)
 for clip in "${@:-${ALL[@]}}"; do
   echo "generating $clip"
   "$clip"

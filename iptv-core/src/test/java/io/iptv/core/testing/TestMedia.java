@@ -39,7 +39,7 @@ public final class TestMedia {
       "h264_aac_pts_wrap.ts",
       "h264_aac_cbr.ts",
       "h264_aac_multilang.ts",
-      "h264_aac_m2ts.m2ts");
+      "h264_ac3_m2ts.m2ts");
 
   private TestMedia() {}
 
