@@ -1,6 +1,7 @@
 package io.iptv.benchmarks;
 
 import io.iptv.core.MediaException;
+import io.iptv.core.media.MediaSample;
 import io.iptv.segmenter.ts.TsDemuxer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -69,6 +70,25 @@ public class TsDemuxBenchmark {
           + " is missing; run benchmarks/scripts/demux-vs-ffprobe.sh to generate it");
     }
     ts = Files.readAllBytes(input);
+    checkOutput();
+  }
+
+  /** Demuxes once outside the measurement and checks that samples come out (a benchmark of nothing is no use). */
+  private void checkOutput() throws MediaException {
+    long[] samplesAndBytes = new long[2];
+    TsDemuxer demuxer = TsDemuxer.builder().build(event -> {
+      if (event instanceof MediaSample sample) {
+        samplesAndBytes[0]++;
+        samplesAndBytes[1] += sample.sizeBytes();
+      }
+    });
+    demuxer.feed(ts, 0, ts.length);
+    demuxer.finish();
+    if (samplesAndBytes[0] == 0) {
+      throw new IllegalStateException("no samples demuxed from the benchmark input");
+    }
+    System.out.printf("input: %d bytes -> %d samples, %d payload bytes%n", ts.length, samplesAndBytes[0],
+        samplesAndBytes[1]);
   }
 
   /** Demuxes the whole file in {@link #chunkBytes} chunks. */
