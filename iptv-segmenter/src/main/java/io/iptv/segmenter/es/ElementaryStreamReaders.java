@@ -29,10 +29,14 @@ public final class ElementaryStreamReaders {
   public static ElementaryStreamReader create(EsInfo info, PtsUnwrapper programClock) {
     return switch (info.codec()) {
       case H264 -> new H264Reader(info);
+      case H265 -> new H265Reader(info);
+      case MPEG2_VIDEO -> new Mpeg2VideoReader(info);
       case AAC -> new AdtsReader(info);
       case AC3, EAC3 -> new Ac3Reader(info);
       case MPEG_AUDIO, MP3 -> new MpegAudioReader(info);
-      default -> null;
+      case ID3 -> new Id3Reader(info);
+      case SCTE35 -> new Scte35Reader(info, programClock);
+      case UNKNOWN -> null;
     };
   }
 }

@@ -191,8 +191,12 @@ abstract class StartCodeUnitReader implements ElementaryStreamReader {
       position = header;
     }
     if (!inUnit) {
-      // Garbage before the first start code: keep only what may be the beginning of one.
-      buffer.consumeTo(position);
+      // Garbage before the first start code: keep only what may be the beginning of one (zero bytes).
+      int keep = position;
+      while (keep > buffer.start() && data[keep - 1] == 0) {
+        keep--;
+      }
+      buffer.consumeTo(keep);
     }
     scanPosition = position;
     normalizeEmptyBuffer();
@@ -213,6 +217,10 @@ abstract class StartCodeUnitReader implements ElementaryStreamReader {
       boundary = startCode - 1;
     }
     if (!inUnit) {
+      // The first unit keeps the zero bytes before its start code (as FFmpeg's parsers do), not garbage.
+      while (boundary > buffer.start() && data[boundary - 1] == 0) {
+        boundary--;
+      }
       buffer.consumeTo(boundary);
       beginUnit(boundary);
       beginsAccessUnit(data, header, available);

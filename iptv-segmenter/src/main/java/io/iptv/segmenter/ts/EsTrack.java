@@ -6,7 +6,6 @@ import io.iptv.core.MediaException;
 import io.iptv.core.media.Codec;
 import io.iptv.core.media.TrackFormat;
 import io.iptv.core.media.TrackType;
-import io.iptv.core.pipeline.Emitter;
 import io.iptv.segmenter.es.ElementaryStreamReader;
 import io.iptv.segmenter.es.EsInfo;
 
@@ -21,14 +20,14 @@ final class EsTrack {
   static final class Shared {
     final ProgramTimeline timeline;
     final int maxPesBytes;
-    /** The demuxer's output, for program-level events. */
-    final Emitter out;
+    /** Where the tracks' events go; also places the program's discontinuities. */
+    final DiscontinuityPlacer out;
     long dtsAfterPts;
     long pesDropped;
     long scrambledAvPackets;
     boolean clearAvPesDelivered;
 
-    Shared(ProgramTimeline timeline, int maxPesBytes, Emitter out) {
+    Shared(ProgramTimeline timeline, int maxPesBytes, DiscontinuityPlacer out) {
       this.timeline = timeline;
       this.maxPesBytes = maxPesBytes;
       this.out = out;
@@ -46,9 +45,9 @@ final class EsTrack {
   boolean scrambledReported;
   long scrambledPackets;
 
-  EsTrack(EsInfo info, ElementaryStreamReader reader, Shared shared, Emitter out) throws MediaException {
+  EsTrack(EsInfo info, ElementaryStreamReader reader, Shared shared) throws MediaException {
     this.shared = shared;
-    this.emitter = new TrackEmitter(out, minimalFormat(info));
+    this.emitter = new TrackEmitter(shared.out, minimalFormat(info));
     attach(info, reader);
   }
 

@@ -5,7 +5,13 @@ import java.util.List;
 
 /**
  * One program of a transport stream as its PAT and latest PMT describe it (ISO/IEC 13818-1 §2.4.4).
- * Immutable.
+ * Immutable and thread-safe; listed by {@link TsDemuxer#programs()}.
+ *
+ * <pre>{@code
+ * for (ProgramInfo program : demuxer.programs()) {
+ *   System.out.println(program.programNumber() + ": " + program.streams().size() + " streams");
+ * }
+ * }</pre>
  *
  * @param programNumber program_number
  * @param pmtPid the PID of its program_map_section

@@ -4,7 +4,6 @@ import static io.iptv.core.time.Timestamps.NO_TIMESTAMP;
 
 import io.iptv.core.MediaException;
 import io.iptv.core.media.StreamEvent.Discontinuity;
-import io.iptv.core.pipeline.Emitter;
 import io.iptv.core.time.PtsUnwrapper;
 
 /**
@@ -54,7 +53,7 @@ final class ProgramTimeline {
    * @param signalled whether the packet carried discontinuity_indicator (then the jump was announced)
    * @return the unwrapped value
    */
-  long onWatched(Source source, long raw33, boolean signalled, Emitter out) throws MediaException {
+  long onWatched(Source source, long raw33, boolean signalled, DiscontinuityPlacer out) throws MediaException {
     long value = clock.unwrap(raw33);
     long previous = source.last90k;
     boolean jump = previous != NO_TIMESTAMP && (value < previous || value - previous > JUMP_THRESHOLD_90K);
@@ -68,7 +67,7 @@ final class ProgramTimeline {
         generation++;
         eventNext90k = value;
         discontinuities++;
-        out.emit(new Discontinuity(Discontinuity.Reason.TIMESTAMP_JUMP, previous, value));
+        out.schedule(new Discontinuity(Discontinuity.Reason.TIMESTAMP_JUMP, previous, value));
       }
       source.generation = generation;
     } else if (previous != NO_TIMESTAMP) {
@@ -86,7 +85,7 @@ final class ProgramTimeline {
    *
    * @param packetIndex index of the packet in the stream
    */
-  void onSignalled(PidContext context, long packetIndex, Emitter out) throws MediaException {
+  void onSignalled(PidContext context, long packetIndex, DiscontinuityPlacer out) throws MediaException {
     if (context.signalledGeneration < signalledEvents && packetIndex - signalledAtPacket <= SIGNALLED_EVENT_PACKETS) {
       context.signalledGeneration = signalledEvents; // another PID already announced this event
       return;
@@ -97,6 +96,6 @@ final class ProgramTimeline {
     generation++;
     eventNext90k = NO_TIMESTAMP;
     discontinuities++;
-    out.emit(new Discontinuity(Discontinuity.Reason.SIGNALLED, last90k, NO_TIMESTAMP));
+    out.schedule(new Discontinuity(Discontinuity.Reason.SIGNALLED, last90k, NO_TIMESTAMP));
   }
 }

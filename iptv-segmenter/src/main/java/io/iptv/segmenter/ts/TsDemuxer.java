@@ -62,6 +62,7 @@ public final class TsDemuxer {
   static final long PROGRAM_SELECTION_PACKETS = 20_000;
 
   private final Emitter out;
+  private final DiscontinuityPlacer placer;
   private final int requestedProgram;
   private final ElementaryStreamReaderFactory factory;
   private final TsStatisticsListener listener;
@@ -94,6 +95,7 @@ public final class TsDemuxer {
 
   private TsDemuxer(Builder b, Emitter out) {
     this.out = out;
+    this.placer = new DiscontinuityPlacer(out);
     this.requestedProgram = b.programNumber;
     this.factory = b.factory != null ? b.factory : ElementaryStreamReaders::create;
     this.listener = b.listener;
@@ -244,6 +246,7 @@ public final class TsDemuxer {
         track.flush();
       }
       checkScrambledAtEnd();
+      placer.flushPending();
       if (listener != null) {
         listener.onStatistics(statistics());
       }
@@ -372,7 +375,7 @@ public final class TsDemuxer {
       return; // duplicate
     }
     if (discontinuity && selected != null && (context.track != null || context.programPcr)) {
-      timeline.onSignalled(context, framer.packets - 1, out);
+      timeline.onSignalled(context, framer.packets - 1, placer);
     }
     if (pcrOffset >= 0) {
       onPcr(context, d, pcrOffset, discontinuity);
@@ -447,7 +450,7 @@ public final class TsDemuxer {
     long packetIndex = framer.packets - 1;
     context.pcr.onPcr(base * 300 + extension, packetIndex * TsPacketFramer.TS_PACKET_SIZE, discontinuity);
     if (context.programPcr) {
-      timeline.onWatched(timeline.pcr, base, discontinuity, out);
+      timeline.onWatched(timeline.pcr, base, discontinuity, placer);
       if (firstPcrPacket < 0) {
         firstPcrPacket = packetIndex;
       }
@@ -615,7 +618,7 @@ public final class TsDemuxer {
   private void select(ProgramState program) throws MediaException {
     selected = program;
     timeline = new ProgramTimeline();
-    shared = new EsTrack.Shared(timeline, maxPesBytes, out);
+    shared = new EsTrack.Shared(timeline, maxPesBytes, placer);
     applyPmt(program.pmt);
   }
 
@@ -654,7 +657,7 @@ public final class TsDemuxer {
     for (EsInfo info : next.values()) {
       if (!tracks.containsKey(info.pid())) {
         ElementaryStreamReader reader = factory.create(info, timeline.clock);
-        EsTrack track = new EsTrack(info, reader, shared, out);
+        EsTrack track = new EsTrack(info, reader, shared);
         tracks.put(info.pid(), track);
         context(info.pid()).track = track;
       }

@@ -186,7 +186,7 @@ final class TsPacketFramer {
         }
         packetSize = size;
         detectedPacketSize = size;
-        if (!everSynced && size == 192 && position >= 4) {
+        if (!everSynced && size == 192 && bytesSkipped >= 4) {
           bytesSkipped -= 4; // the first packet's TP_extra_header is not garbage
         }
         everSynced = true;

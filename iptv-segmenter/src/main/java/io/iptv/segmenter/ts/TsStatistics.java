@@ -3,7 +3,13 @@ package io.iptv.segmenter.ts;
 import java.util.List;
 
 /**
- * Counters of a whole transport stream, as a snapshot; what a headend operator looks at first. Immutable.
+ * Counters of a whole transport stream, as a snapshot; what a headend operator looks at first. Taken by
+ * {@link TsDemuxer#statistics()} or pushed to a {@link TsStatisticsListener}. Immutable and thread-safe.
+ *
+ * <pre>{@code
+ * TsStatistics s = demuxer.statistics();
+ * System.out.printf("%d packets, %d CC errors, %d kbit/s%n", s.packets(), s.ccErrors(), s.bitrateBitsPerSecond() / 1000);
+ * }</pre>
  *
  * @param packetSize detected packet size (188, 192 or 204), or 0 before sync
  * @param bytesIn bytes fed
@@ -17,8 +23,10 @@ import java.util.List;
  * @param timestampWraps 33-bit wraps crossed by the selected program's timeline
  * @param dtsAfterPts PES packets whose DTS was later than their PTS (tolerated)
  * @param pesDropped PES packets dropped (CC gap, oversize, malformed header)
- * @param durationNanos span of the selected program's PCR (or PTS when it has no PCR), or 0
- * @param bitrateBitsPerSecond overall bit rate over that span, or 0
+ * @param durationNanos continuous span of the selected program's PCR (or of its first audio/video stream's
+ *     DTS when it has no PCR), timestamp jumps excluded, or 0
+ * @param bitrateBitsPerSecond overall bit rate (188-byte packets between the first and last PCR, else all
+ *     packets) over that span, or 0
  * @param pids per-PID counters, by PID
  */
 public record TsStatistics(
