@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 class TestMediaTest {
   @Test
   void clipListMatchesTheDirectory() throws Exception {
-    Path dir = TestMedia.path("h264_aac.ts").getParent();
+    // The source directory, not target/test-classes (which keeps deleted clips until `mvn clean`).
+    Path dir = DumpAsserts.moduleDir().resolve("src/test/resources/" + TestMedia.TS_RESOURCE_DIR);
     List<String> onDisk;
     try (Stream<Path> files = Files.list(dir)) {
       onDisk = files.map(p -> p.getFileName().toString())
