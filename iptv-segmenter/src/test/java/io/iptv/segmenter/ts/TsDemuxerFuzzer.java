@@ -15,16 +15,19 @@ import java.util.Set;
 
 /**
  * Fuzzes {@link TsDemuxer} with arbitrary bytes fed in arbitrary chunk sizes: only {@link MediaException}
- * may escape (any other exception, a hang or an OutOfMemoryError is a finding), and the event order
- * contract must hold.
+ * may escape (any other exception, a hang or an OutOfMemoryError is a finding). {@link #demux} runs the
+ * whole stack (real elementary-stream readers) and checks the event order contract;
+ * {@link #anyInputOnlyRaisesMediaException} fuzzes the TS layer alone with recording readers and tight limits.
  *
  * <p>In a normal {@code mvn test} this runs in regression mode over the seeds in
  * {@code src/test/resources/io/iptv/segmenter/ts/TsDemuxerFuzzerInputs/demux/} (a few packets cut from
  * the test clips) and over earlier findings stored there. To fuzz for {@code maxDuration}:
  *
  * <pre>
- * JAZZER_FUZZ=1 mvn -B -o -pl iptv-segmenter -am test -Dtest=TsDemuxerFuzzer -Dsurefire.failIfNoSpecifiedTests=false
+ * JAZZER_FUZZ=1 mvn -B -o -pl iptv-segmenter -am test -Dtest='TsDemuxerFuzzer#demux' -Dsurefire.failIfNoSpecifiedTests=false
  * </pre>
+ *
+ * (one fuzz test per run; use {@code #anyInputOnlyRaisesMediaException} for the other).
  *
  * Findings are written into the inputs directory and from then on replayed by every build.
  */
@@ -56,6 +59,25 @@ class TsDemuxerFuzzer {
       return; // the one exception damaged input may produce
     }
     assertEventOrder(events);
+    demuxer.statistics();
+    demuxer.programs();
+  }
+
+  @FuzzTest(maxDuration = "30s")
+  void anyInputOnlyRaisesMediaException(byte[] input) {
+    byte[] data = input.length > 2 ? input : TsDemuxerTest.damagedStream();
+    int chunk = 1 + (data[0] & 0xFF);
+    List<Object> events = new ArrayList<>();
+    TsDemuxer demuxer = TsDemuxer.builder().readerFactory(RecordingReaders.FACTORY).maxPesBytes(65536)
+        .maxResyncBytes(4096).build(events::add);
+    try {
+      for (int i = 1; i < data.length; i += chunk) {
+        demuxer.feed(data, i, Math.min(chunk, data.length - i));
+      }
+      demuxer.finish();
+    } catch (MediaException expected) {
+      // not TS, or scrambled: fine
+    }
     demuxer.statistics();
     demuxer.programs();
   }
