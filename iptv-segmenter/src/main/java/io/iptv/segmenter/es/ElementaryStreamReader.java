@@ -49,7 +49,11 @@ public interface ElementaryStreamReader {
   void consume(byte[] data, int offset, int length, long pts90k, long dts90k, boolean randomAccess, Emitter out)
       throws MediaException;
 
-  /** Drops partial state after data was lost (continuity gap); the next unit starts afresh. */
+  /**
+   * Drops partial state after data was lost (continuity gap); the next unit starts afresh. The TS layer
+   * calls {@link #flush} first, so units completed from intact payloads are not lost; a reader must stay
+   * usable after {@code flush} followed by {@code seek}, and keep what it learned of the format.
+   */
   void seek();
 
   /** Emits whatever is pending (the last access unit) at end of stream. */

@@ -1,5 +1,6 @@
 package io.iptv.segmenter.es;
 
+import io.iptv.core.io.Crc32Mpeg2;
 import io.iptv.core.MediaException;
 import io.iptv.core.io.BitCursor;
 import io.iptv.core.io.ByteSlice;

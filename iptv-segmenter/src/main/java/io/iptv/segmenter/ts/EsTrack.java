@@ -88,8 +88,12 @@ final class EsTrack {
     }
   }
 
-  /** Packets were lost: drops the unit in progress and resets the reader. */
-  void onDataLost() {
+  /**
+   * Packets were lost: drops the PES in progress, lets the reader emit the units it completed from earlier
+   * (intact) payloads, then resets it. Without the flush, a video reader that holds its last picture until
+   * the next one starts would lose an intact frame (and with it possibly the format) for every gap.
+   */
+  void onDataLost() throws MediaException {
     if (pes != null && pes.reset()) {
       shared.pesDropped++;
     }
@@ -97,6 +101,7 @@ final class EsTrack {
       sections.reset();
     }
     if (reader != null) {
+      reader.flush(emitter);
       reader.seek();
     }
   }

@@ -1,5 +1,6 @@
 package io.iptv.segmenter.ts;
 
+import io.iptv.core.io.Crc32Mpeg2;
 import io.iptv.core.MediaException;
 
 /**

@@ -430,7 +430,7 @@ public final class TsDemuxer {
     return true;
   }
 
-  private void onDataLost(PidContext context) {
+  private void onDataLost(PidContext context) throws MediaException {
     if (context.psi != null) {
       context.psi.reset();
     }

@@ -1,5 +1,6 @@
 package io.iptv.segmenter.es;
 
+import io.iptv.core.io.Crc32Mpeg2;
 import static io.iptv.segmenter.es.EsTestSupport.hex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

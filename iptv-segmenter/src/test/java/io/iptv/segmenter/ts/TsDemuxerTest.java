@@ -717,15 +717,4 @@ class TsDemuxerTest {
     TsDemuxer.Builder c = TsDemuxer.builder().maxResyncBytes(2048);
     assertThrows(IllegalStateException.class, () -> c.maxResyncBytes(4096));
   }
-
-  @Test
-  void defaultFactoryPlaceholderStillAnnouncesTracks() throws Exception {
-    List<StreamEvent> events = new ArrayList<>();
-    TsDemuxer demuxer = TsDemuxer.builder().build(events::add);
-    byte[] ts = simpleStream(2);
-    demuxer.feed(ts, 0, ts.length);
-    demuxer.finish();
-    assertTrue(events.stream().anyMatch(e -> e instanceof TrackAdded));
-    assertEquals(NO_TIMESTAMP, NO_TIMESTAMP);
-  }
 }

@@ -1,4 +1,4 @@
-package io.iptv.segmenter.ts;
+package io.iptv.core.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -14,7 +14,15 @@ class Crc32Mpeg2Test {
 
   @Test
   void sectionIncludingItsCrcGivesZero() {
-    byte[] section = TsTestStream.patSection(3, 1, 0x1000, 2, 0x1001);
+    // A PAT body (program 1 → PID 0x1000, program 2 → PID 0x1001) with its CRC appended.
+    byte[] body = {0x00, (byte) 0xB0, 0x11, 0x00, 0x03, (byte) 0xC1, 0x00, 0x00, 0x00, 0x01, (byte) 0xF0, 0x00,
+        0x00, 0x02, (byte) 0xF0, 0x01};
+    int crc = Crc32Mpeg2.compute(body, 0, body.length);
+    byte[] section = java.util.Arrays.copyOf(body, body.length + 4);
+    section[body.length] = (byte) (crc >>> 24);
+    section[body.length + 1] = (byte) (crc >>> 16);
+    section[body.length + 2] = (byte) (crc >>> 8);
+    section[body.length + 3] = (byte) crc;
     assertEquals(0, Crc32Mpeg2.compute(section, 0, section.length));
     section[5] ^= 0x02;
     assertEquals(false, Crc32Mpeg2.compute(section, 0, section.length) == 0);

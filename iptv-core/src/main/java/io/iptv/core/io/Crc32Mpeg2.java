@@ -1,4 +1,4 @@
-package io.iptv.segmenter.ts;
+package io.iptv.core.io;
 
 /**
  * CRC-32/MPEG-2 of PSI sections (ISO/IEC 13818-1 Annex A): polynomial 0x04C11DB7, initial value 0xFFFFFFFF,
