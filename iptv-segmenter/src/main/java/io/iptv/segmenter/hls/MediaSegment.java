@@ -1,0 +1,111 @@
+package io.iptv.segmenter.hls;
+
+import io.iptv.core.internal.Preconditions;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.Objects;
+
+/**
+ * One Media Segment entry of a {@link MediaPlaylist} (RFC 8216 §4.3.2): duration and URI plus the tags that
+ * apply to it. The key and map are those in force for this segment; the writer emits {@code EXT-X-KEY} /
+ * {@code EXT-X-MAP} only where they change. Immutable; build with {@link #builder(Duration, String)}.
+ *
+ * <pre>{@code
+ * MediaSegment s = MediaSegment.builder(Duration.ofMillis(6006), "seg42.ts")
+ *     .discontinuity(true)
+ *     .programDateTime(OffsetDateTime.parse("2024-05-01T12:00:00.000Z"))
+ *     .build();
+ * }</pre>
+ *
+ * @param duration EXTINF duration
+ * @param title EXTINF title, or empty
+ * @param uri the segment URI as written
+ * @param discontinuity whether {@code EXT-X-DISCONTINUITY} precedes it
+ * @param programDateTime {@code EXT-X-PROGRAM-DATE-TIME}, or null
+ * @param byteRange {@code EXT-X-BYTERANGE}, or null
+ * @param key the key in force, or null (not encrypted)
+ * @param map the {@code EXT-X-MAP} in force, or null
+ */
+public record MediaSegment(Duration duration, String title, String uri, boolean discontinuity,
+    OffsetDateTime programDateTime, ByteRange byteRange, HlsKey key, MediaInitialization map) {
+
+  /** Validates. */
+  public MediaSegment {
+    Objects.requireNonNull(duration, "duration");
+    Objects.requireNonNull(title, "title");
+    Objects.requireNonNull(uri, "uri");
+    Preconditions.requireArgument(!duration.isNegative(), "negative duration %s", duration);
+    Preconditions.requireArgument(!uri.isEmpty() && uri.indexOf('\n') < 0 && uri.indexOf('\r') < 0,
+        "invalid URI '%s'", uri);
+    Preconditions.requireArgument(title.indexOf('\n') < 0 && title.indexOf('\r') < 0, "title with line break");
+  }
+
+  /** Starts a segment. */
+  public static Builder builder(Duration duration, String uri) {
+    return new Builder(duration, uri);
+  }
+
+  /** A builder pre-filled with this segment. */
+  public Builder toBuilder() {
+    return new Builder(duration, uri).title(title).discontinuity(discontinuity).programDateTime(programDateTime)
+        .byteRange(byteRange).key(key).map(map);
+  }
+
+  /** Builds {@link MediaSegment}s. Not thread-safe. */
+  public static final class Builder {
+    private final Duration duration;
+    private final String uri;
+    private String title = "";
+    private boolean discontinuity;
+    private OffsetDateTime programDateTime;
+    private ByteRange byteRange;
+    private HlsKey key;
+    private MediaInitialization map;
+
+    private Builder(Duration duration, String uri) {
+      this.duration = duration;
+      this.uri = uri;
+    }
+
+    /** EXTINF title. */
+    public Builder title(String value) {
+      this.title = Objects.requireNonNull(value, "title");
+      return this;
+    }
+
+    /** Precede with {@code EXT-X-DISCONTINUITY}. */
+    public Builder discontinuity(boolean value) {
+      this.discontinuity = value;
+      return this;
+    }
+
+    /** {@code EXT-X-PROGRAM-DATE-TIME} (null for none). */
+    public Builder programDateTime(OffsetDateTime value) {
+      this.programDateTime = value;
+      return this;
+    }
+
+    /** {@code EXT-X-BYTERANGE} (null for none). */
+    public Builder byteRange(ByteRange value) {
+      this.byteRange = value;
+      return this;
+    }
+
+    /** The key in force (null: not encrypted). */
+    public Builder key(HlsKey value) {
+      this.key = value;
+      return this;
+    }
+
+    /** The {@code EXT-X-MAP} in force (null for none). */
+    public Builder map(MediaInitialization value) {
+      this.map = value;
+      return this;
+    }
+
+    /** Builds the segment. */
+    public MediaSegment build() {
+      return new MediaSegment(duration, title, uri, discontinuity, programDateTime, byteRange, key, map);
+    }
+  }
+}

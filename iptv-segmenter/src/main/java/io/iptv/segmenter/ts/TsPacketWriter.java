@@ -1,0 +1,176 @@
+package io.iptv.segmenter.ts;
+
+import io.iptv.core.io.ByteSlice;
+import io.iptv.core.time.PtsUnwrapper;
+import java.util.Arrays;
+
+/**
+ * Cuts PES packets and PSI sections into 188-byte transport packets (ISO/IEC 13818-1 §2.4.3.2) and appends
+ * them to a growing segment buffer.
+ *
+ * <p>The transport packet header is always written with transport_error_indicator 0, transport_priority 0
+ * and transport_scrambling_control '00'. The first packet of a PES packet may carry an adaptation field
+ * (§2.4.3.4) with a PCR, the random_access_indicator and the discontinuity_indicator; the last packet is
+ * filled up with adaptation-field stuffing so that the PES packet ends exactly at a packet end. PSI
+ * sections start with a pointer_field of 0 and are padded with 0xFF payload bytes (§2.4.4.1, §2.4.4.2).
+ *
+ * <p>The buffer is reused between segments ({@link #reset()}); nothing is allocated per packet. Not
+ * thread-safe; owned by one {@link TsMuxer}.
+ *
+ * <pre>{@code
+ * TsPacketWriter writer = new TsPacketWriter();
+ * writer.writeSection(0x0000, patCounter, pat, 0, pat.length);
+ * writer.writePes(0x100, videoCounter, pes, 0, pesLength, pcr90k, true, false);
+ * ByteSlice segment = writer.copyOut();
+ * }</pre>
+ */
+final class TsPacketWriter {
+  /** Size of a transport packet. */
+  static final int PACKET_SIZE = 188;
+  /** Marks "no PCR in this packet". */
+  static final long NO_PCR = Long.MIN_VALUE;
+
+  private static final int SYNC_BYTE = 0x47;
+  private static final int HEADER_SIZE = 4;
+  private static final int PAYLOAD_SIZE = PACKET_SIZE - HEADER_SIZE;
+  private static final int PCR_SIZE = 6;
+  // adaptation_field_control values (§2.4.3.3, Table 2-5)
+  private static final int AFC_PAYLOAD_ONLY = 0b01;
+  private static final int AFC_ADAPTATION_ONLY = 0b10;
+  private static final int AFC_ADAPTATION_AND_PAYLOAD = 0b11;
+
+  private byte[] buffer = new byte[PACKET_SIZE * 256];
+  private int size;
+
+  /** Bytes written since the last {@link #reset()}. */
+  int size() {
+    return size;
+  }
+
+  /** Forgets the written packets, keeping the buffer. */
+  void reset() {
+    size = 0;
+  }
+
+  /** A copy of the written packets. */
+  ByteSlice copyOut() {
+    return ByteSlice.copyOf(buffer, 0, size);
+  }
+
+  /**
+   * Writes one PES packet as a run of transport packets.
+   *
+   * @param pid the PID
+   * @param counter the PID's continuity counter
+   * @param pes the PES packet bytes
+   * @param offset where the PES packet starts in {@code pes}
+   * @param length its length (at least 1)
+   * @param pcr90k PCR base (unwrapped 90 kHz) for the first packet, or {@link #NO_PCR}
+   * @param randomAccess random_access_indicator of the first packet
+   * @param discontinuity discontinuity_indicator of the first packet
+   */
+  void writePes(int pid, ContinuityCounter counter, byte[] pes, int offset, int length, long pcr90k,
+      boolean randomAccess, boolean discontinuity) {
+    int position = offset;
+    int end = offset + length;
+    boolean first = true;
+    while (position < end) {
+      boolean flags = first && (pcr90k != NO_PCR || randomAccess || discontinuity);
+      int adaptationMinimum = flags ? 2 + (pcr90k != NO_PCR ? PCR_SIZE : 0) : 0;
+      int space = PAYLOAD_SIZE - adaptationMinimum;
+      int chunk = Math.min(end - position, space);
+      int stuffing = space - chunk;
+      int adaptationTotal = adaptationMinimum + stuffing;
+      int p = beginPacket(pid, first, adaptationTotal > 0 ? AFC_ADAPTATION_AND_PAYLOAD : AFC_PAYLOAD_ONLY,
+          counter.next());
+      if (adaptationTotal > 0) {
+        p = writeAdaptationField(p, adaptationTotal, first ? pcr90k : NO_PCR, first && randomAccess,
+            first && discontinuity);
+      }
+      System.arraycopy(pes, position, buffer, p, chunk);
+      position += chunk;
+      first = false;
+    }
+  }
+
+  /**
+   * Writes a packet with an adaptation field carrying only a PCR and no payload (adaptation_field_control
+   * '10'); the continuity counter does not advance (§2.4.3.3).
+   */
+  void writePcrOnly(int pid, ContinuityCounter counter, long pcr90k, boolean discontinuity) {
+    int p = beginPacket(pid, false, AFC_ADAPTATION_ONLY, counter.current());
+    writeAdaptationField(p, PAYLOAD_SIZE, pcr90k, false, discontinuity);
+  }
+
+  /**
+   * Writes one PSI section (PAT, PMT) with a leading pointer_field of 0 and 0xFF stuffing after it.
+   */
+  void writeSection(int pid, ContinuityCounter counter, byte[] section, int offset, int length) {
+    int position = offset;
+    int end = offset + length;
+    boolean first = true;
+    while (first || position < end) {
+      int p = beginPacket(pid, first, AFC_PAYLOAD_ONLY, counter.next());
+      int packetEnd = p + PAYLOAD_SIZE;
+      if (first) {
+        buffer[p++] = 0; // pointer_field (8): the section starts right after it
+      }
+      int chunk = Math.min(end - position, packetEnd - p);
+      System.arraycopy(section, position, buffer, p, chunk);
+      position += chunk;
+      Arrays.fill(buffer, p + chunk, packetEnd, (byte) 0xFF);
+      first = false;
+    }
+  }
+
+  /** Appends a packet header and returns the position after it. */
+  private int beginPacket(int pid, boolean unitStart, int adaptationFieldControl, int continuityCounter) {
+    ensureCapacity(size + PACKET_SIZE);
+    int p = size;
+    size += PACKET_SIZE;
+    buffer[p] = (byte) SYNC_BYTE; // sync_byte (8)
+    // transport_error_indicator (1) = 0, payload_unit_start_indicator (1), transport_priority (1) = 0,
+    // PID (13)
+    buffer[p + 1] = (byte) ((unitStart ? 0x40 : 0) | (pid >> 8 & 0x1F));
+    buffer[p + 2] = (byte) pid;
+    // transport_scrambling_control (2) = '00', adaptation_field_control (2), continuity_counter (4)
+    buffer[p + 3] = (byte) (adaptationFieldControl << 4 | continuityCounter);
+    return p + HEADER_SIZE;
+  }
+
+  /**
+   * Writes an adaptation field of {@code total} bytes including its length byte (§2.4.3.4) and returns the
+   * position after it. A field of one byte is just adaptation_field_length = 0 (one stuffing byte).
+   */
+  private int writeAdaptationField(int p, int total, long pcr90k, boolean randomAccess, boolean discontinuity) {
+    buffer[p++] = (byte) (total - 1); // adaptation_field_length (8)
+    if (total == 1) {
+      return p;
+    }
+    // discontinuity_indicator (1), random_access_indicator (1), elementary_stream_priority_indicator (1),
+    // PCR_flag (1), OPCR_flag (1), splicing_point_flag (1), transport_private_data_flag (1),
+    // adaptation_field_extension_flag (1)
+    buffer[p++] = (byte) ((discontinuity ? 0x80 : 0) | (randomAccess ? 0x40 : 0) | (pcr90k != NO_PCR ? 0x10 : 0));
+    int used = 2;
+    if (pcr90k != NO_PCR) {
+      long base = PtsUnwrapper.wrap(pcr90k);
+      // program_clock_reference_base (33), reserved (6) = '111111', program_clock_reference_extension (9) = 0
+      buffer[p++] = (byte) (base >>> 25);
+      buffer[p++] = (byte) (base >>> 17);
+      buffer[p++] = (byte) (base >>> 9);
+      buffer[p++] = (byte) (base >>> 1);
+      buffer[p++] = (byte) ((base & 1) << 7 | 0x7E);
+      buffer[p++] = 0;
+      used += PCR_SIZE;
+    }
+    int stuffing = total - used;
+    Arrays.fill(buffer, p, p + stuffing, (byte) 0xFF); // stuffing_byte (8) each
+    return p + stuffing;
+  }
+
+  private void ensureCapacity(int needed) {
+    if (needed > buffer.length) {
+      buffer = Arrays.copyOf(buffer, Math.max(needed, buffer.length * 2));
+    }
+  }
+}

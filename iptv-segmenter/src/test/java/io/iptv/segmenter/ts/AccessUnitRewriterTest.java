@@ -1,0 +1,83 @@
+package io.iptv.segmenter.ts;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import io.iptv.core.io.ByteSlice;
+import io.iptv.core.media.Codec;
+import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AccessUnitRewriterTest {
+  private static final byte[] SC = {0, 0, 0, 1};
+  private static final byte[] H264_AUD = {0x09, (byte) 0xF0};
+  private static final byte[] SPS = {0x67, 0x64, 0x00, 0x1F};
+  private static final byte[] PPS = {0x68, (byte) 0xEE, 0x3C};
+  private static final byte[] IDR = {0x65, (byte) 0x88, 0x11, 0x22};
+  private static final byte[] NON_IDR = {0x41, (byte) 0x9A, 0x33};
+  private static final byte[] SEI = {0x06, 0x05, 0x01, 0x00};
+
+  private final AccessUnitRewriter h264 = new AccessUnitRewriter(Codec.H264,
+      List.of(ByteSlice.copyOf(SPS), ByteSlice.copyOf(join(SC, PPS))));
+
+  @Test
+  void insertsAudAndParameterSetsBeforeKeyframe() {
+    byte[] au = join(SC, SEI, SC, IDR);
+    assertArrayEquals(join(SC, H264_AUD, SC, SPS, SC, PPS, SC, SEI, SC, IDR), rewrite(h264, au, true));
+  }
+
+  @Test
+  void insertsOnlyAudBeforeNonKeyframe() {
+    byte[] au = join(new byte[] {0, 0, 1}, NON_IDR);
+    assertArrayEquals(join(SC, H264_AUD, new byte[] {0, 0, 1}, NON_IDR), rewrite(h264, au, false));
+  }
+
+  @Test
+  void completeAccessUnitIsCopiedUnchanged() {
+    byte[] au = join(SC, H264_AUD, SC, SPS, SC, PPS, SC, IDR);
+    assertArrayEquals(au, rewrite(h264, au, true));
+    byte[] once = rewrite(h264, join(SC, IDR), true);
+    assertArrayEquals(once, rewrite(h264, once, true), "idempotent");
+  }
+
+  @Test
+  void insertsOnlyTheMissingParameterSetAfterThePresentOnes() {
+    byte[] au = join(SC, H264_AUD, SC, SPS, SC, IDR);
+    assertArrayEquals(join(SC, H264_AUD, SC, SPS, SC, PPS, SC, IDR), rewrite(h264, au, true));
+  }
+
+  @Test
+  void hevcGetsHevcAudAndVpsSpsPps() {
+    byte[] vps = {0x40, 0x01, 0x0C};
+    byte[] sps = {0x42, 0x01, 0x01};
+    byte[] pps = {0x44, 0x01, (byte) 0xC1};
+    byte[] idr = {0x26, 0x01, (byte) 0xAF, 0x10};
+    AccessUnitRewriter hevc = new AccessUnitRewriter(Codec.H265,
+        List.of(ByteSlice.copyOf(vps), ByteSlice.copyOf(sps), ByteSlice.copyOf(pps)));
+    assertArrayEquals(join(SC, new byte[] {0x46, 0x01, 0x50}, SC, vps, SC, sps, SC, pps, SC, idr),
+        rewrite(hevc, join(SC, idr), true));
+  }
+
+  @Test
+  void dataWithoutStartCodeIsCopiedUnchanged() {
+    byte[] garbage = {5, 0, 0, 1, 0x65, 1};
+    assertArrayEquals(garbage, rewrite(h264, garbage, true));
+  }
+
+  private static byte[] rewrite(AccessUnitRewriter rewriter, byte[] au, boolean keyframe) {
+    PesPacketizer pes = new PesPacketizer();
+    pes.begin(0xE0, 0, 0);
+    rewriter.append(ByteSlice.copyOf(au), keyframe, pes);
+    pes.finish(true);
+    return Arrays.copyOfRange(pes.buffer(), pes.headerLength(), pes.length());
+  }
+
+  static byte[] join(byte[]... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] p : parts) {
+      out.writeBytes(p);
+    }
+    return out.toByteArray();
+  }
+}

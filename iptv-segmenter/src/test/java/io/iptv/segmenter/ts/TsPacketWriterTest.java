@@ -1,0 +1,81 @@
+package io.iptv.segmenter.ts;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TsPacketWriterTest {
+  @Test
+  void everyPayloadLengthEndsExactlyAtAPacketBoundary() {
+    for (int length = 1; length <= 3 * 184 + 10; length++) {
+      for (long pcr : new long[] {TsPacketWriter.NO_PCR, 123_456_789L}) {
+        byte[] pes = new byte[length];
+        for (int i = 0; i < length; i++) {
+          pes[i] = (byte) (i * 31 + 7);
+        }
+        TsPacketWriter writer = new TsPacketWriter();
+        ContinuityCounter cc = new ContinuityCounter();
+        writer.writePes(0x123, cc, pes, 0, length, pcr, true, false);
+        List<MuxTestSupport.Packet> packets = MuxTestSupport.packets(writer.copyOut().toByteArray());
+        ByteArrayOutputStream payload = new ByteArrayOutputStream();
+        for (int i = 0; i < packets.size(); i++) {
+          MuxTestSupport.Packet p = packets.get(i);
+          assertEquals(0x123, p.pid());
+          assertEquals(i == 0, p.unitStart());
+          assertEquals(i % 16, p.continuityCounter());
+          assertEquals(i == 0, p.randomAccess(), "RAI only on the first packet");
+          assertEquals(i == 0 && pcr != TsPacketWriter.NO_PCR ? pcr : -1, p.pcr90k());
+          payload.writeBytes(p.payload());
+        }
+        assertArrayEquals(pes, payload.toByteArray(), "length " + length);
+      }
+    }
+  }
+
+  @Test
+  void pcrOnlyPacketKeepsTheCounterAndCarriesNoPayload() {
+    TsPacketWriter writer = new TsPacketWriter();
+    ContinuityCounter cc = new ContinuityCounter();
+    writer.writePes(0x100, cc, new byte[10], 0, 10, TsPacketWriter.NO_PCR, false, false);
+    writer.writePcrOnly(0x100, cc, (1L << 33) + 5, true);
+    List<MuxTestSupport.Packet> packets = MuxTestSupport.packets(writer.copyOut().toByteArray());
+    MuxTestSupport.Packet pcrOnly = packets.get(1);
+    assertEquals(0b10, pcrOnly.adaptationFieldControl());
+    assertFalse(pcrOnly.hasPayload());
+    assertEquals(0, pcrOnly.continuityCounter(), "same CC as the last payload packet");
+    assertEquals(5, pcrOnly.pcr90k(), "PCR re-wrapped to 33 bits");
+    assertTrue(pcrOnly.discontinuity());
+    assertEquals(1, cc.next());
+  }
+
+  @Test
+  void sectionIsPrecededByPointerFieldAndPaddedWithFf() {
+    TsPacketWriter writer = new TsPacketWriter();
+    byte[] section = {1, 2, 3};
+    writer.writeSection(0, new ContinuityCounter(), section, 0, 3);
+    byte[] ts = writer.copyOut().toByteArray();
+    assertEquals(188, ts.length);
+    assertEquals(0x40, ts[1] & 0xFF, "payload_unit_start_indicator, PID 0");
+    assertEquals(0x10, ts[3] & 0xFF, "payload only, CC 0");
+    assertEquals(0, ts[4], "pointer_field");
+    assertArrayEquals(section, java.util.Arrays.copyOfRange(ts, 5, 8));
+    for (int i = 8; i < 188; i++) {
+      assertEquals((byte) 0xFF, ts[i]);
+    }
+  }
+
+  @Test
+  void resetKeepsNothing() {
+    TsPacketWriter writer = new TsPacketWriter();
+    writer.writePes(0x100, new ContinuityCounter(), new byte[500], 0, 500, TsPacketWriter.NO_PCR, false, false);
+    assertEquals(3 * 188, writer.size());
+    writer.reset();
+    assertEquals(0, writer.size());
+    assertEquals(0, writer.copyOut().length());
+  }
+}
