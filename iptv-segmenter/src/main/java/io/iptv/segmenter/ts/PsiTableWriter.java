@@ -1,5 +1,7 @@
 package io.iptv.segmenter.ts;
 
+import io.iptv.core.io.Crc32Mpeg2;
+
 import java.util.Arrays;
 import java.util.List;
 
@@ -102,27 +104,11 @@ final class PsiTableWriter {
     int sectionLength = endBeforeCrc + 4 - 3;
     section[1] = (byte) (0xB0 | sectionLength >> 8);
     section[2] = (byte) sectionLength;
-    int crc = crc32Mpeg2(section, 0, endBeforeCrc);
+    int crc = Crc32Mpeg2.compute(section, 0, endBeforeCrc);
     section[endBeforeCrc] = (byte) (crc >>> 24); // CRC_32 (32)
     section[endBeforeCrc + 1] = (byte) (crc >>> 16);
     section[endBeforeCrc + 2] = (byte) (crc >>> 8);
     section[endBeforeCrc + 3] = (byte) crc;
     length = endBeforeCrc + 4;
-  }
-
-  // TODO(#2): use Crc32Mpeg2 from the demuxer after merge
-  /**
-   * CRC-32/MPEG-2 (ISO/IEC 13818-1 Annex A): polynomial 0x04C11DB7, initial value 0xFFFFFFFF, no
-   * reflection, no final XOR. Running it over a whole section including its CRC_32 gives 0.
-   */
-  static int crc32Mpeg2(byte[] data, int offset, int length) {
-    int crc = 0xFFFFFFFF;
-    for (int i = offset; i < offset + length; i++) {
-      crc ^= (data[i] & 0xFF) << 24;
-      for (int bit = 0; bit < 8; bit++) {
-        crc = (crc & 0x80000000) != 0 ? (crc << 1) ^ 0x04C11DB7 : crc << 1;
-      }
-    }
-    return crc;
   }
 }

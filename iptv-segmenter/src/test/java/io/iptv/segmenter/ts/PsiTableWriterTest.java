@@ -1,5 +1,6 @@
 package io.iptv.segmenter.ts;
 
+import io.iptv.core.io.Crc32Mpeg2;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,7 +14,7 @@ class PsiTableWriterTest {
   @Test
   void crcMatchesTheCrc32Mpeg2CheckValue() {
     byte[] check = "123456789".getBytes(StandardCharsets.US_ASCII);
-    assertEquals(0x0376E6E7, PsiTableWriter.crc32Mpeg2(check, 0, check.length));
+    assertEquals(0x0376E6E7, Crc32Mpeg2.compute(check, 0, check.length));
   }
 
   @Test
@@ -29,7 +30,7 @@ class PsiTableWriterTest {
     assertEquals(0xC1, s[5] & 0xFF, "version 0, current_next 1");
     assertEquals(1, ((s[8] & 0xFF) << 8) | (s[9] & 0xFF), "program_number");
     assertEquals(0x1000, ((s[10] & 0x1F) << 8) | (s[11] & 0xFF), "program_map_PID");
-    assertEquals(0, PsiTableWriter.crc32Mpeg2(s, 0, s.length), "CRC over section incl. CRC_32 is 0");
+    assertEquals(0, Crc32Mpeg2.compute(s, 0, s.length), "CRC over section incl. CRC_32 is 0");
   }
 
   @Test
@@ -54,7 +55,7 @@ class PsiTableWriterTest {
     assertEquals(6, ((s[20] & 0x0F) << 8) | (s[21] & 0xFF));
     assertArrayEquals(lang, Arrays.copyOfRange(s, 22, 28));
     assertEquals(32, s.length);
-    assertEquals(0, PsiTableWriter.crc32Mpeg2(s, 0, s.length));
+    assertEquals(0, Crc32Mpeg2.compute(s, 0, s.length));
   }
 
   @Test

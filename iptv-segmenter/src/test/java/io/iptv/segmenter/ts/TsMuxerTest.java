@@ -1,5 +1,6 @@
 package io.iptv.segmenter.ts;
 
+import io.iptv.core.io.Crc32Mpeg2;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -354,7 +355,7 @@ class TsMuxerTest {
     byte[] ts = segment.bytes().toByteArray();
     int length = ((ts[188 + 6] & 0x0F) << 8) | (ts[188 + 7] & 0xFF);
     byte[] section = java.util.Arrays.copyOfRange(ts, 188 + 5, 188 + 5 + 3 + length);
-    assertEquals(0, PsiTableWriter.crc32Mpeg2(section, 0, section.length), "PMT CRC");
+    assertEquals(0, Crc32Mpeg2.compute(section, 0, section.length), "PMT CRC");
     return section;
   }
 
