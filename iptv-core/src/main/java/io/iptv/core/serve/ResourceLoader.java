@@ -58,6 +58,18 @@ public interface ResourceLoader {
     return loadAsync(key, executor);
   }
 
+  /**
+   * A loader that sends each key to the loader of its channel; keys of other channels are not found. The
+   * asynchronous and revalidating methods are delegated too.
+   *
+   * <pre>{@code
+   * ResourceLoader all = ResourceLoader.byChannel(Map.of("news", directory, "sport", edge));
+   * }</pre>
+   */
+  static ResourceLoader byChannel(java.util.Map<String, ResourceLoader> loaders) {
+    return new ChannelRouter(loaders);
+  }
+
   /** Unwraps a {@link CompletionException} or {@link UncheckedIOException} to its cause, for error mapping. */
   static Throwable unwrap(Throwable error) {
     Throwable t = error;
