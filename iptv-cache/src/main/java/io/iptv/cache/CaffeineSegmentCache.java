@@ -76,7 +76,7 @@ final class CaffeineSegmentCache implements SegmentCache {
     CompletableFuture<Entry> future = cache.get(key);
     if (future.isDone() && !future.isCompletedExceptionally()) {
       Entry entry = future.join();
-      if (ticker.read() - entry.freshUntilNanos < 0) {
+      if (ticker.read() - entry.freshUntilNanos <= 0) {
         return entry.future; // fresh hit: no allocation
       }
       return revalidate(key, future, entry);
