@@ -2,7 +2,7 @@
 # Compares `iptv.jar serve` with nginx serving the same files, in the same run, with wrk (loopback only).
 #   benchmarks/scripts/serve-vs-nginx.sh            (needs: apt-get install -y nginx wrk; iptv-examples/target/iptv.jar)
 # Env: DURATION (s, default 10), CONNECTIONS (default 64), THREADS (wrk threads, default 2),
-#      SEGMENT_BYTES (default 2621440), IPTV_CMD (default "java -jar iptv-examples/target/iptv.jar").
+#      SEGMENT_BYTES (default 2621440), IPTV_SERVE_ARGS (extra serve flags), IPTV_CMD (default "java -jar iptv-examples/target/iptv.jar").
 # Targets (issue 6): playlist req/s >= 1.0x nginx; segment bytes/s >= 0.9x nginx.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -33,7 +33,7 @@ http {
 }
 CONF
 "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" & NGINX_PID=$!
-$IPTV_CMD serve --port "$IPTV_PORT" --dir "news=$WORK/www/news" >"$WORK/iptv.log" 2>&1 & IPTV_PID=$!
+$IPTV_CMD serve --port "$IPTV_PORT" --dir "news=$WORK/www/news" ${IPTV_SERVE_ARGS:-} >"$WORK/iptv.log" 2>&1 & IPTV_PID=$!
 for port in $NGINX_PORT $IPTV_PORT; do
   for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$port/news/index.m3u8" && break; sleep 0.1; done
   for p in /news/index.m3u8 /news/seg-100.ts; do
