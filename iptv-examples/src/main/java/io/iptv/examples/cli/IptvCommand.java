@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "iptv", mixinStandardHelpOptions = true, version = "iptv 0.1.0-SNAPSHOT",
     description = "IPTV streaming library command line.",
-    subcommands = {InspectCommand.class})
+    subcommands = {InspectCommand.class, ServeCommand.class})
 public final class IptvCommand implements Runnable {
   /** Exit code for bad input. */
   static final int EXIT_BAD_INPUT = 2;

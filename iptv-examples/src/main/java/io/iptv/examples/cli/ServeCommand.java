@@ -1,0 +1,183 @@
+package io.iptv.examples.cli;
+
+import io.iptv.cache.HttpOriginLoader;
+import io.iptv.cache.SegmentCache;
+import io.iptv.core.serve.CachePolicy;
+import io.iptv.core.serve.CorsPolicy;
+import io.iptv.core.serve.DirectoryResourceLoader;
+import io.iptv.core.serve.JdkHttpServerAdapter;
+import io.iptv.core.serve.OriginHandler;
+import io.iptv.core.serve.ResourceLoader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code iptv serve --port P [--host H] [--dir NAME=DIR …] [--upstream NAME=URL …] [--cache-bytes N]}: serves
+ * packaged directories and/or acts as an edge for upstream origins, through a byte-bounded segment cache and
+ * the JDK HTTP server. Binds 127.0.0.1 unless {@code --host} says otherwise. Runs until the JVM is stopped.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = "Serve packaged channels (--dir) and/or edge-cache upstream origins (--upstream) over HTTP.")
+final class ServeCommand implements Callable<Integer> {
+  @Option(names = "--port", required = true, description = "TCP port (0: any free port).")
+  int port;
+
+  @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--dir", paramLabel = "NAME=DIR", description = "Serve directory DIR as channel NAME.")
+  List<String> dirs = new ArrayList<>();
+
+  @Option(names = "--upstream", paramLabel = "NAME=URL",
+      description = "Fetch channel NAME from the origin at URL (e.g. http://origin:8080/NAME/).")
+  List<String> upstreams = new ArrayList<>();
+
+  @Option(names = "--cache-bytes", defaultValue = "268435456",
+      description = "Segment cache budget in bytes (default ${DEFAULT-VALUE}).")
+  long cacheBytes;
+
+  @Option(names = "--threads", defaultValue = "0", description = "Request threads (default: 4 per core).")
+  int threads;
+
+  @Option(names = "--cors", description = "Send Access-Control-Allow-Origin: * (browser players).")
+  boolean cors;
+
+  @Spec
+  CommandSpec spec;
+
+  /** A started server; {@link #close()} stops it. */
+  static final class Running implements AutoCloseable {
+    final JdkHttpServerAdapter server;
+    final SegmentCache cache;
+    private final ExecutorService pool;
+
+    Running(JdkHttpServerAdapter server, SegmentCache cache, ExecutorService pool) {
+      this.server = server;
+      this.cache = cache;
+      this.pool = pool;
+    }
+
+    @Override
+    public void close() {
+      server.close();
+      pool.shutdownNow();
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Running running = start();
+    PrintWriter out = spec.commandLine().getOut();
+    out.printf("serving http://%s:%d/ (channels: %s)%n", host, running.server.port(), channels());
+    out.flush();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      running.close();
+      stopped.countDown();
+    }, "iptv-serve-shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  /** Validates the options, builds the loaders, cache and origin, and starts listening. */
+  Running start() throws BadInputException {
+    if (dirs.isEmpty() && upstreams.isEmpty()) {
+      throw new BadInputException("nothing to serve: give at least one --dir NAME=DIR or --upstream NAME=URL");
+    }
+    if (port < 0 || port > 65535) {
+      throw new BadInputException("--port must be in 0..65535: " + port);
+    }
+    if (cacheBytes < 1 << 20) {
+      throw new BadInputException("--cache-bytes must be at least 1048576: " + cacheBytes);
+    }
+    if (threads < 0 || threads > 1024) {
+      throw new BadInputException("--threads must be in 0..1024: " + threads);
+    }
+    Map<String, ResourceLoader> byChannel = new LinkedHashMap<>();
+    DirectoryResourceLoader.Builder directories = DirectoryResourceLoader.builder();
+    for (String spec : dirs) {
+      String[] nameValue = split("--dir", spec, byChannel);
+      Path dir = Path.of(nameValue[1]);
+      if (!Files.isDirectory(dir)) {
+        throw new BadInputException("--dir " + spec + ": not a directory");
+      }
+      directories.channel(nameValue[0], dir);
+      byChannel.put(nameValue[0], null);
+    }
+    if (!dirs.isEmpty()) {
+      DirectoryResourceLoader loader = directories.build();
+      byChannel.replaceAll((name, value) -> loader);
+    }
+    if (!upstreams.isEmpty()) {
+      HttpOriginLoader.Builder edge = HttpOriginLoader.builder();
+      List<String> names = new ArrayList<>();
+      for (String spec : upstreams) {
+        String[] nameValue = split("--upstream", spec, byChannel);
+        try {
+          edge.upstream(nameValue[0], new URI(nameValue[1]));
+        } catch (URISyntaxException | IllegalArgumentException e) {
+          throw new BadInputException("--upstream " + spec + ": not an http(s) URL");
+        }
+        names.add(nameValue[0]);
+        byChannel.put(nameValue[0], null);
+      }
+      HttpOriginLoader loader = edge.build();
+      names.forEach(name -> byChannel.put(name, loader));
+    }
+    int poolSize = threads > 0 ? threads : 4 * Runtime.getRuntime().availableProcessors();
+    ExecutorService pool = Executors.newFixedThreadPool(poolSize);
+    CachePolicy policy = CachePolicy.defaults();
+    SegmentCache cache = SegmentCache.builder().maximumBytes(cacheBytes).cachePolicy(policy).executor(pool)
+        .build(ResourceLoader.byChannel(byChannel));
+    OriginHandler origin = OriginHandler.builder(cache).cachePolicy(policy)
+        .cors(cors ? CorsPolicy.anyOrigin() : CorsPolicy.disabled()).build();
+    try {
+      JdkHttpServerAdapter server = JdkHttpServerAdapter.builder(origin)
+          .address(new InetSocketAddress(host, port)).executor(pool).start();
+      return new Running(server, cache, pool);
+    } catch (IOException | RuntimeException e) {
+      pool.shutdownNow();
+      throw new BadInputException("cannot listen on " + host + ":" + port + ": " + e.getMessage());
+    }
+  }
+
+  private String channels() {
+    List<String> names = new ArrayList<>();
+    dirs.forEach(d -> names.add(d.substring(0, d.indexOf('='))));
+    upstreams.forEach(u -> names.add(u.substring(0, u.indexOf('=')) + " (edge)"));
+    return String.join(", ", names);
+  }
+
+  private static String[] split(String option, String spec, Map<String, ResourceLoader> seen)
+      throws BadInputException {
+    int eq = spec.indexOf('=');
+    if (eq <= 0 || eq == spec.length() - 1) {
+      throw new BadInputException(option + " " + spec + ": expected NAME=VALUE");
+    }
+    String name = spec.substring(0, eq);
+    if (!name.matches("[A-Za-z0-9_-]{1,64}") || name.equals("license")) {
+      throw new BadInputException(option + " " + spec + ": bad channel name (letters, digits, - and _)");
+    }
+    if (seen.containsKey(name)) {
+      throw new BadInputException(option + " " + spec + ": channel " + name + " given twice");
+    }
+    return new String[] {name, spec.substring(eq + 1)};
+  }
+}
