@@ -15,7 +15,7 @@ import java.util.Map;
  * Map<?, ?> root = (Map<?, ?>) MiniJson.parse("{\"a\": [1, 2.5, \"x\"]}");
  * }</pre>
  */
-final class MiniJson {
+public final class MiniJson {
   private final String text;
   private int pos;
 
@@ -24,7 +24,7 @@ final class MiniJson {
   }
 
   /** Parses one JSON value that must make up the whole text (surrounding whitespace allowed). */
-  static Object parse(String text) {
+  public static Object parse(String text) {
     MiniJson reader = new MiniJson(text);
     Object value = reader.value();
     reader.skipWhitespace();

@@ -78,8 +78,9 @@ final class InspectCommand implements Callable<Integer> {
     }
     InspectReport.DamageReport d = r.damage();
     out.append(String.format(Locale.ROOT,
-        "errors: CC %d, TEI %d, sync losses %d (%d bytes skipped), truncated %d bytes, PES dropped %d%n",
-        d.ccErrors(), d.teiPackets(), d.syncLosses(), d.bytesSkipped(), d.truncatedBytes(), d.pesDropped()));
+        "errors: CC %d, TEI %d, damaged %d, PSI CRC %d, sync losses %d (%d bytes skipped), truncated %d bytes,"
+        + " PES dropped %d%n",
+        d.ccErrors(), d.teiPackets(), d.damagedPackets(), d.crcErrors(), d.syncLosses(), d.bytesSkipped(), d.truncatedBytes(), d.pesDropped()));
     out.append(String.format(Locale.ROOT, "timing: %d discontinuities, %d timestamp wraps, %d DTS>PTS%n",
         d.discontinuities(), d.timestampWraps(), d.dtsAfterPts()));
     out.append("scrambled PIDs: ").append(d.scrambledPids().isEmpty() ? "none" : d.scrambledPids().stream()

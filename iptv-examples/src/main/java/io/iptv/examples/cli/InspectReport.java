@@ -54,6 +54,8 @@ record InspectReport(
   record DamageReport(
       long ccErrors,
       long teiPackets,
+      long damagedPackets,
+      long crcErrors,
       long syncLosses,
       long bytesSkipped,
       long truncatedBytes,

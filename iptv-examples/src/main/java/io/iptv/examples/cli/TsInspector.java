@@ -72,7 +72,7 @@ final class TsInspector {
       discontinuities += pass.statistics.discontinuities();
       dtsAfterPts += pass.statistics.dtsAfterPts();
     }
-    InspectReport.DamageReport damage = new InspectReport.DamageReport(ccErrors, stats.teiPackets(),
+    InspectReport.DamageReport damage = new InspectReport.DamageReport(ccErrors, stats.teiPackets(), stats.damagedPackets(), stats.crcErrors(),
         stats.syncLosses(), stats.bytesSkipped(), stats.truncatedBytes(), stats.pesDropped(), discontinuities,
         wraps, dtsAfterPts, List.copyOf(scrambled));
     long bitrate = duration > 0 ? Math.round(size * 8 / duration) : 0;

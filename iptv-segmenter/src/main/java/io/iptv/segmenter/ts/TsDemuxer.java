@@ -277,7 +277,7 @@ public final class TsDemuxer {
       }
     }
     return new TsStatistics(framer.detectedPacketSize, framer.bytesIn, framer.packets, framer.syncLosses,
-        framer.bytesSkipped, framer.truncatedBytes, teiPackets, ccErrors,
+        framer.bytesSkipped, framer.truncatedBytes, teiPackets, damagedPackets, crcErrors(), ccErrors,
         timeline == null ? 0 : timeline.discontinuities,
         timeline == null ? 0 : timeline.clock.wrapCount(),
         shared == null ? 0 : shared.dtsAfterPts, pesDropped,

@@ -18,6 +18,9 @@ import java.util.List;
  * @param bytesSkipped bytes skipped while searching for sync (garbage)
  * @param truncatedBytes bytes of an incomplete last packet ignored at the end
  * @param teiPackets packets dropped for transport_error_indicator
+ * @param damagedPackets packets skipped for an inconsistent header (adaptation_field_length out of range,
+ *     reserved adaptation_field_control)
+ * @param crcErrors PAT and PMT sections ignored for a bad CRC_32
  * @param ccErrors continuity-counter gaps over all PIDs
  * @param discontinuities timeline discontinuities emitted (signalled or detected)
  * @param timestampWraps 33-bit wraps crossed by the selected program's timeline
@@ -37,6 +40,8 @@ public record TsStatistics(
     long bytesSkipped,
     long truncatedBytes,
     long teiPackets,
+    long damagedPackets,
+    long crcErrors,
     long ccErrors,
     long discontinuities,
     int timestampWraps,

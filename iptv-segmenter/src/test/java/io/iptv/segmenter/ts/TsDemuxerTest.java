@@ -309,7 +309,7 @@ class TsDemuxerTest {
     ts.pmt(PMT, 1, VIDEO, new Es(0x1B, VIDEO), new Es(0x0F, AUDIO));
     frames(ts, 3, 3, START + 3 * FRAME);
     Run run = demux(ts.bytes());
-    assertEquals(1, run.demuxer().crcErrors());
+    assertEquals(1, run.demuxer().statistics().crcErrors());
     assertEquals(3, run.samples(VIDEO).size(), "nothing demuxed before a valid PMT");
   }
 
@@ -630,7 +630,7 @@ class TsDemuxerTest {
     byte[] all = Arrays.copyOf(bytes, bytes.length + 188);
     System.arraycopy(bad, 0, all, bytes.length, 188);
     Run run = demux(all);
-    assertEquals(1, run.demuxer().damagedPackets());
+    assertEquals(1, run.demuxer().statistics().damagedPackets());
     assertEquals(2, run.samples(AUDIO).size());
   }
 
