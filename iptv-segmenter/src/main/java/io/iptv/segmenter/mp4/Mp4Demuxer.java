@@ -58,6 +58,10 @@ public final class Mp4Demuxer implements MediaInput {
   /** Largest single sample. */
   public static final int MAX_SAMPLE_BYTES = 32 << 20;
 
+  /** Box types that may open an ISO BMFF / QuickTime file (ISO/IEC 14496-12 §4.3, §8.16). */
+  private static final java.util.Set<String> FIRST_BOX_TYPES = java.util.Set.of(
+      "ftyp", "styp", "moov", "mdat", "free", "skip", "wide", "pdin", "uuid", "sidx", "moof", "meta", "junk", "pnot");
+
   private final Mp4File file;
   private byte[] scratch = new byte[64 * 1024];
   private boolean read;
@@ -106,6 +110,14 @@ public final class Mp4Demuxer implements MediaInput {
       throw MediaException.truncated(file.name() + ": empty file");
     }
     long pos = 0;
+    if (file.size() < 8) {
+      throw MediaException.malformed(file.name() + ": " + file.size() + " bytes are not an MP4 file");
+    }
+    BoxHeader first = topLevelBox(0);
+    if (!FIRST_BOX_TYPES.contains(first.typeName())) {
+      throw MediaException.malformed(file.name() + ": not an MP4 file (first box '" + first.typeName()
+          + "' is not an ISO BMFF top-level box)");
+    }
     while (file.size() - pos >= 8) {
       BoxHeader box = topLevelBox(pos);
       if (box.is("moov")) {
