@@ -26,7 +26,9 @@ import java.util.Map;
  * empty edits delay the track, the first non-empty edit's {@code media_time} shifts it earlier (B-frame
  * composition delay, AAC encoder priming of typically 1024 or 2112 samples). The result is the timeline
  * {@code ffprobe -show_packets} prints for the MP4, where priming frames and the first decode times of a
- * B-frame stream are negative. MPEG-TS cannot carry negative timestamps, so the whole timeline — all
+ * B-frame stream are negative. With negative composition offsets (ctts version 1) decode times are moved
+ * earlier by the largest negative offset so that no PTS precedes its DTS (FFmpeg's {@code dts_shift}).
+ * MPEG-TS cannot carry negative timestamps, so the whole timeline — all
  * tracks alike, keeping A/V offsets exact — is shifted by the smallest constant that makes every DTS and
  * PTS non-negative ({@code offset90k}, 0 when nothing is negative). Priming samples are kept (not dropped)
  * and start before the first video picture, as in the source.
@@ -64,6 +66,12 @@ public final class Mp4Demuxer implements MediaInput {
 
   private final Mp4File file;
   private byte[] scratch = new byte[64 * 1024];
+  /**
+   * Per track_ID, how far decode times are moved earlier so that no PTS precedes its DTS when the file
+   * uses negative composition offsets (ctts version 1 / signed trun): −min(composition offset, 0), the
+   * {@code compositionToDTSShift} of ISO/IEC 14496-12 §8.6.1.4, as FFmpeg's {@code dts_shift}.
+   */
+  private final Map<Integer, Long> decodeShift = new HashMap<>();
   private boolean read;
 
   private Mp4Demuxer(Mp4File file) {
@@ -198,8 +206,10 @@ public final class Mp4Demuxer implements MediaInput {
     Map<Integer, Mp4Track> pending = new LinkedHashMap<>();
     for (Mp4Track track : movie.tracks()) {
       if (track.table().sampleCount() > 0) {
-        // the first DTS in a sample table is 0
-        long first = track.shift() + Math.min(0, track.table().minCompositionOffset());
+        // the first DTS in a sample table is 0; negative composition offsets move every DTS earlier
+        long dtsShift = -Math.min(0, track.table().minCompositionOffset());
+        decodeShift.put(track.trackId(), dtsShift);
+        long first = track.shift() - dtsShift;
         earliest90k = Math.min(earliest90k, to90k(first, track));
       } else {
         pending.put(track.trackId(), track);
@@ -222,6 +232,7 @@ public final class Mp4Demuxer implements MediaInput {
               for (SampleRef s : e.getValue()) {
                 minCto = Math.min(minCto, s.compositionOffset());
               }
+              decodeShift.put(track.trackId(), -minCto);
               long first = e.getValue().get(0).dts() + track.shift() + minCto;
               earliest90k = Math.min(earliest90k, to90k(first, track));
               pending.remove(e.getKey());
@@ -281,7 +292,7 @@ public final class Mp4Demuxer implements MediaInput {
     } catch (MediaException e) {
       throw MediaException.of(e.kind(), file.name() + ": track " + track.trackId() + ": " + e.getMessage(), e);
     }
-    headDts90k[i] = to90k(heads[i].dts() + track.shift(), track);
+    headDts90k[i] = to90k(decodeTime(heads[i], track), track);
   }
 
   /** Walks the movie fragments in file order; within each, samples of all tracks go out by decode time. */
@@ -330,7 +341,7 @@ public final class Mp4Demuxer implements MediaInput {
       long nextDts90k = 0;
       for (int i = 0; i < order.size(); i++) {
         if (index[i] < lists.get(i).size()) {
-          long dts90k = to90k(lists.get(i).get(index[i]).dts() + order.get(i).shift(), order.get(i));
+          long dts90k = to90k(decodeTime(lists.get(i).get(index[i]), order.get(i)), order.get(i));
           if (next < 0 || dts90k < nextDts90k) {
             next = i;
             nextDts90k = dts90k;
@@ -342,6 +353,11 @@ public final class Mp4Demuxer implements MediaInput {
       }
       emitSample(order.get(next), lists.get(next).get(index[next]++), offset90k, out);
     }
+  }
+
+  /** The sample's decode time on the presentation timeline, in track timescale. */
+  private long decodeTime(SampleRef sample, Mp4Track track) {
+    return sample.dts() + track.shift() - decodeShift.getOrDefault(track.trackId(), 0L);
   }
 
   private void emitSample(Mp4Track track, SampleRef sample, long offset90k, Emitter out) throws MediaException {
@@ -369,7 +385,7 @@ public final class Mp4Demuxer implements MediaInput {
       throw MediaException.of(e.kind(), file.name() + ": track " + track.trackId() + " sample at offset "
           + sample.offset() + ": " + e.getMessage(), e);
     }
-    long dts90k = to90k(sample.dts() + track.shift(), track) + offset90k;
+    long dts90k = to90k(decodeTime(sample, track), track) + offset90k;
     long pts90k = to90k(sample.dts() + sample.compositionOffset() + track.shift(), track) + offset90k;
     out.emit(new MediaSample(track.trackId(), pts90k, dts90k, sample.sync(), payload));
   }

@@ -156,6 +156,20 @@ class Mp4DemuxerFfmpegTest {
   }
 
   @Test
+  void negativeCompositionOffsets() throws Exception {
+    List<String> args = new ArrayList<>(List.of(H264_BFRAMES));
+    args.addAll(List.of("-movflags", "+negative_cts_offsets"));
+    check(make("negcts.mp4", args.toArray(String[]::new)), true);
+  }
+
+  @Test
+  void withoutEditList() throws Exception {
+    List<String> args = new ArrayList<>(List.of(H264_BFRAMES));
+    args.addAll(List.of("-use_editlist", "0"));
+    check(make("noedts.mp4", args.toArray(String[]::new)), true);
+  }
+
+  @Test
   void mediaInputsOpensMp4ByContent() throws Exception {
     Path mp4 = make("plain.mp4", "-c:v", "libx264", "-c:a", "aac");
     List<StreamEvent> viaFactory = new ArrayList<>();
