@@ -39,7 +39,7 @@ public final class MediaInputs {
       case MPEG_TS:
         return new TsFileInput(file, programNumber);
       case MP4:
-        throw MediaException.unsupported("MP4 input is not available yet: " + file.getFileName());
+        return io.iptv.segmenter.mp4.Mp4Demuxer.open(file);
       default:
         throw MediaException.malformed("not an MPEG-TS or MP4 file: " + file.getFileName());
     }
