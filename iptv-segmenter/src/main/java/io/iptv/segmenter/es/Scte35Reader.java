@@ -1,9 +1,9 @@
 package io.iptv.segmenter.es;
 
-import io.iptv.core.io.Crc32Mpeg2;
 import io.iptv.core.MediaException;
 import io.iptv.core.io.BitCursor;
 import io.iptv.core.io.ByteSlice;
+import io.iptv.core.io.Crc32Mpeg2;
 import io.iptv.core.media.Codec;
 import io.iptv.core.media.SpliceCue;
 import io.iptv.core.media.StreamEvent;

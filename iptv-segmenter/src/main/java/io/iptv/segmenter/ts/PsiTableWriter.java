@@ -1,7 +1,6 @@
 package io.iptv.segmenter.ts;
 
 import io.iptv.core.io.Crc32Mpeg2;
-
 import java.util.Arrays;
 import java.util.List;
 

@@ -1,7 +1,7 @@
 package io.iptv.segmenter.ts;
 
-import io.iptv.core.io.Crc32Mpeg2;
 import io.iptv.core.MediaException;
+import io.iptv.core.io.Crc32Mpeg2;
 
 /**
  * Reassembles PSI sections (ISO/IEC 13818-1 §2.4.4) from the payloads of one PID's TS packets: follows the

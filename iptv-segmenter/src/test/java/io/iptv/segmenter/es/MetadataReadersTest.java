@@ -1,6 +1,5 @@
 package io.iptv.segmenter.es;
 
-import io.iptv.core.io.Crc32Mpeg2;
 import static io.iptv.segmenter.es.EsTestSupport.hex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.iptv.core.io.ByteSlice;
+import io.iptv.core.io.Crc32Mpeg2;
 import io.iptv.core.media.Codec;
 import io.iptv.core.media.SpliceCue;
 import io.iptv.core.media.StreamEvent;

@@ -1,6 +1,5 @@
 package io.iptv.segmenter.ts;
 
-import io.iptv.core.io.Crc32Mpeg2;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.iptv.core.MediaException;
 import io.iptv.core.io.ByteSlice;
+import io.iptv.core.io.Crc32Mpeg2;
 import io.iptv.core.media.Codec;
 import io.iptv.core.media.MediaSample;
 import io.iptv.core.media.TrackFormat;
