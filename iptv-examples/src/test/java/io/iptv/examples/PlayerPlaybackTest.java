@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -44,11 +44,14 @@ class PlayerPlaybackTest {
   static Path work;
   private static Path packaged;
 
-  @BeforeAll
-  static void packageOnce() throws Exception {
+  /** Per test, so that a missing tool shows as skipped tests with the reason (an aborted @BeforeAll shows none). */
+  @BeforeEach
+  void requireToolsAndPackageOnce() throws Exception {
     PlayerCheck.require(); // skip (or fail on CI) before spending time on ffmpeg
-    packaged = packageChannel(Files.createDirectory(work.resolve("packaged")));
-    assertTrue(Files.isRegularFile(packaged.resolve(MASTER)), "no " + MASTER + " in " + packaged);
+    if (packaged == null) {
+      packaged = packageChannel(Files.createDirectory(work.resolve("packaged")));
+      assertTrue(Files.isRegularFile(packaged.resolve(MASTER)), "no " + MASTER + " in " + packaged);
+    }
   }
 
   /**
