@@ -58,7 +58,7 @@ import java.util.Set;
  * fall on every segment boundary (TARGETDURATION = ceil(segmentDuration)).
  *
  * <p>LIVE keeps {@code listSize} segments; a segment that leaves the window stays in the sink for
- * {@code segmentRetention} of media time (hlsjs#1214: clients and CDNs lag) and is then deleted.
+ * {@code segmentRetention} of packaged media time (hlsjs#1214: clients and CDNs lag) and is then deleted.
  * {@code EXT-X-PROGRAM-DATE-TIME} comes from the injected clock at the first segment (and at each
  * discontinuity) plus media time. Every playlist has {@code EXT-X-INDEPENDENT-SEGMENTS} (every segment
  * starts with a keyframe) and the lowest EXT-X-VERSION that fits (3).
@@ -91,6 +91,7 @@ public final class HlsPackager implements Emitter {
   private long pdtAnchorStart90k;
   private int pdtPeriod = -1;
   private Instant lastSegmentEnd;
+  private long packagedDuration90k;
   private boolean finished;
 
   private HlsPackager(Builder config, SegmentSink sink) {
@@ -184,7 +185,9 @@ public final class HlsPackager implements Emitter {
     }
     OffsetDateTime pdt = programDateTime(chunk);
     timings.add(new SegmentTiming(sequence, chunk.period(), chunk.start90k(), chunk.duration90k()));
-    long now90k = chunk.start90k() + chunk.duration90k();
+    // Retention runs on the packaged duration, which keeps growing across discontinuities (timestamps may not).
+    packagedDuration90k += chunk.duration90k();
+    long now90k = packagedDuration90k;
     for (RenditionWriter r : renditions) {
       TsSegment segment = r.mux(chunk);
       String path = r.dir() + "/" + name;
