@@ -87,7 +87,7 @@ final class PackageCommand implements Callable<Integer> {
     if (!quiet) {
       double seconds = (System.nanoTime() - started) / 1e9;
       spec.commandLine().getOut().printf(Locale.ROOT, "%s: %d segments (%d per rendition), %d variants, %.1f MB in"
-              + " %.2f s (%.0f MB/s)%n", output.resolve(HlsFilePackager.MULTIVARIANT_NAME), result.segmentCount(),
+              + " %.2f s (%.1f MB/s)%n", output.resolve(HlsFilePackager.MULTIVARIANT_NAME), result.segmentCount(),
           result.timings().size(), result.multivariant().variants().size(), totalBytes / 1e6, seconds,
           totalBytes / 1e6 / Math.max(seconds, 1e-9));
       spec.commandLine().getOut().flush();
