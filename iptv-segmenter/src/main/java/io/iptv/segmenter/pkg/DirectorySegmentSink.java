@@ -1,0 +1,64 @@
+package io.iptv.segmenter.pkg;
+
+import io.iptv.core.internal.Preconditions;
+import io.iptv.core.io.ByteSlice;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * A {@link SegmentSink} over a directory: each resource is written to a temporary name next to it
+ * ({@code .name.tmp}) and then renamed over the final name ({@code ATOMIC_MOVE}), so a web server never
+ * serves a half-written playlist or segment. Thread-safe for distinct names.
+ *
+ * <pre>{@code
+ * SegmentSink sink = DirectorySegmentSink.of(Path.of("out"));
+ * sink.write("v0/index.m3u8", playlistBytes);
+ * }</pre>
+ */
+public final class DirectorySegmentSink implements SegmentSink {
+  private final Path root;
+
+  private DirectorySegmentSink(Path root) {
+    this.root = root;
+  }
+
+  /** A sink writing under {@code root} (created when needed). */
+  public static DirectorySegmentSink of(Path root) {
+    return new DirectorySegmentSink(root.toAbsolutePath().normalize());
+  }
+
+  /** The directory. */
+  public Path root() {
+    return root;
+  }
+
+  @Override
+  public void write(String name, ByteSlice bytes) throws IOException {
+    Path target = resolve(name);
+    Files.createDirectories(target.getParent());
+    Path temp = target.resolveSibling("." + target.getFileName() + ".tmp");
+    try (OutputStream out = Files.newOutputStream(temp)) {
+      bytes.writeTo(out);
+    }
+    try {
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  @Override
+  public void delete(String name) throws IOException {
+    Files.deleteIfExists(resolve(name));
+  }
+
+  private Path resolve(String name) {
+    Preconditions.requireArgument(!name.isEmpty() && !name.startsWith("/") && !name.contains("..")
+        && !name.contains("\\"), "invalid resource name %s", name);
+    return root.resolve(name);
+  }
+}

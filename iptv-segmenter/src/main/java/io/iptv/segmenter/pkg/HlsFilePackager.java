@@ -1,0 +1,278 @@
+package io.iptv.segmenter.pkg;
+
+import io.iptv.core.MediaException;
+import io.iptv.core.internal.Preconditions;
+import io.iptv.core.time.Timestamps;
+import io.iptv.segmenter.hls.MultivariantPlanner;
+import io.iptv.segmenter.hls.MultivariantPlaylist;
+import io.iptv.segmenter.hls.PlaylistWriter;
+import io.iptv.segmenter.input.MediaInput;
+import io.iptv.segmenter.input.MediaInputs;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/**
+ * Packages media files into an HLS directory: {@code DIR/master.m3u8}, one directory per rendition with
+ * its {@code index.m3u8} and TS segments, all URIs relative (servable as static files). Several inputs are
+ * renditions of the same content (an ABR ladder): they are chunked by the same rule, checked for alignment
+ * and listed in one multivariant playlist.
+ *
+ * <p><b>Atomic output.</b> Everything is written into a hidden staging directory next to {@code DIR}
+ * (segments as they complete, so memory stays bounded); only when every input succeeded are the files moved
+ * into {@code DIR}: segments first, then media playlists, the multivariant playlist last. On failure the
+ * staging directory is deleted and {@code DIR} is left as it was.
+ *
+ * <p><b>Alignment.</b> Every input must yield the same segments as the first (count, start within
+ * {@value #ALIGNMENT_TOLERANCE_90K} ticks, discontinuity sequence): hls.js and other players stall when
+ * renditions disagree (hlsjs#1414, hlsjs#2025). A mismatch fails with a {@link MediaException} naming the
+ * input, segment and times, as Bento4 refuses unaligned tracks.
+ *
+ * <p><b>Audio.</b> Audio comes from the first input: muxed into each variant when it has one audio track;
+ * as an audio group (separate renditions, one per language) when it has several, in which case the other
+ * inputs' audio is not packaged.
+ *
+ * <p>Thread-safe: each {@link #packageFiles} call is independent.
+ *
+ * <pre>{@code
+ * HlsFilePackager.builder().segmentDuration(Duration.ofSeconds(4)).build()
+ *     .packageFiles(List.of(Path.of("1080p.ts"), Path.of("720p.ts")), Path.of("out"));
+ * }</pre>
+ */
+public final class HlsFilePackager {
+  /** Largest difference between segment starts of two renditions that still counts as aligned (1 ms). */
+  public static final long ALIGNMENT_TOLERANCE_90K = 90;
+  /** The multivariant playlist's file name. */
+  public static final String MULTIVARIANT_NAME = "master.m3u8";
+
+  private final Duration segmentDuration;
+  private final HlsPlaylistType playlistType;
+  private final int programNumber;
+  private final InstantSource clock;
+  private final PackagingListener listener;
+
+  private HlsFilePackager(Builder b) {
+    this.segmentDuration = b.segmentDuration;
+    this.playlistType = b.playlistType;
+    this.programNumber = b.programNumber;
+    this.clock = b.clock;
+    this.listener = b.listener;
+  }
+
+  /** Starts configuring. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * What was packaged.
+   *
+   * @param multivariant the multivariant playlist written
+   * @param timings the segments of the first input
+   * @param segmentCount segments written over all renditions
+   */
+  public record Result(MultivariantPlaylist multivariant, List<SegmentTiming> timings, int segmentCount) {}
+
+  /** Packages {@code inputs} (renditions of one content) into {@code outputDir}. */
+  public Result packageFiles(List<Path> inputs, Path outputDir) throws MediaException {
+    Preconditions.requireArgument(!inputs.isEmpty(), "no inputs");
+    Path target = outputDir.toAbsolutePath().normalize();
+    Path staging;
+    try {
+      Files.createDirectories(target.getParent());
+      staging = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".partial-");
+    } catch (IOException e) {
+      throw MediaException.of(MediaException.Kind.IO, "cannot create output next to " + target + ": "
+          + e.getMessage(), e);
+    }
+    boolean published = false;
+    try {
+      Result result = packageInto(inputs, DirectorySegmentSink.of(staging));
+      publish(staging, target);
+      published = true;
+      return result;
+    } finally {
+      deleteRecursively(staging, true);
+    }
+  }
+
+  private Result packageInto(List<Path> inputs, SegmentSink sink) throws MediaException {
+    List<MultivariantPlanner.Rendition> renditions = new ArrayList<>();
+    List<SegmentTiming> reference = null;
+    boolean audioGroup = false;
+    int segments = 0;
+    for (int i = 0; i < inputs.size(); i++) {
+      Path input = inputs.get(i);
+      HlsPackager packager = HlsPackager.builder()
+          .segmentDuration(segmentDuration)
+          .playlistType(playlistType)
+          .name(inputs.size() == 1 ? "stream" : "v" + i)
+          .includeAudio(i == 0 || !audioGroup)
+          .multivariantName(null)
+          .clock(clock)
+          .listener(listener)
+          .build(sink);
+      try (MediaInput in = MediaInputs.open(input, programNumber)) {
+        in.readAll(packager);
+      }
+      packager.finish();
+      if (i == 0) {
+        audioGroup = packager.hasAudioGroup();
+        reference = packager.timings();
+      } else {
+        checkAlignment(inputs.get(0), reference, input, packager.timings());
+      }
+      for (MultivariantPlanner.Rendition r : packager.renditions()) {
+        renditions.add(r);
+        segments += r.segments().size();
+      }
+    }
+    MultivariantPlaylist master = MultivariantPlanner.plan(renditions);
+    try {
+      sink.write(MULTIVARIANT_NAME, PlaylistWriter.defaults().writeBytes(master));
+    } catch (IOException e) {
+      throw MediaException.of(MediaException.Kind.IO, "cannot write " + MULTIVARIANT_NAME + ": " + e.getMessage(), e);
+    }
+    return new Result(master, reference, segments);
+  }
+
+  /** Fails unless {@code other} has the same segment boundaries as {@code first}. */
+  static void checkAlignment(Path firstInput, List<SegmentTiming> first, Path otherInput,
+      List<SegmentTiming> other) throws MediaException {
+    int n = Math.min(first.size(), other.size());
+    for (int i = 0; i < n; i++) {
+      SegmentTiming a = first.get(i);
+      SegmentTiming b = other.get(i);
+      if (Math.abs(a.start90k() - b.start90k()) > ALIGNMENT_TOLERANCE_90K
+          || a.discontinuitySequence() != b.discontinuitySequence()) {
+        throw MediaException.malformed(String.format(Locale.ROOT,
+            "renditions are not aligned: segment %d of %s starts at %.3f s (discontinuity sequence %d) but"
+                + " segment %d of %s at %.3f s (discontinuity sequence %d); encode all renditions with the"
+                + " same keyframe positions (fixed GOP, no scene-cut keyframes)",
+            b.sequence(), otherInput.getFileName(), Timestamps.toSeconds(b.start90k()),
+            b.discontinuitySequence(), a.sequence(), firstInput.getFileName(),
+            Timestamps.toSeconds(a.start90k()), a.discontinuitySequence()));
+      }
+    }
+    if (first.size() != other.size()) {
+      SegmentTiming extra = first.size() > other.size() ? first.get(n) : other.get(n);
+      throw MediaException.malformed(String.format(Locale.ROOT,
+          "renditions are not aligned: %s has %d segments but %s has %d (first unmatched: segment %d at %.3f s)",
+          firstInput.getFileName(), first.size(), otherInput.getFileName(), other.size(), extra.sequence(),
+          Timestamps.toSeconds(extra.start90k())));
+    }
+  }
+
+  private static void publish(Path staging, Path target) throws MediaException {
+    try {
+      List<Path> files;
+      try (Stream<Path> walk = Files.walk(staging)) {
+        files = new ArrayList<>(walk.filter(Files::isRegularFile).toList());
+      }
+      // Segments first, media playlists next, the multivariant playlist last: a reader never sees a
+      // playlist that lists a segment not yet in place.
+      files.sort(Comparator.comparingInt((Path p) -> rank(staging, p)).thenComparing(Path::toString));
+      for (Path file : files) {
+        Path dest = target.resolve(staging.relativize(file).toString());
+        Files.createDirectories(dest.getParent());
+        try {
+          Files.move(file, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+          Files.move(file, dest, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    } catch (IOException e) {
+      throw MediaException.of(MediaException.Kind.IO, "cannot move output into " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static int rank(Path staging, Path file) {
+    String rel = staging.relativize(file).toString();
+    if (rel.equals(MULTIVARIANT_NAME)) {
+      return 2;
+    }
+    return rel.endsWith(".m3u8") ? 1 : 0;
+  }
+
+  private static void deleteRecursively(Path dir, boolean quiet) throws MediaException {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      if (!quiet) {
+        throw MediaException.of(MediaException.Kind.IO, "cannot remove " + dir + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** Configures an {@link HlsFilePackager}; each setting once, validated immediately. Not thread-safe. */
+  public static final class Builder {
+    private final java.util.Set<String> set = new java.util.HashSet<>();
+    private Duration segmentDuration = Duration.ofSeconds(6);
+    private HlsPlaylistType playlistType = HlsPlaylistType.VOD;
+    private int programNumber;
+    private InstantSource clock = InstantSource.system();
+    private PackagingListener listener = PackagingListener.NONE;
+
+    private Builder() {}
+
+    /** Target segment duration (default 6 s). */
+    public Builder segmentDuration(Duration value) {
+      once("segmentDuration");
+      Preconditions.requireArgument(value.compareTo(Duration.ofMillis(100)) >= 0
+          && value.compareTo(Duration.ofSeconds(60)) <= 0, "segmentDuration %s out of range 0.1..60 s", value);
+      segmentDuration = value;
+      return this;
+    }
+
+    /** VOD (default) or EVENT. */
+    public Builder playlistType(HlsPlaylistType value) {
+      once("playlistType");
+      Preconditions.requireArgument(value != HlsPlaylistType.LIVE, "a file package is VOD or EVENT, not LIVE");
+      playlistType = Objects.requireNonNull(value, "playlistType");
+      return this;
+    }
+
+    /** The TS program to package (default 0: the first with video). */
+    public Builder programNumber(int value) {
+      once("programNumber");
+      Preconditions.requireArgument(value >= 0 && value <= 0xFFFF, "programNumber %d out of range", value);
+      programNumber = value;
+      return this;
+    }
+
+    /** Clock for PROGRAM-DATE-TIME (EVENT only). */
+    public Builder clock(InstantSource value) {
+      once("clock");
+      clock = Objects.requireNonNull(value, "clock");
+      return this;
+    }
+
+    /** Observes written segments (progress). */
+    public Builder listener(PackagingListener value) {
+      once("listener");
+      listener = Objects.requireNonNull(value, "listener");
+      return this;
+    }
+
+    /** Builds the packager. */
+    public HlsFilePackager build() {
+      return new HlsFilePackager(this);
+    }
+
+    private void once(String setting) {
+      Preconditions.requireState(set.add(setting), "%s was already set", setting);
+    }
+  }
+}

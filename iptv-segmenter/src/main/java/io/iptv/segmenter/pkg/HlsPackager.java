@@ -1,0 +1,454 @@
+package io.iptv.segmenter.pkg;
+
+import io.iptv.core.MediaException;
+import io.iptv.core.internal.Preconditions;
+import io.iptv.core.io.ByteSlice;
+import io.iptv.core.media.StreamEvent;
+import io.iptv.core.media.TrackFormat;
+import io.iptv.core.media.TrackType;
+import io.iptv.core.pipeline.Emitter;
+import io.iptv.core.time.Timestamps;
+import io.iptv.segmenter.chunk.Chunk;
+import io.iptv.segmenter.chunk.Chunker;
+import io.iptv.segmenter.chunk.ChunkingPolicy;
+import io.iptv.segmenter.hls.LiveWindow;
+import io.iptv.segmenter.hls.MediaPlaylist;
+import io.iptv.segmenter.hls.MultivariantPlanner;
+import io.iptv.segmenter.hls.MultivariantPlaylist;
+import io.iptv.segmenter.hls.PlaylistWriter;
+import io.iptv.segmenter.ts.TsSegment;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Packages one program's {@link StreamEvent}s as HLS with MPEG-TS segments: the facade over the pipeline
+ * {@link Chunker} → {@link io.iptv.segmenter.ts.TsMuxer} (one per rendition) → Media Playlists → a
+ * {@link SegmentSink}. Feed it the events of a demuxer or {@link io.iptv.segmenter.input.MediaInput}; it is
+ * an {@link Emitter}.
+ *
+ * <p><b>Renditions.</b> At the first chunk the tracks known so far are laid out: with at most one audio
+ * track, one rendition {@code NAME/} carries video and audio muxed; with several audio tracks (languages),
+ * {@code NAME/} carries the video alone and each audio track becomes an audio-only rendition
+ * {@code NAME-audio-LANG/} for an {@code EXT-X-MEDIA} group. All renditions get the same chunks, hence
+ * identical boundaries, sequence numbers and discontinuity sequences. Tracks added later are ignored; only
+ * the first video track is packaged.
+ *
+ * <p><b>Playlists.</b> {@link HlsPlaylistType#VOD}: written once at the end, TARGETDURATION computed from
+ * the actual segments (the largest rounded EXTINF), short tail merged. {@link HlsPlaylistType#EVENT} and
+ * {@link HlsPlaylistType#LIVE}: rewritten after every segment (segment first, then playlists, each
+ * atomically by the sink); the target duration cannot change once published, so it is fixed up front:
+ * {@code ceil(segmentDuration + maxKeyframeInterval)}. With the consistent-chunking rule a segment is
+ * shorter than {@code segmentDuration} plus one keyframe interval, so this bound always holds when the
+ * declared interval is true; when the source breaks it, packaging fails with a {@link MediaException}
+ * naming the segment rather than publishing a playlist that violates RFC 8216 §4.3.3.1 (cutting at a
+ * non-keyframe is never done). The default {@code maxKeyframeInterval} of zero declares that keyframes
+ * fall on every segment boundary (TARGETDURATION = ceil(segmentDuration)).
+ *
+ * <p>LIVE keeps {@code listSize} segments; a segment that leaves the window stays in the sink for
+ * {@code segmentRetention} of packaged media time (hlsjs#1214: clients and CDNs lag) and is then deleted.
+ * {@code EXT-X-PROGRAM-DATE-TIME} comes from the injected clock at the first segment (and at each
+ * discontinuity) plus media time. Every playlist has {@code EXT-X-INDEPENDENT-SEGMENTS} (every segment
+ * starts with a keyframe) and the lowest EXT-X-VERSION that fits (3).
+ *
+ * <p>Not thread-safe: one thread feeds it. Memory is bounded by a few segments' samples.
+ *
+ * <pre>{@code
+ * HlsPackager packager = HlsPackager.builder()
+ *     .segmentDuration(Duration.ofSeconds(6))
+ *     .playlistType(HlsPlaylistType.LIVE).listSize(6)
+ *     .clock(InstantSource.system())
+ *     .build(DirectorySegmentSink.of(Path.of("/srv/hls/news")));
+ * TsDemuxer demuxer = TsDemuxer.builder().build(packager);
+ * demuxer.feed(bytes, 0, n);   // segments and playlists appear as they complete
+ * demuxer.finish();            // EndOfStream: last segment, EXT-X-ENDLIST
+ * }</pre>
+ */
+public final class HlsPackager implements Emitter {
+  private final Builder config;
+  private final SegmentSink sink;
+  private final SegmentNameTemplate names;
+  private final PlaylistWriter writer = PlaylistWriter.defaults();
+  private final Chunker chunker;
+  private final Map<Integer, TrackFormat> formats = new LinkedHashMap<>();
+  private final List<RenditionWriter> renditions = new ArrayList<>();
+  private final List<SegmentTiming> timings = new ArrayList<>();
+  private final int fixedTargetDuration;
+
+  private Instant pdtAnchor;
+  private long pdtAnchorStart90k;
+  private int pdtPeriod = -1;
+  private Instant lastSegmentEnd;
+  private long packagedDuration90k;
+  private boolean finished;
+
+  private HlsPackager(Builder config, SegmentSink sink) {
+    this.config = config;
+    this.sink = sink;
+    this.names = SegmentNameTemplate.of(config.segmentNameTemplate);
+    ChunkingPolicy policy = ChunkingPolicy.of(config.segmentDuration)
+        .withMergeShortTail(config.playlistType == HlsPlaylistType.VOD);
+    this.chunker = new Chunker(policy, this::onChunk);
+    long bound90k = Timestamps.fromDuration(config.segmentDuration.plus(config.maxKeyframeInterval));
+    this.fixedTargetDuration = (int) Math.max(1, (bound90k + Timestamps.TICKS_PER_SECOND - 1)
+        / Timestamps.TICKS_PER_SECOND);
+  }
+
+  /** Starts configuring a packager. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public void emit(StreamEvent event) throws MediaException {
+    Preconditions.requireState(!finished, "packager already finished");
+    if (event instanceof StreamEvent.TrackAdded added) {
+      formats.putIfAbsent(added.format().trackId(), added.format());
+    } else if (event instanceof StreamEvent.TrackChanged changed && renditions.isEmpty()) {
+      formats.put(changed.format().trackId(), changed.format());
+    }
+    chunker.onEvent(event);
+    if (event instanceof StreamEvent.EndOfStream) {
+      finish();
+    }
+  }
+
+  /**
+   * Flushes the last segment and writes the final playlists (with {@code EXT-X-ENDLIST} for VOD and
+   * EVENT, and for LIVE too: the stream ended). Idempotent.
+   */
+  public void finish() throws MediaException {
+    if (finished) {
+      return;
+    }
+    chunker.finish();
+    finished = true;
+    if (renditions.isEmpty()) {
+      throw MediaException.malformed("no audio or video samples to package");
+    }
+    writePlaylists(/* endList= */ true);
+  }
+
+  /** The segments' timings so far (shared by all renditions). */
+  public List<SegmentTiming> timings() {
+    return List.copyOf(timings);
+  }
+
+  /** Samples received, emitted and dropped (video before the first keyframe). */
+  public long[] sampleCounts() {
+    return new long[] {chunker.samplesIn(), chunker.samplesOut(), chunker.samplesDropped()};
+  }
+
+  /** The renditions with their sizes so far, for a {@link MultivariantPlanner}; URIs relative to the root. */
+  public List<MultivariantPlanner.Rendition> renditions() {
+    List<MultivariantPlanner.Rendition> out = new ArrayList<>();
+    for (RenditionWriter r : renditions) {
+      out.add(r.summary(r.playlistName(config.playlistName), targetDuration(r)));
+    }
+    return out;
+  }
+
+  /** Whether the audio tracks were laid out as separate renditions (an audio group). */
+  public boolean hasAudioGroup() {
+    return renditions.stream().anyMatch(RenditionWriter::audioOnlyRendition);
+  }
+
+  private int targetDuration(RenditionWriter r) {
+    return config.playlistType == HlsPlaylistType.VOD ? r.playlist(0, true).targetDuration() : fixedTargetDuration;
+  }
+
+  private void onChunk(Chunk chunk) throws MediaException {
+    if (renditions.isEmpty()) {
+      layOut();
+    }
+    long sequence = config.firstMediaSequence + chunk.sequence();
+    long rounded = MediaPlaylist.roundedSeconds(Timestamps.toDuration(chunk.duration90k()));
+    String name = names.name(sequence, chunk.start90k());
+    if (config.playlistType != HlsPlaylistType.VOD && rounded > fixedTargetDuration) {
+      throw MediaException.limitExceeded(String.format(java.util.Locale.ROOT,
+          "segment %d (%s) at %.3f s lasts %.3f s, over the EXT-X-TARGETDURATION %d fixed for %s playlists:"
+              + " the source's keyframe interval is longer than declared; set maxKeyframeInterval",
+          sequence, name, Timestamps.toSeconds(chunk.start90k()), Timestamps.toSeconds(chunk.duration90k()),
+          fixedTargetDuration, config.playlistType));
+    }
+    OffsetDateTime pdt = programDateTime(chunk);
+    timings.add(new SegmentTiming(sequence, chunk.period(), chunk.start90k(), chunk.duration90k()));
+    // Retention runs on the packaged duration, which keeps growing across discontinuities (timestamps may not).
+    packagedDuration90k += chunk.duration90k();
+    long now90k = packagedDuration90k;
+    for (RenditionWriter r : renditions) {
+      TsSegment segment = r.mux(chunk);
+      String path = r.dir() + "/" + name;
+      write(path, segment.bytes());
+      config.listener.onSegmentWritten(path, Timestamps.toDuration(chunk.duration90k()), segment.bytes().length());
+      for (String expired : r.append(name, chunk, pdt, segment.bytes().length(), now90k, config.retention90k())) {
+        try {
+          sink.delete(expired);
+        } catch (IOException e) {
+          throw MediaException.of(MediaException.Kind.IO, "cannot delete " + expired + ": " + e.getMessage(), e);
+        }
+      }
+    }
+    if (config.playlistType != HlsPlaylistType.VOD) {
+      writePlaylists(/* endList= */ false);
+    }
+  }
+
+  private void writePlaylists(boolean endList) throws MediaException {
+    for (RenditionWriter r : renditions) {
+      MediaPlaylist playlist = r.playlist(config.playlistType == HlsPlaylistType.VOD ? 0 : fixedTargetDuration,
+          endList);
+      write(r.playlistName(config.playlistName), writer.writeBytes(playlist));
+    }
+    if (config.multivariantName != null) {
+      MultivariantPlaylist master = MultivariantPlanner.plan(renditions());
+      write(config.multivariantName, writer.writeBytes(master));
+    }
+  }
+
+  private void write(String name, ByteSlice bytes) throws MediaException {
+    try {
+      sink.write(name, bytes);
+    } catch (IOException e) {
+      throw MediaException.of(MediaException.Kind.IO, "cannot write " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  private OffsetDateTime programDateTime(Chunk chunk) {
+    if (!config.programDateTime()) {
+      return null;
+    }
+    if (pdtAnchor == null || chunk.period() != pdtPeriod) {
+      Instant now = config.clock.instant().truncatedTo(ChronoUnit.MILLIS);
+      pdtAnchor = lastSegmentEnd != null && lastSegmentEnd.isAfter(now) ? lastSegmentEnd : now;
+      pdtAnchorStart90k = chunk.start90k();
+      pdtPeriod = chunk.period();
+    }
+    long offsetMicros = (chunk.start90k() - pdtAnchorStart90k) * 100 / 9;
+    Instant start = pdtAnchor.plus(offsetMicros, ChronoUnit.MICROS);
+    lastSegmentEnd = start.plus(chunk.duration90k() * 100 / 9, ChronoUnit.MICROS);
+    return OffsetDateTime.ofInstant(start.truncatedTo(ChronoUnit.MILLIS), ZoneOffset.UTC);
+  }
+
+  private void layOut() {
+    TrackFormat video = null;
+    List<TrackFormat> audio = new ArrayList<>();
+    List<TrackFormat> byId = new ArrayList<>(formats.values());
+    byId.sort(java.util.Comparator.comparingInt(TrackFormat::trackId)); // PID order: deterministic
+    for (TrackFormat f : byId) {
+      if (f.type() == TrackType.VIDEO && video == null && !f.scrambled()) {
+        video = f;
+      } else if (f.type() == TrackType.AUDIO && config.includeAudio && !f.scrambled()) {
+        audio.add(f);
+      }
+    }
+    String base = config.name;
+    if (audio.size() <= 1 || video == null) {
+      List<TrackFormat> tracks = new ArrayList<>();
+      if (video != null) {
+        tracks.add(video);
+      }
+      tracks.addAll(video == null && !audio.isEmpty() ? audio.subList(0, 1) : audio);
+      renditions.add(new RenditionWriter(base, tracks, false, newWindow()));
+      return;
+    }
+    renditions.add(new RenditionWriter(base, List.of(video), false, newWindow()));
+    Set<String> used = new HashSet<>();
+    Map<String, Integer> counts = new HashMap<>();
+    for (TrackFormat a : audio) {
+      String label = a.language() != null && a.language().matches("[A-Za-z]{2,8}")
+          ? a.language().toLowerCase(java.util.Locale.ROOT) : "track" + a.trackId();
+      int n = counts.merge(label, 1, Integer::sum);
+      String dir = base + "-audio-" + label + (n > 1 ? "-" + n : "");
+      Preconditions.requireState(used.add(dir), "duplicate rendition %s", dir);
+      renditions.add(new RenditionWriter(dir, List.of(a), true, newWindow()));
+    }
+  }
+
+  private LiveWindow newWindow() {
+    return switch (config.playlistType) {
+      case VOD -> LiveWindow.growing(MediaPlaylist.PlaylistType.VOD, config.firstMediaSequence);
+      case EVENT -> LiveWindow.growing(MediaPlaylist.PlaylistType.EVENT, config.firstMediaSequence);
+      case LIVE -> LiveWindow.sliding(config.listSize, config.firstMediaSequence);
+    };
+  }
+
+  /**
+   * Configures an {@link HlsPackager}. Each setting may be set once and is validated immediately. Not
+   * thread-safe.
+   *
+   * <pre>{@code
+   * HlsPackager.builder()
+   *     .segmentDuration(Duration.ofSeconds(4))
+   *     .playlistType(HlsPlaylistType.VOD)
+   *     .segmentNameTemplate("seg-$Number%05d$.ts")
+   *     .clock(InstantSource.fixed(Instant.parse("2024-01-01T00:00:00Z")))
+   *     .build(new InMemorySegmentSink());
+   * }</pre>
+   */
+  public static final class Builder {
+    private final Set<String> set = new HashSet<>();
+    private Duration segmentDuration = Duration.ofSeconds(6);
+    private Duration maxKeyframeInterval = Duration.ZERO;
+    private HlsPlaylistType playlistType = HlsPlaylistType.VOD;
+    private int listSize = 6;
+    private Duration segmentRetention;
+    private String segmentNameTemplate = "seg-$Number%05d$.ts";
+    private String playlistName = "index.m3u8";
+    private String multivariantName = "master.m3u8";
+    private String name = "stream";
+    private boolean includeAudio = true;
+    private InstantSource clock = InstantSource.system();
+    private Boolean programDateTime;
+    private long firstMediaSequence;
+    private PackagingListener listener = PackagingListener.NONE;
+
+    private Builder() {}
+
+    /** Target segment duration (default 6 s; 1 to 60 s). */
+    public Builder segmentDuration(Duration value) {
+      once("segmentDuration");
+      Preconditions.requireArgument(value.compareTo(Duration.ofMillis(100)) >= 0
+          && value.compareTo(Duration.ofSeconds(60)) <= 0, "segmentDuration %s out of range 0.1..60 s", value);
+      segmentDuration = value;
+      return this;
+    }
+
+    /**
+     * The longest keyframe interval the source may have (default 0: keyframes on every segment boundary).
+     * Only EVENT and LIVE use it, to fix EXT-X-TARGETDURATION up front (see the class comment).
+     */
+    public Builder maxKeyframeInterval(Duration value) {
+      once("maxKeyframeInterval");
+      Preconditions.requireArgument(!value.isNegative() && value.compareTo(Duration.ofSeconds(60)) <= 0,
+          "maxKeyframeInterval %s out of range 0..60 s", value);
+      maxKeyframeInterval = value;
+      return this;
+    }
+
+    /** VOD (default), EVENT or LIVE. */
+    public Builder playlistType(HlsPlaylistType value) {
+      once("playlistType");
+      playlistType = Objects.requireNonNull(value, "playlistType");
+      return this;
+    }
+
+    /** Segments in a LIVE playlist (default 6). */
+    public Builder listSize(int value) {
+      once("listSize");
+      Preconditions.requireArgument(value >= 1, "listSize %d < 1", value);
+      listSize = value;
+      return this;
+    }
+
+    /**
+     * How long (media time) a segment stays in the sink after it left the LIVE window (default: listSize ×
+     * segmentDuration).
+     */
+    public Builder segmentRetention(Duration value) {
+      once("segmentRetention");
+      Preconditions.requireArgument(!value.isNegative(), "segmentRetention %s < 0", value);
+      segmentRetention = value;
+      return this;
+    }
+
+    /** Segment file names, see {@link SegmentNameTemplate} (default {@code seg-$Number%05d$.ts}). */
+    public Builder segmentNameTemplate(String value) {
+      once("segmentNameTemplate");
+      SegmentNameTemplate.of(value);
+      segmentNameTemplate = value;
+      return this;
+    }
+
+    /** File name of each media playlist within its rendition directory (default {@code index.m3u8}). */
+    public Builder playlistName(String value) {
+      once("playlistName");
+      Preconditions.requireArgument(value.matches("[A-Za-z0-9._-]+\\.m3u8"), "invalid playlist name %s", value);
+      playlistName = value;
+      return this;
+    }
+
+    /** Name of the multivariant playlist at the root (default {@code master.m3u8}); null: none. */
+    public Builder multivariantName(String value) {
+      once("multivariantName");
+      Preconditions.requireArgument(value == null || value.matches("[A-Za-z0-9._-]+\\.m3u8"),
+          "invalid multivariant playlist name %s", value);
+      multivariantName = value;
+      return this;
+    }
+
+    /** Directory name of the main rendition (default {@code stream}). */
+    public Builder name(String value) {
+      once("name");
+      Preconditions.requireArgument(value.matches("[A-Za-z0-9_-]+"), "invalid rendition name %s", value);
+      name = value;
+      return this;
+    }
+
+    /** Whether to package audio tracks (default true; false for ABR variants sharing another's audio). */
+    public Builder includeAudio(boolean value) {
+      once("includeAudio");
+      includeAudio = value;
+      return this;
+    }
+
+    /** The wall clock for PROGRAM-DATE-TIME (default the system clock; fixed in tests). */
+    public Builder clock(InstantSource value) {
+      once("clock");
+      clock = Objects.requireNonNull(value, "clock");
+      return this;
+    }
+
+    /** Whether to write EXT-X-PROGRAM-DATE-TIME (default: yes for EVENT and LIVE, no for VOD). */
+    public Builder programDateTime(boolean value) {
+      once("programDateTime");
+      programDateTime = value;
+      return this;
+    }
+
+    /** The media sequence number of the first segment (default 0; persist it across restarts, shaka#691). */
+    public Builder firstMediaSequence(long value) {
+      once("firstMediaSequence");
+      Preconditions.requireArgument(value >= 0, "firstMediaSequence %d < 0", value);
+      firstMediaSequence = value;
+      return this;
+    }
+
+    /** Observes written segments. */
+    public Builder listener(PackagingListener value) {
+      once("listener");
+      listener = Objects.requireNonNull(value, "listener");
+      return this;
+    }
+
+    /** Builds a packager writing to {@code sink}. */
+    public HlsPackager build(SegmentSink sink) {
+      return new HlsPackager(this, Objects.requireNonNull(sink, "sink"));
+    }
+
+    boolean programDateTime() {
+      return programDateTime != null ? programDateTime : playlistType != HlsPlaylistType.VOD;
+    }
+
+    long retention90k() {
+      Duration d = segmentRetention != null ? segmentRetention : segmentDuration.multipliedBy(listSize);
+      return Timestamps.fromDuration(d);
+    }
+
+    private void once(String setting) {
+      Preconditions.requireState(set.add(setting), "%s was already set", setting);
+    }
+  }
+}

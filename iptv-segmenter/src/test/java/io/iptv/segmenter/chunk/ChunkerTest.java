@@ -1,0 +1,99 @@
+package io.iptv.segmenter.chunk;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.iptv.core.MediaException;
+import io.iptv.core.io.ByteSlice;
+import io.iptv.core.media.Codec;
+import io.iptv.core.media.MediaSample;
+import io.iptv.core.media.StreamEvent;
+import io.iptv.core.media.TrackFormat;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ChunkerTest {
+  private static final ByteSlice DATA = ByteSlice.wrap(new byte[] {1});
+  private static final long AAC_FRAME_90K = 1920; // 1024 samples at 48 kHz
+
+  @Test
+  void audioOnlyCutsAtTheFirstFrameAtOrAfterEachMultiple() throws MediaException {
+    List<Chunk> chunks = new ArrayList<>();
+    Chunker chunker = new Chunker(ChunkingPolicy.of(Duration.ofSeconds(2)), chunks::add);
+    chunker.onEvent(new StreamEvent.TrackAdded(TrackFormat.builder(257, Codec.AAC).build()));
+    int frames = 0;
+    for (long t = 100_000; t < 100_000 + 9 * 90_000; t += AAC_FRAME_90K) {
+      chunker.onEvent(new MediaSample(257, t, t, true, DATA));
+      frames++;
+    }
+    chunker.onEvent(new StreamEvent.EndOfStream());
+    for (int i = 1; i < chunks.size(); i++) {
+      long start = chunks.get(i).start90k();
+      long multiple = start / 180_000 * 180_000;
+      assertTrue(start - multiple < AAC_FRAME_90K, "chunk " + i + " starts " + start + ", more than a frame late");
+      assertEquals(chunks.get(i - 1).start90k() + chunks.get(i - 1).duration90k(), start, "contiguous");
+    }
+    assertEquals(frames, chunks.stream().mapToInt(c -> c.samples().size()).sum());
+    assertEquals(frames, chunker.samplesOut());
+  }
+
+  @Test
+  void audioGoesToTheChunkItsTimestampBelongsToHoweverLateItArrives() throws MediaException {
+    List<Chunk> chunks = new ArrayList<>();
+    Chunker chunker = new Chunker(ChunkingPolicy.of(Duration.ofSeconds(1)), chunks::add);
+    chunker.onEvent(new StreamEvent.TrackAdded(TrackFormat.builder(256, Codec.H264).build()));
+    chunker.onEvent(new StreamEvent.TrackAdded(TrackFormat.builder(257, Codec.AAC).build()));
+    // Video 25 fps, keyframe every 25 frames; audio interleaved 600 ms late (muxed after the video).
+    List<MediaSample> audio = new ArrayList<>();
+    for (long t = 0; t < 4 * 90_000; t += AAC_FRAME_90K) {
+      audio.add(new MediaSample(257, t, t, true, DATA));
+    }
+    int next = 0;
+    int video = 0;
+    for (int i = 0; i < 100; i++) {
+      long t = i * 3600L;
+      chunker.onEvent(new MediaSample(256, t, t, i % 25 == 0, DATA));
+      video++;
+      while (next < audio.size() && audio.get(next).pts90k() <= t - 54_000) {
+        chunker.onEvent(audio.get(next++));
+      }
+    }
+    while (next < audio.size()) {
+      chunker.onEvent(audio.get(next++));
+    }
+    chunker.onEvent(new StreamEvent.EndOfStream());
+    assertEquals(4, chunks.size());
+    for (Chunk c : chunks) {
+      for (MediaSample s : c.samples()) {
+        assertTrue(s.pts90k() >= c.start90k() && s.pts90k() < c.start90k() + c.duration90k(),
+            "sample at " + s.pts90k() + " in chunk " + c.sequence() + " starting " + c.start90k());
+      }
+    }
+    assertEquals(video + audio.size(), chunker.samplesIn());
+    assertEquals(chunker.samplesIn(), chunker.samplesOut());
+    assertEquals(0, chunker.samplesLate());
+  }
+
+  @Test
+  void discontinuityStartsANewPeriodAtAKeyframe() throws MediaException {
+    List<Chunk> chunks = new ArrayList<>();
+    Chunker chunker = new Chunker(ChunkingPolicy.of(Duration.ofSeconds(1)), chunks::add);
+    chunker.onEvent(new StreamEvent.TrackAdded(TrackFormat.builder(256, Codec.H264).build()));
+    for (int i = 0; i < 50; i++) {
+      chunker.onEvent(new MediaSample(256, i * 3600L, i * 3600L, i % 25 == 0, DATA));
+    }
+    chunker.onEvent(new StreamEvent.Discontinuity(StreamEvent.Discontinuity.Reason.TIMESTAMP_JUMP,
+        49 * 3600L, 900_000));
+    chunker.onEvent(new MediaSample(256, 900_000 - 3600, 900_000 - 3600, false, DATA)); // before any keyframe
+    for (int i = 0; i < 50; i++) {
+      chunker.onEvent(new MediaSample(256, 900_000 + i * 3600L, 900_000 + i * 3600L, i % 25 == 0, DATA));
+    }
+    chunker.onEvent(new StreamEvent.EndOfStream());
+    assertEquals(List.of(false, false, true, false), chunks.stream().map(Chunk::discontinuity).toList());
+    assertEquals(List.of(0, 0, 1, 1), chunks.stream().map(Chunk::period).toList());
+    assertEquals(1, chunker.samplesDropped(), "the non-keyframe before the new period's first keyframe");
+    assertEquals(chunker.samplesIn(), chunker.samplesOut() + chunker.samplesDropped());
+  }
+}
