@@ -9,13 +9,18 @@ import io.iptv.core.testing.ExternalTools;
 import io.iptv.core.testing.LocalOrigin;
 import io.iptv.core.testing.PlayerCheck;
 import io.iptv.core.testing.PlayerCheck.Player;
+import io.iptv.examples.cli.IptvCommand;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -23,13 +28,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Real players (hls.js and Shaka Player in headless Chromium, see {@code test-tools/player}) play a packaged
  * channel served by the library's own origin, and the harness is shown to fail on broken streams.
  *
- * <p>The channel comes from {@link #packageChannel(Path)}, the one place that decides what is played.
+ * <p>The channels come from {@link #packageChannel(Path, String)}: ffmpeg encodes a source (MPEG-TS and MP4)
+ * and the library's {@code iptv package} packages it; the broken-stream checks use ffmpeg's own HLS output
+ * or damaged copies.
  *
  * <p>Needs node, Chromium, {@code npm ci --prefix test-tools/player} and ffmpeg: skipped without them,
  * failed when {@code CI=true}.
@@ -42,6 +51,9 @@ class PlayerPlaybackTest {
 
   @TempDir
   static Path work;
+  /** The library's output per source container, packaged once per class. */
+  private static final Map<String, Path> PACKAGED = new HashMap<>();
+  /** What {@link #garbageSegmentFailsPlayback} and friends break: the TS-sourced channel. */
   private static Path packaged;
 
   /** Per test, so that a missing tool shows as skipped tests with the reason (an aborted @BeforeAll shows none). */
@@ -49,18 +61,49 @@ class PlayerPlaybackTest {
   void requireToolsAndPackageOnce() throws Exception {
     PlayerCheck.require(); // skip (or fail on CI) before spending time on ffmpeg
     if (packaged == null) {
-      packaged = packageChannel(Files.createDirectory(work.resolve("packaged")));
-      assertTrue(Files.isRegularFile(packaged.resolve(MASTER)), "no " + MASTER + " in " + packaged);
+      for (String container : SOURCES) {
+        Path dir = packageChannel(Files.createDirectory(work.resolve("packaged-" + container)), container);
+        assertTrue(Files.isRegularFile(dir.resolve(MASTER)), "no " + MASTER + " in " + dir);
+        PACKAGED.put(container, dir);
+      }
+      packaged = PACKAGED.get("ts");
     }
   }
 
+  /** Source containers the library packages from. */
+  private static final List<String> SOURCES = List.of("ts", "mp4");
+
+  static Stream<Arguments> playerAndSource() {
+    return Stream.of(Player.values()).flatMap(p -> SOURCES.stream().map(s -> Arguments.of(p, s)));
+  }
+
   /**
-   * Produces the channel under test in {@code dir}: a {@value #MASTER} and everything it references, at least
-   * {@value #CLIP_SECONDS} s of 640x360 H.264 + AAC. For now ffmpeg's HLS muxer (MPEG-TS, 4 s segments); to be
-   * replaced by the library's own packager.
+   * Produces the channel under test in {@code dir}: ffmpeg encodes {@value #CLIP_SECONDS} s of 640x360 H.264
+   * (with B-frames) + AAC into a {@code container} file, and {@code iptv package} turns it into HLS with
+   * MPEG-TS segments ({@value #MASTER} and everything it references).
    */
-  private static Path packageChannel(Path dir) throws IOException, InterruptedException {
-    return ffmpegHls(dir, "null");
+  private static Path packageChannel(Path dir, String container) throws IOException, InterruptedException {
+    String ffmpeg = ExternalTools.requireFfmpeg();
+    Path source = work.resolve("source." + container);
+    if (!Files.exists(source)) {
+      Process process = new ProcessBuilder(ffmpeg, "-nostdin", "-v", "error",
+          "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25:duration=" + CLIP_SECONDS,
+          "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=" + CLIP_SECONDS,
+          "-c:v", "libx264", "-preset", "veryfast", "-g", "50", "-bf", "2", "-pix_fmt", "yuv420p",
+          "-c:a", "aac", "-b:a", "96k", source.toString())
+          .redirectErrorStream(true)
+          .start();
+      String log = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(process.waitFor(120, TimeUnit.SECONDS), "ffmpeg did not finish");
+      assertEquals(0, process.exitValue(), "ffmpeg failed: " + log);
+    }
+    Path output = dir.resolve("out");
+    StringWriter err = new StringWriter();
+    int code = IptvCommand.execute(new String[] {"package", "--input", source.toString(),
+        "--output", output.toString(), "--segment-duration", "4", "--quiet"},
+        new PrintWriter(new StringWriter()), new PrintWriter(err));
+    assertEquals(0, code, "iptv package failed: " + err);
+    return output;
   }
 
   /** ffmpeg's test pattern and a tone as HLS in {@code dir}, the video through {@code videoFilter}. */
@@ -84,9 +127,9 @@ class PlayerPlaybackTest {
   }
 
   @ParameterizedTest
-  @EnumSource(Player.class)
-  void playsPackagedChannel(Player player) {
-    try (LocalOrigin origin = LocalOrigin.serve(CHANNEL, packaged)) {
+  @MethodSource("playerAndSource")
+  void playsPackagedChannel(Player player, String source) {
+    try (LocalOrigin origin = LocalOrigin.serve(CHANNEL, PACKAGED.get(source))) {
       PlayerCheck.Result result = PlayerCheck.assertPlays(player, origin.url(MASTER), PLAY_SECONDS);
       assertTrue(result.playedSeconds() >= PLAY_SECONDS, result.json());
       assertTrue(result.frames() > 0, result.json());
