@@ -60,8 +60,10 @@ public final class HlsFilePackager {
   private final int programNumber;
   private final InstantSource clock;
   private final PackagingListener listener;
+  private final SegmentFormat segmentFormat;
 
   private HlsFilePackager(Builder b) {
+    this.segmentFormat = b.segmentFormat;
     this.segmentDuration = b.segmentDuration;
     this.playlistType = b.playlistType;
     this.programNumber = b.programNumber;
@@ -121,6 +123,7 @@ public final class HlsFilePackager {
           .multivariantName(null)
           .clock(clock)
           .listener(listener)
+          .segmentFormat(segmentFormat)
           .build(sink);
       try (MediaInput in = MediaInputs.open(input, programNumber)) {
         in.readAll(packager);
@@ -224,8 +227,16 @@ public final class HlsFilePackager {
     private int programNumber;
     private InstantSource clock = InstantSource.system();
     private PackagingListener listener = PackagingListener.NONE;
+    private SegmentFormat segmentFormat = SegmentFormat.TS;
 
     private Builder() {}
+
+    /** The segment container (default {@link SegmentFormat#TS}). */
+    public Builder segmentFormat(SegmentFormat value) {
+      once("segmentFormat");
+      segmentFormat = Objects.requireNonNull(value, "segmentFormat");
+      return this;
+    }
 
     /** Target segment duration (default 6 s). */
     public Builder segmentDuration(Duration value) {

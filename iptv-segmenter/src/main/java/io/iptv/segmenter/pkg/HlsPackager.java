@@ -11,12 +11,12 @@ import io.iptv.core.time.Timestamps;
 import io.iptv.segmenter.chunk.Chunk;
 import io.iptv.segmenter.chunk.Chunker;
 import io.iptv.segmenter.chunk.ChunkingPolicy;
+import io.iptv.segmenter.fmp4.Fmp4Track;
 import io.iptv.segmenter.hls.LiveWindow;
 import io.iptv.segmenter.hls.MediaPlaylist;
 import io.iptv.segmenter.hls.MultivariantPlanner;
 import io.iptv.segmenter.hls.MultivariantPlaylist;
 import io.iptv.segmenter.hls.PlaylistWriter;
-import io.iptv.segmenter.ts.TsSegment;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -97,7 +97,8 @@ public final class HlsPackager implements Emitter {
   private HlsPackager(Builder config, SegmentSink sink) {
     this.config = config;
     this.sink = sink;
-    this.names = SegmentNameTemplate.of(config.segmentNameTemplate);
+    this.names = SegmentNameTemplate.of(config.segmentNameTemplate != null ? config.segmentNameTemplate
+        : config.segmentFormat.defaultSegmentNameTemplate());
     ChunkingPolicy policy = ChunkingPolicy.of(config.segmentDuration)
         .withMergeShortTail(config.playlistType == HlsPlaylistType.VOD);
     this.chunker = new Chunker(policy, this::onChunk);
@@ -189,7 +190,10 @@ public final class HlsPackager implements Emitter {
     packagedDuration90k += chunk.duration90k();
     long now90k = packagedDuration90k;
     for (RenditionWriter r : renditions) {
-      TsSegment segment = r.mux(chunk);
+      if (r.format() == SegmentFormat.FMP4 && r.fmp4Track() == null) {
+        write(r.dir() + "/" + SegmentFormat.INIT_SEGMENT_NAME, r.initSegment(chunk));
+      }
+      RenditionWriter.Written segment = r.write(sequence, chunk);
       String path = r.dir() + "/" + name;
       write(path, segment.bytes());
       config.listener.onSegmentWritten(path, Timestamps.toDuration(chunk.duration90k()), segment.bytes().length());
@@ -248,6 +252,9 @@ public final class HlsPackager implements Emitter {
     List<TrackFormat> byId = new ArrayList<>(formats.values());
     byId.sort(java.util.Comparator.comparingInt(TrackFormat::trackId)); // PID order: deterministic
     for (TrackFormat f : byId) {
+      if (config.segmentFormat == SegmentFormat.FMP4 && !Fmp4Track.isSupported(f.codec())) {
+        continue; // no CMAF sample entry for it (MPEG-2 video, MPEG audio)
+      }
       if (f.type() == TrackType.VIDEO && video == null && !f.scrambled()) {
         video = f;
       } else if (f.type() == TrackType.AUDIO && config.includeAudio && !f.scrambled()) {
@@ -255,6 +262,19 @@ public final class HlsPackager implements Emitter {
       }
     }
     String base = config.name;
+    SegmentFormat fmt = config.segmentFormat;
+    if (fmt == SegmentFormat.FMP4) {
+      // CMAF: one track per rendition; audio always in the audio group (unless there is no video).
+      if (video == null) {
+        if (!audio.isEmpty()) {
+          renditions.add(new RenditionWriter(base, List.of(audio.get(0)), false, newWindow(), fmt));
+        }
+        return;
+      }
+      renditions.add(new RenditionWriter(base, List.of(video), false, newWindow(), fmt));
+      addAudioRenditions(base, audio, fmt);
+      return;
+    }
     if (audio.size() <= 1 || video == null) {
       List<TrackFormat> tracks = new ArrayList<>();
       if (video != null) {
@@ -265,6 +285,10 @@ public final class HlsPackager implements Emitter {
       return;
     }
     renditions.add(new RenditionWriter(base, List.of(video), false, newWindow()));
+    addAudioRenditions(base, audio, SegmentFormat.TS);
+  }
+
+  private void addAudioRenditions(String base, List<TrackFormat> audio, SegmentFormat fmt) {
     Set<String> used = new HashSet<>();
     Map<String, Integer> counts = new HashMap<>();
     for (TrackFormat a : audio) {
@@ -273,7 +297,7 @@ public final class HlsPackager implements Emitter {
       int n = counts.merge(label, 1, Integer::sum);
       String dir = base + "-audio-" + label + (n > 1 ? "-" + n : "");
       Preconditions.requireState(used.add(dir), "duplicate rendition %s", dir);
-      renditions.add(new RenditionWriter(dir, List.of(a), true, newWindow()));
+      renditions.add(new RenditionWriter(dir, List.of(a), true, newWindow(), fmt));
     }
   }
 
@@ -305,7 +329,8 @@ public final class HlsPackager implements Emitter {
     private HlsPlaylistType playlistType = HlsPlaylistType.VOD;
     private int listSize = 6;
     private Duration segmentRetention;
-    private String segmentNameTemplate = "seg-$Number%05d$.ts";
+    private String segmentNameTemplate;
+    private SegmentFormat segmentFormat = SegmentFormat.TS;
     private String playlistName = "index.m3u8";
     private String multivariantName = "master.m3u8";
     private String name = "stream";
@@ -364,7 +389,20 @@ public final class HlsPackager implements Emitter {
       return this;
     }
 
-    /** Segment file names, see {@link SegmentNameTemplate} (default {@code seg-$Number%05d$.ts}). */
+    /**
+     * The segment container (default {@link SegmentFormat#TS}). {@link SegmentFormat#FMP4} writes an
+     * {@code init.mp4} per rendition and puts every track in its own rendition.
+     */
+    public Builder segmentFormat(SegmentFormat value) {
+      once("segmentFormat");
+      segmentFormat = Objects.requireNonNull(value, "segmentFormat");
+      return this;
+    }
+
+    /**
+     * Segment file names, see {@link SegmentNameTemplate} (default {@code seg-$Number%05d$.ts}, or
+     * {@code .m4s} for fMP4).
+     */
     public Builder segmentNameTemplate(String value) {
       once("segmentNameTemplate");
       SegmentNameTemplate.of(value);
