@@ -11,7 +11,10 @@ import io.iptv.core.time.Timestamps;
 import io.iptv.segmenter.chunk.Chunk;
 import io.iptv.segmenter.chunk.Chunker;
 import io.iptv.segmenter.chunk.ChunkingPolicy;
+import io.iptv.segmenter.dash.DashRepresentation;
+import io.iptv.segmenter.dash.MpdWriter;
 import io.iptv.segmenter.fmp4.Fmp4Track;
+import io.iptv.segmenter.hls.BandwidthCalculator;
 import io.iptv.segmenter.hls.LiveWindow;
 import io.iptv.segmenter.hls.MediaPlaylist;
 import io.iptv.segmenter.hls.MultivariantPlanner;
@@ -93,6 +96,8 @@ public final class HlsPackager implements Emitter {
   private Instant lastSegmentEnd;
   private long packagedDuration90k;
   private boolean finished;
+  private long firstStart90k = Long.MIN_VALUE;
+  private Instant dashAvailabilityStart;
 
   private HlsPackager(Builder config, SegmentSink sink) {
     this.config = config;
@@ -184,6 +189,11 @@ public final class HlsPackager implements Emitter {
           sequence, name, Timestamps.toSeconds(chunk.start90k()), Timestamps.toSeconds(chunk.duration90k()),
           fixedTargetDuration, config.playlistType));
     }
+    if (firstStart90k == Long.MIN_VALUE) {
+      firstStart90k = chunk.start90k();
+      dashAvailabilityStart = config.clock.instant().truncatedTo(ChronoUnit.MILLIS)
+          .minus(Timestamps.toDuration(chunk.duration90k()));
+    }
     OffsetDateTime pdt = programDateTime(chunk);
     timings.add(new SegmentTiming(sequence, chunk.period(), chunk.start90k(), chunk.duration90k()));
     // Retention runs on the packaged duration, which keeps growing across discontinuities (timestamps may not).
@@ -220,6 +230,57 @@ public final class HlsPackager implements Emitter {
       MultivariantPlaylist master = MultivariantPlanner.plan(renditions());
       write(config.multivariantName, writer.writeBytes(master));
     }
+    if (config.dashManifestName != null) {
+      write(config.dashManifestName, ByteSlice.wrap(mpdWriter(endList).writeBytes(dashRepresentations())));
+    }
+  }
+
+  /**
+   * FMP4: the DASH Representations of the renditions so far, referencing the same init and media segments as
+   * the HLS playlists (URIs relative to the root). Empty for TS or before the first segment.
+   */
+  public List<DashRepresentation> dashRepresentations() {
+    List<DashRepresentation> out = new ArrayList<>();
+    for (RenditionWriter r : renditions) {
+      Fmp4Track track = r.fmp4Track();
+      List<RenditionWriter.TimelineEntry> timeline = r.timeline();
+      if (track == null || timeline.isEmpty()) {
+        continue;
+      }
+      List<DashRepresentation.Segment> segments = new ArrayList<>();
+      for (RenditionWriter.TimelineEntry e : timeline) {
+        segments.add(new DashRepresentation.Segment(e.start(), e.duration()));
+      }
+      long peak = BandwidthCalculator.peakBitRate(r.sizes(), Math.max(1, targetDuration(r)));
+      out.add(new DashRepresentation(r.dir(), r.tracks().get(0), track.timescale(), peak,
+          r.dir() + "/" + SegmentFormat.INIT_SEGMENT_NAME, r.dir() + "/" + names, timeline.get(0).sequence(),
+          track.fromTicks90k(firstStart90k), segments));
+    }
+    return out;
+  }
+
+  /** The MPD writer for the current state: static for VOD (and ended streams), dynamic for EVENT/LIVE. */
+  MpdWriter mpdWriter(boolean ended) {
+    MpdWriter.Builder b = MpdWriter.builder().minBufferTime(config.segmentDuration);
+    long total90k = 0;
+    long window90k = 0;
+    int fromIndex = Math.max(0, timings.size() - (config.playlistType == HlsPlaylistType.LIVE ? config.listSize
+        : timings.size()));
+    for (int i = 0; i < timings.size(); i++) {
+      total90k += timings.get(i).duration90k();
+      if (i >= fromIndex) {
+        window90k += timings.get(i).duration90k();
+      }
+    }
+    if (config.playlistType == HlsPlaylistType.VOD || (ended && config.playlistType == HlsPlaylistType.EVENT)) {
+      return b.type(MpdWriter.Type.STATIC).mediaPresentationDuration(Timestamps.toDuration(total90k)).build();
+    }
+    return b.type(MpdWriter.Type.DYNAMIC)
+        .availabilityStartTime(dashAvailabilityStart != null ? dashAvailabilityStart : config.clock.instant())
+        .publishTime(config.clock.instant())
+        .timeShiftBufferDepth(Timestamps.toDuration(window90k))
+        .minimumUpdatePeriod(config.segmentDuration)
+        .build();
   }
 
   private void write(String name, ByteSlice bytes) throws MediaException {
@@ -331,6 +392,7 @@ public final class HlsPackager implements Emitter {
     private Duration segmentRetention;
     private String segmentNameTemplate;
     private SegmentFormat segmentFormat = SegmentFormat.TS;
+    private String dashManifestName;
     private String playlistName = "index.m3u8";
     private String multivariantName = "master.m3u8";
     private String name = "stream";
@@ -427,6 +489,18 @@ public final class HlsPackager implements Emitter {
       return this;
     }
 
+    /**
+     * FMP4 only: also write a DASH MPD of this name at the root (e.g. {@code manifest.mpd}), referencing the
+     * same segments; null (default): none. Requires a {@code $Number$} segment name template.
+     */
+    public Builder dashManifestName(String value) {
+      once("dashManifestName");
+      Preconditions.requireArgument(value == null || value.matches("[A-Za-z0-9._-]+\\.mpd"),
+          "invalid MPD name %s", value);
+      dashManifestName = value;
+      return this;
+    }
+
     /** Directory name of the main rendition (default {@code stream}). */
     public Builder name(String value) {
       once("name");
@@ -473,6 +547,10 @@ public final class HlsPackager implements Emitter {
 
     /** Builds a packager writing to {@code sink}. */
     public HlsPackager build(SegmentSink sink) {
+      Preconditions.requireState(dashManifestName == null || segmentFormat == SegmentFormat.FMP4,
+          "DASH needs SegmentFormat.FMP4");
+      Preconditions.requireState(dashManifestName == null || segmentNameTemplate == null
+          || !segmentNameTemplate.contains("$Time"), "DASH output needs a $Number$ segment name template");
       return new HlsPackager(this, Objects.requireNonNull(sink, "sink"));
     }
 

@@ -138,6 +138,11 @@ final class RenditionWriter {
   /** Where a decodable keyframe lies in a segment (TS: its packets; fMP4: moof to the end of its data). */
   record KeyRange(long pts90k, long offset, long length) {}
 
+  /** Sizes of the segments written so far (bandwidth). */
+  List<BandwidthCalculator.SegmentSize> sizes() {
+    return List.copyOf(sizes);
+  }
+
   SegmentFormat format() {
     return format;
   }

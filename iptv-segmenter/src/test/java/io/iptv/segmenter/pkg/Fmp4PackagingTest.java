@@ -24,7 +24,8 @@ class Fmp4PackagingTest {
       "h264_aac_pts_wrap.ts"})
   void fmp4PackageDecodes(String clip) throws Exception {
     Path out = temp.resolve("out");
-    HlsFilePackager.builder().segmentDuration(Duration.ofSeconds(1)).segmentFormat(SegmentFormat.FMP4).build()
+    HlsFilePackager.builder().segmentDuration(Duration.ofSeconds(1)).segmentFormat(SegmentFormat.FMP4).dash(true)
+        .build()
         .packageFiles(List.of(TestMedia.path(clip)), out);
     MultivariantPlaylist master = HlsOutput.master(out);
     assertEquals(1, master.variants().size());
@@ -43,5 +44,13 @@ class Fmp4PackagingTest {
       }
     }
     assertEquals("", HlsOutput.ffmpegErrors(out.resolve("master.m3u8")), "ffmpeg decode errors");
+
+    Path mpd = out.resolve("manifest.mpd");
+    String xml = Files.readString(mpd);
+    javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(mpd.toFile()); // well-formed
+    assertTrue(xml.contains("type=\"static\""), xml);
+    assertTrue(xml.contains("contentType=\"video\"") && xml.contains("contentType=\"audio\""), xml);
+    assertTrue(xml.contains("media=\"stream/seg-$Number%05d$.m4s\""), xml);
+    assertEquals("", HlsOutput.ffmpegErrors(mpd), "ffmpeg decode errors (DASH)");
   }
 }
