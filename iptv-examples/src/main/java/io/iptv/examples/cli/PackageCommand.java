@@ -1,6 +1,7 @@
 package io.iptv.examples.cli;
 
 import io.iptv.segmenter.pkg.HlsFilePackager;
+import io.iptv.segmenter.pkg.SegmentFormat;
 import io.iptv.segmenter.pkg.HlsPlaylistType;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Spec;
  * {@code --dash}) select the writer, not the input side, so they slot in next to {@code --playlist-type}.
  */
 @Command(name = "package", mixinStandardHelpOptions = true,
-    description = "Package media files as HLS (MPEG-TS segments): DIR/master.m3u8, one directory per rendition.")
+    description = "Package media files as HLS (MPEG-TS or fMP4 segments, optionally DASH too): DIR/master.m3u8,"
+        + " one directory per rendition.")
 final class PackageCommand implements Callable<Integer> {
   @Option(names = "--input", required = true, paramLabel = "FILE",
       description = "Input file (MPEG-TS or MP4); repeat for ABR renditions of the same content.")
@@ -41,6 +43,14 @@ final class PackageCommand implements Callable<Integer> {
   @Option(names = "--program", paramLabel = "N", defaultValue = "0",
       description = "MPEG-TS program number (default: the first with video).")
   int program;
+
+  @Option(names = "--format", paramLabel = "ts|fmp4", defaultValue = "ts",
+      description = "Segment format: ts (default) or fmp4 (CMAF, init.mp4 + .m4s, audio as separate renditions).")
+  String format;
+
+  @Option(names = "--dash", description = "Also write DIR/manifest.mpd (DASH) over the same segments; needs"
+      + " --format fmp4.")
+  boolean dash;
 
   @Option(names = "--quiet", description = "No progress bar.")
   boolean quiet;
@@ -63,6 +73,14 @@ final class PackageCommand implements Callable<Integer> {
       case "event" -> HlsPlaylistType.EVENT;
       default -> throw new BadInputException("--playlist-type must be vod or event, not " + playlistType);
     };
+    SegmentFormat segmentFormat = switch (format.toLowerCase(Locale.ROOT)) {
+      case "ts" -> SegmentFormat.TS;
+      case "fmp4", "cmaf" -> SegmentFormat.FMP4;
+      default -> throw new BadInputException("--format must be ts or fmp4, not " + format);
+    };
+    if (dash && segmentFormat != SegmentFormat.FMP4) {
+      throw new BadInputException("--dash needs --format fmp4");
+    }
     if (program < 0 || program > 0xFFFF) {
       throw new BadInputException("--program must be 0..65535");
     }
@@ -76,7 +94,9 @@ final class PackageCommand implements Callable<Integer> {
     HlsFilePackager.Builder builder = HlsFilePackager.builder()
         .segmentDuration(Duration.ofNanos(Math.round(segmentSeconds * 1e9)))
         .playlistType(type)
-        .programNumber(program);
+        .programNumber(program)
+        .segmentFormat(segmentFormat)
+        .dash(dash);
     if (progress != null) {
       builder.listener(progress::onSegment);
     }

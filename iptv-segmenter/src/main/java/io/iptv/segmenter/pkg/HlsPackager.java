@@ -11,12 +11,15 @@ import io.iptv.core.time.Timestamps;
 import io.iptv.segmenter.chunk.Chunk;
 import io.iptv.segmenter.chunk.Chunker;
 import io.iptv.segmenter.chunk.ChunkingPolicy;
+import io.iptv.segmenter.dash.DashRepresentation;
+import io.iptv.segmenter.dash.MpdWriter;
+import io.iptv.segmenter.fmp4.Fmp4Track;
+import io.iptv.segmenter.hls.BandwidthCalculator;
 import io.iptv.segmenter.hls.LiveWindow;
 import io.iptv.segmenter.hls.MediaPlaylist;
 import io.iptv.segmenter.hls.MultivariantPlanner;
 import io.iptv.segmenter.hls.MultivariantPlaylist;
 import io.iptv.segmenter.hls.PlaylistWriter;
-import io.iptv.segmenter.ts.TsSegment;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -93,11 +96,14 @@ public final class HlsPackager implements Emitter {
   private Instant lastSegmentEnd;
   private long packagedDuration90k;
   private boolean finished;
+  private long firstStart90k = Long.MIN_VALUE;
+  private Instant dashAvailabilityStart;
 
   private HlsPackager(Builder config, SegmentSink sink) {
     this.config = config;
     this.sink = sink;
-    this.names = SegmentNameTemplate.of(config.segmentNameTemplate);
+    this.names = SegmentNameTemplate.of(config.segmentNameTemplate != null ? config.segmentNameTemplate
+        : config.segmentFormat.defaultSegmentNameTemplate());
     ChunkingPolicy policy = ChunkingPolicy.of(config.segmentDuration)
         .withMergeShortTail(config.playlistType == HlsPlaylistType.VOD);
     this.chunker = new Chunker(policy, this::onChunk);
@@ -183,13 +189,21 @@ public final class HlsPackager implements Emitter {
           sequence, name, Timestamps.toSeconds(chunk.start90k()), Timestamps.toSeconds(chunk.duration90k()),
           fixedTargetDuration, config.playlistType));
     }
+    if (firstStart90k == Long.MIN_VALUE) {
+      firstStart90k = chunk.start90k();
+      dashAvailabilityStart = config.clock.instant().truncatedTo(ChronoUnit.MILLIS)
+          .minus(Timestamps.toDuration(chunk.duration90k()));
+    }
     OffsetDateTime pdt = programDateTime(chunk);
     timings.add(new SegmentTiming(sequence, chunk.period(), chunk.start90k(), chunk.duration90k()));
     // Retention runs on the packaged duration, which keeps growing across discontinuities (timestamps may not).
     packagedDuration90k += chunk.duration90k();
     long now90k = packagedDuration90k;
     for (RenditionWriter r : renditions) {
-      TsSegment segment = r.mux(chunk);
+      if (r.format() == SegmentFormat.FMP4 && r.fmp4Track() == null) {
+        write(r.dir() + "/" + SegmentFormat.INIT_SEGMENT_NAME, r.initSegment(chunk));
+      }
+      RenditionWriter.Written segment = r.write(sequence, chunk);
       String path = r.dir() + "/" + name;
       write(path, segment.bytes());
       config.listener.onSegmentWritten(path, Timestamps.toDuration(chunk.duration90k()), segment.bytes().length());
@@ -216,6 +230,57 @@ public final class HlsPackager implements Emitter {
       MultivariantPlaylist master = MultivariantPlanner.plan(renditions());
       write(config.multivariantName, writer.writeBytes(master));
     }
+    if (config.dashManifestName != null) {
+      write(config.dashManifestName, ByteSlice.wrap(mpdWriter(endList).writeBytes(dashRepresentations())));
+    }
+  }
+
+  /**
+   * FMP4: the DASH Representations of the renditions so far, referencing the same init and media segments as
+   * the HLS playlists (URIs relative to the root). Empty for TS or before the first segment.
+   */
+  public List<DashRepresentation> dashRepresentations() {
+    List<DashRepresentation> out = new ArrayList<>();
+    for (RenditionWriter r : renditions) {
+      Fmp4Track track = r.fmp4Track();
+      List<RenditionWriter.TimelineEntry> timeline = r.timeline();
+      if (track == null || timeline.isEmpty()) {
+        continue;
+      }
+      List<DashRepresentation.Segment> segments = new ArrayList<>();
+      for (RenditionWriter.TimelineEntry e : timeline) {
+        segments.add(new DashRepresentation.Segment(e.start(), e.duration()));
+      }
+      long peak = BandwidthCalculator.peakBitRate(r.sizes(), Math.max(1, targetDuration(r)));
+      out.add(new DashRepresentation(r.dir(), r.tracks().get(0), track.timescale(), peak,
+          r.dir() + "/" + SegmentFormat.INIT_SEGMENT_NAME, r.dir() + "/" + names, timeline.get(0).sequence(),
+          track.fromTicks90k(firstStart90k), segments));
+    }
+    return out;
+  }
+
+  /** The MPD writer for the current state: static for VOD (and ended streams), dynamic for EVENT/LIVE. */
+  MpdWriter mpdWriter(boolean ended) {
+    MpdWriter.Builder b = MpdWriter.builder().minBufferTime(config.segmentDuration);
+    long total90k = 0;
+    long window90k = 0;
+    int fromIndex = Math.max(0, timings.size() - (config.playlistType == HlsPlaylistType.LIVE ? config.listSize
+        : timings.size()));
+    for (int i = 0; i < timings.size(); i++) {
+      total90k += timings.get(i).duration90k();
+      if (i >= fromIndex) {
+        window90k += timings.get(i).duration90k();
+      }
+    }
+    if (config.playlistType == HlsPlaylistType.VOD || (ended && config.playlistType == HlsPlaylistType.EVENT)) {
+      return b.type(MpdWriter.Type.STATIC).mediaPresentationDuration(Timestamps.toDuration(total90k)).build();
+    }
+    return b.type(MpdWriter.Type.DYNAMIC)
+        .availabilityStartTime(dashAvailabilityStart != null ? dashAvailabilityStart : config.clock.instant())
+        .publishTime(config.clock.instant())
+        .timeShiftBufferDepth(Timestamps.toDuration(window90k))
+        .minimumUpdatePeriod(config.segmentDuration)
+        .build();
   }
 
   private void write(String name, ByteSlice bytes) throws MediaException {
@@ -248,6 +313,9 @@ public final class HlsPackager implements Emitter {
     List<TrackFormat> byId = new ArrayList<>(formats.values());
     byId.sort(java.util.Comparator.comparingInt(TrackFormat::trackId)); // PID order: deterministic
     for (TrackFormat f : byId) {
+      if (config.segmentFormat == SegmentFormat.FMP4 && !Fmp4Track.isSupported(f.codec())) {
+        continue; // no CMAF sample entry for it (MPEG-2 video, MPEG audio)
+      }
       if (f.type() == TrackType.VIDEO && video == null && !f.scrambled()) {
         video = f;
       } else if (f.type() == TrackType.AUDIO && config.includeAudio && !f.scrambled()) {
@@ -255,6 +323,19 @@ public final class HlsPackager implements Emitter {
       }
     }
     String base = config.name;
+    SegmentFormat fmt = config.segmentFormat;
+    if (fmt == SegmentFormat.FMP4) {
+      // CMAF: one track per rendition; audio always in the audio group (unless there is no video).
+      if (video == null) {
+        if (!audio.isEmpty()) {
+          renditions.add(new RenditionWriter(base, List.of(audio.get(0)), false, newWindow(), fmt));
+        }
+        return;
+      }
+      renditions.add(new RenditionWriter(base, List.of(video), false, newWindow(), fmt));
+      addAudioRenditions(base, audio, fmt);
+      return;
+    }
     if (audio.size() <= 1 || video == null) {
       List<TrackFormat> tracks = new ArrayList<>();
       if (video != null) {
@@ -265,6 +346,10 @@ public final class HlsPackager implements Emitter {
       return;
     }
     renditions.add(new RenditionWriter(base, List.of(video), false, newWindow()));
+    addAudioRenditions(base, audio, SegmentFormat.TS);
+  }
+
+  private void addAudioRenditions(String base, List<TrackFormat> audio, SegmentFormat fmt) {
     Set<String> used = new HashSet<>();
     Map<String, Integer> counts = new HashMap<>();
     for (TrackFormat a : audio) {
@@ -273,7 +358,7 @@ public final class HlsPackager implements Emitter {
       int n = counts.merge(label, 1, Integer::sum);
       String dir = base + "-audio-" + label + (n > 1 ? "-" + n : "");
       Preconditions.requireState(used.add(dir), "duplicate rendition %s", dir);
-      renditions.add(new RenditionWriter(dir, List.of(a), true, newWindow()));
+      renditions.add(new RenditionWriter(dir, List.of(a), true, newWindow(), fmt));
     }
   }
 
@@ -305,7 +390,9 @@ public final class HlsPackager implements Emitter {
     private HlsPlaylistType playlistType = HlsPlaylistType.VOD;
     private int listSize = 6;
     private Duration segmentRetention;
-    private String segmentNameTemplate = "seg-$Number%05d$.ts";
+    private String segmentNameTemplate;
+    private SegmentFormat segmentFormat = SegmentFormat.TS;
+    private String dashManifestName;
     private String playlistName = "index.m3u8";
     private String multivariantName = "master.m3u8";
     private String name = "stream";
@@ -364,7 +451,20 @@ public final class HlsPackager implements Emitter {
       return this;
     }
 
-    /** Segment file names, see {@link SegmentNameTemplate} (default {@code seg-$Number%05d$.ts}). */
+    /**
+     * The segment container (default {@link SegmentFormat#TS}). {@link SegmentFormat#FMP4} writes an
+     * {@code init.mp4} per rendition and puts every track in its own rendition.
+     */
+    public Builder segmentFormat(SegmentFormat value) {
+      once("segmentFormat");
+      segmentFormat = Objects.requireNonNull(value, "segmentFormat");
+      return this;
+    }
+
+    /**
+     * Segment file names, see {@link SegmentNameTemplate} (default {@code seg-$Number%05d$.ts}, or
+     * {@code .m4s} for fMP4).
+     */
     public Builder segmentNameTemplate(String value) {
       once("segmentNameTemplate");
       SegmentNameTemplate.of(value);
@@ -386,6 +486,18 @@ public final class HlsPackager implements Emitter {
       Preconditions.requireArgument(value == null || value.matches("[A-Za-z0-9._-]+\\.m3u8"),
           "invalid multivariant playlist name %s", value);
       multivariantName = value;
+      return this;
+    }
+
+    /**
+     * FMP4 only: also write a DASH MPD of this name at the root (e.g. {@code manifest.mpd}), referencing the
+     * same segments; null (default): none. Requires a {@code $Number$} segment name template.
+     */
+    public Builder dashManifestName(String value) {
+      once("dashManifestName");
+      Preconditions.requireArgument(value == null || value.matches("[A-Za-z0-9._-]+\\.mpd"),
+          "invalid MPD name %s", value);
+      dashManifestName = value;
       return this;
     }
 
@@ -435,6 +547,10 @@ public final class HlsPackager implements Emitter {
 
     /** Builds a packager writing to {@code sink}. */
     public HlsPackager build(SegmentSink sink) {
+      Preconditions.requireState(dashManifestName == null || segmentFormat == SegmentFormat.FMP4,
+          "DASH needs SegmentFormat.FMP4");
+      Preconditions.requireState(dashManifestName == null || segmentNameTemplate == null
+          || !segmentNameTemplate.contains("$Time"), "DASH output needs a $Number$ segment name template");
       return new HlsPackager(this, Objects.requireNonNull(sink, "sink"));
     }
 
