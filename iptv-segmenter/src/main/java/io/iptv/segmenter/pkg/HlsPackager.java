@@ -84,7 +84,7 @@ public final class HlsPackager implements Emitter {
   private final Chunker chunker;
   private final Map<Integer, TrackFormat> formats = new LinkedHashMap<>();
   private final List<RenditionWriter> renditions = new ArrayList<>();
-  private final List<SegmentTiming> timings = new ArrayList<>();
+  private final java.util.ArrayDeque<SegmentTiming> timings = new java.util.ArrayDeque<>();
   private final int fixedTargetDuration;
 
   private Instant pdtAnchor;
@@ -141,14 +141,32 @@ public final class HlsPackager implements Emitter {
     writePlaylists(/* endList= */ true);
   }
 
-  /** The segments' timings so far (shared by all renditions). */
+  /**
+   * The segments' timings so far (shared by all renditions), oldest first. VOD and EVENT: every segment;
+   * LIVE: the last {@code listSize} (a LIVE packager runs forever in bounded memory).
+   */
   public List<SegmentTiming> timings() {
     return List.copyOf(timings);
   }
 
-  /** Samples received, emitted and dropped (video before the first keyframe). */
-  public long[] sampleCounts() {
-    return new long[] {chunker.samplesIn(), chunker.samplesOut(), chunker.samplesDropped()};
+  /**
+   * How many samples went through the packager's chunker; {@code received == chunked + dropped} once
+   * finished.
+   *
+   * @param received samples fed in
+   * @param chunked samples placed into segment chunks (including tracks that no rendition carries)
+   * @param dropped samples dropped: video before the first keyframe of a period, which cannot be decoded
+   */
+  public record SampleCounts(long received, long chunked, long dropped) {}
+
+  /** Samples received, chunked and dropped so far. */
+  public SampleCounts sampleCounts() {
+    return new SampleCounts(chunker.samplesIn(), chunker.samplesOut(), chunker.samplesDropped());
+  }
+
+  /** Bit-rate entries held per rendition (tests: bounded for EVENT and LIVE). */
+  List<Integer> retainedSizes() {
+    return renditions.stream().map(RenditionWriter::retainedSizes).toList();
   }
 
   /** The renditions with their sizes so far, for a {@link MultivariantPlanner}; URIs relative to the root. */
@@ -184,7 +202,10 @@ public final class HlsPackager implements Emitter {
           fixedTargetDuration, config.playlistType));
     }
     OffsetDateTime pdt = programDateTime(chunk);
-    timings.add(new SegmentTiming(sequence, chunk.period(), chunk.start90k(), chunk.duration90k()));
+    timings.addLast(new SegmentTiming(sequence, chunk.period(), chunk.start90k(), chunk.duration90k()));
+    if (config.playlistType == HlsPlaylistType.LIVE && timings.size() > config.listSize) {
+      timings.removeFirst();
+    }
     // Retention runs on the packaged duration, which keeps growing across discontinuities (timestamps may not).
     packagedDuration90k += chunk.duration90k();
     long now90k = packagedDuration90k;
@@ -261,10 +282,10 @@ public final class HlsPackager implements Emitter {
         tracks.add(video);
       }
       tracks.addAll(video == null && !audio.isEmpty() ? audio.subList(0, 1) : audio);
-      renditions.add(new RenditionWriter(base, tracks, false, newWindow()));
+      renditions.add(new RenditionWriter(base, tracks, false, newWindow(), renditionTargetDuration()));
       return;
     }
-    renditions.add(new RenditionWriter(base, List.of(video), false, newWindow()));
+    renditions.add(new RenditionWriter(base, List.of(video), false, newWindow(), renditionTargetDuration()));
     Set<String> used = new HashSet<>();
     Map<String, Integer> counts = new HashMap<>();
     for (TrackFormat a : audio) {
@@ -273,8 +294,13 @@ public final class HlsPackager implements Emitter {
       int n = counts.merge(label, 1, Integer::sum);
       String dir = base + "-audio-" + label + (n > 1 ? "-" + n : "");
       Preconditions.requireState(used.add(dir), "duplicate rendition %s", dir);
-      renditions.add(new RenditionWriter(dir, List.of(a), true, newWindow()));
+      renditions.add(new RenditionWriter(dir, List.of(a), true, newWindow(), renditionTargetDuration()));
     }
+  }
+
+  /** The fixed TARGETDURATION for EVENT and LIVE renditions; 0 for VOD (computed from the segments). */
+  private int renditionTargetDuration() {
+    return config.playlistType == HlsPlaylistType.VOD ? 0 : fixedTargetDuration;
   }
 
   private LiveWindow newWindow() {
