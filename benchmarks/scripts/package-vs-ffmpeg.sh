@@ -6,7 +6,11 @@
 #
 #   benchmarks/scripts/package-vs-ffmpeg.sh           # from the repository root or anywhere
 #
-# Env: RUNS (default 5), JMH=0 skips JMH, JMH_ARGS (default "-wi 3 -i 5 -f 1"), MAVEN_ARGS (default "-o"),
+# Wall time is what a user sees but, on a shared machine, mostly measures the load: CPU time (user + sys of
+# the process and its threads, from /usr/bin/time) is printed as well; the JVM's JIT and GC threads count.
+# BIG=1 also compares on the >= 1 GB loop made by package-memory.sh (JVM start-up amortised), best of 2.
+#
+# Env: RUNS (default 5), BIG (default 0), JMH=0 skips JMH, JMH_ARGS (default "-wi 3 -i 5 -f 1"), MAVEN_ARGS (default "-o"),
 #      JAVA_OPTS (extra JVM options for the CLI runs). MB = 10^6 input bytes. Needs ffmpeg, ffprobe,
 #      java 17+, mvn, and iptv-examples/target/iptv.jar (mvn -o -q -pl iptv-examples -am package -DskipTests).
 set -euo pipefail
@@ -41,58 +45,78 @@ if [[ ! -f "$MP4" ]]; then
   mv "$MP4.tmp" "$MP4"
 fi
 
-ours() { # input, output dir
-  rm -rf "$2"
-  java "${JAVA_OPTS_ARR[@]}" -jar "$JAR" package --input "$1" --output "$2" --segment-duration 6 --quiet
+run_tool() { # [timed] ours|theirs input output-dir: prepares the output directory, then runs the tool
+  local timed=()
+  if [[ $1 == timed ]]; then timed=(/usr/bin/time -f "%U %S" -o "$TIMES"); shift; fi
+  rm -rf "$3"
+  if [[ $1 == ours ]]; then
+    "${timed[@]}" java "${JAVA_OPTS_ARR[@]}" -jar "$JAR" package --input "$2" --output "$3" \
+      --segment-duration 6 --quiet
+  else
+    mkdir -p "$3"
+    "${timed[@]}" ffmpeg -nostdin -v error -i "$2" -map 0 -c copy -f hls -hls_time 6 \
+      -hls_playlist_type vod -hls_segment_filename "$3/seg-%05d.ts" "$3/index.m3u8"
+  fi
 }
-theirs() { # input, output dir
-  rm -rf "$2"; mkdir -p "$2"
-  ffmpeg -nostdin -v error -i "$1" -map 0 -c copy -f hls -hls_time 6 -hls_playlist_type vod \
-    -hls_segment_filename "$2/seg-%05d.ts" "$2/index.m3u8"
-}
-elapsed_ns() { # command...
+TIMES=$(mktemp)
+trap 'rm -f "$TIMES"' EXIT
+elapsed_ns() { # ours|theirs input output-dir -> "wall_ns cpu_ns" (wall includes the rm -rf of old output)
   local t0 t1
   t0=$(date +%s%N)
-  "$@" >/dev/null
+  run_tool timed "$@" >/dev/null
   t1=$(date +%s%N)
-  echo $((t1 - t0))
+  echo "$((t1 - t0)) $(awk '{printf "%d", ($1 + $2) * 1e9}' "$TIMES")"
 }
 
+BIG_IN="$MEDIA_DIR/h264_1080p_8M_x40.ts"
+KINDS=(ts mp4)
+if [[ "${BIG:-0}" != 0 ]]; then
+  [[ -f "$BIG_IN" ]] || { echo "BIG=1 needs $BIG_IN: run benchmarks/scripts/package-memory.sh" >&2; exit 1; }
+  KINDS+=(big)
+fi
+input_of() { case "$1" in ts) echo "$CLIP" ;; mp4) echo "$MP4" ;; big) echo "$BIG_IN" ;; esac; }
+
 mkdir -p "$WORK"
-declare -A BEST
+declare -A BEST BEST_CPU
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-for kind in ts mp4; do
-  in="$CLIP"; [[ $kind == mp4 ]] && in="$MP4"
+for kind in "${KINDS[@]}"; do
+  in=$(input_of "$kind")
+  runs=$RUNS; [[ $kind == big ]] && runs=2
   cat "$in" >/dev/null
-  ours "$in" "$WORK/ours-$kind" # warm the page cache and the jar
-  theirs "$in" "$WORK/theirs-$kind"
-  for _ in $(seq "$RUNS"); do
+  run_tool ours "$in" "$WORK/ours-$kind" # warm the page cache and the jar
+  run_tool theirs "$in" "$WORK/theirs-$kind"
+  for _ in $(seq "$runs"); do
     for tool in ours theirs; do
-      ns=$(elapsed_ns "$tool" "$in" "$WORK/$tool-$kind")
+      read -r ns cpu < <(elapsed_ns "$tool" "$in" "$WORK/$tool-$kind")
       key="$tool-$kind"
       if [[ -z "${BEST[$key]:-}" || $ns -lt ${BEST[$key]} ]]; then BEST[$key]=$ns; fi
+      if [[ -z "${BEST_CPU[$key]:-}" || $cpu -lt ${BEST_CPU[$key]} ]]; then BEST_CPU[$key]=$cpu; fi
     done
   done
   OURS_SEGS=$(find "$WORK/ours-$kind" -name '*.ts' | wc -l)
   FF_SEGS=$(find "$WORK/theirs-$kind" -name '*.ts' | wc -l)
   echo "$kind: ours $OURS_SEGS segments, ffmpeg $FF_SEGS segments"
+  [[ $kind == big ]] && rm -rf "$WORK/ours-big" "$WORK/theirs-big"
 done
 echo "load after:  $(cut -d' ' -f1-3 /proc/loadavg)"
 
 mbps() { awk -v b="$1" -v ns="$2" 'BEGIN {printf "%.1f", b / (ns / 1e9) / 1e6}'; }
 echo
-printf '%-6s %-44s %10s %10s\n' input packager "best s" "MB/s"
-for kind in ts mp4; do
-  in="$CLIP"; [[ $kind == mp4 ]] && in="$MP4"
+printf '%-6s %-42s %8s %9s %8s %9s\n' input packager "wall s" "MB/s" "cpu s" "MB/cpu-s"
+for kind in "${KINDS[@]}"; do
+  in=$(input_of "$kind")
   bytes=$(stat -c %s "$in")
-  o=${BEST[ours-$kind]}; f=${BEST[theirs-$kind]}
-  printf '%-6s %-44s %10.3f %10s\n' "$kind" "iptv.jar package (JVM start-up included)" \
-    "$(awk -v n="$o" 'BEGIN {print n / 1e9}')" "$(mbps "$bytes" "$o")"
-  printf '%-6s %-44s %10.3f %10s\n' "$kind" "ffmpeg -c copy -f hls" \
-    "$(awk -v n="$f" 'BEGIN {print n / 1e9}')" "$(mbps "$bytes" "$f")"
-  awk -v o="$o" -v f="$f" -v k="$kind" 'BEGIN {printf "%-6s ratio ours / ffmpeg (CLI wall time) = %.2f\n", k, f / o}'
+  for tool in ours theirs; do
+    label="iptv.jar package (JVM start-up included)"; [[ $tool == theirs ]] && label="ffmpeg -c copy -f hls"
+    w=${BEST[$tool-$kind]}; c=${BEST_CPU[$tool-$kind]}
+    printf '%-6s %-42s %8.3f %9s %8.3f %9s\n' "$kind" "$label" "$(awk -v n="$w" 'BEGIN {print n / 1e9}')" \
+      "$(mbps "$bytes" "$w")" "$(awk -v n="$c" 'BEGIN {print n / 1e9}')" "$(mbps "$bytes" "$c")"
+  done
+  awk -v o="${BEST[ours-$kind]}" -v f="${BEST[theirs-$kind]}" -v oc="${BEST_CPU[ours-$kind]}" \
+    -v fc="${BEST_CPU[theirs-$kind]}" -v k="$kind" \
+    'BEGIN {printf "%-6s ratio ours / ffmpeg: wall time %.2f, CPU time %.2f\n", k, f / o, fc / oc}'
 done
-echo "(best of $RUNS interleaved runs; $(stat -c %s "$CLIP") B TS / $(stat -c %s "$MP4") B MP4, $(nproc) cores)"
+echo "(best of $RUNS interleaved runs (2 for big); $(stat -c %s "$CLIP") B TS / $(stat -c %s "$MP4") B MP4, $(nproc) cores)"
 
 if [[ "${JMH:-1}" != 0 ]]; then
   if [[ ! -f benchmarks/target/benchmarks.jar ]] || [[ -n "${REBUILD:-}" ]]; then
