@@ -141,6 +141,10 @@ if [[ "${JMH:-1}" != 0 ]]; then
     awk -v o="$ops" -v e="$err" -v b="$bytes" -v f="$f" -v k="$kind" 'BEGIN {
       ours = o * b / 1e6; ff = b / (f / 1e9) / 1e6;
       printf "%-6s JMH in-memory packaging: %.1f ± %.1f MB/s; ratio vs ffmpeg CLI = %.2f\n", k, ours, e * b / 1e6, ours / ff }'
+    if [[ -n "${BEST[theirs-big]:-}" ]]; then
+      awk -v o="$ops" -v b="$bytes" -v bb="$(stat -c %s "$BIG_IN")" -v f="${BEST[theirs-big]}" -v k="$kind" 'BEGIN {
+        printf "%-6s   ratio vs ffmpeg on the 1 GB loop (start-up amortised) = %.2f\n", k, o * b / (bb / (f / 1e9)) }'
+    fi
   done
   echo "load after JMH: $(cut -d' ' -f1-3 /proc/loadavg)"
 fi

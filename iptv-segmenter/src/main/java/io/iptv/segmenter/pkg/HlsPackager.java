@@ -24,6 +24,7 @@ import java.time.InstantSource;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -63,7 +64,9 @@ import java.util.Set;
  * discontinuity) plus media time. Every playlist has {@code EXT-X-INDEPENDENT-SEGMENTS} (every segment
  * starts with a keyframe) and the lowest EXT-X-VERSION that fits (3).
  *
- * <p>Not thread-safe: one thread feeds it. Memory is bounded by a few segments' samples.
+ * <p>Not thread-safe: one thread feeds it. Memory is bounded by a few segments' samples, plus, for VOD and
+ * EVENT, a few dozen bytes per segment for the playlist; a LIVE packager keeps only its window (playlist,
+ * {@link #timings()}, bit-rate state; see {@link io.iptv.segmenter.hls.BandwidthTracker}) and runs forever.
  *
  * <pre>{@code
  * HlsPackager packager = HlsPackager.builder()
@@ -84,7 +87,7 @@ public final class HlsPackager implements Emitter {
   private final Chunker chunker;
   private final Map<Integer, TrackFormat> formats = new LinkedHashMap<>();
   private final List<RenditionWriter> renditions = new ArrayList<>();
-  private final java.util.ArrayDeque<SegmentTiming> timings = new java.util.ArrayDeque<>();
+  private final ArrayDeque<SegmentTiming> timings = new ArrayDeque<>();
   private final int fixedTargetDuration;
 
   private Instant pdtAnchor;

@@ -52,4 +52,19 @@ class BandwidthTrackerTest {
     assertEquals(new BandwidthCalculator.BitRates(0, 0), new BandwidthTracker(2).bitRates());
     assertThrows(IllegalArgumentException.class, () -> new BandwidthTracker(0));
   }
+
+  @Test
+  void renditionTakesMeasuredBitRatesOrComputesThemFromSegments() {
+    List<SegmentSize> sizes = List.of(new SegmentSize(Duration.ofSeconds(6), 750_000),
+        new SegmentSize(Duration.ofSeconds(6), 1_500_000));
+    MultivariantPlanner.Rendition computed = new MultivariantPlanner.Rendition("v/index.m3u8", List.of(), false, 6,
+        sizes);
+    assertEquals(BandwidthCalculator.BitRates.of(sizes, 6), computed.bitRates());
+    BandwidthTracker tracker = new BandwidthTracker(6);
+    sizes.forEach(tracker::add);
+    MultivariantPlanner.Rendition measured = MultivariantPlanner.Rendition.measured("v/index.m3u8", List.of(),
+        false, 6, tracker.bitRates());
+    assertEquals(computed.bitRates(), measured.bitRates());
+    assertEquals(List.of(), measured.segments());
+  }
 }
