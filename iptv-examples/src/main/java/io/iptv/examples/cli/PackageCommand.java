@@ -29,8 +29,11 @@ import picocli.CommandLine.Spec;
  *
  * <p><b>Output.</b> On success one summary line on standard output; {@code --quiet} prints nothing at all
  * on success (no summary, no progress bar), which suits scripts that only look at the exit code. Errors are
- * always one line on standard error (exit 2 for bad input, see {@link IptvCommand}). Options that later formats add ({@code --format ts|fmp4},
- * {@code --dash}) select the writer, not the input side, so they slot in next to {@code --playlist-type}.
+ * always one line on standard error (exit 2 for bad input, see {@link IptvCommand}). The progress bar goes
+ * to standard error, and only when a console is attached.
+ *
+ * <p>Options that later formats add ({@code --format ts|fmp4}, {@code --dash}) select the writer, not the
+ * input side, so they slot in next to {@code --playlist-type}.
  */
 @Command(name = "package", mixinStandardHelpOptions = true,
     description = "Package media files as HLS (MPEG-TS segments): DIR/master.m3u8, one directory per rendition.")
