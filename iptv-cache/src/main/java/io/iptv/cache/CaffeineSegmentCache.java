@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.LongAdder;
  * which it is fresh, and a completed future handed out on hits so that a hit allocates nothing. Caffeine's
  * {@link Expiry} keeps an entry for its freshness plus, for playlists and manifests, the stale retention; a hit
  * on a stale entry swaps in a new future with {@code asMap().replace(key, old, new)}, so exactly one caller
- * revalidates while the others wait on the same future.
+ * revalidates while the others wait on the same future. If that revalidation fails, the stale copy is kept
+ * (stale-if-error) with a one-second retry, but never beyond its stale retention.
  */
 final class CaffeineSegmentCache implements SegmentCache {
   /** Bytes charged per entry on top of the body (key, entry, headers strings, map node). */
@@ -38,9 +39,11 @@ final class CaffeineSegmentCache implements SegmentCache {
   private final CacheListener listener;
   private final long staleRetentionNanos;
   private final LongAdder revalidations = new LongAdder();
+  /** After a failed revalidation, how long the stale copy is served before the upstream is asked again. */
+  static final long STALE_IF_ERROR_RETRY_NANOS = 1_000_000_000L;
 
   /** A cached answer. {@code resource} is null for a cached 404. */
-  private record Entry(ServedResource resource, long freshUntilNanos, long lifetimeNanos,
+  private record Entry(ServedResource resource, long freshUntilNanos, long lifetimeNanos, long retainUntilNanos,
       CompletableFuture<ServedResource> future) {
     int weight() {
       long bytes = (resource == null ? 0L : resource.body().length()) + ENTRY_OVERHEAD_BYTES;
@@ -103,7 +106,13 @@ final class CaffeineSegmentCache implements SegmentCache {
       long now = ticker.read();
       if (error != null) {
         listener.onLoadFailure(key, Duration.ofNanos(now - start), ResourceLoader.unwrap(error));
-        replacement.completeExceptionally(ResourceLoader.unwrap(error));
+        if (entry.resource != null) {
+          // stale-if-error (RFC 5861 §4): keep answering with the stale copy until its retention ends, asking
+          // the upstream again at most once per STALE_IF_ERROR_RETRY.
+          replacement.complete(staleAfterError(entry, now));
+        } else {
+          replacement.completeExceptionally(ResourceLoader.unwrap(error));
+        }
         return;
       }
       listener.onRevalidated(key, resource != null && entry.resource != null
@@ -134,6 +143,12 @@ final class CaffeineSegmentCache implements SegmentCache {
     });
   }
 
+  private Entry staleAfterError(Entry stale, long now) {
+    long remaining = Math.max(1, stale.retainUntilNanos - now);
+    long retryAt = now + Math.min(STALE_IF_ERROR_RETRY_NANOS, remaining);
+    return new Entry(stale.resource, retryAt, remaining, stale.retainUntilNanos, stale.future);
+  }
+
   private Entry newEntry(ServedResource resource, long now) {
     Duration freshness = resource == null ? policy.notFoundMaxAge() : policy.freshness(resource);
     long freshNanos = saturatedNanos(freshness);
@@ -141,7 +156,8 @@ final class CaffeineSegmentCache implements SegmentCache {
     if (resource != null && resource.key().kind().isIndex() && freshNanos > 0) {
       lifetime = saturatedAdd(freshNanos, staleRetentionNanos);
     }
-    return new Entry(resource, saturatedAdd(now, freshNanos), lifetime, CompletableFuture.completedFuture(resource));
+    return new Entry(resource, saturatedAdd(now, freshNanos), lifetime, saturatedAdd(now, lifetime),
+        CompletableFuture.completedFuture(resource));
   }
 
   private static long saturatedNanos(Duration duration) {
