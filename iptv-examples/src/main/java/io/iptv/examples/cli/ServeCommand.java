@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code iptv serve --port P [--host H] [--dir NAME=DIR …] [--upstream NAME=URL …] [--cache-bytes N]}: serves
  * packaged directories and/or acts as an edge for upstream origins, through a byte-bounded segment cache and
- * the JDK HTTP server. Binds 127.0.0.1 unless {@code --host} says otherwise. Runs until the JVM is stopped.
+ * the JDK HTTP server. Binds 127.0.0.1 unless {@code --host} says otherwise. Runs until the JVM is stopped, or,
+ * when run embedded ({@link IptvCommand#execute}), until the thread running it is interrupted.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = "Serve packaged channels (--dir) and/or edge-cache upstream origins (--upstream) over HTTP.")
@@ -88,11 +89,19 @@ final class ServeCommand implements Callable<Integer> {
     out.printf("serving http://%s:%d/ (channels: %s)%n", host, running.server.port(), channels());
     out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    Thread hook = new Thread(() -> {
       running.close();
       stopped.countDown();
-    }, "iptv-serve-shutdown"));
-    stopped.await();
+    }, "iptv-serve-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      // Embedded use (tests): interrupting the thread that runs the command stops the server.
+      running.close();
+      Runtime.getRuntime().removeShutdownHook(hook);
+      Thread.currentThread().interrupt();
+    }
     return 0;
   }
 
