@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -32,14 +31,15 @@ class ServeCommandTest {
   @TempDir
   Path dir;
 
-  @Test
-  void servesADirectoryUntilInterrupted() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"nio", "jdk"})
+  void servesADirectoryUntilInterrupted(String server) throws Exception {
     Files.writeString(dir.resolve("master.m3u8"), MASTER);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     AtomicInteger exit = new AtomicInteger(-1);
     Thread command = new Thread(() -> exit.set(IptvCommand.execute(
-        new String[] {"serve", "--port", "0", "--dir", "ch=" + dir}, new PrintWriter(out), new PrintWriter(err))));
+        new String[] {"serve", "--port", "0", "--server", server, "--dir", "ch=" + dir}, new PrintWriter(out), new PrintWriter(err))));
     command.start();
     int port = awaitPort(out, err);
     HttpClient client = HttpClient.newHttpClient();
@@ -75,6 +75,7 @@ class ServeCommandTest {
       "serve --port 0 --upstream ch=ftp://x/",
       "serve --port 0 --dir ch=. --cache-bytes 10",
       "serve --port 0 --dir ch=. --bogus",
+      "serve --port 0 --dir ch=. --server tomcat",
   })
   void badFlagsExitTwoWithOneLine(String args) {
     StringWriter out = new StringWriter();
