@@ -35,6 +35,8 @@ final class NioConnection {
   private boolean busy;
   private boolean closeAfterWrite;
   private boolean processing;
+  /** The request being answered is HTTP/1.0 with {@code Connection: keep-alive}. */
+  private boolean keepAlive10;
   private ByteBuffer head;
   private ByteBuffer body;
   private final ByteBuffer[] gather = new ByteBuffer[2];
@@ -125,6 +127,7 @@ final class NioConnection {
       HttpRequest originRequest = new HttpRequest(request.method, request.rawPath, request.rawQuery, request,
           remoteAddress(), false, requestBody);
       boolean close = request.close;
+      keepAlive10 = request.http10 && !close;
       boolean head = request.method.equals("HEAD");
       busy = true;
       key.interestOps(0);
@@ -148,6 +151,7 @@ final class NioConnection {
   /** Answers a request the origin never saw (framing errors), then closes: the stream cannot be trusted. */
   private void reject(HttpResponse response) throws IOException {
     busy = true;
+    keepAlive10 = false;
     key.interestOps(0);
     inLength = 0;
     scanned = 0;
@@ -161,7 +165,7 @@ final class NioConnection {
     closeAfterWrite = close;
     head = ByteBuffer.wrap(encodeHead(response, close, headRequest));
     ByteSlice payload = response.sendBody() && !headRequest ? response.body() : ByteSlice.empty();
-    body = payload.isEmpty() ? null : payload.asReadOnlyByteBuffer();
+    body = payload.isEmpty() ? null : loop.directBodies().bufferFor(payload);
     flush();
   }
 
@@ -172,7 +176,9 @@ final class NioConnection {
         written = channel.write(head);
       } else {
         int end = body.capacity();
-        body.limit(Math.min(end, body.position() + WRITE_WINDOW));
+        if (!body.isDirect()) { // the JDK copies a heap window into a direct buffer per write: keep it bounded
+          body.limit(Math.min(end, body.position() + WRITE_WINDOW));
+        }
         if (head.hasRemaining()) {
           gather[0] = head;
           gather[1] = body;
@@ -219,6 +225,8 @@ final class NioConnection {
     }
     if (close) {
       s.append("Connection: close\r\n");
+    } else if (keepAlive10) {
+      s.append("Connection: keep-alive\r\n"); // HTTP/1.0 clients assume close otherwise (RFC 9112 §9.3)
     }
     s.append("\r\n");
     return s.toString().getBytes(StandardCharsets.ISO_8859_1);

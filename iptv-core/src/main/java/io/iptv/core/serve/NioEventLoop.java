@@ -37,9 +37,11 @@ final class NioEventLoop implements Runnable {
   private long dateSecond = -1;
   private String date;
   private long lastSweepNanos;
+  private final DirectBodyCache directBodies;
 
-  NioEventLoop(String name, OriginHandler origin, long idleTimeoutNanos, long requestTimeoutNanos)
-      throws IOException {
+  NioEventLoop(String name, OriginHandler origin, long idleTimeoutNanos, long requestTimeoutNanos,
+      long directBodyBytes) throws IOException {
+    this.directBodies = new DirectBodyCache(directBodyBytes);
     this.selector = Selector.open();
     this.origin = origin;
     this.idleTimeoutNanos = idleTimeoutNanos;
@@ -73,6 +75,10 @@ final class NioEventLoop implements Runnable {
         closeQuietly(channel);
       }
     });
+  }
+
+  DirectBodyCache directBodies() {
+    return directBodies;
   }
 
   int connectionCount() {

@@ -109,6 +109,16 @@ class NioHttpServerAdapterTest {
   }
 
   @Test
+  void repeatedLargeAnswersComeFromOffHeapCopiesIntact() throws Exception {
+    HttpClient client = HttpClient.newHttpClient();
+    URI uri = URI.create("http://127.0.0.1:" + direct.port() + "/news/seg-1.ts");
+    for (int i = 0; i < 4; i++) { // one loader instance per key: from the second answer on, off-heap
+      var response = client.send(java.net.http.HttpRequest.newBuilder(uri).build(), BodyHandlers.ofByteArray());
+      assertArrayEquals(SEGMENT, response.body(), "answer " + i);
+    }
+  }
+
+  @Test
   void headAnnouncesLengthWithoutBody() throws IOException {
     String response = raw(direct, "HEAD /news/seg-1.ts HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     assertEquals(200, statusOf(response));
@@ -175,6 +185,10 @@ class NioHttpServerAdapterTest {
     String response = raw(direct, "GET /news/index.m3u8 HTTP/1.0\r\n\r\n");
     assertEquals(200, statusOf(response));
     assertTrue(response.endsWith(PLAYLIST), response);
+    String kept = raw(direct, "GET /news/index.m3u8 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
+        + "GET /news/index.m3u8 HTTP/1.0\r\n\r\n");
+    assertTrue(kept.contains("\r\nConnection: keep-alive\r\n"), kept);
+    assertEquals(2, kept.split("HTTP/1.1 200 OK", -1).length - 1, "both answered on one connection");
   }
 
   @Test
