@@ -70,7 +70,7 @@ final class NioEventLoop implements Runnable {
         NioConnection connection = new NioConnection(this, channel, key, origin, System.nanoTime());
         key.attach(connection);
         connections.add(connection);
-      } catch (IOException e) {
+      } catch (IOException | RuntimeException e) { // ClosedSelectorException when the loop has stopped
         LOG.log(Level.DEBUG, "cannot register connection", e);
         closeQuietly(channel);
       }
@@ -139,6 +139,7 @@ final class NioEventLoop implements Runnable {
       } catch (IOException e) {
         LOG.log(Level.DEBUG, "selector close failed", e);
       }
+      runTasks(); // connections handed over while stopping: registration fails and closes them
     }
   }
 
