@@ -15,6 +15,7 @@ import java.util.Iterator;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One selector thread of {@link NioHttpServerAdapter}: owns its connections, runs tasks handed to it (new
@@ -38,9 +39,12 @@ final class NioEventLoop implements Runnable {
   private String date;
   private long lastSweepNanos;
   private final DirectBodyCache directBodies;
+  /** Shared by the adapter's loops: counted up on accept, down when a connection is closed. */
+  private final AtomicInteger openConnections;
 
   NioEventLoop(String name, OriginHandler origin, long idleTimeoutNanos, long requestTimeoutNanos,
-      long directBodyBytes) throws IOException {
+      long directBodyBytes, AtomicInteger openConnections) throws IOException {
+    this.openConnections = openConnections;
     this.directBodies = new DirectBodyCache(directBodyBytes);
     this.selector = Selector.open();
     this.origin = origin;
@@ -72,6 +76,7 @@ final class NioEventLoop implements Runnable {
         connections.add(connection);
       } catch (IOException | RuntimeException e) { // ClosedSelectorException when the loop has stopped
         LOG.log(Level.DEBUG, "cannot register connection", e);
+        openConnections.decrementAndGet();
         closeQuietly(channel);
       }
     });
@@ -86,7 +91,9 @@ final class NioEventLoop implements Runnable {
   }
 
   void forget(NioConnection connection) {
-    connections.remove(connection);
+    if (connections.remove(connection)) {
+      openConnections.decrementAndGet();
+    }
   }
 
   /** Stops the loop and closes its connections; waits up to {@code millis} for the thread. Thread-safe. */

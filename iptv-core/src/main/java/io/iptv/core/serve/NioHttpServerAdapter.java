@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Serves an {@link OriginHandler} with a minimal HTTP/1.1 server on {@code java.nio} selectors: the fast,
@@ -30,7 +31,8 @@ import java.util.Objects;
  * connection: {@code Transfer-Encoding} (501), conflicting lengths, obsolete folding and whitespace before a colon
  * (400), heads beyond the {@link ServeLimits} (414/431). No TLS (terminate TLS in front), no HTTP/2, no
  * {@code Expect: 100-continue} (clients send the body after their own short wait). Connections idle longer than
- * {@code idleTimeout}, or whose request head takes longer than {@code requestTimeout}, are closed.
+ * {@code idleTimeout}, or whose request head takes longer than {@code requestTimeout}, are closed, and beyond
+ * {@code maxConnections} new connections are closed at once.
  *
  * <p><b>Threading.</b> The origin is called on the event loop threads and must not block there: put a
  * {@code SegmentCache} in front of blocking loaders (its misses load on its executor), or give the
@@ -50,11 +52,16 @@ public final class NioHttpServerAdapter implements AutoCloseable {
   private final ServerSocketChannel server;
   private final List<NioEventLoop> loops;
   private final Thread acceptor;
+  private final AtomicInteger openConnections;
+  private final int maxConnections;
   private volatile boolean closed;
 
-  private NioHttpServerAdapter(ServerSocketChannel server, List<NioEventLoop> loops) {
+  private NioHttpServerAdapter(ServerSocketChannel server, List<NioEventLoop> loops, AtomicInteger openConnections,
+      int maxConnections) {
     this.server = server;
     this.loops = loops;
+    this.openConnections = openConnections;
+    this.maxConnections = maxConnections;
     this.acceptor = new Thread(this::acceptLoop, "iptv-http-accept");
     this.acceptor.setDaemon(true);
   }
@@ -100,6 +107,11 @@ public final class NioHttpServerAdapter implements AutoCloseable {
     while (!closed) {
       try {
         SocketChannel channel = server.accept();
+        if (openConnections.get() >= maxConnections) {
+          channel.close(); // over the limit: refuse at once rather than queue without bound
+          continue;
+        }
+        openConnections.incrementAndGet();
         loops.get(next).adopt(channel);
         next = (next + 1) % loops.size();
       } catch (ClosedChannelException e) {
@@ -124,6 +136,7 @@ public final class NioHttpServerAdapter implements AutoCloseable {
     private Duration requestTimeout;
     private Integer backlog;
     private Long directBodyBytes;
+    private Integer maxConnections;
 
     private Builder(OriginHandler origin) {
       this.origin = Objects.requireNonNull(origin, "origin");
@@ -179,6 +192,14 @@ public final class NioHttpServerAdapter implements AutoCloseable {
       return this;
     }
 
+    /** Open connections beyond which new ones are closed at once (default 10,000). */
+    public Builder maxConnections(int value) {
+      Preconditions.requireState(maxConnections == null, "maxConnections was already set to %s", maxConnections);
+      Preconditions.requireArgument(value > 0, "maxConnections must be positive: %s", value);
+      maxConnections = value;
+      return this;
+    }
+
     /** Binds and starts the threads. */
     public NioHttpServerAdapter start() throws IOException {
       InetSocketAddress bind = address != null ? address
@@ -189,17 +210,19 @@ public final class NioHttpServerAdapter implements AutoCloseable {
       long direct = directBodyBytes != null ? directBodyBytes : 64L << 20;
       ServerSocketChannel channel = ServerSocketChannel.open();
       List<NioEventLoop> loops = new ArrayList<>();
+      AtomicInteger open = new AtomicInteger();
       try {
         channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
         channel.bind(bind, backlog != null ? backlog : 1024);
         for (int i = 0; i < threads; i++) {
-          loops.add(new NioEventLoop("iptv-http-" + i, origin, idle, request, direct / threads));
+          loops.add(new NioEventLoop("iptv-http-" + i, origin, idle, request, direct / threads, open));
         }
       } catch (IOException | RuntimeException e) {
         channel.close();
         throw e;
       }
-      NioHttpServerAdapter adapter = new NioHttpServerAdapter(channel, List.copyOf(loops));
+      NioHttpServerAdapter adapter = new NioHttpServerAdapter(channel, List.copyOf(loops), open,
+          maxConnections != null ? maxConnections : 10_000);
       loops.forEach(NioEventLoop::start);
       adapter.acceptor.start();
       return adapter;

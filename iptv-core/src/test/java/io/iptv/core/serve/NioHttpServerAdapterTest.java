@@ -230,6 +230,29 @@ class NioHttpServerAdapterTest {
   }
 
   @Test
+  void connectionsBeyondTheLimitAreClosedAndTheSlotIsFreedAgain() throws Exception {
+    try (NioHttpServerAdapter server = NioHttpServerAdapter.builder(
+        OriginHandler.builder(new MapResourceLoader().put("/news/index.m3u8", PLAYLIST)).build())
+        .maxConnections(1).start()) {
+      try (Socket first = new Socket(server.address().getAddress(), server.port())) {
+        first.setSoTimeout(5000);
+        first.getOutputStream().write("GET /news/index.m3u8 HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        assertTrue(first.getInputStream().read() > 0, "first connection served");
+        try (Socket second = new Socket(server.address().getAddress(), server.port())) {
+          second.setSoTimeout(5000);
+          assertEquals(-1, second.getInputStream().read(), "second connection refused");
+        }
+      }
+      String answer = "";
+      for (int i = 0; i < 50 && statusOf(answer) != 200; i++) { // the close is counted on the loop thread
+        Thread.sleep(20);
+        answer = raw(server, "GET /news/index.m3u8 HTTP/1.1\r\nConnection: close\r\n\r\n");
+      }
+      assertEquals(200, statusOf(answer), "slot freed after the first connection closed");
+    }
+  }
+
+  @Test
   void closeReleasesThePort() throws IOException {
     NioHttpServerAdapter server = NioHttpServerAdapter.builder(
         OriginHandler.builder(new MapResourceLoader()).build()).start();
