@@ -10,8 +10,8 @@ import java.util.List;
  * head with an {@link #errorStatus()}.
  *
  * <p>Strict on purpose (request smuggling, RFC 9112 §6.3 and §11.2): {@code Transfer-Encoding} is refused (501),
- * conflicting {@code Content-Length} values, whitespace before a colon and obsolete line folding are 400, only
- * origin-form targets are accepted.
+ * conflicting {@code Content-Length} values, whitespace before a colon, obsolete line folding and a missing or
+ * repeated {@code Host} (HTTP/1.1) are 400, only origin-form targets are accepted.
  *
  * <p>Not thread-safe; one instance per parsed request.
  *
@@ -145,8 +145,12 @@ final class Http1RequestHead implements RequestHeaders {
   private void frame() {
     contentLength = 0;
     String length = null;
+    int hosts = 0;
     for (int i = 0, n = names.size(); i < n; i++) {
       String name = names.get(i);
+      if (name.equalsIgnoreCase("Host")) {
+        hosts++;
+      }
       if (name.equalsIgnoreCase("Transfer-Encoding")) {
         fail(501, "transfer codings are not supported");
         return;
@@ -158,6 +162,10 @@ final class Http1RequestHead implements RequestHeaders {
         }
         length = values.get(i);
       }
+    }
+    if (hosts > 1 || hosts == 0 && !http10) {
+      fail(400, "HTTP/1.1 needs exactly one Host"); // RFC 9112 §3.2
+      return;
     }
     if (length != null) {
       if (length.isEmpty() || length.length() > 18 || !length.chars().allMatch(c -> c >= '0' && c <= '9')) {

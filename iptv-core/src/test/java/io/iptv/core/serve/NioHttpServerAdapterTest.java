@@ -138,12 +138,14 @@ class NioHttpServerAdapterTest {
       "GET /news/seg-1.ts HTTP/1.1\\r\\nHost : x\\r\\n\\r\\n|400",
       "GET /news/seg-1.ts HTTP/1.1\\r\\nHost: x\\r\\n folded\\r\\n\\r\\n|400",
       "GET /news/seg-1.ts HTTP/1.1\\r\\nX: a\\nb\\r\\n\\r\\n|400",
-      "POST /license/clearkey HTTP/1.1\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n0\\r\\n\\r\\n|501",
-      "POST /license/clearkey HTTP/1.1\\r\\nContent-Length: 1\\r\\nContent-Length: 2\\r\\n\\r\\nxx|400",
-      "POST /license/clearkey HTTP/1.1\\r\\nContent-Length: -1\\r\\n\\r\\n|400",
-      "POST /license/clearkey HTTP/1.1\\r\\nContent-Length: 99999999\\r\\n\\r\\n|413",
-      "PUT /news/seg-1.ts HTTP/1.1\\r\\nContent-Length: 3\\r\\n\\r\\nabc|405",
-      "GET /news/seg-1.ts HTTP/1.1\\r\\nRange: bytes=9999999-\\r\\n\\r\\n|416",
+      "GET /news/seg-1.ts HTTP/1.1\\r\\nX: y\\r\\n\\r\\n|400",
+      "GET /news/seg-1.ts HTTP/1.1\\r\\nHost: a\\r\\nHost: b\\r\\n\\r\\n|400",
+      "POST /license/clearkey HTTP/1.1\\r\\nHost: x\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n0\\r\\n\\r\\n|501",
+      "POST /license/clearkey HTTP/1.1\\r\\nHost: x\\r\\nContent-Length: 1\\r\\nContent-Length: 2\\r\\n\\r\\nxx|400",
+      "POST /license/clearkey HTTP/1.1\\r\\nHost: x\\r\\nContent-Length: -1\\r\\n\\r\\n|400",
+      "POST /license/clearkey HTTP/1.1\\r\\nHost: x\\r\\nContent-Length: 99999999\\r\\n\\r\\n|413",
+      "PUT /news/seg-1.ts HTTP/1.1\\r\\nHost: x\\r\\nContent-Length: 3\\r\\n\\r\\nabc|405",
+      "GET /news/seg-1.ts HTTP/1.1\\r\\nHost: x\\r\\nRange: bytes=9999999-\\r\\n\\r\\n|416",
   })
   void badRequestsGet4xxOr5xx(String request, int status) throws IOException {
     String wire = request.replace("\\r", "\r").replace("\\n", "\n");
@@ -236,7 +238,7 @@ class NioHttpServerAdapterTest {
         .maxConnections(1).start()) {
       try (Socket first = new Socket(server.address().getAddress(), server.port())) {
         first.setSoTimeout(5000);
-        first.getOutputStream().write("GET /news/index.m3u8 HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        first.getOutputStream().write("GET /news/index.m3u8 HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         assertTrue(first.getInputStream().read() > 0, "first connection served");
         try (Socket second = new Socket(server.address().getAddress(), server.port())) {
           second.setSoTimeout(5000);
@@ -246,7 +248,7 @@ class NioHttpServerAdapterTest {
       String answer = "";
       for (int i = 0; i < 50 && statusOf(answer) != 200; i++) { // the close is counted on the loop thread
         Thread.sleep(20);
-        answer = raw(server, "GET /news/index.m3u8 HTTP/1.1\r\nConnection: close\r\n\r\n");
+        answer = raw(server, "GET /news/index.m3u8 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
       }
       assertEquals(200, statusOf(answer), "slot freed after the first connection closed");
     }
@@ -257,7 +259,7 @@ class NioHttpServerAdapterTest {
     NioHttpServerAdapter server = NioHttpServerAdapter.builder(
         OriginHandler.builder(new MapResourceLoader()).build()).start();
     int port = server.port();
-    assertEquals(404, statusOf(raw(server, "GET /news/x.ts HTTP/1.1\r\nConnection: close\r\n\r\n")));
+    assertEquals(404, statusOf(raw(server, "GET /news/x.ts HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")));
     server.close();
     assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", port).close());
   }
