@@ -59,6 +59,8 @@ final class DemoCommand implements Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       demo.close();
+      out.printf("iptv demo stopped%n");
+      out.flush();
       stopped.countDown();
     }, "iptv-demo-shutdown"));
     stopped.await();

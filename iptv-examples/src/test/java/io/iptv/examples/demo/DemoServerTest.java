@@ -101,6 +101,19 @@ class DemoServerTest {
   }
 
   @Test
+  void traversalAndOversizedRequestsGet4xx() throws Exception {
+    String token = signedUrls().get("live");
+    token = token.substring(token.indexOf('?'));
+    for (String path : List.of("/live/%2e%2e/vod/master.m3u8", "/live/stream/..%2fseg-00000.ts",
+        "/live/.hidden.m3u8")) {
+      int status = get(path + token).statusCode();
+      assertTrue(status == 400 || status == 404, path + " -> " + status);
+    }
+    int longLine = get("/live/master.m3u8" + token + "&pad=" + "x".repeat(20_000)).statusCode();
+    assertTrue(longLine >= 400 && longLine < 500, "oversized request line -> " + longLine);
+  }
+
+  @Test
   void signedPlaylistsPropagateTheTokenToEveryUri() throws Exception {
     String master = signedUrls().get("live");
     String token = master.substring(master.indexOf("?token=") + 7);
