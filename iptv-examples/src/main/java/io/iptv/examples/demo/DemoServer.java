@@ -108,7 +108,9 @@ public final class DemoServer implements AutoCloseable {
       Map<String, ResourceLoader> loaders = new LinkedHashMap<>();
       for (DemoVariant variant : DemoVariant.values()) {
         String suffix = variant == DemoVariant.CLEAR ? "" : "-" + variant.id();
-        LiveLoop live = LiveLoop.builder(clip).segmentDuration(config.segmentDuration).build();
+        // A 30 s window: a player that stalls (a busy machine) stays inside it instead of being pushed to the edge.
+        LiveLoop live = LiveLoop.builder(clip).segmentDuration(config.segmentDuration)
+            .listSize((int) Math.max(6, Duration.ofSeconds(30).dividedBy(config.segmentDuration))).build();
         lives.add(live);
         channels.add(new DemoChannel("live" + suffix, "Live: the demo clip looped", true, variant, live.loader(),
             live::status));

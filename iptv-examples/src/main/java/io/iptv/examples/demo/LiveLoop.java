@@ -198,7 +198,7 @@ public final class LiveLoop implements AutoCloseable {
       return this;
     }
 
-    /** Media packaged at once on start (default: {@code listSize} segments). */
+    /** Media packaged at once on start (default: {@code min(listSize, 6)} segments). */
     public Builder preroll(Duration value) {
       once("preroll");
       require(!value.isNegative(), "preroll must not be negative: " + value);
@@ -209,7 +209,7 @@ public final class LiveLoop implements AutoCloseable {
     /** Builds the (not yet started) channel. */
     public LiveLoop build() {
       if (preroll == null) {
-        preroll = segmentDuration.multipliedBy(listSize);
+        preroll = segmentDuration.multipliedBy(Math.min(listSize, 6));
       }
       return new LiveLoop(this);
     }
