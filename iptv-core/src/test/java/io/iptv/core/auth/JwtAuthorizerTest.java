@@ -151,6 +151,22 @@ class JwtAuthorizerTest {
   }
 
   @Test
+  void providerBuildsFromStringSettings() throws Exception {
+    Authorizer loaded = Authorizers.load("jwt", java.util.Map.of(
+        "rsa.rs", Base64.getEncoder().encodeToString(rsa.getPublic().getEncoded()),
+        "ec.es", Base64.getEncoder().encodeToString(ec.getPublic().getEncoded()),
+        "hs256.hs", Base64.getEncoder().encodeToString(HS_SECRET)));
+    String payload = claims("[\"news\"]", Instant.now().getEpochSecond() + 600, null);
+    for (String token : List.of(hs256("hs", payload, HS_SECRET), signed("RS256", "rs", payload, rsa.getPrivate()),
+        signed("ES256", "es", payload, ec.getPrivate()))) {
+      assertTrue(loaded.authorize(request("/news/master.m3u8", token)).allowed(), token);
+    }
+    assertThrows(IllegalArgumentException.class, () -> Authorizers.load("jwt", java.util.Map.of("rsa.x", "AAAA")));
+    Authorizer edge = Authorizers.load("edgeauth-2", java.util.Map.of("key", EdgeAuthTokenAuthorizerTest.KEY));
+    assertDeny(401, edge.authorize(request("/news/master.m3u8", EdgeAuthTokenAuthorizerTest.ACL_TOKEN)), "expired");
+  }
+
+  @Test
   void builderValidates() {
     assertThrows(IllegalArgumentException.class, () -> JwtAuthorizer.builder().hmacSecret("k", new byte[16]));
     assertThrows(IllegalStateException.class, () -> JwtAuthorizer.builder().build());
