@@ -60,6 +60,7 @@ public final class HlsFilePackager {
   private final int programNumber;
   private final InstantSource clock;
   private final PackagingListener listener;
+  private final io.iptv.core.pipeline.SegmentTransform segmentTransform;
 
   private HlsFilePackager(Builder b) {
     this.segmentDuration = b.segmentDuration;
@@ -67,6 +68,7 @@ public final class HlsFilePackager {
     this.programNumber = b.programNumber;
     this.clock = b.clock;
     this.listener = b.listener;
+    this.segmentTransform = b.segmentTransform;
   }
 
   /** Starts configuring. */
@@ -121,6 +123,7 @@ public final class HlsFilePackager {
           .multivariantName(null)
           .clock(clock)
           .listener(listener)
+          .segmentTransform(segmentTransform)
           .build(sink);
       try (MediaInput in = MediaInputs.open(input, programNumber)) {
         in.readAll(packager);
@@ -224,6 +227,8 @@ public final class HlsFilePackager {
     private int programNumber;
     private InstantSource clock = InstantSource.system();
     private PackagingListener listener = PackagingListener.NONE;
+    private io.iptv.core.pipeline.SegmentTransform segmentTransform =
+        io.iptv.core.pipeline.SegmentTransform.identity();
 
     private Builder() {}
 
@@ -263,6 +268,13 @@ public final class HlsFilePackager {
     public Builder listener(PackagingListener value) {
       once("listener");
       listener = Objects.requireNonNull(value, "listener");
+      return this;
+    }
+
+    /** Transforms each segment before it is written (e.g. AES-128 from iptv-drm; default identity). */
+    public Builder segmentTransform(io.iptv.core.pipeline.SegmentTransform value) {
+      once("segmentTransform");
+      segmentTransform = Objects.requireNonNull(value, "segmentTransform");
       return this;
     }
 

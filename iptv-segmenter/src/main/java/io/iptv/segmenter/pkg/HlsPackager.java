@@ -7,10 +7,15 @@ import io.iptv.core.media.StreamEvent;
 import io.iptv.core.media.TrackFormat;
 import io.iptv.core.media.TrackType;
 import io.iptv.core.pipeline.Emitter;
+import io.iptv.core.pipeline.SegmentContext;
+import io.iptv.core.pipeline.SegmentProtection;
+import io.iptv.core.pipeline.SegmentTransform;
+import io.iptv.core.pipeline.TransformedSegment;
 import io.iptv.core.time.Timestamps;
 import io.iptv.segmenter.chunk.Chunk;
 import io.iptv.segmenter.chunk.Chunker;
 import io.iptv.segmenter.chunk.ChunkingPolicy;
+import io.iptv.segmenter.hls.HlsKey;
 import io.iptv.segmenter.hls.LiveWindow;
 import io.iptv.segmenter.hls.MediaPlaylist;
 import io.iptv.segmenter.hls.MultivariantPlanner;
@@ -190,10 +195,14 @@ public final class HlsPackager implements Emitter {
     long now90k = packagedDuration90k;
     for (RenditionWriter r : renditions) {
       TsSegment segment = r.mux(chunk);
+      TransformedSegment published = config.segmentTransform.transform(
+          new SegmentContext(r.dir(), sequence, r.trackTypes()), segment.bytes());
       String path = r.dir() + "/" + name;
-      write(path, segment.bytes());
-      config.listener.onSegmentWritten(path, Timestamps.toDuration(chunk.duration90k()), segment.bytes().length());
-      for (String expired : r.append(name, chunk, pdt, segment.bytes().length(), now90k, config.retention90k())) {
+      write(path, published.bytes());
+      long size = published.bytes().length();
+      config.listener.onSegmentWritten(path, Timestamps.toDuration(chunk.duration90k()), size);
+      HlsKey key = hlsKey(published.protection(), r.dir());
+      for (String expired : r.append(name, chunk, pdt, size, now90k, config.retention90k(), key)) {
         try {
           sink.delete(expired);
         } catch (IOException e) {
@@ -204,6 +213,19 @@ public final class HlsPackager implements Emitter {
     if (config.playlistType != HlsPlaylistType.VOD) {
       writePlaylists(/* endList= */ false);
     }
+  }
+
+  /** The EXT-X-KEY for a protection; channel-relative URIs are rewritten relative to {@code dir}'s playlist. */
+  private static HlsKey hlsKey(SegmentProtection protection, String dir) {
+    if (protection == null) {
+      return null;
+    }
+    String uri = protection.uri();
+    if (protection.channelRelative()) {
+      uri = "../".repeat(dir.split("/").length) + uri;
+    }
+    return new HlsKey(protection.method(), uri, protection.ivHex(), protection.keyFormat(),
+        protection.keyFormatVersions());
   }
 
   private void writePlaylists(boolean endList) throws MediaException {
@@ -314,6 +336,7 @@ public final class HlsPackager implements Emitter {
     private Boolean programDateTime;
     private long firstMediaSequence;
     private PackagingListener listener = PackagingListener.NONE;
+    private SegmentTransform segmentTransform = SegmentTransform.identity();
 
     private Builder() {}
 
@@ -430,6 +453,16 @@ public final class HlsPackager implements Emitter {
     public Builder listener(PackagingListener value) {
       once("listener");
       listener = Objects.requireNonNull(value, "listener");
+      return this;
+    }
+
+    /**
+     * Transforms each finished segment before it is written, e.g. whole-segment AES-128 encryption from
+     * iptv-drm (default: identity). Its {@link SegmentProtection} becomes the segment's {@code EXT-X-KEY}.
+     */
+    public Builder segmentTransform(SegmentTransform value) {
+      once("segmentTransform");
+      segmentTransform = Objects.requireNonNull(value, "segmentTransform");
       return this;
     }
 

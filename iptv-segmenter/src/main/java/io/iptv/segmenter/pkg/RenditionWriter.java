@@ -5,7 +5,9 @@ import io.iptv.core.media.MediaSample;
 import io.iptv.core.media.TrackFormat;
 import io.iptv.core.time.Timestamps;
 import io.iptv.segmenter.chunk.Chunk;
+import io.iptv.core.media.TrackType;
 import io.iptv.segmenter.hls.BandwidthCalculator;
+import io.iptv.segmenter.hls.HlsKey;
 import io.iptv.segmenter.hls.LiveWindow;
 import io.iptv.segmenter.hls.MediaPlaylist;
 import io.iptv.segmenter.hls.MediaSegment;
@@ -66,12 +68,13 @@ final class RenditionWriter {
 
   /** Lists a written segment; returns the names of segments whose grace period ended. */
   List<String> append(String uri, Chunk chunk, OffsetDateTime programDateTime, long bytes, long now90k,
-      long grace90k) {
+      long grace90k, HlsKey key) {
     Duration duration = Timestamps.toDuration(chunk.duration90k());
     sizes.add(new BandwidthCalculator.SegmentSize(duration, bytes));
     MediaSegment segment = MediaSegment.builder(duration, uri)
         .discontinuity(chunk.discontinuity())
         .programDateTime(programDateTime)
+        .key(key)
         .build();
     for (MediaSegment gone : window.add(segment)) {
       expiring.addLast(new Expiring(dir + "/" + gone.uri(), now90k + grace90k));
@@ -89,6 +92,15 @@ final class RenditionWriter {
 
   MultivariantPlanner.Rendition summary(String playlistUri, int targetDuration) {
     return new MultivariantPlanner.Rendition(playlistUri, tracks, audioOnlyRendition, targetDuration, sizes);
+  }
+
+  /** The types of the rendition's tracks. */
+  Set<TrackType> trackTypes() {
+    Set<TrackType> types = java.util.EnumSet.noneOf(TrackType.class);
+    for (TrackFormat t : tracks) {
+      types.add(t.type());
+    }
+    return types;
   }
 
   String dir() {
