@@ -48,8 +48,8 @@ JMH_CSV=benchmarks/target/jmh-aes128.csv
 java -jar benchmarks/target/benchmarks.jar 'Aes128SegmentBenchmark.encrypt$' $JMH_ARGS \
   -rf csv -rff "$JMH_CSV" >benchmarks/target/jmh-aes128.log
 # Secondary rows: "io.iptv.benchmarks.Aes128SegmentBenchmark.encrypt:bytes","thrpt",1,5,<bytes/s>,<err>,"ops/s",<impl>,<size>
-jmh_mbs() { awk -F, -v impl="\"$1\"" '$1 ~ /encrypt:bytes"$/ && $8 == impl {printf "%.1f", $5 / 1e6; exit}' "$JMH_CSV"; }
-jmh_err() { awk -F, -v impl="\"$1\"" '$1 ~ /encrypt:bytes"$/ && $8 == impl {printf "%.1f", $6 / 1e6; exit}' "$JMH_CSV"; }
+jmh_mbs() { awk -F, -v impl="$1" '$1 ~ /encrypt:bytes"$/ {gsub(/"/, "", $8)} $1 ~ /encrypt:bytes"$/ && $8 == impl {printf "%.1f", $5 / 1e6; exit}' "$JMH_CSV"; }
+jmh_err() { awk -F, -v impl="$1" '$1 ~ /encrypt:bytes"$/ {gsub(/"/, "", $8)} $1 ~ /encrypt:bytes"$/ && $8 == impl {printf "%.1f", $6 / 1e6; exit}' "$JMH_CSV"; }
 LIB=$(jmh_mbs library); LIB_ERR=$(jmh_err library)
 JDK=$(jmh_mbs jdk-cbc); JDK_ERR=$(jmh_err jdk-cbc)
 

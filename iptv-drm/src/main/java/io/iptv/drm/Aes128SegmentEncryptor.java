@@ -48,6 +48,7 @@ public final class Aes128SegmentEncryptor implements SegmentTransform {
   /** Bytes per {@code Cipher.update} call. */
   static final int CHUNK_BYTES = 256 * 1024;
   private static final ThreadLocal<Cipher> CIPHER = ThreadLocal.withInitial(Aes128SegmentEncryptor::newCipher);
+  private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[CHUNK_BYTES]);
 
   private final KeyProvider keys;
   private final String channel;
@@ -101,19 +102,22 @@ public final class Aes128SegmentEncryptor implements SegmentTransform {
    */
   public static ByteSlice encrypt(ContentKey key, byte[] iv, ByteSlice clear) throws MediaException {
     Objects.requireNonNull(key, "key");
-    byte[] in = clear.toByteArray();
-    int length = in.length;
+    int length = clear.length();
     byte[] out = new byte[(length / 16 + 1) * 16];
     Cipher cipher = CIPHER.get();
+    byte[] scratch = SCRATCH.get(); // the clear bytes pass through a small cache-resident buffer, chunk by chunk
     try {
       cipher.init(Cipher.ENCRYPT_MODE, key.secretKey(), new IvParameterSpec(iv));
       int offset = 0;
       int written = 0;
       while (length - offset > CHUNK_BYTES) {
-        written += cipher.update(in, offset, CHUNK_BYTES, out, written);
+        clear.slice(offset, CHUNK_BYTES).copyTo(scratch, 0);
+        written += cipher.update(scratch, 0, CHUNK_BYTES, out, written);
         offset += CHUNK_BYTES;
       }
-      written += cipher.doFinal(in, offset, length - offset, out, written);
+      int rest = length - offset;
+      clear.slice(offset, rest).copyTo(scratch, 0);
+      written += cipher.doFinal(scratch, 0, rest, out, written);
       if (written != out.length) {
         throw new IllegalStateException("AES-CBC wrote " + written + " bytes, expected " + out.length);
       }
