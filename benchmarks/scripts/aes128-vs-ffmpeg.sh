@@ -8,7 +8,8 @@
 #   benchmarks/scripts/aes128-vs-ffmpeg.sh            # from the repository root or anywhere
 #
 # Env: DURATION (clip seconds, default 25), RUNS (best-of for the tools, default 5), JMH_ARGS (default: the
-#      benchmark's own warm-up, which is long on purpose), MAVEN_ARGS (default "-o"), REBUILD (rebuild the jars).
+#      benchmark's own warm-up, which is long on purpose; add "-jvmArgsAppend -XX:+UseParallelGC" for stable
+#      library figures, see Aes128SegmentBenchmark), MAVEN_ARGS (default "-o"), REBUILD (rebuild the jars).
 # MB = 10^6 bytes. Needs ffmpeg, ffprobe, java 17+, mvn. Writes only below benchmarks/target/.
 set -euo pipefail
 

@@ -38,6 +38,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * One operation encrypts one segment of {@code segmentBytes} (default 2 MiB ≈ 2 s of 8 Mbit/s); the {@code bytes}
  * counter reports bytes/s (MB/s = bytes/s / 10^6). Target: library ≥ 0.7 × jdk-cbc.
  *
+ * <p>GC matters: the library returns a new immutable segment per call, and with G1 a 2 MiB array is a humongous
+ * allocation, which made the library's score swing between 0.2 and 1.1 GB/s on this 2-core machine; with
+ * {@code -jvmArgsAppend -XX:+UseParallelGC} it is stable. Measured (shared 2-core box, JDK 17): library
+ * 1209 ± 43 MB/s vs raw JDK 1348 ± 51 MB/s (0.90×) with ParallelGC; 879 ± 977 vs 1321 ± 115 MB/s with G1.
+ *
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar Aes128SegmentBenchmark
  * </pre>
