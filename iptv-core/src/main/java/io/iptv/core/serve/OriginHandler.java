@@ -34,6 +34,7 @@ import java.util.function.Function;
 public final class OriginHandler {
   private static final System.Logger LOG = System.getLogger(OriginHandler.class.getName());
   private static final String ALLOW = "GET, HEAD, OPTIONS";
+  private static final HttpResponse.Header ACCEPT_RANGES = new HttpResponse.Header("Accept-Ranges", "bytes");
 
   private final ResourceLoader loader;
   private final CachePolicy cachePolicy;
@@ -146,7 +147,7 @@ public final class OriginHandler {
     headers.add(new HttpResponse.Header("Content-Type", resource.contentType()));
     headers.add(new HttpResponse.Header("ETag", resource.etag()));
     headers.add(new HttpResponse.Header("Cache-Control", cachePolicy.cacheControl(resource)));
-    headers.add(new HttpResponse.Header("Accept-Ranges", "bytes"));
+    headers.add(ACCEPT_RANGES);
     addCors(request, headers);
     ByteSlice body = resource.body();
     if (matchesAny(request.headers().first("If-None-Match"), resource.etag())) {

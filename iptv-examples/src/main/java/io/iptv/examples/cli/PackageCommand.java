@@ -5,8 +5,11 @@ import io.iptv.drm.ContentKey;
 import io.iptv.drm.IvPolicy;
 import io.iptv.drm.KeyProvider;
 import io.iptv.drm.KeyRotation;
+import io.iptv.segmenter.input.MediaInputs;
 import io.iptv.segmenter.pkg.HlsFilePackager;
+import io.iptv.segmenter.pkg.SegmentFormat;
 import io.iptv.segmenter.pkg.HlsPlaylistType;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +19,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -24,8 +28,20 @@ import picocli.CommandLine.Spec;
 /**
  * {@code iptv package --input FILE [--input FILE2 …] --output DIR}: packages files as HLS (MPEG-TS segments).
  * Several inputs are renditions of one content (ABR ladder) and must have aligned keyframes. Output appears
- * in DIR only when everything succeeded. Options that later formats add ({@code --format ts|fmp4},
- * {@code --dash}) select the writer, not the input side, so they slot in next to {@code --playlist-type}.
+ * in DIR only when everything succeeded.
+ *
+ * <p><b>Existing output.</b> DIR must not exist or be an empty directory: a non-empty DIR is refused (exit
+ * 2) before anything is read or written, so a typo never mixes two packages or deletes someone's files.
+ * Replacing a non-empty directory atomically is not possible with one {@code rename(2)}, and a "delete then
+ * move" would leave a window with no output; remove the old directory first instead.
+ *
+ * <p><b>Output.</b> On success one summary line on standard output; {@code --quiet} prints nothing at all
+ * on success (no summary, no progress bar), which suits scripts that only look at the exit code. Errors are
+ * always one line on standard error (exit 2 for bad input, see {@link IptvCommand}). The progress bar goes
+ * to standard error, and only when a console is attached.
+ *
+ * <p>Options that later formats add ({@code --format ts|fmp4}, {@code --dash}) select the writer, not the
+ * input side, so they slot in next to {@code --playlist-type}.
  *
  * <p><b>Encryption</b> ({@code --encryption aes-128}): whole-segment AES-128 (RFC 8216 §4.3.2.4) with keys from
  * {@code --key KID:KEY} (repeat for rotation) or derived from {@code --key-seed} (HKDF-SHA256 over the seed,
@@ -37,7 +53,8 @@ import picocli.CommandLine.Spec;
  * {@code DIR/keys/} for tests, local playback and demos only.
  */
 @Command(name = "package", mixinStandardHelpOptions = true,
-    description = "Package media files as HLS (MPEG-TS segments): DIR/master.m3u8, one directory per rendition.")
+    description = "Package media files as HLS (MPEG-TS or fMP4 segments, optionally DASH too): DIR/master.m3u8,"
+        + " one directory per rendition.")
 final class PackageCommand implements Callable<Integer> {
   @Option(names = "--input", required = true, paramLabel = "FILE",
       description = "Input file (MPEG-TS or MP4); repeat for ABR renditions of the same content.")
@@ -91,7 +108,15 @@ final class PackageCommand implements Callable<Integer> {
           + " then has the keys).")
   boolean writeKeys;
 
-  @Option(names = "--quiet", description = "No progress bar.")
+  @Option(names = "--format", paramLabel = "ts|fmp4", defaultValue = "ts",
+      description = "Segment format: ts (default) or fmp4 (CMAF, init.mp4 + .m4s, audio as separate renditions).")
+  String format;
+
+  @Option(names = "--dash", description = "Also write DIR/manifest.mpd (DASH) over the same segments; needs"
+      + " --format fmp4.")
+  boolean dash;
+
+  @Option(names = "--quiet", description = "Print nothing on success (no progress bar, no summary line).")
   boolean quiet;
 
   @Spec
@@ -103,6 +128,13 @@ final class PackageCommand implements Callable<Integer> {
       if (!Files.isRegularFile(input)) {
         throw new BadInputException("no such file: " + input);
       }
+      if (MediaInputs.detect(input) == MediaInputs.Container.UNKNOWN) {
+        throw new BadInputException("not an MPEG-TS or MP4 file: " + input);
+      }
+    }
+    if (Files.exists(output) && !isEmptyDirectory(output)) {
+      throw new BadInputException("--output " + output + " already exists and is not an empty directory;"
+          + " remove it or choose another");
     }
     if (!(segmentSeconds >= 0.1 && segmentSeconds <= 60)) {
       throw new BadInputException("--segment-duration must be between 0.1 and 60 seconds");
@@ -112,8 +144,21 @@ final class PackageCommand implements Callable<Integer> {
       case "event" -> HlsPlaylistType.EVENT;
       default -> throw new BadInputException("--playlist-type must be vod or event, not " + playlistType);
     };
+    SegmentFormat segmentFormat = switch (format.toLowerCase(Locale.ROOT)) {
+      case "ts" -> SegmentFormat.TS;
+      case "fmp4", "cmaf" -> SegmentFormat.FMP4;
+      default -> throw new BadInputException("--format must be ts or fmp4, not " + format);
+    };
+    if (dash && segmentFormat != SegmentFormat.FMP4) {
+      throw new BadInputException("--dash needs --format fmp4");
+    }
     if (program < 0 || program > 0xFFFF) {
       throw new BadInputException("--program must be 0..65535");
+    }
+    Aes128SegmentEncryptor encryptor = encryptor();
+    if (encryptor != null && dash) {
+      throw new BadInputException("--dash cannot signal whole-segment AES-128 (DASH players cannot decrypt it);"
+          + " CENC for DASH is not implemented yet");
     }
     long totalBytes = 0;
     for (Path input : inputs) {
@@ -125,11 +170,12 @@ final class PackageCommand implements Callable<Integer> {
     HlsFilePackager.Builder builder = HlsFilePackager.builder()
         .segmentDuration(Duration.ofNanos(Math.round(segmentSeconds * 1e9)))
         .playlistType(type)
-        .programNumber(program);
+        .programNumber(program)
+        .segmentFormat(segmentFormat)
+        .dash(dash);
     if (progress != null) {
       builder.listener(progress::onSegment);
     }
-    Aes128SegmentEncryptor encryptor = encryptor();
     if (encryptor != null) {
       builder.segmentTransform(encryptor);
     }
@@ -216,6 +262,15 @@ final class PackageCommand implements Callable<Integer> {
         .channel(name)
         .rotation(rotation.withClearLead(clearLead))
         .build();
+  }
+
+  private static boolean isEmptyDirectory(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return false;
+    }
+    try (Stream<Path> entries = Files.list(dir)) {
+      return entries.findAny().isEmpty();
+    }
   }
 
   /** A one-line progress bar with ETA, driven by the bytes written (TS output ≈ input size). */

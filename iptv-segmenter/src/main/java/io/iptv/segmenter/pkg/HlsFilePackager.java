@@ -52,6 +52,8 @@ import java.util.stream.Stream;
 public final class HlsFilePackager {
   /** Largest difference between segment starts of two renditions that still counts as aligned (1 ms). */
   public static final long ALIGNMENT_TOLERANCE_90K = 90;
+  /** The DASH manifest's file name (with {@link Builder#dash(boolean)}). */
+  public static final String DASH_MANIFEST_NAME = "manifest.mpd";
   /** The multivariant playlist's file name. */
   public static final String MULTIVARIANT_NAME = "master.m3u8";
 
@@ -61,8 +63,12 @@ public final class HlsFilePackager {
   private final InstantSource clock;
   private final PackagingListener listener;
   private final io.iptv.core.pipeline.SegmentTransform segmentTransform;
+  private final SegmentFormat segmentFormat;
+  private final boolean dash;
 
   private HlsFilePackager(Builder b) {
+    this.dash = b.dash;
+    this.segmentFormat = b.segmentFormat;
     this.segmentDuration = b.segmentDuration;
     this.playlistType = b.playlistType;
     this.programNumber = b.programNumber;
@@ -113,6 +119,8 @@ public final class HlsFilePackager {
     List<SegmentTiming> reference = null;
     boolean audioGroup = false;
     int segments = 0;
+    List<io.iptv.segmenter.dash.DashRepresentation> dashRepresentations = new ArrayList<>();
+    io.iptv.segmenter.dash.MpdWriter mpd = null;
     for (int i = 0; i < inputs.size(); i++) {
       Path input = inputs.get(i);
       HlsPackager packager = HlsPackager.builder()
@@ -124,6 +132,7 @@ public final class HlsFilePackager {
           .clock(clock)
           .listener(listener)
           .segmentTransform(segmentTransform)
+          .segmentFormat(segmentFormat)
           .build(sink);
       try (MediaInput in = MediaInputs.open(input, programNumber)) {
         in.readAll(packager);
@@ -135,6 +144,12 @@ public final class HlsFilePackager {
       } else {
         checkAlignment(inputs.get(0), reference, input, packager.timings());
       }
+      if (dash) {
+        dashRepresentations.addAll(packager.dashRepresentations());
+        if (mpd == null) {
+          mpd = packager.mpdWriter(true);
+        }
+      }
       for (MultivariantPlanner.Rendition r : packager.renditions()) {
         renditions.add(r);
         segments += r.segments().size();
@@ -145,6 +160,14 @@ public final class HlsFilePackager {
       sink.write(MULTIVARIANT_NAME, PlaylistWriter.defaults().writeBytes(master));
     } catch (IOException e) {
       throw MediaException.of(MediaException.Kind.IO, "cannot write " + MULTIVARIANT_NAME + ": " + e.getMessage(), e);
+    }
+    if (dash) {
+      try {
+        sink.write(DASH_MANIFEST_NAME, io.iptv.core.io.ByteSlice.wrap(mpd.writeBytes(dashRepresentations)));
+      } catch (IOException e) {
+        throw MediaException.of(MediaException.Kind.IO, "cannot write " + DASH_MANIFEST_NAME + ": " + e.getMessage(),
+            e);
+      }
     }
     return new Result(master, reference, segments);
   }
@@ -201,7 +224,7 @@ public final class HlsFilePackager {
 
   private static int rank(Path staging, Path file) {
     String rel = staging.relativize(file).toString();
-    if (rel.equals(MULTIVARIANT_NAME)) {
+    if (rel.equals(MULTIVARIANT_NAME) || rel.equals(DASH_MANIFEST_NAME)) {
       return 2;
     }
     return rel.endsWith(".m3u8") ? 1 : 0;
@@ -229,8 +252,24 @@ public final class HlsFilePackager {
     private PackagingListener listener = PackagingListener.NONE;
     private io.iptv.core.pipeline.SegmentTransform segmentTransform =
         io.iptv.core.pipeline.SegmentTransform.identity();
+    private SegmentFormat segmentFormat = SegmentFormat.TS;
+    private boolean dash;
 
     private Builder() {}
+
+    /** Also write {@value #DASH_MANIFEST_NAME} (DASH, same segments); needs {@link SegmentFormat#FMP4}. */
+    public Builder dash(boolean value) {
+      once("dash");
+      dash = value;
+      return this;
+    }
+
+    /** The segment container (default {@link SegmentFormat#TS}). */
+    public Builder segmentFormat(SegmentFormat value) {
+      once("segmentFormat");
+      segmentFormat = Objects.requireNonNull(value, "segmentFormat");
+      return this;
+    }
 
     /** Target segment duration (default 6 s). */
     public Builder segmentDuration(Duration value) {
@@ -280,6 +319,9 @@ public final class HlsFilePackager {
 
     /** Builds the packager. */
     public HlsFilePackager build() {
+      Preconditions.requireState(!dash || segmentFormat == SegmentFormat.FMP4, "DASH needs SegmentFormat.FMP4");
+      Preconditions.requireState(!dash || !set.contains("segmentTransform"),
+          "a segment transform (whole-segment AES-128) cannot be signalled in DASH");
       return new HlsFilePackager(this);
     }
 

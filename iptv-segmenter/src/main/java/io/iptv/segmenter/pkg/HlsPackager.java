@@ -16,12 +16,15 @@ import io.iptv.segmenter.chunk.Chunk;
 import io.iptv.segmenter.chunk.Chunker;
 import io.iptv.segmenter.chunk.ChunkingPolicy;
 import io.iptv.segmenter.hls.HlsKey;
+import io.iptv.segmenter.dash.DashRepresentation;
+import io.iptv.segmenter.dash.MpdWriter;
+import io.iptv.segmenter.fmp4.Fmp4Track;
+import io.iptv.segmenter.hls.BandwidthCalculator;
 import io.iptv.segmenter.hls.LiveWindow;
 import io.iptv.segmenter.hls.MediaPlaylist;
 import io.iptv.segmenter.hls.MultivariantPlanner;
 import io.iptv.segmenter.hls.MultivariantPlaylist;
 import io.iptv.segmenter.hls.PlaylistWriter;
-import io.iptv.segmenter.ts.TsSegment;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +32,7 @@ import java.time.InstantSource;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -68,7 +72,9 @@ import java.util.Set;
  * discontinuity) plus media time. Every playlist has {@code EXT-X-INDEPENDENT-SEGMENTS} (every segment
  * starts with a keyframe) and the lowest EXT-X-VERSION that fits (3).
  *
- * <p>Not thread-safe: one thread feeds it. Memory is bounded by a few segments' samples.
+ * <p>Not thread-safe: one thread feeds it. Memory is bounded by a few segments' samples, plus, for VOD and
+ * EVENT, a few dozen bytes per segment for the playlist; a LIVE packager keeps only its window (playlist,
+ * {@link #timings()}, bit-rate state; see {@link io.iptv.segmenter.hls.BandwidthTracker}) and runs forever.
  *
  * <pre>{@code
  * HlsPackager packager = HlsPackager.builder()
@@ -89,7 +95,7 @@ public final class HlsPackager implements Emitter {
   private final Chunker chunker;
   private final Map<Integer, TrackFormat> formats = new LinkedHashMap<>();
   private final List<RenditionWriter> renditions = new ArrayList<>();
-  private final List<SegmentTiming> timings = new ArrayList<>();
+  private final ArrayDeque<SegmentTiming> timings = new ArrayDeque<>();
   private final int fixedTargetDuration;
 
   private Instant pdtAnchor;
@@ -98,11 +104,14 @@ public final class HlsPackager implements Emitter {
   private Instant lastSegmentEnd;
   private long packagedDuration90k;
   private boolean finished;
+  private long firstStart90k = Long.MIN_VALUE;
+  private Instant dashAvailabilityStart;
 
   private HlsPackager(Builder config, SegmentSink sink) {
     this.config = config;
     this.sink = sink;
-    this.names = SegmentNameTemplate.of(config.segmentNameTemplate);
+    this.names = SegmentNameTemplate.of(config.segmentNameTemplate != null ? config.segmentNameTemplate
+        : config.segmentFormat.defaultSegmentNameTemplate());
     ChunkingPolicy policy = ChunkingPolicy.of(config.segmentDuration)
         .withMergeShortTail(config.playlistType == HlsPlaylistType.VOD);
     this.chunker = new Chunker(policy, this::onChunk);
@@ -146,14 +155,32 @@ public final class HlsPackager implements Emitter {
     writePlaylists(/* endList= */ true);
   }
 
-  /** The segments' timings so far (shared by all renditions). */
+  /**
+   * The segments' timings so far (shared by all renditions), oldest first. VOD and EVENT: every segment;
+   * LIVE: the last {@code listSize} (a LIVE packager runs forever in bounded memory).
+   */
   public List<SegmentTiming> timings() {
     return List.copyOf(timings);
   }
 
-  /** Samples received, emitted and dropped (video before the first keyframe). */
-  public long[] sampleCounts() {
-    return new long[] {chunker.samplesIn(), chunker.samplesOut(), chunker.samplesDropped()};
+  /**
+   * How many samples went through the packager's chunker; {@code received == chunked + dropped} once
+   * finished.
+   *
+   * @param received samples fed in
+   * @param chunked samples placed into segment chunks (including tracks that no rendition carries)
+   * @param dropped samples dropped: video before the first keyframe of a period, which cannot be decoded
+   */
+  public record SampleCounts(long received, long chunked, long dropped) {}
+
+  /** Samples received, chunked and dropped so far. */
+  public SampleCounts sampleCounts() {
+    return new SampleCounts(chunker.samplesIn(), chunker.samplesOut(), chunker.samplesDropped());
+  }
+
+  /** Bit-rate entries held per rendition (tests: bounded for EVENT and LIVE). */
+  List<Integer> retainedSizes() {
+    return renditions.stream().map(RenditionWriter::retainedSizes).toList();
   }
 
   /** The renditions with their sizes so far, for a {@link MultivariantPlanner}; URIs relative to the root. */
@@ -188,13 +215,24 @@ public final class HlsPackager implements Emitter {
           sequence, name, Timestamps.toSeconds(chunk.start90k()), Timestamps.toSeconds(chunk.duration90k()),
           fixedTargetDuration, config.playlistType));
     }
+    if (firstStart90k == Long.MIN_VALUE) {
+      firstStart90k = chunk.start90k();
+      dashAvailabilityStart = config.clock.instant().truncatedTo(ChronoUnit.MILLIS)
+          .minus(Timestamps.toDuration(chunk.duration90k()));
+    }
     OffsetDateTime pdt = programDateTime(chunk);
-    timings.add(new SegmentTiming(sequence, chunk.period(), chunk.start90k(), chunk.duration90k()));
+    timings.addLast(new SegmentTiming(sequence, chunk.period(), chunk.start90k(), chunk.duration90k()));
+    if (config.playlistType == HlsPlaylistType.LIVE && timings.size() > config.listSize) {
+      timings.removeFirst();
+    }
     // Retention runs on the packaged duration, which keeps growing across discontinuities (timestamps may not).
     packagedDuration90k += chunk.duration90k();
     long now90k = packagedDuration90k;
     for (RenditionWriter r : renditions) {
-      TsSegment segment = r.mux(chunk);
+      if (r.format() == SegmentFormat.FMP4 && r.fmp4Track() == null) {
+        write(r.dir() + "/" + SegmentFormat.INIT_SEGMENT_NAME, r.initSegment(chunk));
+      }
+      RenditionWriter.Written segment = r.write(sequence, chunk);
       TransformedSegment published = config.segmentTransform.transform(
           new SegmentContext(r.dir(), sequence, r.trackTypes()), segment.bytes());
       String path = r.dir() + "/" + name;
@@ -238,6 +276,59 @@ public final class HlsPackager implements Emitter {
       MultivariantPlaylist master = MultivariantPlanner.plan(renditions());
       write(config.multivariantName, writer.writeBytes(master));
     }
+    if (config.dashManifestName != null) {
+      write(config.dashManifestName, ByteSlice.wrap(mpdWriter(endList).writeBytes(dashRepresentations())));
+    }
+  }
+
+  /**
+   * FMP4: the DASH Representations of the renditions so far, referencing the same init and media segments as
+   * the HLS playlists (URIs relative to the root). Empty for TS or before the first segment.
+   */
+  public List<DashRepresentation> dashRepresentations() {
+    List<DashRepresentation> out = new ArrayList<>();
+    for (RenditionWriter r : renditions) {
+      Fmp4Track track = r.fmp4Track();
+      List<RenditionWriter.TimelineEntry> timeline = r.timeline();
+      if (track == null || timeline.isEmpty()) {
+        continue;
+      }
+      List<DashRepresentation.Segment> segments = new ArrayList<>();
+      for (RenditionWriter.TimelineEntry e : timeline) {
+        segments.add(new DashRepresentation.Segment(e.start(), e.duration()));
+      }
+      long peak = BandwidthCalculator.peakBitRate(r.sizes(), Math.max(1, targetDuration(r)));
+      out.add(new DashRepresentation(r.dir(), r.tracks().get(0), track.timescale(), peak,
+          r.dir() + "/" + SegmentFormat.INIT_SEGMENT_NAME, r.dir() + "/" + names, timeline.get(0).sequence(),
+          track.fromTicks90k(firstStart90k), segments));
+    }
+    return out;
+  }
+
+  /** The MPD writer for the current state: static for VOD (and ended streams), dynamic for EVENT/LIVE. */
+  MpdWriter mpdWriter(boolean ended) {
+    MpdWriter.Builder b = MpdWriter.builder().minBufferTime(config.segmentDuration);
+    long total90k = 0;
+    long window90k = 0;
+    int fromIndex = Math.max(0, timings.size() - (config.playlistType == HlsPlaylistType.LIVE ? config.listSize
+        : timings.size()));
+    // LIVE keeps only the window's timings; VOD and EVENT keep all, which the static total needs.
+    int i = 0;
+    for (SegmentTiming timing : timings) {
+      total90k += timing.duration90k();
+      if (i++ >= fromIndex) {
+        window90k += timing.duration90k();
+      }
+    }
+    if (config.playlistType == HlsPlaylistType.VOD || (ended && config.playlistType == HlsPlaylistType.EVENT)) {
+      return b.type(MpdWriter.Type.STATIC).mediaPresentationDuration(Timestamps.toDuration(total90k)).build();
+    }
+    return b.type(MpdWriter.Type.DYNAMIC)
+        .availabilityStartTime(dashAvailabilityStart != null ? dashAvailabilityStart : config.clock.instant())
+        .publishTime(config.clock.instant())
+        .timeShiftBufferDepth(Timestamps.toDuration(window90k))
+        .minimumUpdatePeriod(config.segmentDuration)
+        .build();
   }
 
   private void write(String name, ByteSlice bytes) throws MediaException {
@@ -270,6 +361,9 @@ public final class HlsPackager implements Emitter {
     List<TrackFormat> byId = new ArrayList<>(formats.values());
     byId.sort(java.util.Comparator.comparingInt(TrackFormat::trackId)); // PID order: deterministic
     for (TrackFormat f : byId) {
+      if (config.segmentFormat == SegmentFormat.FMP4 && !Fmp4Track.isSupported(f.codec())) {
+        continue; // no CMAF sample entry for it (MPEG-2 video, MPEG audio)
+      }
       if (f.type() == TrackType.VIDEO && video == null && !f.scrambled()) {
         video = f;
       } else if (f.type() == TrackType.AUDIO && config.includeAudio && !f.scrambled()) {
@@ -277,16 +371,37 @@ public final class HlsPackager implements Emitter {
       }
     }
     String base = config.name;
+    SegmentFormat fmt = config.segmentFormat;
+    if (fmt == SegmentFormat.FMP4) {
+      // CMAF: one track per rendition; audio always in the audio group (unless there is no video).
+      if (video == null) {
+        if (!audio.isEmpty()) {
+          renditions.add(new RenditionWriter(base, List.of(audio.get(0)), false, newWindow(), fmt,
+              renditionTargetDuration()));
+        }
+        return;
+      }
+      renditions.add(new RenditionWriter(base, List.of(video), false, newWindow(), fmt,
+          renditionTargetDuration()));
+      addAudioRenditions(base, audio, fmt);
+      return;
+    }
     if (audio.size() <= 1 || video == null) {
       List<TrackFormat> tracks = new ArrayList<>();
       if (video != null) {
         tracks.add(video);
       }
       tracks.addAll(video == null && !audio.isEmpty() ? audio.subList(0, 1) : audio);
-      renditions.add(new RenditionWriter(base, tracks, false, newWindow()));
+      renditions.add(new RenditionWriter(base, tracks, false, newWindow(), SegmentFormat.TS,
+          renditionTargetDuration()));
       return;
     }
-    renditions.add(new RenditionWriter(base, List.of(video), false, newWindow()));
+    renditions.add(new RenditionWriter(base, List.of(video), false, newWindow(), SegmentFormat.TS,
+        renditionTargetDuration()));
+    addAudioRenditions(base, audio, SegmentFormat.TS);
+  }
+
+  private void addAudioRenditions(String base, List<TrackFormat> audio, SegmentFormat fmt) {
     Set<String> used = new HashSet<>();
     Map<String, Integer> counts = new HashMap<>();
     for (TrackFormat a : audio) {
@@ -295,8 +410,14 @@ public final class HlsPackager implements Emitter {
       int n = counts.merge(label, 1, Integer::sum);
       String dir = base + "-audio-" + label + (n > 1 ? "-" + n : "");
       Preconditions.requireState(used.add(dir), "duplicate rendition %s", dir);
-      renditions.add(new RenditionWriter(dir, List.of(a), true, newWindow()));
+      renditions.add(new RenditionWriter(dir, List.of(a), true, newWindow(), fmt,
+          renditionTargetDuration()));
     }
+  }
+
+  /** The fixed TARGETDURATION for EVENT and LIVE renditions; 0 for VOD (computed from the segments). */
+  private int renditionTargetDuration() {
+    return config.playlistType == HlsPlaylistType.VOD ? 0 : fixedTargetDuration;
   }
 
   private LiveWindow newWindow() {
@@ -327,7 +448,9 @@ public final class HlsPackager implements Emitter {
     private HlsPlaylistType playlistType = HlsPlaylistType.VOD;
     private int listSize = 6;
     private Duration segmentRetention;
-    private String segmentNameTemplate = "seg-$Number%05d$.ts";
+    private String segmentNameTemplate;
+    private SegmentFormat segmentFormat = SegmentFormat.TS;
+    private String dashManifestName;
     private String playlistName = "index.m3u8";
     private String multivariantName = "master.m3u8";
     private String name = "stream";
@@ -387,7 +510,20 @@ public final class HlsPackager implements Emitter {
       return this;
     }
 
-    /** Segment file names, see {@link SegmentNameTemplate} (default {@code seg-$Number%05d$.ts}). */
+    /**
+     * The segment container (default {@link SegmentFormat#TS}). {@link SegmentFormat#FMP4} writes an
+     * {@code init.mp4} per rendition and puts every track in its own rendition.
+     */
+    public Builder segmentFormat(SegmentFormat value) {
+      once("segmentFormat");
+      segmentFormat = Objects.requireNonNull(value, "segmentFormat");
+      return this;
+    }
+
+    /**
+     * Segment file names, see {@link SegmentNameTemplate} (default {@code seg-$Number%05d$.ts}, or
+     * {@code .m4s} for fMP4).
+     */
     public Builder segmentNameTemplate(String value) {
       once("segmentNameTemplate");
       SegmentNameTemplate.of(value);
@@ -409,6 +545,18 @@ public final class HlsPackager implements Emitter {
       Preconditions.requireArgument(value == null || value.matches("[A-Za-z0-9._-]+\\.m3u8"),
           "invalid multivariant playlist name %s", value);
       multivariantName = value;
+      return this;
+    }
+
+    /**
+     * FMP4 only: also write a DASH MPD of this name at the root (e.g. {@code manifest.mpd}), referencing the
+     * same segments; null (default): none. Requires a {@code $Number$} segment name template.
+     */
+    public Builder dashManifestName(String value) {
+      once("dashManifestName");
+      Preconditions.requireArgument(value == null || value.matches("[A-Za-z0-9._-]+\\.mpd"),
+          "invalid MPD name %s", value);
+      dashManifestName = value;
       return this;
     }
 
@@ -468,6 +616,12 @@ public final class HlsPackager implements Emitter {
 
     /** Builds a packager writing to {@code sink}. */
     public HlsPackager build(SegmentSink sink) {
+      Preconditions.requireState(dashManifestName == null || segmentFormat == SegmentFormat.FMP4,
+          "DASH needs SegmentFormat.FMP4");
+      Preconditions.requireState(dashManifestName == null || segmentNameTemplate == null
+          || !segmentNameTemplate.contains("$Time"), "DASH output needs a $Number$ segment name template");
+      Preconditions.requireState(dashManifestName == null || !set.contains("segmentTransform"),
+          "a segment transform (whole-segment AES-128) cannot be signalled in DASH; package DASH without it");
       return new HlsPackager(this, Objects.requireNonNull(sink, "sink"));
     }
 

@@ -1,6 +1,7 @@
 package io.iptv.segmenter.pkg;
 
 import io.iptv.core.MediaException;
+import io.iptv.core.io.ByteSlice;
 import io.iptv.core.media.MediaSample;
 import io.iptv.core.media.TrackFormat;
 import io.iptv.core.time.Timestamps;
@@ -8,11 +9,17 @@ import io.iptv.segmenter.chunk.Chunk;
 import io.iptv.core.media.TrackType;
 import io.iptv.segmenter.hls.BandwidthCalculator;
 import io.iptv.segmenter.hls.HlsKey;
+import io.iptv.segmenter.fmp4.CmafSegmentWriter;
+import io.iptv.segmenter.fmp4.Fmp4Track;
+import io.iptv.segmenter.fmp4.InitSegmentWriter;
+import io.iptv.segmenter.hls.BandwidthTracker;
 import io.iptv.segmenter.hls.LiveWindow;
+import io.iptv.segmenter.hls.MediaInitialization;
 import io.iptv.segmenter.hls.MediaPlaylist;
 import io.iptv.segmenter.hls.MediaSegment;
 import io.iptv.segmenter.hls.MultivariantPlanner;
 import io.iptv.segmenter.ts.TsMuxer;
+import io.iptv.segmenter.ts.KeyframeRange;
 import io.iptv.segmenter.ts.TsSegment;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -25,7 +32,12 @@ import java.util.Set;
 /**
  * One rendition of an {@link HlsPackager}: a subset of the program's tracks muxed into its own TS segments
  * and Media Playlist under {@code dir/}. Every rendition of a packager gets the same chunks, so their
- * segment boundaries, sequence numbers and discontinuity sequences are identical. Not thread-safe.
+ * segment boundaries, sequence numbers and discontinuity sequences are identical.
+ *
+ * <p>Memory: VOD keeps every segment's size (its TARGETDURATION, needed for the peak bit rate, is known
+ * only at the end; a few bytes per segment); EVENT and LIVE, whose TARGETDURATION is fixed up front,
+ * measure the bit rates incrementally with a {@link BandwidthTracker} and keep only the segments of 1.5
+ * target durations, so a LIVE rendition runs forever in constant memory. Not thread-safe.
  */
 final class RenditionWriter {
   private final String dir;
@@ -34,11 +46,28 @@ final class RenditionWriter {
   private final boolean audioOnlyRendition;
   private final TsMuxer muxer = TsMuxer.builder().build();
   private final LiveWindow window;
-  private final List<BandwidthCalculator.SegmentSize> sizes = new ArrayList<>();
+  private final List<BandwidthCalculator.SegmentSize> sizes;
+  private final BandwidthTracker tracker;
   private final ArrayDeque<Expiring> expiring = new ArrayDeque<>();
+  private final SegmentFormat format;
+  /** FMP4: the writer of this rendition's single track, created with the init segment. */
+  private CmafSegmentWriter cmaf;
+  /** FMP4: per written segment its start and duration in the track timescale (for DASH). */
+  private final List<TimelineEntry> timeline = new ArrayList<>();
 
-  RenditionWriter(String dir, List<TrackFormat> tracks, boolean audioOnlyRendition, LiveWindow window) {
+  /** A segment on the track's own timeline (track timescale), as a DASH SegmentTimeline needs it. */
+  record TimelineEntry(long sequence, long start, long duration) {}
+
+  /**
+   * A rendition in {@code format}; {@code fixedTargetDuration} is the TARGETDURATION of EVENT and LIVE
+   * playlists (bit rates tracked incrementally), 0 for VOD (every segment size kept until the end).
+   */
+  RenditionWriter(String dir, List<TrackFormat> tracks, boolean audioOnlyRendition, LiveWindow window,
+      SegmentFormat format, int fixedTargetDuration) {
+    this.format = format;
     this.dir = dir;
+    this.sizes = fixedTargetDuration == 0 ? new ArrayList<>() : null;
+    this.tracker = fixedTargetDuration == 0 ? null : new BandwidthTracker(fixedTargetDuration);
     this.tracks = List.copyOf(tracks);
     this.audioOnlyRendition = audioOnlyRendition;
     this.window = window;
@@ -66,17 +95,99 @@ final class RenditionWriter {
     return muxer.finishSegment();
   }
 
+  /**
+   * FMP4: writes the init segment from the rendition's (single) track and the first chunk (AC-3/E-AC-3
+   * configuration comes from a sync frame).
+   */
+  ByteSlice initSegment(Chunk first) throws MediaException {
+    TrackFormat t = tracks.get(0);
+    ByteSlice sample = null;
+    for (MediaSample s : first.samples()) {
+      if (s.trackId() == t.trackId()) {
+        sample = s.data();
+        break;
+      }
+    }
+    Fmp4Track track = Fmp4Track.of(1, t, sample);
+    cmaf = CmafSegmentWriter.builder(track).build();
+    return InitSegmentWriter.write(List.of(track));
+  }
+
+  /** The segment bytes for {@code chunk} and its keyframes' byte ranges (for I-frame playlists). */
+  Written write(long sequence, Chunk chunk) throws MediaException {
+    if (format == SegmentFormat.TS) {
+      TsSegment ts = mux(chunk);
+      List<KeyRange> keys = new ArrayList<>();
+      for (KeyframeRange k : ts.keyframes()) {
+        keys.add(new KeyRange(k.pts90k(), k.offset(), k.length()));
+      }
+      return new Written(ts.bytes(), keys);
+    }
+    List<MediaSample> own = new ArrayList<>();
+    for (MediaSample s : chunk.samples()) {
+      if (trackIds.contains(s.trackId())) {
+        own.add(s);
+      }
+    }
+    if (own.isEmpty()) {
+      throw MediaException.malformed("segment " + sequence + " has no sample of track "
+          + tracks.get(0).trackId() + "; fMP4 segments cannot be empty");
+    }
+    CmafSegmentWriter.Segment seg = cmaf.write(sequence, own, io.iptv.core.time.Timestamps.NO_TIMESTAMP);
+    timeline.add(new TimelineEntry(sequence, seg.fragment().earliestPresentationTime(), seg.fragment().duration()));
+    List<KeyRange> keys = List.of();
+    if (seg.fragment().startsWithSync() && cmaf.track().isVideo()) {
+      long[] range = seg.firstSampleRange();
+      keys = List.of(new KeyRange(own.get(0).pts90k(), range[0], range[1]));
+    }
+    return new Written(seg.bytes(), keys);
+  }
+
+  /** A written segment. */
+  record Written(ByteSlice bytes, List<KeyRange> keyframes) {}
+
+  /** Where a decodable keyframe lies in a segment (TS: its packets; fMP4: moof to the end of its data). */
+  record KeyRange(long pts90k, long offset, long length) {}
+
+  /** Sizes of the segments written so far (bandwidth). */
+  List<BandwidthCalculator.SegmentSize> sizes() {
+    return List.copyOf(sizes);
+  }
+
+  SegmentFormat format() {
+    return format;
+  }
+
+  /** FMP4: the written segments on the track timeline. */
+  List<TimelineEntry> timeline() {
+    return List.copyOf(timeline);
+  }
+
+  /** FMP4: the track as written (null before the first segment). */
+  Fmp4Track fmp4Track() {
+    return cmaf == null ? null : cmaf.track();
+  }
+
   /** Lists a written segment; returns the names of segments whose grace period ended. */
   List<String> append(String uri, Chunk chunk, OffsetDateTime programDateTime, long bytes, long now90k,
       long grace90k, HlsKey key) {
     Duration duration = Timestamps.toDuration(chunk.duration90k());
-    sizes.add(new BandwidthCalculator.SegmentSize(duration, bytes));
+    BandwidthCalculator.SegmentSize size = new BandwidthCalculator.SegmentSize(duration, bytes);
+    if (tracker != null) {
+      tracker.add(size);
+    } else {
+      sizes.add(size);
+    }
     MediaSegment segment = MediaSegment.builder(duration, uri)
         .discontinuity(chunk.discontinuity())
         .programDateTime(programDateTime)
         .key(key)
+        .map(format == SegmentFormat.FMP4 ? new MediaInitialization(SegmentFormat.INIT_SEGMENT_NAME, null) : null)
         .build();
     for (MediaSegment gone : window.add(segment)) {
+      if (!timeline.isEmpty()) {
+        timeline.remove(0); // the DASH timeline lists what the HLS window lists
+      }
       expiring.addLast(new Expiring(dir + "/" + gone.uri(), now90k + grace90k));
     }
     List<String> delete = new ArrayList<>();
@@ -91,6 +202,10 @@ final class RenditionWriter {
   }
 
   MultivariantPlanner.Rendition summary(String playlistUri, int targetDuration) {
+    if (tracker != null) {
+      return MultivariantPlanner.Rendition.measured(playlistUri, tracks, audioOnlyRendition, targetDuration,
+          tracker.bitRates());
+    }
     return new MultivariantPlanner.Rendition(playlistUri, tracks, audioOnlyRendition, targetDuration, sizes);
   }
 
@@ -101,6 +216,11 @@ final class RenditionWriter {
       types.add(t.type());
     }
     return types;
+  }
+
+  /** Segment sizes or tracker entries held in memory (for tests: bounded for EVENT and LIVE). */
+  int retainedSizes() {
+    return tracker != null ? tracker.retainedSegments() : sizes.size();
   }
 
   String dir() {

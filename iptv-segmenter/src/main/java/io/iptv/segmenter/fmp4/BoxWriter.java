@@ -1,0 +1,199 @@
+package io.iptv.segmenter.fmp4;
+
+import io.iptv.core.internal.Preconditions;
+import io.iptv.core.io.ByteSlice;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Writes ISO BMFF boxes (ISO/IEC 14496-12 §4.2) into a growable big-endian buffer: {@link #start} opens a box
+ * and {@link #end} patches its 32-bit size, so boxes nest without computing sizes up front. The layer the
+ * fMP4/CMAF writers (and the DRM boxes {@code sinf}, {@code tenc}, {@code pssh}, {@code senc}, …) are built on.
+ *
+ * <p>Not thread-safe; reuse one instance per writer with {@link #reset()} to avoid garbage.
+ *
+ * <pre>{@code
+ * BoxWriter w = new BoxWriter();
+ * w.start("moov");
+ * w.startFull("mvhd", 1, 0).u64(0).u64(0).u32(1000).u64(0);
+ * w.end();
+ * w.end();
+ * ByteSlice bytes = w.toSlice();
+ * }</pre>
+ */
+public final class BoxWriter {
+  private static final int MAX_DEPTH = 32;
+  private byte[] buf;
+  private int pos;
+  private final int[] open = new int[MAX_DEPTH];
+  private int depth;
+
+  /** A writer with a small initial buffer. */
+  public BoxWriter() {
+    this(4096);
+  }
+
+  /** A writer with {@code capacity} bytes pre-allocated. */
+  public BoxWriter(int capacity) {
+    buf = new byte[Math.max(64, capacity)];
+  }
+
+  /** Forgets everything written (keeps the buffer). */
+  public BoxWriter reset() {
+    pos = 0;
+    depth = 0;
+    return this;
+  }
+
+  /** Bytes written so far. */
+  public int position() {
+    return pos;
+  }
+
+  /** Opens a box of four-character {@code type}: size (32, patched by {@link #end}), type (32). */
+  public BoxWriter start(String type) {
+    Preconditions.requireState(depth < MAX_DEPTH, "boxes nested deeper than %d", MAX_DEPTH);
+    open[depth++] = pos;
+    u32(0);
+    return fourcc(type);
+  }
+
+  /** Opens a FullBox (§4.2): box header, version (8), flags (24). */
+  public BoxWriter startFull(String type, int version, int flags) {
+    start(type);
+    u8(version);
+    return u24(flags);
+  }
+
+  /** Closes the innermost open box, writing its size. */
+  public BoxWriter end() {
+    Preconditions.requireState(depth > 0, "no open box");
+    int at = open[--depth];
+    putInt(at, pos - at);
+    return this;
+  }
+
+  /** Number of boxes currently open. */
+  public int depth() {
+    return depth;
+  }
+
+  /** Writes an unsigned 8-bit value. */
+  public BoxWriter u8(int v) {
+    ensure(1);
+    buf[pos++] = (byte) v;
+    return this;
+  }
+
+  /** Writes a 16-bit value. */
+  public BoxWriter u16(int v) {
+    ensure(2);
+    buf[pos++] = (byte) (v >>> 8);
+    buf[pos++] = (byte) v;
+    return this;
+  }
+
+  /** Writes a 24-bit value. */
+  public BoxWriter u24(int v) {
+    ensure(3);
+    buf[pos++] = (byte) (v >>> 16);
+    buf[pos++] = (byte) (v >>> 8);
+    buf[pos++] = (byte) v;
+    return this;
+  }
+
+  /** Writes a 32-bit value (unsigned values up to 2^32 − 1 are passed as long). */
+  public BoxWriter u32(long v) {
+    ensure(4);
+    putInt(pos, (int) v);
+    pos += 4;
+    return this;
+  }
+
+  /** Writes a 64-bit value. */
+  public BoxWriter u64(long v) {
+    u32(v >>> 32);
+    return u32(v);
+  }
+
+  /** Writes a four-character code. */
+  public BoxWriter fourcc(String code) {
+    Preconditions.requireArgument(code.length() == 4, "fourcc %s is not 4 characters", code);
+    ensure(4);
+    for (int i = 0; i < 4; i++) {
+      buf[pos++] = (byte) code.charAt(i);
+    }
+    return this;
+  }
+
+  /** Writes {@code n} zero bytes. */
+  public BoxWriter zeros(int n) {
+    ensure(n);
+    Arrays.fill(buf, pos, pos + n, (byte) 0);
+    pos += n;
+    return this;
+  }
+
+  /** Writes bytes. */
+  public BoxWriter bytes(byte[] data, int offset, int length) {
+    ensure(length);
+    System.arraycopy(data, offset, buf, pos, length);
+    pos += length;
+    return this;
+  }
+
+  /** Writes a slice's bytes. */
+  public BoxWriter bytes(ByteSlice data) {
+    ensure(data.length());
+    data.copyTo(buf, pos);
+    pos += data.length();
+    return this;
+  }
+
+  /** Appends everything {@code other} holds (its boxes must be closed). */
+  public BoxWriter bytes(BoxWriter other) {
+    Preconditions.requireState(other.depth == 0, "%d box(es) still open", other.depth);
+    return bytes(other.buf, 0, other.pos);
+  }
+
+  /** Writes a NUL-terminated UTF-8 string. */
+  public BoxWriter cstring(String s) {
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    bytes(b, 0, b.length);
+    return u8(0);
+  }
+
+  /** Overwrites the 32-bit value at {@code offset} (e.g. a {@code trun} data_offset known later). */
+  public BoxWriter patchU32(int offset, long v) {
+    Preconditions.requireArgument(offset >= 0 && offset + 4 <= pos, "patch offset %d outside 0..%d", offset, pos);
+    putInt(offset, (int) v);
+    return this;
+  }
+
+  /** A copy of the bytes written; all boxes must be closed. */
+  public ByteSlice toSlice() {
+    Preconditions.requireState(depth == 0, "%d box(es) still open", depth);
+    return ByteSlice.copyOf(buf, 0, pos);
+  }
+
+  /** A copy of the bytes written, as an array. */
+  public byte[] toByteArray() {
+    Preconditions.requireState(depth == 0, "%d box(es) still open", depth);
+    return Arrays.copyOf(buf, pos);
+  }
+
+  private void putInt(int at, int v) {
+    buf[at] = (byte) (v >>> 24);
+    buf[at + 1] = (byte) (v >>> 16);
+    buf[at + 2] = (byte) (v >>> 8);
+    buf[at + 3] = (byte) v;
+  }
+
+  private void ensure(int n) {
+    if (pos + n > buf.length) {
+      long grown = Math.max((long) buf.length * 2, (long) pos + n);
+      Preconditions.requireState(grown <= Integer.MAX_VALUE - 16, "box buffer over 2 GiB");
+      buf = Arrays.copyOf(buf, (int) grown);
+    }
+  }
+}

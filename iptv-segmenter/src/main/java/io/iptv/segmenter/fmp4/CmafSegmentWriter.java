@@ -1,0 +1,121 @@
+package io.iptv.segmenter.fmp4;
+
+import io.iptv.core.MediaException;
+import io.iptv.core.io.ByteSlice;
+import io.iptv.core.media.MediaSample;
+import io.iptv.core.time.Timestamps;
+import java.util.List;
+
+/**
+ * Writes CMAF media segments of one track (a CMAF track file, ISO/IEC 23000-19 §7.3.3): {@code styp}
+ * (brands {@code msdh}, {@code msix}, {@code cmfs}, {@code cmff}), optionally a {@code sidx} (§8.16.3, for VOD
+ * indexing), then one {@code moof} + {@code mdat} fragment (see {@link FragmentWriter}). Output is a pure
+ * function of the inputs: the same samples give the same bytes.
+ *
+ * <p>Not thread-safe; one instance per track, reused for every segment.
+ *
+ * <pre>{@code
+ * CmafSegmentWriter writer = CmafSegmentWriter.builder(track).sidx(true).build();
+ * CmafSegmentWriter.Segment seg = writer.write(sequence, samples, Timestamps.NO_TIMESTAMP);
+ * sink.write("seg-00001.m4s", seg.bytes());
+ * }</pre>
+ */
+public final class CmafSegmentWriter {
+  private final Fmp4Track track;
+  private final boolean sidx;
+  private final FragmentWriter fragments;
+  private final BoxWriter out = new BoxWriter(1 << 20);
+
+  private CmafSegmentWriter(Builder b) {
+    this.track = b.track;
+    this.sidx = b.sidx;
+    this.fragments = new FragmentWriter(track);
+  }
+
+  /** Starts configuring a writer for {@code track}. */
+  public static Builder builder(Fmp4Track track) {
+    return new Builder(track);
+  }
+
+  /** The track written. */
+  public Fmp4Track track() {
+    return track;
+  }
+
+  /**
+   * One written segment.
+   *
+   * @param bytes the segment file
+   * @param fragment what its (single) fragment holds; offsets are within {@code bytes}
+   */
+  public record Segment(ByteSlice bytes, FragmentWriter.Fragment fragment) {
+    /** The byte range of a decodable first sync sample: moof start to the end of its data (I-frame playlists). */
+    public long[] firstSampleRange() {
+      return new long[] {fragment.offset(), fragment.firstSampleEnd() - fragment.offset()};
+    }
+  }
+
+  /**
+   * Writes a segment of {@code samples} (this track's, decode order, at least one).
+   *
+   * @param sequence the segment's sequence number (≥ 0); the mfhd sequence_number is {@code sequence + 1}
+   * @param nextDts90k DTS of the sample that follows the segment, or {@link Timestamps#NO_TIMESTAMP}
+   */
+  public Segment write(long sequence, List<MediaSample> samples, long nextDts90k) throws MediaException {
+    out.reset();
+    out.start("styp");
+    out.fourcc("msdh").u32(0); // major_brand, minor_version
+    out.fourcc("msdh").fourcc("msix").fourcc("cmfs").fourcc("cmff"); // compatible_brands
+    out.end();
+    int sidxSizeAt = -1;
+    int sidxDurationAt = -1;
+    int sidxEptAt = -1;
+    int sidxEnd = 0;
+    if (sidx) {
+      out.startFull("sidx", 1, 0);
+      out.u32(track.trackId()); // reference_ID (32)
+      out.u32(track.timescale()); // timescale (32)
+      sidxEptAt = out.position();
+      out.u64(0); // earliest_presentation_time (64), patched
+      out.u64(0); // first_offset (64)
+      out.u16(0); // reserved (16)
+      out.u16(1); // reference_count (16)
+      sidxSizeAt = out.position();
+      out.u32(0); // reference_type (1) = 0 media, referenced_size (31), patched
+      sidxDurationAt = out.position();
+      out.u32(0); // subsegment_duration (32), patched
+      out.u32(0x9000_0000L); // starts_with_SAP (1) = 1, SAP_type (3) = 1, SAP_delta_time (28) = 0
+      out.end();
+      sidxEnd = out.position();
+    }
+    FragmentWriter.Fragment f = fragments.write(out, sequence + 1, samples, nextDts90k);
+    if (sidx) {
+      out.patchU32(sidxEptAt, f.earliestPresentationTime() >>> 32);
+      out.patchU32(sidxEptAt + 4, f.earliestPresentationTime());
+      out.patchU32(sidxSizeAt, out.position() - sidxEnd);
+      out.patchU32(sidxDurationAt, f.duration());
+    }
+    return new Segment(out.toSlice(), f);
+  }
+
+  /** Configures a {@link CmafSegmentWriter}. Not thread-safe. */
+  public static final class Builder {
+    private final Fmp4Track track;
+    private boolean sidx;
+
+    private Builder(Fmp4Track track) {
+      this.track = java.util.Objects.requireNonNull(track, "track");
+    }
+
+    /** Whether each segment starts with a {@code sidx} (default false; useful for VOD byte-range access). */
+    public Builder sidx(boolean value) {
+      sidx = value;
+      return this;
+    }
+
+    /** Builds the writer. */
+    public CmafSegmentWriter build() {
+      return new CmafSegmentWriter(this);
+    }
+  }
+}

@@ -1,0 +1,148 @@
+package io.iptv.segmenter.fmp4;
+
+import io.iptv.core.MediaException;
+import io.iptv.core.internal.Preconditions;
+import io.iptv.core.media.MediaSample;
+import io.iptv.core.time.Timestamps;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Writes one movie fragment of one track: {@code moof} ({@code mfhd}, {@code traf} with {@code tfhd},
+ * {@code tfdt} version 1 and {@code trun} version 1) followed by its {@code mdat} (ISO/IEC 14496-12
+ * §8.8.4–§8.8.12, §8.1.1).
+ *
+ * <p>Timing: decode times are the samples' DTS rescaled to the track timescale; each sample's duration is the
+ * next sample's decode time minus its own; the last sample's duration is {@code nextDts90k} minus its DTS
+ * when known, else the previous sample's duration, else the track's nominal frame duration. Composition
+ * offsets are PTS − DTS, written signed (trun version 1), so presentation times equal the input PTS without
+ * an edit list. Sample flags (§8.8.3.1): sync samples {@code sample_depends_on = 2} (independent); others
+ * {@code sample_depends_on = 1, sample_is_non_sync_sample = 1}. {@code tfhd} sets default-base-is-moof, so
+ * {@code data_offset} counts from the start of the {@code moof} (CMAF, ISO/IEC 23000-19 §7.5.16).
+ *
+ * <p>Not thread-safe; reuses its scratch arrays between fragments.
+ *
+ * <pre>{@code
+ * FragmentWriter fragments = new FragmentWriter(track);
+ * Fragment f = fragments.write(boxWriter, sequenceNumber, samples, Timestamps.NO_TIMESTAMP);
+ * }</pre>
+ */
+public final class FragmentWriter {
+  /** sample_depends_on = 2 (§8.8.3.1): an I-picture or audio frame. */
+  public static final int FLAGS_SYNC = 0x0200_0000;
+  /** sample_depends_on = 1, sample_is_non_sync_sample = 1. */
+  public static final int FLAGS_NON_SYNC = 0x0101_0000;
+
+  private static final int TFHD_DEFAULT_SAMPLE_FLAGS = 0x000020;
+  private static final int TFHD_DEFAULT_BASE_IS_MOOF = 0x020000;
+  private static final int TRUN_DATA_OFFSET = 0x000001;
+  private static final int TRUN_DURATION = 0x000100;
+  private static final int TRUN_SIZE = 0x000200;
+  private static final int TRUN_FLAGS = 0x000400;
+  private static final int TRUN_COMPOSITION_OFFSET = 0x000800;
+
+  private final Fmp4Track track;
+  private final SamplePayloads payloads;
+  private final BoxWriter mdat = new BoxWriter(1 << 20);
+  private long[] dts = new long[256];
+  private int[] sizes = new int[256];
+
+  /** A writer for {@code track}. */
+  public FragmentWriter(Fmp4Track track) {
+    this.track = track;
+    this.payloads = new SamplePayloads(track.format());
+  }
+
+  /**
+   * What one fragment holds, in the track timescale.
+   *
+   * @param baseDecodeTime the tfdt
+   * @param duration sum of the sample durations
+   * @param earliestPresentationTime smallest composition time
+   * @param sampleCount samples
+   * @param offset where the moof starts in the writer
+   * @param size bytes of moof + mdat
+   * @param firstSampleEnd offset (in the writer) just after the first sample's data
+   * @param startsWithSync whether the first sample is a sync sample
+   */
+  public record Fragment(long baseDecodeTime, long duration, long earliestPresentationTime, int sampleCount,
+      int offset, int size, int firstSampleEnd, boolean startsWithSync) {}
+
+  /**
+   * Appends {@code moof} + {@code mdat} for {@code samples} (this track's, in decode order, at least one).
+   *
+   * @param sequenceNumber the mfhd sequence_number (increasing, from 1)
+   * @param nextDts90k the DTS of the sample after the last one, or {@link Timestamps#NO_TIMESTAMP}
+   */
+  public Fragment write(BoxWriter out, long sequenceNumber, List<MediaSample> samples, long nextDts90k)
+      throws MediaException {
+    int n = samples.size();
+    Preconditions.requireArgument(n > 0, "a fragment needs at least one sample");
+    if (dts.length < n) {
+      dts = new long[Math.max(n, dts.length * 2)];
+      sizes = Arrays.copyOf(sizes, dts.length);
+    }
+    mdat.reset();
+    mdat.start("mdat");
+    for (int i = 0; i < n; i++) {
+      MediaSample s = samples.get(i);
+      Preconditions.requireArgument(s.trackId() == track.format().trackId(), "sample of track %d in track %d",
+          s.trackId(), track.format().trackId());
+      dts[i] = track.fromTicks90k(s.dts90k());
+      sizes[i] = payloads.append(s.data(), mdat);
+    }
+    mdat.end();
+    boolean video = track.isVideo();
+    int start = out.position();
+    out.start("moof");
+    out.startFull("mfhd", 0, 0).u32(sequenceNumber).end(); // sequence_number (32)
+    out.start("traf");
+    out.startFull("tfhd", 0, TFHD_DEFAULT_BASE_IS_MOOF | (video ? 0 : TFHD_DEFAULT_SAMPLE_FLAGS));
+    out.u32(track.trackId()); // track_ID (32)
+    if (!video) {
+      out.u32(FLAGS_SYNC); // default_sample_flags (32)
+    }
+    out.end();
+    out.startFull("tfdt", 1, 0).u64(dts[0]).end(); // baseMediaDecodeTime (64)
+    int trunFlags = TRUN_DATA_OFFSET | TRUN_DURATION | TRUN_SIZE | (video ? TRUN_FLAGS | TRUN_COMPOSITION_OFFSET : 0);
+    out.startFull("trun", 1, trunFlags);
+    out.u32(n); // sample_count (32)
+    int dataOffsetAt = out.position();
+    out.u32(0); // data_offset (32), patched below
+    long previous = -1;
+    long total = 0;
+    long earliest = Long.MAX_VALUE;
+    boolean firstSync = samples.get(0).keyframe();
+    for (int i = 0; i < n; i++) {
+      long duration;
+      if (i + 1 < n) {
+        duration = dts[i + 1] - dts[i];
+      } else if (nextDts90k != Timestamps.NO_TIMESTAMP) {
+        duration = track.fromTicks90k(nextDts90k) - dts[i];
+      } else {
+        duration = previous >= 0 ? previous : track.nominalSampleDuration();
+      }
+      duration = Math.max(0, Math.min(duration, 0xFFFF_FFFFL)); // damaged input: never negative
+      previous = duration;
+      total += duration;
+      out.u32(duration); // sample_duration (32)
+      out.u32(sizes[i]); // sample_size (32)
+      MediaSample s = samples.get(i);
+      long cto = track.fromTicks90k(s.pts90k()) - dts[i];
+      earliest = Math.min(earliest, dts[i] + cto);
+      if (video) {
+        out.u32(s.keyframe() ? FLAGS_SYNC : FLAGS_NON_SYNC); // sample_flags (32)
+        out.u32((int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, cto))); // composition offset (32, signed)
+      }
+    }
+    out.end(); // trun
+    out.end(); // traf
+    out.end(); // moof
+    int moofSize = out.position() - start;
+    out.patchU32(dataOffsetAt, moofSize + 8L); // data_offset: from the moof to the first byte in mdat
+    int mdatStart = out.position();
+    out.bytes(mdat);
+    return new Fragment(dts[0], total, earliest, n, start, out.position() - start, mdatStart + 8 + sizes[0],
+        firstSync);
+  }
+}
