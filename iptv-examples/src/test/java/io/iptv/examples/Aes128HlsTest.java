@@ -51,7 +51,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * AES-128 HLS end to end: {@code iptv package --encryption aes-128} output checked by independent tools (openssl
  * decrypts every segment to the clear packaging's bytes; ffmpeg decodes the encrypted HLS with zero errors) and
  * by real players (hls.js and Shaka in headless Chromium) fetching keys from {@link KeyDeliveryHandler} mounted
- * in the library's own origin; a wrong key fails, rotation every 2 segments plays through the key changes.
+ * in the library's own origin; a wrong key fails, rotation every 2 segments plays through the key changes; the
+ * same for fMP4 (CMAF) segments, whose init segment stays clear (EXT-X-MAP written before EXT-X-KEY).
  *
  * <p>Needs openssl, ffmpeg, and for the player tests node + Chromium + {@code npm ci --prefix test-tools/player}:
  * skipped without them, failed when {@code CI=true}.
@@ -139,11 +140,43 @@ class Aes128HlsTest {
 
   private record Decode(String errors, int videoFrames) {}
 
+  /** Whole-segment AES-128 is format-agnostic: fMP4 (CMAF) media segments too; the init segment stays clear. */
+  @Test
+  void fmp4SegmentsEncryptedAndDecodedByFfmpeg() throws Exception {
+    String ffmpeg = ExternalTools.requireFfmpeg();
+    Path dir = pack("fmp4", "--format", "fmp4", "--encryption", "aes-128", "--key", KID + ":" + KEY,
+        "--write-keys");
+    String playlist = Files.readString(dir.resolve("stream/index.m3u8"));
+    assertTrue(playlist.contains("#EXT-X-MAP:URI=\"init.mp4\""), playlist);
+    assertTrue(playlist.contains("#EXT-X-KEY:METHOD=AES-128,URI=\"../keys/" + KID + ".key\""), playlist);
+    byte[] init = Files.readAllBytes(dir.resolve("stream/init.mp4"));
+    assertEquals("ftyp", new String(init, 4, 4, StandardCharsets.US_ASCII), "init segment in the clear");
+    List<String> segments = segmentUris(dir.resolve("stream/index.m3u8"));
+    byte[] first = Files.readAllBytes(dir.resolve("stream").resolve(segments.get(0)));
+    assertNotEquals("styp", new String(first, 4, 4, StandardCharsets.US_ASCII));
+    assertNotEquals("moof", new String(first, 4, 4, StandardCharsets.US_ASCII));
+    Decode decoded = ffmpegDecode(ffmpeg, dir);
+    assertEquals("", decoded.errors(), "ffmpeg must decode encrypted fMP4 HLS without errors");
+    assertTrue(decoded.videoFrames() >= CLIP_SECONDS * 25 - 5, "video frames: " + decoded.videoFrames());
+  }
+
   @ParameterizedTest
   @EnumSource(Player.class)
   void playersPlayAes128WithKeysFromTheKeyHandler(Player player) throws Exception {
     PlayerCheck.require();
     Path dir = packOnce("players", "--encryption", "aes-128", "--key", KID + ":" + KEY);
+    try (Served origin = Served.start(dir, KeyProvider.fixed(ContentKey.parse(KID + ":" + KEY)))) {
+      PlayerCheck.Result result = PlayerCheck.assertPlays(player, origin.url(MASTER), PLAY_SECONDS);
+      assertTrue(result.playedSeconds() >= PLAY_SECONDS, result.json());
+      assertTrue(origin.keyRequests() > 0, "the player fetched the key from the handler");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Player.class)
+  void playersPlayAes128Fmp4(Player player) throws Exception {
+    PlayerCheck.require();
+    Path dir = packOnce("players-fmp4", "--format", "fmp4", "--encryption", "aes-128", "--key", KID + ":" + KEY);
     try (Served origin = Served.start(dir, KeyProvider.fixed(ContentKey.parse(KID + ":" + KEY)))) {
       PlayerCheck.Result result = PlayerCheck.assertPlays(player, origin.url(MASTER), PLAY_SECONDS);
       assertTrue(result.playedSeconds() >= PLAY_SECONDS, result.json());
