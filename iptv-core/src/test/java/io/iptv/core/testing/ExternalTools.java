@@ -37,6 +37,11 @@ public final class ExternalTools {
     return require(command("IPTV_FFMPEG", "ffmpeg"));
   }
 
+  /** The openssl command ({@code IPTV_OPENSSL} overrides it), or aborts/fails the calling test if it cannot run. */
+  public static String requireOpenssl() {
+    return require(command("IPTV_OPENSSL", "openssl"), "version");
+  }
+
   /** Whether the environment says this is a CI run ({@code CI=true}). */
   public static boolean isCi() {
     return "true".equalsIgnoreCase(System.getenv("CI"));
@@ -48,21 +53,26 @@ public final class ExternalTools {
   }
 
   private static String require(String command) {
-    if (AVAILABLE.computeIfAbsent(command, ExternalTools::runs)) {
+    return require(command, "-version");
+  }
+
+  private static String require(String command, String versionArgument) {
+    if (AVAILABLE.computeIfAbsent(command, c -> runs(c, versionArgument))) {
       return command;
     }
-    String message = command + " is not installed or does not run (`" + command + " -version` failed)";
+    String message = command + " is not installed or does not run (`" + command + " " + versionArgument
+        + "` failed)";
     if (isCi()) {
       Assertions.fail(message + "; CI=true, so tests that need it fail instead of being skipped."
-          + " Install ffmpeg/ffprobe in the CI image.");
+          + " Install it in the CI image.");
     }
     Assumptions.abort(message + "; skipping (set CI=true to make this a failure).");
     throw new AssertionError("unreachable");
   }
 
-  private static boolean runs(String command) {
+  private static boolean runs(String command, String versionArgument) {
     try {
-      Process process = new ProcessBuilder(command, "-version")
+      Process process = new ProcessBuilder(command, versionArgument)
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.DISCARD)
           .start();

@@ -1,5 +1,10 @@
 package io.iptv.examples.cli;
 
+import io.iptv.drm.Aes128SegmentEncryptor;
+import io.iptv.drm.ContentKey;
+import io.iptv.drm.IvPolicy;
+import io.iptv.drm.KeyProvider;
+import io.iptv.drm.KeyRotation;
 import io.iptv.segmenter.input.MediaInputs;
 import io.iptv.segmenter.pkg.HlsFilePackager;
 import io.iptv.segmenter.pkg.SegmentFormat;
@@ -9,6 +14,8 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -35,6 +42,15 @@ import picocli.CommandLine.Spec;
  *
  * <p>Options that later formats add ({@code --format ts|fmp4}, {@code --dash}) select the writer, not the
  * input side, so they slot in next to {@code --playlist-type}.
+ *
+ * <p><b>Encryption</b> ({@code --encryption aes-128}): whole-segment AES-128 (RFC 8216 §4.3.2.4) with keys from
+ * {@code --key KID:KEY} (repeat for rotation) or derived from {@code --key-seed} (HKDF-SHA256 over the seed,
+ * the channel name and the crypto period, so a key server holding the seed recomputes every key). Playlists
+ * reference {@code ../keys/<kid>.key}, i.e. {@code /{channel}/keys/<kid>.key} on the origin, where a key
+ * delivery handler answers after authorisation. Key files are <em>not</em> written by default: whoever can read
+ * the output directory (a CDN origin bucket, a static web server, a backup) could otherwise fetch the keys
+ * next to the content they protect, which defeats the encryption. {@code --write-keys} writes them to
+ * {@code DIR/keys/} for tests, local playback and demos only.
  */
 @Command(name = "package", mixinStandardHelpOptions = true,
     description = "Package media files as HLS (MPEG-TS or fMP4 segments, optionally DASH too): DIR/master.m3u8,"
@@ -58,6 +74,39 @@ final class PackageCommand implements Callable<Integer> {
   @Option(names = "--program", paramLabel = "N", defaultValue = "0",
       description = "MPEG-TS program number (default: the first with video).")
   int program;
+
+  @Option(names = "--encryption", paramLabel = "none|aes-128", defaultValue = "none",
+      description = "Segment encryption: none (default) or aes-128 (whole segment, AES-CBC, RFC 8216).")
+  String encryption;
+
+  @Option(names = "--key", paramLabel = "KID_HEX:KEY_HEX",
+      description = "A content key (32 hex digits each); repeat for rotation (used in turn per period).")
+  List<String> keys = new ArrayList<>();
+
+  @Option(names = "--key-seed", paramLabel = "HEX",
+      description = "Master secret (at least 32 hex digits) to derive keys with HKDF-SHA256 instead of --key.")
+  String keySeed;
+
+  @Option(names = "--iv", paramLabel = "HEX",
+      description = "A constant IV (32 hex digits) written as IV=0x...; default: the media sequence number.")
+  String iv;
+
+  @Option(names = "--rotate-every", paramLabel = "N", defaultValue = "0",
+      description = "New key every N segments (default 0: one key).")
+  int rotateEvery;
+
+  @Option(names = "--clear-lead", paramLabel = "N", defaultValue = "0",
+      description = "Leave the first N segments unencrypted (default 0).")
+  int clearLead;
+
+  @Option(names = "--channel", paramLabel = "NAME",
+      description = "Channel (content id) for derived keys and key URLs /NAME/keys/...; default: DIR's name.")
+  String channel;
+
+  @Option(names = "--write-keys",
+      description = "Also write the keys to DIR/keys/<kid>.key (tests and demos only: anyone who can read DIR"
+          + " then has the keys).")
+  boolean writeKeys;
 
   @Option(names = "--format", paramLabel = "ts|fmp4", defaultValue = "ts",
       description = "Segment format: ts (default) or fmp4 (CMAF, init.mp4 + .m4s, audio as separate renditions).")
@@ -106,6 +155,11 @@ final class PackageCommand implements Callable<Integer> {
     if (program < 0 || program > 0xFFFF) {
       throw new BadInputException("--program must be 0..65535");
     }
+    Aes128SegmentEncryptor encryptor = encryptor();
+    if (encryptor != null && dash) {
+      throw new BadInputException("--dash cannot signal whole-segment AES-128 (DASH players cannot decrypt it);"
+          + " CENC for DASH is not implemented yet");
+    }
     long totalBytes = 0;
     for (Path input : inputs) {
       totalBytes += Files.size(input);
@@ -122,7 +176,16 @@ final class PackageCommand implements Callable<Integer> {
     if (progress != null) {
       builder.listener(progress::onSegment);
     }
+    if (encryptor != null) {
+      builder.segmentTransform(encryptor);
+    }
     HlsFilePackager.Result result = builder.build().packageFiles(inputs, output);
+    if (encryptor != null && writeKeys) {
+      Path keyDir = Files.createDirectories(output.resolve("keys"));
+      for (ContentKey key : encryptor.usedKeys()) {
+        Files.write(keyDir.resolve(key.keyId().toHex() + ".key"), key.keyBytes());
+      }
+    }
     if (progress != null) {
       progress.done();
     }
@@ -135,6 +198,70 @@ final class PackageCommand implements Callable<Integer> {
       spec.commandLine().getOut().flush();
     }
     return 0;
+  }
+
+  /** The AES-128 encryptor the options ask for, or null for {@code --encryption none}. */
+  private Aes128SegmentEncryptor encryptor() throws BadInputException {
+    boolean aes = switch (encryption.toLowerCase(Locale.ROOT)) {
+      case "none" -> false;
+      case "aes-128" -> true;
+      default -> throw new BadInputException("--encryption must be none or aes-128, not " + encryption);
+    };
+    if (!aes) {
+      if (!keys.isEmpty() || keySeed != null || iv != null || rotateEvery != 0 || clearLead != 0 || writeKeys) {
+        throw new BadInputException("--key, --key-seed, --iv, --rotate-every, --clear-lead and --write-keys need"
+            + " --encryption aes-128");
+      }
+      return null;
+    }
+    if (keys.isEmpty() == (keySeed == null)) {
+      throw new BadInputException("--encryption aes-128 needs either --key (repeatable) or --key-seed");
+    }
+    if (rotateEvery < 0 || clearLead < 0) {
+      throw new BadInputException("--rotate-every and --clear-lead must be >= 0");
+    }
+    IvPolicy ivPolicy = IvPolicy.mediaSequence();
+    if (iv != null) {
+      String digits = iv.startsWith("0x") || iv.startsWith("0X") ? iv.substring(2) : iv;
+      if (!digits.matches("[0-9A-Fa-f]{32}")) {
+        throw new BadInputException("--iv must be 32 hex digits");
+      }
+      ivPolicy = IvPolicy.explicit(HexFormat.of().parseHex(digits));
+    }
+    KeyProvider provider;
+    try {
+      if (keySeed != null) {
+        if (!keySeed.matches("([0-9A-Fa-f]{2}){16,}")) {
+          throw new BadInputException("--key-seed must be at least 32 hex digits (an even number)");
+        }
+        if (iv != null) {
+          throw new BadInputException("--iv applies to --key keys; derived keys use the media sequence number");
+        }
+        provider = KeyProvider.derived(HexFormat.of().parseHex(keySeed));
+      } else {
+        ContentKey[] parsed = new ContentKey[keys.size()];
+        for (int i = 0; i < parsed.length; i++) {
+          parsed[i] = ContentKey.parse(keys.get(i)).withIvPolicy(ivPolicy);
+        }
+        if (rotateEvery > 0 && parsed.length < 2) {
+          throw new BadInputException("--rotate-every with --key needs at least two keys (or use --key-seed)");
+        }
+        provider = KeyProvider.fixed(parsed);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException("bad key: " + e.getMessage()); // messages never contain key bytes
+    }
+    String name = channel != null ? channel
+        : output.toAbsolutePath().normalize().getFileName() != null
+            ? output.toAbsolutePath().normalize().getFileName().toString() : "";
+    if (!name.matches("[A-Za-z0-9_-]{1,64}")) {
+      throw new BadInputException("channel name '" + name + "' is not [A-Za-z0-9_-]{1,64}; set --channel");
+    }
+    KeyRotation rotation = rotateEvery > 0 ? KeyRotation.everySegments(rotateEvery) : KeyRotation.none();
+    return Aes128SegmentEncryptor.builder(provider)
+        .channel(name)
+        .rotation(rotation.withClearLead(clearLead))
+        .build();
   }
 
   private static boolean isEmptyDirectory(Path dir) throws IOException {

@@ -115,20 +115,26 @@ public final class PlaylistWriter {
       if (s.discontinuity()) {
         out.append("#EXT-X-DISCONTINUITY\n");
       }
-      if (!Objects.equals(key, s.key())) {
-        key = s.key();
-        writeKey(out, key);
-      }
       if (!Objects.equals(map, s.map())) {
         map = s.map();
         if (map == null) {
           throw new IllegalArgumentException("segment " + s.uri() + " drops EXT-X-MAP, which HLS cannot express");
+        }
+        if (key != null) {
+          // RFC 8216 §4.3.2.5: the EXT-X-KEY in force applies to the EXT-X-MAP too; initialization sections are
+          // written in the clear, so no key may be in force where the map is declared.
+          key = null;
+          writeKey(out, null);
         }
         out.append("#EXT-X-MAP:URI=").append(quoted(map.uri()));
         if (map.byteRange() != null) {
           out.append(",BYTERANGE=").append(quoted(map.byteRange().toString()));
         }
         out.append('\n');
+      }
+      if (!Objects.equals(key, s.key())) {
+        key = s.key();
+        writeKey(out, key);
       }
       if (s.programDateTime() != null) {
         out.append("#EXT-X-PROGRAM-DATE-TIME:").append(formatDateTime(s.programDateTime())).append('\n');

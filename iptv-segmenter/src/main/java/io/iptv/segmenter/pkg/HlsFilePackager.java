@@ -62,6 +62,7 @@ public final class HlsFilePackager {
   private final int programNumber;
   private final InstantSource clock;
   private final PackagingListener listener;
+  private final io.iptv.core.pipeline.SegmentTransform segmentTransform;
   private final SegmentFormat segmentFormat;
   private final boolean dash;
 
@@ -73,6 +74,7 @@ public final class HlsFilePackager {
     this.programNumber = b.programNumber;
     this.clock = b.clock;
     this.listener = b.listener;
+    this.segmentTransform = b.segmentTransform;
   }
 
   /** Starts configuring. */
@@ -129,6 +131,7 @@ public final class HlsFilePackager {
           .multivariantName(null)
           .clock(clock)
           .listener(listener)
+          .segmentTransform(segmentTransform)
           .segmentFormat(segmentFormat)
           .build(sink);
       try (MediaInput in = MediaInputs.open(input, programNumber)) {
@@ -247,6 +250,8 @@ public final class HlsFilePackager {
     private int programNumber;
     private InstantSource clock = InstantSource.system();
     private PackagingListener listener = PackagingListener.NONE;
+    private io.iptv.core.pipeline.SegmentTransform segmentTransform =
+        io.iptv.core.pipeline.SegmentTransform.identity();
     private SegmentFormat segmentFormat = SegmentFormat.TS;
     private boolean dash;
 
@@ -305,9 +310,18 @@ public final class HlsFilePackager {
       return this;
     }
 
+    /** Transforms each segment before it is written (e.g. AES-128 from iptv-drm; default identity). */
+    public Builder segmentTransform(io.iptv.core.pipeline.SegmentTransform value) {
+      once("segmentTransform");
+      segmentTransform = Objects.requireNonNull(value, "segmentTransform");
+      return this;
+    }
+
     /** Builds the packager. */
     public HlsFilePackager build() {
       Preconditions.requireState(!dash || segmentFormat == SegmentFormat.FMP4, "DASH needs SegmentFormat.FMP4");
+      Preconditions.requireState(!dash || !set.contains("segmentTransform"),
+          "a segment transform (whole-segment AES-128) cannot be signalled in DASH");
       return new HlsFilePackager(this);
     }
 

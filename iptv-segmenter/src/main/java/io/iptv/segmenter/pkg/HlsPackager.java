@@ -7,10 +7,15 @@ import io.iptv.core.media.StreamEvent;
 import io.iptv.core.media.TrackFormat;
 import io.iptv.core.media.TrackType;
 import io.iptv.core.pipeline.Emitter;
+import io.iptv.core.pipeline.SegmentContext;
+import io.iptv.core.pipeline.SegmentProtection;
+import io.iptv.core.pipeline.SegmentTransform;
+import io.iptv.core.pipeline.TransformedSegment;
 import io.iptv.core.time.Timestamps;
 import io.iptv.segmenter.chunk.Chunk;
 import io.iptv.segmenter.chunk.Chunker;
 import io.iptv.segmenter.chunk.ChunkingPolicy;
+import io.iptv.segmenter.hls.HlsKey;
 import io.iptv.segmenter.dash.DashRepresentation;
 import io.iptv.segmenter.dash.MpdWriter;
 import io.iptv.segmenter.fmp4.Fmp4Track;
@@ -228,10 +233,14 @@ public final class HlsPackager implements Emitter {
         write(r.dir() + "/" + SegmentFormat.INIT_SEGMENT_NAME, r.initSegment(chunk));
       }
       RenditionWriter.Written segment = r.write(sequence, chunk);
+      TransformedSegment published = config.segmentTransform.transform(
+          new SegmentContext(r.dir(), sequence, r.trackTypes()), segment.bytes());
       String path = r.dir() + "/" + name;
-      write(path, segment.bytes());
-      config.listener.onSegmentWritten(path, Timestamps.toDuration(chunk.duration90k()), segment.bytes().length());
-      for (String expired : r.append(name, chunk, pdt, segment.bytes().length(), now90k, config.retention90k())) {
+      write(path, published.bytes());
+      long size = published.bytes().length();
+      config.listener.onSegmentWritten(path, Timestamps.toDuration(chunk.duration90k()), size);
+      HlsKey key = hlsKey(published.protection(), r.dir());
+      for (String expired : r.append(name, chunk, pdt, size, now90k, config.retention90k(), key)) {
         try {
           sink.delete(expired);
         } catch (IOException e) {
@@ -242,6 +251,19 @@ public final class HlsPackager implements Emitter {
     if (config.playlistType != HlsPlaylistType.VOD) {
       writePlaylists(/* endList= */ false);
     }
+  }
+
+  /** The EXT-X-KEY for a protection; channel-relative URIs are rewritten relative to {@code dir}'s playlist. */
+  private static HlsKey hlsKey(SegmentProtection protection, String dir) {
+    if (protection == null) {
+      return null;
+    }
+    String uri = protection.uri();
+    if (protection.channelRelative()) {
+      uri = "../".repeat(dir.split("/").length) + uri;
+    }
+    return new HlsKey(protection.method(), uri, protection.ivHex(), protection.keyFormat(),
+        protection.keyFormatVersions());
   }
 
   private void writePlaylists(boolean endList) throws MediaException {
@@ -437,6 +459,7 @@ public final class HlsPackager implements Emitter {
     private Boolean programDateTime;
     private long firstMediaSequence;
     private PackagingListener listener = PackagingListener.NONE;
+    private SegmentTransform segmentTransform = SegmentTransform.identity();
 
     private Builder() {}
 
@@ -581,12 +604,24 @@ public final class HlsPackager implements Emitter {
       return this;
     }
 
+    /**
+     * Transforms each finished segment before it is written, e.g. whole-segment AES-128 encryption from
+     * iptv-drm (default: identity). Its {@link SegmentProtection} becomes the segment's {@code EXT-X-KEY}.
+     */
+    public Builder segmentTransform(SegmentTransform value) {
+      once("segmentTransform");
+      segmentTransform = Objects.requireNonNull(value, "segmentTransform");
+      return this;
+    }
+
     /** Builds a packager writing to {@code sink}. */
     public HlsPackager build(SegmentSink sink) {
       Preconditions.requireState(dashManifestName == null || segmentFormat == SegmentFormat.FMP4,
           "DASH needs SegmentFormat.FMP4");
       Preconditions.requireState(dashManifestName == null || segmentNameTemplate == null
           || !segmentNameTemplate.contains("$Time"), "DASH output needs a $Number$ segment name template");
+      Preconditions.requireState(dashManifestName == null || !set.contains("segmentTransform"),
+          "a segment transform (whole-segment AES-128) cannot be signalled in DASH; package DASH without it");
       return new HlsPackager(this, Objects.requireNonNull(sink, "sink"));
     }
 

@@ -6,7 +6,9 @@ import io.iptv.core.media.MediaSample;
 import io.iptv.core.media.TrackFormat;
 import io.iptv.core.time.Timestamps;
 import io.iptv.segmenter.chunk.Chunk;
+import io.iptv.core.media.TrackType;
 import io.iptv.segmenter.hls.BandwidthCalculator;
+import io.iptv.segmenter.hls.HlsKey;
 import io.iptv.segmenter.fmp4.CmafSegmentWriter;
 import io.iptv.segmenter.fmp4.Fmp4Track;
 import io.iptv.segmenter.fmp4.InitSegmentWriter;
@@ -168,7 +170,7 @@ final class RenditionWriter {
 
   /** Lists a written segment; returns the names of segments whose grace period ended. */
   List<String> append(String uri, Chunk chunk, OffsetDateTime programDateTime, long bytes, long now90k,
-      long grace90k) {
+      long grace90k, HlsKey key) {
     Duration duration = Timestamps.toDuration(chunk.duration90k());
     BandwidthCalculator.SegmentSize size = new BandwidthCalculator.SegmentSize(duration, bytes);
     if (tracker != null) {
@@ -179,6 +181,7 @@ final class RenditionWriter {
     MediaSegment segment = MediaSegment.builder(duration, uri)
         .discontinuity(chunk.discontinuity())
         .programDateTime(programDateTime)
+        .key(key)
         .map(format == SegmentFormat.FMP4 ? new MediaInitialization(SegmentFormat.INIT_SEGMENT_NAME, null) : null)
         .build();
     for (MediaSegment gone : window.add(segment)) {
@@ -204,6 +207,15 @@ final class RenditionWriter {
           tracker.bitRates());
     }
     return new MultivariantPlanner.Rendition(playlistUri, tracks, audioOnlyRendition, targetDuration, sizes);
+  }
+
+  /** The types of the rendition's tracks. */
+  Set<TrackType> trackTypes() {
+    Set<TrackType> types = java.util.EnumSet.noneOf(TrackType.class);
+    for (TrackFormat t : tracks) {
+      types.add(t.type());
+    }
+    return types;
   }
 
   /** Segment sizes or tracker entries held in memory (for tests: bounded for EVENT and LIVE). */

@@ -1,0 +1,37 @@
+package io.iptv.core.pipeline;
+
+import io.iptv.core.MediaException;
+import io.iptv.core.io.ByteSlice;
+
+/**
+ * A segment-level hook: turns the bytes of one finished media segment into the bytes that are published, and
+ * says how the result is protected. Packagers call it once per segment and rendition, after muxing and before
+ * the segment is stored, and signal the returned {@link SegmentProtection} in their playlists (HLS
+ * {@code EXT-X-KEY}, written where it changes). This is how whole-segment encryption (iptv-drm's
+ * {@code Aes128SegmentEncryptor}) plugs into the segmenter without the segmenter depending on iptv-drm.
+ *
+ * <p>Contract: called on the packager's thread, in segment order per rendition; must not keep or modify the
+ * input; may throw {@link MediaException} (for example {@code KEY_UNAVAILABLE}), which fails packaging.
+ * Implementations shared by several packagers must be thread-safe.
+ *
+ * <pre>{@code
+ * SegmentTransform reverse = (context, segment) -> new TransformedSegment(segment, null); // identity
+ * HlsPackager.builder().segmentTransform(reverse);
+ * }</pre>
+ */
+@FunctionalInterface
+public interface SegmentTransform {
+  /**
+   * Transforms one segment.
+   *
+   * @param context which segment this is
+   * @param segment the segment's bytes as muxed
+   * @return the bytes to publish and their protection (null protection: published in the clear)
+   */
+  TransformedSegment transform(SegmentContext context, ByteSlice segment) throws MediaException;
+
+  /** Publishes every segment unchanged and in the clear. */
+  static SegmentTransform identity() {
+    return (context, segment) -> new TransformedSegment(segment, null);
+  }
+}
