@@ -14,9 +14,23 @@ import java.util.List;
  *
  * <p>Timing: decode times are the samples' DTS rescaled to the track timescale; each sample's duration is the
  * next sample's decode time minus its own; the last sample's duration is {@code nextDts90k} minus its DTS
- * when known, else the previous sample's duration, else the track's nominal frame duration. Composition
- * offsets are PTS − DTS, written signed (trun version 1), so presentation times equal the input PTS without
- * an edit list. Sample flags (§8.8.3.1): sync samples {@code sample_depends_on = 2} (independent); others
+ * when known, else the previous sample's duration, else the track's nominal frame duration.
+ *
+ * <p>Composition (CMAF, ISO/IEC 23000-19 §7.5.17; ISO/IEC 14496-12 §8.8.8 trun version 1): the writer fixes
+ * one per-track constant, the <em>composition shift</em> {@code D = max(0, PTS − DTS)} of the first sample it
+ * ever writes (the B-frame reorder delay; 0 for audio and streams without B-frames), and writes
+ * <pre>
+ *   decode time          = DTS + D            (tfdt = decode time of the fragment's first sample)
+ *   composition offset   = PTS − DTS − D      (signed, usually negative for B-frames)
+ *   presentation time    = decode time + composition offset = PTS   (exact, no edit list)
+ * </pre>
+ * So the first sample of the track presents at its own decode time — players that start the buffer at
+ * {@code tfdt} (hls.js) see no gap before the first picture — while every presentation time stays the input
+ * PTS. Negative offsets in trun version 1 are read by Chromium/Firefox MSE, Shaka, hls.js and FFmpeg; an edit
+ * list was not used because players differ on {@code elst} in fragmented files (hls.js derives the start from
+ * {@code tfdt} alone). A reader that applies
+ * FFmpeg's {@code dts_shift} (−min offset) gets the input DTS back whenever the fragment holds a sample with
+ * PTS = DTS, as is typical. Sample flags (§8.8.3.1): sync samples {@code sample_depends_on = 2} (independent); others
  * {@code sample_depends_on = 1, sample_is_non_sync_sample = 1}. {@code tfhd} sets default-base-is-moof, so
  * {@code data_offset} counts from the start of the {@code moof} (CMAF, ISO/IEC 23000-19 §7.5.16).
  *
@@ -46,6 +60,8 @@ public final class FragmentWriter {
   private final BoxWriter mdat = new BoxWriter(1 << 20);
   private long[] dts = new long[256];
   private int[] sizes = new int[256];
+  /** The composition shift D (track timescale), fixed by the first sample written; -1 before. */
+  private long compositionShift = -1;
 
   /** A writer for {@code track}. */
   public FragmentWriter(Fmp4Track track) {
@@ -53,10 +69,15 @@ public final class FragmentWriter {
     this.payloads = new SamplePayloads(track.format());
   }
 
+  /** The composition shift D of this track in its timescale (see the class comment), 0 before any sample. */
+  public long compositionShift() {
+    return Math.max(0, compositionShift);
+  }
+
   /**
    * What one fragment holds, in the track timescale.
    *
-   * @param baseDecodeTime the tfdt
+   * @param baseDecodeTime the tfdt (input DTS + composition shift)
    * @param duration sum of the sample durations
    * @param earliestPresentationTime smallest composition time
    * @param sampleCount samples
@@ -89,6 +110,10 @@ public final class FragmentWriter {
       Preconditions.requireArgument(s.trackId() == track.format().trackId(), "sample of track %d in track %d",
           s.trackId(), track.format().trackId());
       dts[i] = track.fromTicks90k(s.dts90k());
+      if (compositionShift < 0) {
+        compositionShift = track.isVideo() ? Math.max(0, track.fromTicks90k(s.pts90k()) - dts[i]) : 0;
+      }
+      dts[i] += compositionShift;
       sizes[i] = payloads.append(s.data(), mdat);
     }
     mdat.end();
@@ -118,7 +143,7 @@ public final class FragmentWriter {
       if (i + 1 < n) {
         duration = dts[i + 1] - dts[i];
       } else if (nextDts90k != Timestamps.NO_TIMESTAMP) {
-        duration = track.fromTicks90k(nextDts90k) - dts[i];
+        duration = track.fromTicks90k(nextDts90k) + compositionShift - dts[i];
       } else {
         duration = previous >= 0 ? previous : track.nominalSampleDuration();
       }
@@ -128,7 +153,7 @@ public final class FragmentWriter {
       out.u32(duration); // sample_duration (32)
       out.u32(sizes[i]); // sample_size (32)
       MediaSample s = samples.get(i);
-      long cto = track.fromTicks90k(s.pts90k()) - dts[i];
+      long cto = track.fromTicks90k(s.pts90k()) - dts[i]; // PTS − (DTS + D)
       earliest = Math.min(earliest, dts[i] + cto);
       if (video) {
         out.u32(s.keyframe() ? FLAGS_SYNC : FLAGS_NON_SYNC); // sample_flags (32)

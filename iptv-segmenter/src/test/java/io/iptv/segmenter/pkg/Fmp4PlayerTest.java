@@ -1,6 +1,7 @@
 package io.iptv.segmenter.pkg;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.iptv.core.testing.ExternalTools;
@@ -71,6 +72,8 @@ class Fmp4PlayerTest {
     try (LocalOrigin origin = LocalOrigin.serve(CHANNEL, packaged)) {
       PlayerCheck.Result r = PlayerCheck.assertPlays(player, origin.url(manifest), PLAY_SECONDS);
       assertTrue(r.playedSeconds() >= PLAY_SECONDS, "played " + r.playedSeconds() + " s");
+      // no gap at the start: the first picture presents at the fragment's tfdt (FragmentWriter composition shift)
+      assertFalse(r.json().contains("SeekOverHole"), "player jumped a buffer hole: " + r.json());
     }
   }
 }
