@@ -166,6 +166,17 @@ public final class HlsPackager implements Emitter {
     return out;
   }
 
+  /** The I-frame playlists so far, for a {@link MultivariantPlanner}; URIs relative to the root. */
+  public List<MultivariantPlanner.IFrameRendition> iFrameRenditions() {
+    List<MultivariantPlanner.IFrameRendition> out = new ArrayList<>();
+    for (RenditionWriter r : renditions) {
+      if (r.hasIFramePlaylist()) {
+        out.add(r.iFrameSummary(r.playlistName(config.iFramePlaylistName), targetDuration(r)));
+      }
+    }
+    return out;
+  }
+
   /** Whether the audio tracks were laid out as separate renditions (an audio group). */
   public boolean hasAudioGroup() {
     return renditions.stream().anyMatch(RenditionWriter::audioOnlyRendition);
@@ -225,9 +236,13 @@ public final class HlsPackager implements Emitter {
       MediaPlaylist playlist = r.playlist(config.playlistType == HlsPlaylistType.VOD ? 0 : fixedTargetDuration,
           endList);
       write(r.playlistName(config.playlistName), writer.writeBytes(playlist));
+      if (r.hasIFramePlaylist()) {
+        write(r.playlistName(config.iFramePlaylistName), writer.writeBytes(r.iFramePlaylist(
+            config.playlistType == HlsPlaylistType.VOD ? 0 : fixedTargetDuration, endList)));
+      }
     }
     if (config.multivariantName != null) {
-      MultivariantPlaylist master = MultivariantPlanner.plan(renditions());
+      MultivariantPlaylist master = MultivariantPlanner.plan(renditions(), iFrameRenditions());
       write(config.multivariantName, writer.writeBytes(master));
     }
     if (config.dashManifestName != null) {
@@ -332,7 +347,7 @@ public final class HlsPackager implements Emitter {
         }
         return;
       }
-      renditions.add(new RenditionWriter(base, List.of(video), false, newWindow(), fmt));
+      renditions.add(new RenditionWriter(base, List.of(video), false, newWindow(), fmt, newIFrameWindow()));
       addAudioRenditions(base, audio, fmt);
       return;
     }
@@ -342,10 +357,10 @@ public final class HlsPackager implements Emitter {
         tracks.add(video);
       }
       tracks.addAll(video == null && !audio.isEmpty() ? audio.subList(0, 1) : audio);
-      renditions.add(new RenditionWriter(base, tracks, false, newWindow()));
+      renditions.add(new RenditionWriter(base, tracks, false, newWindow(), fmt, newIFrameWindow()));
       return;
     }
-    renditions.add(new RenditionWriter(base, List.of(video), false, newWindow()));
+    renditions.add(new RenditionWriter(base, List.of(video), false, newWindow(), fmt, newIFrameWindow()));
     addAudioRenditions(base, audio, SegmentFormat.TS);
   }
 
@@ -360,6 +375,17 @@ public final class HlsPackager implements Emitter {
       Preconditions.requireState(used.add(dir), "duplicate rendition %s", dir);
       renditions.add(new RenditionWriter(dir, List.of(a), true, newWindow(), fmt));
     }
+  }
+
+  private IFramePlaylistWindow newIFrameWindow() {
+    if (config.iFramePlaylistName == null) {
+      return null;
+    }
+    return new IFramePlaylistWindow(switch (config.playlistType) {
+      case VOD -> MediaPlaylist.PlaylistType.VOD;
+      case EVENT -> MediaPlaylist.PlaylistType.EVENT;
+      case LIVE -> null;
+    });
   }
 
   private LiveWindow newWindow() {
@@ -393,6 +419,7 @@ public final class HlsPackager implements Emitter {
     private String segmentNameTemplate;
     private SegmentFormat segmentFormat = SegmentFormat.TS;
     private String dashManifestName;
+    private String iFramePlaylistName;
     private String playlistName = "index.m3u8";
     private String multivariantName = "master.m3u8";
     private String name = "stream";
@@ -498,6 +525,20 @@ public final class HlsPackager implements Emitter {
       Preconditions.requireArgument(value == null || value.matches("[A-Za-z0-9._-]+\\.mpd"),
           "invalid MPD name %s", value);
       dashManifestName = value;
+      return this;
+    }
+
+    /**
+     * Also write an I-frame-only playlist of this name (e.g. {@code iframes.m3u8}) beside the video rendition's
+     * playlist, listed as {@code EXT-X-I-FRAME-STREAM-INF} in the multivariant playlist (RFC 8216 §4.3.3.6,
+     * §4.3.4.3); null (default): none. TS: each entry is a keyframe's packets, with the segment's PAT/PMT as
+     * EXT-X-MAP. FMP4: each keyframe is written as a fragment of its own and an entry is that moof + mdat.
+     */
+    public Builder iFramePlaylistName(String value) {
+      once("iFramePlaylistName");
+      Preconditions.requireArgument(value == null || value.matches("[A-Za-z0-9._-]+\\.m3u8"),
+          "invalid I-frame playlist name %s", value);
+      iFramePlaylistName = value;
       return this;
     }
 
