@@ -52,6 +52,10 @@ final class PackageCommand implements Callable<Integer> {
       + " --format fmp4.")
   boolean dash;
 
+  @Option(names = "--iframes", description = "Also write an I-frame-only playlist (iframes.m3u8) per video"
+      + " rendition, listed as EXT-X-I-FRAME-STREAM-INF in master.m3u8 (trick play).")
+  boolean iFrames;
+
   @Option(names = "--quiet", description = "No progress bar.")
   boolean quiet;
 
@@ -96,7 +100,8 @@ final class PackageCommand implements Callable<Integer> {
         .playlistType(type)
         .programNumber(program)
         .segmentFormat(segmentFormat)
-        .dash(dash);
+        .dash(dash)
+        .iFrames(iFrames);
     if (progress != null) {
       builder.listener(progress::onSegment);
     }
