@@ -57,7 +57,6 @@ public final class FragmentWriter {
 
   private final Fmp4Track track;
   private final SamplePayloads payloads;
-  private final BoxWriter mdat = new BoxWriter(1 << 20);
   private long[] dts = new long[256];
   private int[] sizes = new int[256];
   /** The composition shift D (track timescale), fixed by the first sample written; -1 before. */
@@ -103,8 +102,6 @@ public final class FragmentWriter {
       dts = new long[Math.max(n, dts.length * 2)];
       sizes = Arrays.copyOf(sizes, dts.length);
     }
-    mdat.reset();
-    mdat.start("mdat");
     for (int i = 0; i < n; i++) {
       MediaSample s = samples.get(i);
       Preconditions.requireArgument(s.trackId() == track.format().trackId(), "sample of track %d in track %d",
@@ -114,9 +111,7 @@ public final class FragmentWriter {
         compositionShift = track.isVideo() ? Math.max(0, track.fromTicks90k(s.pts90k()) - dts[i]) : 0;
       }
       dts[i] += compositionShift;
-      sizes[i] = payloads.append(s.data(), mdat);
     }
-    mdat.end();
     boolean video = track.isVideo();
     int start = out.position();
     out.start("moof");
@@ -134,6 +129,8 @@ public final class FragmentWriter {
     out.u32(n); // sample_count (32)
     int dataOffsetAt = out.position();
     out.u32(0); // data_offset (32), patched below
+    int firstEntryAt = out.position();
+    int entryBytes = video ? 16 : 8;
     long previous = -1;
     long total = 0;
     long earliest = Long.MAX_VALUE;
@@ -151,7 +148,7 @@ public final class FragmentWriter {
       previous = duration;
       total += duration;
       out.u32(duration); // sample_duration (32)
-      out.u32(sizes[i]); // sample_size (32)
+      out.u32(0); // sample_size (32), patched once the payload is written
       MediaSample s = samples.get(i);
       long cto = track.fromTicks90k(s.pts90k()) - dts[i]; // PTS − (DTS + D)
       earliest = Math.min(earliest, dts[i] + cto);
@@ -165,8 +162,14 @@ public final class FragmentWriter {
     out.end(); // moof
     int moofSize = out.position() - start;
     out.patchU32(dataOffsetAt, moofSize + 8L); // data_offset: from the moof to the first byte in mdat
+    // The payloads go straight into the output (no staging copy); their MP4-form sizes are patched into trun.
     int mdatStart = out.position();
-    out.bytes(mdat);
+    out.start("mdat");
+    for (int i = 0; i < n; i++) {
+      sizes[i] = payloads.append(samples.get(i).data(), out);
+      out.patchU32(firstEntryAt + i * entryBytes + 4, sizes[i]);
+    }
+    out.end();
     return new Fragment(dts[0], total, earliest, n, start, out.position() - start, mdatStart + 8 + sizes[0],
         firstSync);
   }
