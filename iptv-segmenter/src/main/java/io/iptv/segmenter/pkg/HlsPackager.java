@@ -215,10 +215,11 @@ public final class HlsPackager implements Emitter {
         write(r.dir() + "/" + SegmentFormat.INIT_SEGMENT_NAME, r.initSegment(chunk));
       }
       RenditionWriter.Written segment = r.write(sequence, chunk);
-      String path = r.dir() + "/" + name;
+      String segmentName = r.segmentName(names, sequence, chunk);
+      String path = r.dir() + "/" + segmentName;
       write(path, segment.bytes());
       config.listener.onSegmentWritten(path, Timestamps.toDuration(chunk.duration90k()), segment.bytes().length());
-      for (String expired : r.append(name, chunk, pdt, segment.bytes().length(), now90k, config.retention90k())) {
+      for (String expired : r.append(segmentName, chunk, pdt, segment.bytes().length(), now90k, config.retention90k())) {
         try {
           sink.delete(expired);
         } catch (IOException e) {
@@ -518,7 +519,9 @@ public final class HlsPackager implements Emitter {
 
     /**
      * FMP4 only: also write a DASH MPD of this name at the root (e.g. {@code manifest.mpd}), referencing the
-     * same segments; null (default): none. Requires a {@code $Number$} segment name template.
+     * same segments; null (default): none. With a {@code $Time$} segment name template each CMAF rendition's
+     * segments are named by their earliest presentation time in the track timescale (the DASH S@t), so the
+     * MPD's {@code SegmentTemplate@media} can use {@code $Time$} too.
      */
     public Builder dashManifestName(String value) {
       once("dashManifestName");
@@ -590,8 +593,6 @@ public final class HlsPackager implements Emitter {
     public HlsPackager build(SegmentSink sink) {
       Preconditions.requireState(dashManifestName == null || segmentFormat == SegmentFormat.FMP4,
           "DASH needs SegmentFormat.FMP4");
-      Preconditions.requireState(dashManifestName == null || segmentNameTemplate == null
-          || !segmentNameTemplate.contains("$Time"), "DASH output needs a $Number$ segment name template");
       return new HlsPackager(this, Objects.requireNonNull(sink, "sink"));
     }
 

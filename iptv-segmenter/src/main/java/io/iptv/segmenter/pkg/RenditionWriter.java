@@ -151,6 +151,18 @@ final class RenditionWriter {
   }
 
   /**
+   * The file name of the segment just written: {@code $Number$} is the media sequence number; {@code $Time$}
+   * is the chunk start on the 90 kHz timeline for TS, and for fMP4 the segment's earliest presentation time
+   * in the track timescale — the DASH SegmentTimeline S@t, so DASH {@code $Time$} templates resolve to it.
+   */
+  String segmentName(SegmentNameTemplate names, long sequence, Chunk chunk) {
+    if (format == SegmentFormat.FMP4 && !timeline.isEmpty()) {
+      return names.name(sequence, timeline.get(timeline.size() - 1).start());
+    }
+    return names.name(sequence, chunk.start90k());
+  }
+
+  /**
    * A written segment.
    *
    * @param bytes the segment
