@@ -19,7 +19,10 @@ import java.util.List;
  * self-describing fragment — what an I-frame playlist ({@code EXT-X-I-FRAMES-ONLY} with
  * {@code EXT-X-BYTERANGE}, RFC 8216 §4.3.3.6) must point to, together with the init segment ({@code EXT-X-MAP}).
  * A byte range that stops inside a larger fragment would leave a {@code trun} describing samples that are not
- * there. {@code mfhd} sequence numbers then count fragments (1, 2, …) instead of segments.
+ * there. {@code mfhd} sequence numbers then count fragments (1, 2, …) instead of segments, and the composition
+ * shift of {@link FragmentWriter} is off (offsets PTS − DTS ≥ 0, see {@link FragmentWriter#FragmentWriter(
+ * Fmp4Track, boolean)}): hls.js then nudges over the B-frame delay at the start (a non-fatal
+ * {@code bufferSeekOverHole}), which is the price of I-frame playlists on fMP4 that FFmpeg reads cleanly.
  *
  * <p>Not thread-safe; one instance per track, reused for every segment.
  *
@@ -42,7 +45,7 @@ public final class CmafSegmentWriter {
     this.track = b.track;
     this.sidx = b.sidx;
     this.syncSampleFragments = b.syncSampleFragments && b.track.isVideo();
-    this.fragments = new FragmentWriter(track);
+    this.fragments = new FragmentWriter(track, !syncSampleFragments);
   }
 
   /** Starts configuring a writer for {@code track}. */

@@ -59,13 +59,27 @@ public final class FragmentWriter {
   private final SamplePayloads payloads;
   private long[] dts = new long[256];
   private int[] sizes = new int[256];
-  /** The composition shift D (track timescale), fixed by the first sample written; -1 before. */
+  /** The composition shift D (track timescale), fixed by the first sample written; -1 before; 0 if off. */
   private long compositionShift = -1;
 
-  /** A writer for {@code track}. */
+  /** A writer for {@code track} with the composition shift (see the class comment). */
   public FragmentWriter(Fmp4Track track) {
+    this(track, true);
+  }
+
+  /**
+   * A writer for {@code track}.
+   *
+   * @param shiftComposition whether to apply the composition shift D (class comment); false writes decode
+   *     time = DTS and offsets PTS − DTS ≥ 0. {@link CmafSegmentWriter} turns it off for sync-sample fragments:
+   *     a fragment holding only a sync sample has no negative offset, and FFmpeg's streaming MP4 reader, which
+   *     learns its DTS shift from the negative offsets it has seen in the current segment, would then emit the
+   *     keyframe and the next picture with the same DTS.
+   */
+  public FragmentWriter(Fmp4Track track, boolean shiftComposition) {
     this.track = track;
     this.payloads = new SamplePayloads(track.format());
+    this.compositionShift = shiftComposition ? -1 : 0;
   }
 
   /** The composition shift D of this track in its timescale (see the class comment), 0 before any sample. */
