@@ -2,7 +2,8 @@
 # Compares `iptv.jar serve` with nginx serving the same files, in the same run, with wrk (loopback only).
 #   benchmarks/scripts/serve-vs-nginx.sh            (needs: apt-get install -y nginx wrk; iptv-examples/target/iptv.jar)
 # Env: DURATION (s, default 10), CONNECTIONS (default 64), THREADS (wrk threads, default 2),
-#      SEGMENT_BYTES (default 2621440), IPTV_SERVE_ARGS (extra serve flags), IPTV_CMD (default "java -jar iptv-examples/target/iptv.jar").
+#      SEGMENT_BYTES (default 2621440), IPTV_SERVE_ARGS (extra serve flags, e.g. "--server jdk" for the JDK adapter),
+#      IPTV_CMD (default "java -jar iptv-examples/target/iptv.jar").
 # Targets (issue 6): playlist req/s >= 1.0x nginx; segment bytes/s >= 0.9x nginx.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

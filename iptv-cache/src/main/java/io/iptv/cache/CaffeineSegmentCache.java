@@ -12,6 +12,7 @@ import io.iptv.core.serve.ServedResource;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.LongAdder;
@@ -24,7 +25,8 @@ import java.util.concurrent.atomic.LongAdder;
  * which it is fresh, and a completed future handed out on hits so that a hit allocates nothing. Caffeine's
  * {@link Expiry} keeps an entry for its freshness plus, for playlists and manifests, the stale retention; a hit
  * on a stale entry swaps in a new future with {@code asMap().replace(key, old, new)}, so exactly one caller
- * revalidates while the others wait on the same future.
+ * revalidates while the others wait on the same future. If that revalidation fails, the stale copy is kept
+ * (stale-if-error) with a one-second retry, but never beyond its stale retention.
  */
 final class CaffeineSegmentCache implements SegmentCache {
   /** Bytes charged per entry on top of the body (key, entry, headers strings, map node). */
@@ -37,10 +39,14 @@ final class CaffeineSegmentCache implements SegmentCache {
   private final Executor executor;
   private final CacheListener listener;
   private final long staleRetentionNanos;
+  private final ConcurrentMap<ResourceKey, CompletableFuture<Entry>> map;
   private final LongAdder revalidations = new LongAdder();
+  private final LongAdder fastHits = new LongAdder();
+  /** After a failed revalidation, how long the stale copy is served before the upstream is asked again. */
+  static final long STALE_IF_ERROR_RETRY_NANOS = 1_000_000_000L;
 
   /** A cached answer. {@code resource} is null for a cached 404. */
-  private record Entry(ServedResource resource, long freshUntilNanos, long lifetimeNanos,
+  private record Entry(ServedResource resource, long freshUntilNanos, long lifetimeNanos, long retainUntilNanos,
       CompletableFuture<ServedResource> future) {
     int weight() {
       long bytes = (resource == null ? 0L : resource.body().length()) + ENTRY_OVERHEAD_BYTES;
@@ -69,11 +75,19 @@ final class CaffeineSegmentCache implements SegmentCache {
           }
         })
         .buildAsync((key, loadExecutor) -> loadEntry(key, loadExecutor));
+    this.map = cache.asMap();
   }
 
   @Override
   public CompletableFuture<ServedResource> get(ResourceKey key) {
-    CompletableFuture<Entry> future = cache.get(key);
+    // The hit path: a plain map read (no compute lambda, no allocation, no Caffeine stats); hits are counted
+    // here. A miss goes through cache.get, which loads once and records the miss.
+    CompletableFuture<Entry> future = map.get(key);
+    if (future == null) {
+      future = cache.get(key);
+    } else {
+      fastHits.increment();
+    }
     if (future.isDone() && !future.isCompletedExceptionally()) {
       Entry entry = future.join();
       if (ticker.read() - entry.freshUntilNanos <= 0) {
@@ -103,7 +117,13 @@ final class CaffeineSegmentCache implements SegmentCache {
       long now = ticker.read();
       if (error != null) {
         listener.onLoadFailure(key, Duration.ofNanos(now - start), ResourceLoader.unwrap(error));
-        replacement.completeExceptionally(ResourceLoader.unwrap(error));
+        if (entry.resource != null) {
+          // stale-if-error (RFC 5861 §4): keep answering with the stale copy until its retention ends, asking
+          // the upstream again at most once per STALE_IF_ERROR_RETRY.
+          replacement.complete(staleAfterError(entry, now));
+        } else {
+          replacement.completeExceptionally(ResourceLoader.unwrap(error));
+        }
         return;
       }
       listener.onRevalidated(key, resource != null && entry.resource != null
@@ -134,6 +154,12 @@ final class CaffeineSegmentCache implements SegmentCache {
     });
   }
 
+  private Entry staleAfterError(Entry stale, long now) {
+    long remaining = Math.max(1, stale.retainUntilNanos - now);
+    long retryAt = now + Math.min(STALE_IF_ERROR_RETRY_NANOS, remaining);
+    return new Entry(stale.resource, retryAt, remaining, stale.retainUntilNanos, stale.future);
+  }
+
   private Entry newEntry(ServedResource resource, long now) {
     Duration freshness = resource == null ? policy.notFoundMaxAge() : policy.freshness(resource);
     long freshNanos = saturatedNanos(freshness);
@@ -141,7 +167,8 @@ final class CaffeineSegmentCache implements SegmentCache {
     if (resource != null && resource.key().kind().isIndex() && freshNanos > 0) {
       lifetime = saturatedAdd(freshNanos, staleRetentionNanos);
     }
-    return new Entry(resource, saturatedAdd(now, freshNanos), lifetime, CompletableFuture.completedFuture(resource));
+    return new Entry(resource, saturatedAdd(now, freshNanos), lifetime, saturatedAdd(now, lifetime),
+        CompletableFuture.completedFuture(resource));
   }
 
   private static long saturatedNanos(Duration duration) {
@@ -167,7 +194,8 @@ final class CaffeineSegmentCache implements SegmentCache {
   public CacheMetrics metrics() {
     CacheStats stats = cache.synchronous().stats();
     long weighted = cache.synchronous().policy().eviction().map(e -> e.weightedSize().orElse(0L)).orElse(0L);
-    return new CacheMetrics(stats.hitCount(), stats.missCount(), stats.loadSuccessCount(), stats.loadFailureCount(),
+    return new CacheMetrics(stats.hitCount() + fastHits.sum(), stats.missCount(), stats.loadSuccessCount(),
+        stats.loadFailureCount(),
         Duration.ofNanos(stats.totalLoadTime()), revalidations.sum(), stats.evictionCount(), stats.evictionWeight(),
         weighted, cache.synchronous().estimatedSize());
   }

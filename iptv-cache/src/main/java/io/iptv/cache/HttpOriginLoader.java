@@ -156,6 +156,9 @@ public final class HttpOriginLoader implements ResourceLoader {
       throw new CompletionException(new IOException("upstream " + response.uri() + " answered " + status));
     }
     ServedResource.Builder b = ServedResource.builder(key, ByteSlice.wrap(response.body())).maxAge(maxAge);
+    if (maxAge != null) {
+      b.immutable(!key.kind().isIndex() && isImmutable(response)); // RFC 8246: keep the upstream's promise
+    }
     response.headers().firstValue("Content-Type").ifPresent(b::contentType);
     response.headers().firstValue("ETag").filter(HttpOriginLoader::isStrong).ifPresent(b::etag);
     return b.sniffIndex().build();
@@ -164,6 +167,18 @@ public final class HttpOriginLoader implements ResourceLoader {
   private static boolean isStrong(String etag) {
     return etag.length() >= 2 && etag.charAt(0) == '"' && etag.charAt(etag.length() - 1) == '"'
         && etag.indexOf('"', 1) == etag.length() - 1;
+  }
+
+  /** Whether the upstream's Cache-Control carries the {@code immutable} extension (RFC 8246 §2). */
+  static boolean isImmutable(HttpResponse<?> response) {
+    for (String cacheControl : response.headers().allValues("Cache-Control")) {
+      for (String directive : cacheControl.split(",")) {
+        if (directive.trim().equalsIgnoreCase("immutable")) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** Freshness from Cache-Control (RFC 9111 §5.2.2) minus Age (§5.1), or null if the upstream gave none. */

@@ -24,7 +24,9 @@ import java.util.concurrent.ForkJoinPool;
  *   <li><b>Single flight.</b> Concurrent misses for one key share one load.
  *   <li><b>Negative caching.</b> A not-found answer is kept for {@link CachePolicy#notFoundMaxAge()}.
  *   <li><b>Revalidation.</b> Expired indexes are kept for {@code staleRetention} more; the next request then
- *       calls {@link ResourceLoader#revalidateAsync} (an edge loader sends {@code If-None-Match}).
+ *       calls {@link ResourceLoader#revalidateAsync} (an edge loader sends {@code If-None-Match}). If that
+ *       fails, the stale copy is served on (stale-if-error, RFC 5861 §4), retried at most once a second, until
+ *       its retention ends.
  * </ul>
  * A SegmentCache is itself a {@link ResourceLoader}, so it can be given to an {@code OriginHandler} or stacked.
  * No Caffeine type appears in this API.

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import io.iptv.core.serve.CachePolicy;
 import io.iptv.core.serve.JdkHttpServerAdapter;
 import io.iptv.core.serve.OriginHandler;
 import io.iptv.core.serve.ResourceKey;
@@ -117,6 +118,17 @@ class EdgeTest {
     assertEquals(List.of("index.m3u8 " + originEtag), conditionalRequests, "revalidated with If-None-Match");
     assertArrayEquals(first.body().toByteArray(), second.body().toByteArray());
     assertEquals(2, originContent.loadsOf("/news/index.m3u8"));
+  }
+
+  @Test
+  void edgeKeepsUpstreamImmutableOnSegmentsOnly() {
+    SegmentCache edge = SegmentCache.builder().maximumBytes(1 << 20).executor(pool).build(edgeLoader());
+    ServedResource segment = edge.get(ResourceKey.parse("/news/seg-1.ts")).join();
+    assertEquals(Duration.ofDays(365), segment.maxAge(), "the origin's lifetime");
+    assertTrue(segment.immutable(), "origin sent immutable");
+    assertEquals("public, max-age=31536000, immutable", CachePolicy.defaults().cacheControl(segment));
+    ServedResource playlist = edge.get(ResourceKey.parse("/news/index.m3u8")).join();
+    assertEquals("public, max-age=2", CachePolicy.defaults().cacheControl(playlist));
   }
 
   @Test

@@ -130,6 +130,29 @@ class SegmentCacheTest {
   }
 
   @Test
+  void stalePlaylistIsServedWhileRevalidationFailsThenDropped() {
+    CountingLoader loader = new CountingLoader().put("/news/index.m3u8", LIVE);
+    SegmentCache cache = direct().maximumBytes(1 << 20).staleRetention(Duration.ofSeconds(10)).build(loader);
+    ResourceKey playlist = ResourceKey.parse("/news/index.m3u8");
+    ServedResource first = cache.get(playlist).join();
+    loader.failure = new IOException("upstream down");
+    advance(Duration.ofSeconds(3)); // stale (fresh for 2 s)
+    assertSame(first, cache.get(playlist).join(), "stale-if-error");
+    assertEquals(2, loader.loadsOf("/news/index.m3u8"));
+    advance(Duration.ofMillis(500));
+    assertSame(first, cache.get(playlist).join());
+    assertEquals(2, loader.loadsOf("/news/index.m3u8"), "no retry within a second");
+    advance(Duration.ofMillis(600));
+    assertSame(first, cache.get(playlist).join());
+    assertEquals(3, loader.loadsOf("/news/index.m3u8"), "retried after a second");
+    advance(Duration.ofSeconds(9)); // past fresh (2 s) + retention (10 s)
+    cache.cleanUp();
+    assertThrows(CompletionException.class, () -> cache.get(playlist).join(), "retention over: the error shows");
+    loader.failure = null;
+    assertNotNull(cache.get(playlist).join());
+  }
+
+  @Test
   void notFoundIsCachedBriefly() {
     CountingLoader loader = new CountingLoader();
     SegmentCache cache = direct().maximumBytes(1 << 20).build(loader);

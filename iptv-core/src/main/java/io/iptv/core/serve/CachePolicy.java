@@ -2,7 +2,9 @@ package io.iptv.core.serve;
 
 import io.iptv.core.internal.Preconditions;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * How long each kind of resource stays fresh: used both for the {@code Cache-Control} header an origin sends
@@ -13,11 +15,14 @@ import java.util.Objects;
  *   <li>Live playlists and manifests: a fraction of the target duration (default one half, as RFC 8216 §6.2.2
  *       lets clients reload no sooner than that), clamped to {@code [livePlaylistMinAge, livePlaylistMaxAge]};
  *       without a target duration, {@code livePlaylistMinAge}.
+ *   <li>The multivariant playlist ({@code master.m3u8}): {@code multivariantMaxAge}, live or not (renditions
+ *       are rarely added, but a day is too long to wait for them).
  *   <li>VOD playlists and manifests: {@code vodIndexMaxAge}.
  *   <li>Keys and licences: {@code no-store}, never cached anywhere.
  *   <li>Not found (404): {@code notFoundMaxAge} (short negative caching).
  * </ul>
  * A resource's explicit {@link ServedResource#maxAge()} overrides all but the key/licence rule.
+ * {@code immutable} (RFC 8246) is sent for resources marked {@link ServedResource#immutable()}.
  *
  * <p>Immutable and thread-safe.
  *
@@ -31,14 +36,19 @@ public final class CachePolicy {
 
   private final Duration segmentMaxAge;
   private final Duration vodIndexMaxAge;
+  private final Duration multivariantMaxAge;
   private final Duration livePlaylistMinAge;
   private final Duration livePlaylistMaxAge;
   private final double liveTargetFraction;
   private final Duration notFoundMaxAge;
+  /** Header values by {@code seconds * 2 + immutable}, built on first use: no string building per request. */
+  private final Map<Long, String> headerValues = new ConcurrentHashMap<>();
+  private static final int MAX_CACHED_HEADER_VALUES = 1024;
 
   private CachePolicy(Builder b) {
     this.segmentMaxAge = b.segmentMaxAge != null ? b.segmentMaxAge : Duration.ofDays(365);
     this.vodIndexMaxAge = b.vodIndexMaxAge != null ? b.vodIndexMaxAge : Duration.ofDays(1);
+    this.multivariantMaxAge = b.multivariantMaxAge != null ? b.multivariantMaxAge : Duration.ofMinutes(5);
     this.livePlaylistMinAge = b.livePlaylistMinAge != null ? b.livePlaylistMinAge : Duration.ofSeconds(1);
     this.livePlaylistMaxAge = b.livePlaylistMaxAge != null ? b.livePlaylistMaxAge : Duration.ofSeconds(10);
     this.liveTargetFraction = b.liveTargetFraction != null ? b.liveTargetFraction : 0.5;
@@ -74,6 +84,9 @@ public final class CachePolicy {
     if (!kind.isIndex()) {
       return segmentMaxAge;
     }
+    if (kind == ResourceKind.MULTIVARIANT) {
+      return multivariantMaxAge;
+    }
     if (!resource.live()) {
       return vodIndexMaxAge;
     }
@@ -99,9 +112,21 @@ public final class CachePolicy {
     if (fresh.isZero()) {
       return "no-cache";
     }
-    String value = "public, max-age=" + Math.max(1, fresh.toSeconds());
-    boolean immutable = !resource.key().kind().isIndex() && resource.maxAge() == null;
-    return immutable ? value + ", immutable" : value;
+    long seconds = Math.max(1, fresh.toSeconds());
+    boolean immutable = resource.immutable();
+    Long slot = seconds * 2 + (immutable ? 1 : 0);
+    String value = headerValues.get(slot);
+    if (value == null) {
+      value = cacheControlValue(seconds, immutable);
+      if (headerValues.size() < MAX_CACHED_HEADER_VALUES) { // upstream lifetimes vary: stay bounded
+        headerValues.putIfAbsent(slot, value);
+      }
+    }
+    return value;
+  }
+
+  private static String cacheControlValue(long seconds, boolean immutable) {
+    return "public, max-age=" + seconds + (immutable ? ", immutable" : "");
   }
 
   /** The {@code Cache-Control} value for a 404 answer. */
@@ -113,6 +138,7 @@ public final class CachePolicy {
   public static final class Builder {
     private Duration segmentMaxAge;
     private Duration vodIndexMaxAge;
+    private Duration multivariantMaxAge;
     private Duration livePlaylistMinAge;
     private Duration livePlaylistMaxAge;
     private Double liveTargetFraction;
@@ -131,6 +157,14 @@ public final class CachePolicy {
     public Builder vodIndexMaxAge(Duration value) {
       Preconditions.requireState(vodIndexMaxAge == null, "vodIndexMaxAge was already set to %s", vodIndexMaxAge);
       vodIndexMaxAge = positive(value, "vodIndexMaxAge");
+      return this;
+    }
+
+    /** Freshness of the multivariant playlist {@code master.m3u8}, live or VOD (default 5 minutes). */
+    public Builder multivariantMaxAge(Duration value) {
+      Preconditions.requireState(multivariantMaxAge == null, "multivariantMaxAge was already set to %s",
+          multivariantMaxAge);
+      multivariantMaxAge = positive(value, "multivariantMaxAge");
       return this;
     }
 

@@ -17,7 +17,7 @@ import java.util.function.Function;
  *
  * <p>What it does, in order: request limits (414, 431, 413) → CORS preflight → path to {@link ResourceKey}
  * (traversal and encoded forms: 400; unknown: 404) → method (GET/HEAD, POST only for the licence endpoint; else
- * 405) → {@link RequestInterceptor} (auth slot) → {@link ResourceLoader#loadAsync} → conditional request
+ * 405) → {@link RequestInterceptor} (auth slot) → {@link ResourceLoader#loadAsync} → {@link ResourceTransform} (per-request rewriting) → conditional request
  * ({@code If-None-Match} → 304, RFC 9110 §13.1.2) → single byte range (206 / 416, RFC 9110 §14) → headers:
  * Content-Type, strong ETag, Cache-Control from the {@link CachePolicy}, CORS.
  *
@@ -34,12 +34,14 @@ import java.util.function.Function;
 public final class OriginHandler {
   private static final System.Logger LOG = System.getLogger(OriginHandler.class.getName());
   private static final String ALLOW = "GET, HEAD, OPTIONS";
+  private static final HttpResponse.Header ACCEPT_RANGES = new HttpResponse.Header("Accept-Ranges", "bytes");
 
   private final ResourceLoader loader;
   private final CachePolicy cachePolicy;
   private final CorsPolicy cors;
   private final ServeLimits limits;
   private final RequestInterceptor interceptor;
+  private final ResourceTransform transform;
   private final Executor executor;
   private final String basePath;
   private final Function<HttpRequest, CompletableFuture<HttpResponse>> licenseHandler;
@@ -50,6 +52,7 @@ public final class OriginHandler {
     this.cors = b.cors != null ? b.cors : CorsPolicy.disabled();
     this.limits = b.limits != null ? b.limits : ServeLimits.defaults();
     this.interceptor = b.interceptor != null ? b.interceptor : RequestInterceptor.allowAll();
+    this.transform = b.transform;
     this.executor = b.executor != null ? b.executor : Runnable::run;
     this.basePath = b.basePath != null ? b.basePath : "";
     this.licenseHandler = b.licenseHandler;
@@ -136,17 +139,23 @@ public final class OriginHandler {
       if (error != null) {
         return failure(error, request, key);
       }
-      HttpResponse response = resource == null ? notFound(request) : respond(request, resource);
+      ServedResource served = resource == null || transform == null ? resource
+          : transform.transform(request, resource);
+      HttpResponse response = served == null ? notFound(request) : respond(request, served, served != resource);
       return head ? response.withoutBody() : response;
     });
   }
 
-  private HttpResponse respond(HttpRequest request, ServedResource resource) {
+  private HttpResponse respond(HttpRequest request, ServedResource resource, boolean personalised) {
     List<HttpResponse.Header> headers = new ArrayList<>(8);
     headers.add(new HttpResponse.Header("Content-Type", resource.contentType()));
     headers.add(new HttpResponse.Header("ETag", resource.etag()));
-    headers.add(new HttpResponse.Header("Cache-Control", cachePolicy.cacheControl(resource)));
-    headers.add(new HttpResponse.Header("Accept-Ranges", "bytes"));
+    String cacheControl = cachePolicy.cacheControl(resource);
+    if (personalised && cacheControl.startsWith("public")) {
+      cacheControl = "private" + cacheControl.substring("public".length()); // see ResourceTransform
+    }
+    headers.add(new HttpResponse.Header("Cache-Control", cacheControl));
+    headers.add(ACCEPT_RANGES);
     addCors(request, headers);
     ByteSlice body = resource.body();
     if (matchesAny(request.headers().first("If-None-Match"), resource.etag())) {
@@ -276,6 +285,7 @@ public final class OriginHandler {
     private CorsPolicy cors;
     private ServeLimits limits;
     private RequestInterceptor interceptor;
+    private ResourceTransform transform;
     private Executor executor;
     private String basePath;
     private Function<HttpRequest, CompletableFuture<HttpResponse>> licenseHandler;
@@ -309,6 +319,16 @@ public final class OriginHandler {
     public Builder interceptor(RequestInterceptor value) {
       Preconditions.requireState(interceptor == null, "interceptor was already set");
       interceptor = Objects.requireNonNull(value, "interceptor");
+      return this;
+    }
+
+    /**
+     * Rewrites loaded resources per request, e.g. token propagation into playlists (default none). A rewritten
+     * resource is sent with {@code Cache-Control: private}; see {@link ResourceTransform}.
+     */
+    public Builder resourceTransform(ResourceTransform value) {
+      Preconditions.requireState(transform == null, "resourceTransform was already set");
+      transform = Objects.requireNonNull(value, "resourceTransform");
       return this;
     }
 

@@ -29,9 +29,12 @@ import java.util.Objects;
  * @param targetDuration the HLS target duration of a playlist (RFC 8216 §4.3.3.1), or {@code null} if unknown
  * @param maxAge an explicit freshness lifetime overriding {@link CachePolicy} (for example an upstream's
  *     {@code Cache-Control: max-age}; {@link Duration#ZERO} for {@code no-store}), or {@code null}
+ * @param immutable whether the bytes under this key never change ({@code Cache-Control: immutable}, RFC 8246);
+ *     by default true for segments and init segments without an explicit {@code maxAge}; an edge loader sets
+ *     it when its upstream said {@code immutable}
  */
 public record ServedResource(ResourceKey key, ByteSlice body, String contentType, String etag, boolean live,
-    Duration targetDuration, Duration maxAge) {
+    Duration targetDuration, Duration maxAge, boolean immutable) {
 
   /** Checks the components; {@code targetDuration} and {@code maxAge} may be null. */
   public ServedResource {
@@ -67,6 +70,7 @@ public record ServedResource(ResourceKey key, ByteSlice body, String contentType
     b.live = live;
     b.targetDuration = targetDuration;
     b.maxAge = maxAge;
+    b.immutable = immutable;
     return b;
   }
 
@@ -100,6 +104,7 @@ public record ServedResource(ResourceKey key, ByteSlice body, String contentType
     private boolean liveSet;
     private Duration targetDuration;
     private Duration maxAge;
+    private Boolean immutable;
 
     private Builder(ResourceKey key, ByteSlice body) {
       this.key = Objects.requireNonNull(key, "key");
@@ -138,6 +143,15 @@ public record ServedResource(ResourceKey key, ByteSlice body, String contentType
       return this;
     }
 
+    /**
+     * Marks the bytes as never changing under this key (default: true for non-index kinds without an explicit
+     * {@link #maxAge}, false otherwise).
+     */
+    public Builder immutable(boolean value) {
+      this.immutable = value;
+      return this;
+    }
+
     /** For playlists and manifests, reads the live flag and target duration from the text (unless set). */
     public Builder sniffIndex() {
       if (!key.kind().isIndex()) {
@@ -160,7 +174,8 @@ public record ServedResource(ResourceKey key, ByteSlice body, String contentType
     /** Builds the resource. */
     public ServedResource build() {
       return new ServedResource(key, body, contentType != null ? contentType : ContentTypes.of(key),
-          etag != null ? etag : contentEtag(body), live, targetDuration, maxAge);
+          etag != null ? etag : contentEtag(body), live, targetDuration, maxAge,
+          immutable != null ? immutable : !key.kind().isIndex() && maxAge == null);
     }
 
     private static Duration targetDurationOf(String text) {

@@ -36,6 +36,33 @@ class CachePolicyTest {
   }
 
   @Test
+  void multivariantHasItsOwnLifetimeLiveOrNot() {
+    ResourceKey master = ResourceKey.parse("/news/master.m3u8");
+    ServedResource text = ServedResource.of(master, ByteSlice.wrap(
+        "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\nv/index.m3u8\n".getBytes(StandardCharsets.UTF_8)));
+    ServedResource live = text.toBuilder().live(true).build();
+    assertEquals("public, max-age=300", CachePolicy.defaults().cacheControl(text));
+    CachePolicy policy = CachePolicy.builder().multivariantMaxAge(Duration.ofSeconds(42)).build();
+    assertEquals("public, max-age=42", policy.cacheControl(text));
+    assertEquals("public, max-age=42", policy.cacheControl(live));
+    assertEquals(Duration.ofDays(1), policy.freshness(playlist("#EXTM3U\n#EXT-X-ENDLIST\n")), "media VOD unchanged");
+  }
+
+  @Test
+  void immutableFollowsTheResourceFlag() {
+    ResourceKey segment = ResourceKey.parse("/news/a.ts");
+    assertEquals("public, max-age=31536000, immutable",
+        CachePolicy.defaults().cacheControl(ServedResource.builder(segment, ByteSlice.empty()).build()));
+    ServedResource upstreamImmutable = ServedResource.builder(segment, ByteSlice.empty())
+        .maxAge(Duration.ofSeconds(600)).immutable(true).build();
+    assertEquals("public, max-age=600, immutable", CachePolicy.defaults().cacheControl(upstreamImmutable));
+    assertEquals("public, max-age=600, immutable", CachePolicy.defaults().cacheControl(upstreamImmutable),
+        "cached header value is the same");
+    ServedResource mutable = upstreamImmutable.toBuilder().immutable(false).build();
+    assertEquals("public, max-age=600", CachePolicy.defaults().cacheControl(mutable));
+  }
+
+  @Test
   void builderValidates() {
     assertThrows(IllegalArgumentException.class, () -> CachePolicy.builder().segmentMaxAge(Duration.ZERO));
     assertThrows(IllegalStateException.class,

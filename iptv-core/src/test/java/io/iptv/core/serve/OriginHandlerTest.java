@@ -67,7 +67,7 @@ class OriginHandlerTest {
         new Case("vod playlist", "GET", "/vod/index.m3u8", h(), 200,
             h("Cache-Control", "public, max-age=86400"), VOD.length()),
         new Case("multivariant", "GET", "/news/master.m3u8", h(), 200,
-            h("Content-Type", "application/vnd.apple.mpegurl", "Cache-Control", "public, max-age=86400"), -1),
+            h("Content-Type", "application/vnd.apple.mpegurl", "Cache-Control", "public, max-age=300"), -1),
         new Case("segment", "GET", "/news/seg-1.ts", h(), 200,
             h("Content-Type", "video/mp2t", "ETag", SEGMENT_ETAG,
                 "Cache-Control", "public, max-age=31536000, immutable", "Accept-Ranges", "bytes"), 1000),

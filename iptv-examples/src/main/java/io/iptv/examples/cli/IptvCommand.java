@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "iptv", mixinStandardHelpOptions = true, version = "iptv 0.1.0-SNAPSHOT",
     description = "IPTV streaming library command line.",
-    subcommands = {InspectCommand.class, PackageCommand.class, ServeCommand.class})
+    subcommands = {InspectCommand.class, PackageCommand.class, ServeCommand.class, DemoCommand.class})
 public final class IptvCommand implements Runnable {
   /** Exit code for bad input. */
   static final int EXIT_BAD_INPUT = 2;
@@ -28,7 +28,7 @@ public final class IptvCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand (inspect, package, serve)");
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand (inspect, package, serve, demo)");
   }
 
   /** Runs the command line and exits the JVM with its exit code. */

@@ -1,8 +1,10 @@
 package io.iptv.examples.cli;
 
+import io.iptv.segmenter.input.MediaInputs;
 import io.iptv.segmenter.pkg.HlsFilePackager;
 import io.iptv.segmenter.pkg.SegmentFormat;
 import io.iptv.segmenter.pkg.HlsPlaylistType;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -18,8 +21,20 @@ import picocli.CommandLine.Spec;
 /**
  * {@code iptv package --input FILE [--input FILE2 …] --output DIR}: packages files as HLS (MPEG-TS segments).
  * Several inputs are renditions of one content (ABR ladder) and must have aligned keyframes. Output appears
- * in DIR only when everything succeeded. Options that later formats add ({@code --format ts|fmp4},
- * {@code --dash}) select the writer, not the input side, so they slot in next to {@code --playlist-type}.
+ * in DIR only when everything succeeded.
+ *
+ * <p><b>Existing output.</b> DIR must not exist or be an empty directory: a non-empty DIR is refused (exit
+ * 2) before anything is read or written, so a typo never mixes two packages or deletes someone's files.
+ * Replacing a non-empty directory atomically is not possible with one {@code rename(2)}, and a "delete then
+ * move" would leave a window with no output; remove the old directory first instead.
+ *
+ * <p><b>Output.</b> On success one summary line on standard output; {@code --quiet} prints nothing at all
+ * on success (no summary, no progress bar), which suits scripts that only look at the exit code. Errors are
+ * always one line on standard error (exit 2 for bad input, see {@link IptvCommand}). The progress bar goes
+ * to standard error, and only when a console is attached.
+ *
+ * <p>Options that later formats add ({@code --format ts|fmp4}, {@code --dash}) select the writer, not the
+ * input side, so they slot in next to {@code --playlist-type}.
  */
 @Command(name = "package", mixinStandardHelpOptions = true,
     description = "Package media files as HLS (MPEG-TS or fMP4 segments, optionally DASH too): DIR/master.m3u8,"
@@ -56,7 +71,7 @@ final class PackageCommand implements Callable<Integer> {
       + " rendition, listed as EXT-X-I-FRAME-STREAM-INF in master.m3u8 (trick play).")
   boolean iFrames;
 
-  @Option(names = "--quiet", description = "No progress bar.")
+  @Option(names = "--quiet", description = "Print nothing on success (no progress bar, no summary line).")
   boolean quiet;
 
   @Spec
@@ -68,6 +83,13 @@ final class PackageCommand implements Callable<Integer> {
       if (!Files.isRegularFile(input)) {
         throw new BadInputException("no such file: " + input);
       }
+      if (MediaInputs.detect(input) == MediaInputs.Container.UNKNOWN) {
+        throw new BadInputException("not an MPEG-TS or MP4 file: " + input);
+      }
+    }
+    if (Files.exists(output) && !isEmptyDirectory(output)) {
+      throw new BadInputException("--output " + output + " already exists and is not an empty directory;"
+          + " remove it or choose another");
     }
     if (!(segmentSeconds >= 0.1 && segmentSeconds <= 60)) {
       throw new BadInputException("--segment-duration must be between 0.1 and 60 seconds");
@@ -118,6 +140,15 @@ final class PackageCommand implements Callable<Integer> {
       spec.commandLine().getOut().flush();
     }
     return 0;
+  }
+
+  private static boolean isEmptyDirectory(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return false;
+    }
+    try (Stream<Path> entries = Files.list(dir)) {
+      return entries.findAny().isEmpty();
+    }
   }
 
   /** A one-line progress bar with ETA, driven by the bytes written (TS output ≈ input size). */

@@ -6,6 +6,7 @@ import io.iptv.core.serve.CachePolicy;
 import io.iptv.core.serve.CorsPolicy;
 import io.iptv.core.serve.DirectoryResourceLoader;
 import io.iptv.core.serve.JdkHttpServerAdapter;
+import io.iptv.core.serve.NioHttpServerAdapter;
 import io.iptv.core.serve.OriginHandler;
 import io.iptv.core.serve.ResourceLoader;
 import java.io.IOException;
@@ -29,9 +30,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code iptv serve --port P [--host H] [--dir NAME=DIR …] [--upstream NAME=URL …] [--cache-bytes N]}: serves
- * packaged directories and/or acts as an edge for upstream origins, through a byte-bounded segment cache and
- * the JDK HTTP server. Binds 127.0.0.1 unless {@code --host} says otherwise. Runs until the JVM is stopped.
+ * {@code iptv serve --port P [--host H] [--dir NAME=DIR …] [--upstream NAME=URL …] [--cache-bytes N]
+ * [--server nio|jdk]}: serves packaged directories and/or acts as an edge for upstream origins, through a
+ * byte-bounded segment cache and the NIO event-loop server (or the JDK HTTP server). Binds 127.0.0.1 unless {@code --host} says otherwise. Runs until the JVM is stopped, or,
+ * when run embedded ({@link IptvCommand#execute}), until the thread running it is interrupted.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = "Serve packaged channels (--dir) and/or edge-cache upstream origins (--upstream) over HTTP.")
@@ -53,30 +55,39 @@ final class ServeCommand implements Callable<Integer> {
       description = "Segment cache budget in bytes (default ${DEFAULT-VALUE}).")
   long cacheBytes;
 
-  @Option(names = "--threads", defaultValue = "0", description = "Request threads (default: 4 per core).")
+  @Option(names = "--threads", defaultValue = "0", description = "Worker threads for loads, and for requests with --server jdk (default: 4 per core).")
   int threads;
 
   @Option(names = "--cors", description = "Send Access-Control-Allow-Origin: * (browser players).")
   boolean cors;
+
+  /** Which HTTP server runs the origin. */
+  enum Server { nio, jdk }
+
+  @Option(names = "--server", defaultValue = "nio",
+      description = "HTTP server: nio (event loops, fastest) or jdk (com.sun.net.httpserver). Default ${DEFAULT-VALUE}.")
+  Server server;
 
   @Spec
   CommandSpec spec;
 
   /** A started server; {@link #close()} stops it. */
   static final class Running implements AutoCloseable {
-    final JdkHttpServerAdapter server;
+    final int port;
     final SegmentCache cache;
+    private final Runnable stopServer;
     private final ExecutorService pool;
 
-    Running(JdkHttpServerAdapter server, SegmentCache cache, ExecutorService pool) {
-      this.server = server;
+    Running(int port, Runnable stopServer, SegmentCache cache, ExecutorService pool) {
+      this.port = port;
+      this.stopServer = stopServer;
       this.cache = cache;
       this.pool = pool;
     }
 
     @Override
     public void close() {
-      server.close();
+      stopServer.run();
       pool.shutdownNow();
     }
   }
@@ -85,14 +96,22 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Running running = start();
     PrintWriter out = spec.commandLine().getOut();
-    out.printf("serving http://%s:%d/ (channels: %s)%n", host, running.server.port(), channels());
+    out.printf("serving http://%s:%d/ (channels: %s)%n", host, running.port, channels());
     out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    Thread hook = new Thread(() -> {
       running.close();
       stopped.countDown();
-    }, "iptv-serve-shutdown"));
-    stopped.await();
+    }, "iptv-serve-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      // Embedded use (tests): interrupting the thread that runs the command stops the server.
+      running.close();
+      Runtime.getRuntime().removeShutdownHook(hook);
+      Thread.currentThread().interrupt();
+    }
     return 0;
   }
 
@@ -149,9 +168,14 @@ final class ServeCommand implements Callable<Integer> {
     OriginHandler origin = OriginHandler.builder(cache).cachePolicy(policy)
         .cors(cors ? CorsPolicy.anyOrigin() : CorsPolicy.disabled()).build();
     try {
-      JdkHttpServerAdapter server = JdkHttpServerAdapter.builder(origin)
-          .address(new InetSocketAddress(host, port)).executor(pool).start();
-      return new Running(server, cache, pool);
+      InetSocketAddress address = new InetSocketAddress(host, port);
+      if (server == Server.jdk) {
+        JdkHttpServerAdapter jdk = JdkHttpServerAdapter.builder(origin).address(address).executor(pool).start();
+        return new Running(jdk.port(), jdk::close, cache, pool);
+      }
+      // Cache hits are answered on the event loops; misses load on the pool (the cache's executor).
+      NioHttpServerAdapter nio = NioHttpServerAdapter.builder(origin).address(address).start();
+      return new Running(nio.port(), nio::close, cache, pool);
     } catch (IOException | RuntimeException e) {
       pool.shutdownNow();
       throw new BadInputException("cannot listen on " + host + ":" + port + ": " + e.getMessage());

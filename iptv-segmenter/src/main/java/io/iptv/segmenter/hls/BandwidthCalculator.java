@@ -47,6 +47,24 @@ public final class BandwidthCalculator {
     }
   }
 
+  /**
+   * The two bit rates of an {@code EXT-X-STREAM-INF}, in bits/s.
+   *
+   * @param peak peak segment bit rate (BANDWIDTH)
+   * @param average average segment bit rate (AVERAGE-BANDWIDTH)
+   */
+  public record BitRates(long peak, long average) {
+    /** Validates. */
+    public BitRates {
+      Preconditions.requireArgument(peak >= 0 && average >= 0, "negative bit rate");
+    }
+
+    /** Both rates of {@code segments} for EXT-X-TARGETDURATION {@code targetDurationSeconds}. */
+    public static BitRates of(List<SegmentSize> segments, int targetDurationSeconds) {
+      return new BitRates(peakBitRate(segments, targetDurationSeconds), averageBitRate(segments));
+    }
+  }
+
   /** Peak segment bit rate in bits/s (RFC 8216 §4.3.4.2); 0 for no segments. */
   public static long peakBitRate(List<SegmentSize> segments, int targetDurationSeconds) {
     Preconditions.requireArgument(targetDurationSeconds >= 1, "target duration %d < 1", targetDurationSeconds);

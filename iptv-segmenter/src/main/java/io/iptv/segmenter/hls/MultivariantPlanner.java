@@ -34,27 +34,48 @@ public final class MultivariantPlanner {
   /**
    * A packaged media playlist, as input to {@link #plan}.
    *
+   * <p>Either the segment sizes are given and the bit rates computed from them ({@link BandwidthCalculator}),
+   * or, for long LIVE/EVENT streams, the bit rates are measured incrementally ({@link BandwidthTracker}) and
+   * given with an empty segment list: see {@link #measured}.
+   *
    * @param uri the media playlist's URI relative to the multivariant playlist
    * @param tracks the formats of the tracks it carries
    * @param audioOnlyRendition whether it is a separate audio rendition (goes into the audio group)
    * @param targetDuration its EXT-X-TARGETDURATION
-   * @param segments its segment durations and sizes
+   * @param segments its segment durations and sizes (empty when {@code bitRates} were measured elsewhere)
+   * @param bitRates its peak and average segment bit rates; null: computed from {@code segments}
    */
   public record Rendition(String uri, List<TrackFormat> tracks, boolean audioOnlyRendition, int targetDuration,
-      List<BandwidthCalculator.SegmentSize> segments) {
-    /** Validates and copies. */
+      List<BandwidthCalculator.SegmentSize> segments, BandwidthCalculator.BitRates bitRates) {
+    /** Validates and copies; computes {@code bitRates} from {@code segments} when null. */
     public Rendition {
       Objects.requireNonNull(uri, "uri");
       tracks = List.copyOf(tracks);
       segments = List.copyOf(segments);
+      if (bitRates == null) {
+        bitRates = BandwidthCalculator.BitRates.of(segments, Math.max(1, targetDuration));
+      }
+    }
+
+    /** A rendition whose bit rates are computed from its segment sizes. */
+    public Rendition(String uri, List<TrackFormat> tracks, boolean audioOnlyRendition, int targetDuration,
+        List<BandwidthCalculator.SegmentSize> segments) {
+      this(uri, tracks, audioOnlyRendition, targetDuration, segments, null);
+    }
+
+    /** A rendition whose bit rates were measured incrementally (no segment list kept). */
+    public static Rendition measured(String uri, List<TrackFormat> tracks, boolean audioOnlyRendition,
+        int targetDuration, BandwidthCalculator.BitRates bitRates) {
+      return new Rendition(uri, tracks, audioOnlyRendition, targetDuration, List.of(),
+          Objects.requireNonNull(bitRates, "bitRates"));
     }
 
     long peak() {
-      return BandwidthCalculator.peakBitRate(segments, Math.max(1, targetDuration));
+      return bitRates.peak();
     }
 
     long average() {
-      return BandwidthCalculator.averageBitRate(segments);
+      return bitRates.average();
     }
   }
 

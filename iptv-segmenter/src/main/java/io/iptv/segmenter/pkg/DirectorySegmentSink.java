@@ -3,11 +3,13 @@ package io.iptv.segmenter.pkg;
 import io.iptv.core.internal.Preconditions;
 import io.iptv.core.io.ByteSlice;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 
 /**
  * A {@link SegmentSink} over a directory: each resource is written to a temporary name next to it
@@ -41,8 +43,14 @@ public final class DirectorySegmentSink implements SegmentSink {
     Path target = resolve(name);
     Files.createDirectories(target.getParent());
     Path temp = target.resolveSibling("." + target.getFileName() + ".tmp");
-    try (OutputStream out = Files.newOutputStream(temp)) {
-      bytes.writeTo(out);
+    // A FileChannel writes a heap buffer through the JDK's per-thread cached direct buffer;
+    // FileOutputStream.write would malloc and free a native copy of every multi-megabyte segment.
+    try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      ByteBuffer buffer = bytes.asReadOnlyByteBuffer();
+      while (buffer.hasRemaining()) {
+        out.write(buffer);
+      }
     }
     try {
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

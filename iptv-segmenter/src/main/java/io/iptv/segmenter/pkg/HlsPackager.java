@@ -14,7 +14,6 @@ import io.iptv.segmenter.chunk.ChunkingPolicy;
 import io.iptv.segmenter.dash.DashRepresentation;
 import io.iptv.segmenter.dash.MpdWriter;
 import io.iptv.segmenter.fmp4.Fmp4Track;
-import io.iptv.segmenter.hls.BandwidthCalculator;
 import io.iptv.segmenter.hls.LiveWindow;
 import io.iptv.segmenter.hls.MediaPlaylist;
 import io.iptv.segmenter.hls.MultivariantPlanner;
@@ -27,6 +26,7 @@ import java.time.InstantSource;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -66,7 +66,9 @@ import java.util.Set;
  * discontinuity) plus media time. Every playlist has {@code EXT-X-INDEPENDENT-SEGMENTS} (every segment
  * starts with a keyframe) and the lowest EXT-X-VERSION that fits (3).
  *
- * <p>Not thread-safe: one thread feeds it. Memory is bounded by a few segments' samples.
+ * <p>Not thread-safe: one thread feeds it. Memory is bounded by a few segments' samples, plus, for VOD and
+ * EVENT, a few dozen bytes per segment for the playlist; a LIVE packager keeps only its window (playlist,
+ * {@link #timings()}, bit-rate state; see {@link io.iptv.segmenter.hls.BandwidthTracker}) and runs forever.
  *
  * <pre>{@code
  * HlsPackager packager = HlsPackager.builder()
@@ -87,7 +89,7 @@ public final class HlsPackager implements Emitter {
   private final Chunker chunker;
   private final Map<Integer, TrackFormat> formats = new LinkedHashMap<>();
   private final List<RenditionWriter> renditions = new ArrayList<>();
-  private final List<SegmentTiming> timings = new ArrayList<>();
+  private final ArrayDeque<SegmentTiming> timings = new ArrayDeque<>();
   private final int fixedTargetDuration;
 
   private Instant pdtAnchor;
@@ -147,14 +149,32 @@ public final class HlsPackager implements Emitter {
     writePlaylists(/* endList= */ true);
   }
 
-  /** The segments' timings so far (shared by all renditions). */
+  /**
+   * The segments' timings so far (shared by all renditions), oldest first. VOD and EVENT: every segment;
+   * LIVE: the last {@code listSize} (a LIVE packager runs forever in bounded memory).
+   */
   public List<SegmentTiming> timings() {
     return List.copyOf(timings);
   }
 
-  /** Samples received, emitted and dropped (video before the first keyframe). */
-  public long[] sampleCounts() {
-    return new long[] {chunker.samplesIn(), chunker.samplesOut(), chunker.samplesDropped()};
+  /**
+   * How many samples went through the packager's chunker; {@code received == chunked + dropped} once
+   * finished.
+   *
+   * @param received samples fed in
+   * @param chunked samples placed into segment chunks (including tracks that no rendition carries)
+   * @param dropped samples dropped: video before the first keyframe of a period, which cannot be decoded
+   */
+  public record SampleCounts(long received, long chunked, long dropped) {}
+
+  /** Samples received, chunked and dropped so far. */
+  public SampleCounts sampleCounts() {
+    return new SampleCounts(chunker.samplesIn(), chunker.samplesOut(), chunker.samplesDropped());
+  }
+
+  /** Bit-rate entries held per rendition (tests: bounded for EVENT and LIVE). */
+  List<Integer> retainedSizes() {
+    return renditions.stream().map(RenditionWriter::retainedSizes).toList();
   }
 
   /** The renditions with their sizes so far, for a {@link MultivariantPlanner}; URIs relative to the root. */
@@ -206,7 +226,10 @@ public final class HlsPackager implements Emitter {
           .minus(Timestamps.toDuration(chunk.duration90k()));
     }
     OffsetDateTime pdt = programDateTime(chunk);
-    timings.add(new SegmentTiming(sequence, chunk.period(), chunk.start90k(), chunk.duration90k()));
+    timings.addLast(new SegmentTiming(sequence, chunk.period(), chunk.start90k(), chunk.duration90k()));
+    if (config.playlistType == HlsPlaylistType.LIVE && timings.size() > config.listSize) {
+      timings.removeFirst();
+    }
     // Retention runs on the packaged duration, which keeps growing across discontinuities (timestamps may not).
     packagedDuration90k += chunk.duration90k();
     long now90k = packagedDuration90k;
@@ -267,7 +290,8 @@ public final class HlsPackager implements Emitter {
       for (RenditionWriter.TimelineEntry e : timeline) {
         segments.add(new DashRepresentation.Segment(e.start(), e.duration()));
       }
-      long peak = BandwidthCalculator.peakBitRate(r.sizes(), Math.max(1, targetDuration(r)));
+      // the rendition's bit rates: from every segment size (VOD) or measured incrementally (EVENT, LIVE)
+      long peak = r.summary(r.playlistName(config.playlistName), targetDuration(r)).bitRates().peak();
       out.add(new DashRepresentation(r.dir(), r.tracks().get(0), track.timescale(), peak,
           r.dir() + "/" + SegmentFormat.INIT_SEGMENT_NAME, r.dir() + "/" + names, timeline.get(0).sequence(),
           track.fromTicks90k(firstStart90k), segments));
@@ -282,10 +306,12 @@ public final class HlsPackager implements Emitter {
     long window90k = 0;
     int fromIndex = Math.max(0, timings.size() - (config.playlistType == HlsPlaylistType.LIVE ? config.listSize
         : timings.size()));
-    for (int i = 0; i < timings.size(); i++) {
-      total90k += timings.get(i).duration90k();
-      if (i >= fromIndex) {
-        window90k += timings.get(i).duration90k();
+    // LIVE keeps only the window's timings; VOD and EVENT keep all, which the static total needs.
+    int i = 0;
+    for (SegmentTiming timing : timings) {
+      total90k += timing.duration90k();
+      if (i++ >= fromIndex) {
+        window90k += timing.duration90k();
       }
     }
     if (config.playlistType == HlsPlaylistType.VOD || (ended && config.playlistType == HlsPlaylistType.EVENT)) {
@@ -344,11 +370,13 @@ public final class HlsPackager implements Emitter {
       // CMAF: one track per rendition; audio always in the audio group (unless there is no video).
       if (video == null) {
         if (!audio.isEmpty()) {
-          renditions.add(new RenditionWriter(base, List.of(audio.get(0)), false, newWindow(), fmt));
+          renditions.add(new RenditionWriter(base, List.of(audio.get(0)), false, newWindow(), fmt,
+              renditionTargetDuration()));
         }
         return;
       }
-      renditions.add(new RenditionWriter(base, List.of(video), false, newWindow(), fmt, newIFrameWindow()));
+      renditions.add(new RenditionWriter(base, List.of(video), false, newWindow(), fmt,
+          renditionTargetDuration(), newIFrameWindow()));
       addAudioRenditions(base, audio, fmt);
       return;
     }
@@ -358,10 +386,12 @@ public final class HlsPackager implements Emitter {
         tracks.add(video);
       }
       tracks.addAll(video == null && !audio.isEmpty() ? audio.subList(0, 1) : audio);
-      renditions.add(new RenditionWriter(base, tracks, false, newWindow(), fmt, newIFrameWindow()));
+      renditions.add(new RenditionWriter(base, tracks, false, newWindow(), SegmentFormat.TS,
+          renditionTargetDuration(), newIFrameWindow()));
       return;
     }
-    renditions.add(new RenditionWriter(base, List.of(video), false, newWindow(), fmt, newIFrameWindow()));
+    renditions.add(new RenditionWriter(base, List.of(video), false, newWindow(), SegmentFormat.TS,
+        renditionTargetDuration(), newIFrameWindow()));
     addAudioRenditions(base, audio, SegmentFormat.TS);
   }
 
@@ -374,7 +404,8 @@ public final class HlsPackager implements Emitter {
       int n = counts.merge(label, 1, Integer::sum);
       String dir = base + "-audio-" + label + (n > 1 ? "-" + n : "");
       Preconditions.requireState(used.add(dir), "duplicate rendition %s", dir);
-      renditions.add(new RenditionWriter(dir, List.of(a), true, newWindow(), fmt));
+      renditions.add(new RenditionWriter(dir, List.of(a), true, newWindow(), fmt,
+          renditionTargetDuration()));
     }
   }
 
@@ -387,6 +418,11 @@ public final class HlsPackager implements Emitter {
       case EVENT -> MediaPlaylist.PlaylistType.EVENT;
       case LIVE -> null;
     });
+  }
+
+  /** The fixed TARGETDURATION for EVENT and LIVE renditions; 0 for VOD (computed from the segments). */
+  private int renditionTargetDuration() {
+    return config.playlistType == HlsPlaylistType.VOD ? 0 : fixedTargetDuration;
   }
 
   private LiveWindow newWindow() {

@@ -22,7 +22,6 @@ import java.util.List;
 final class IFramePlaylistWindow {
   private final MediaPlaylist.PlaylistType type;
   private final ArrayDeque<List<MediaSegment>> perSegment = new ArrayDeque<>();
-  private final List<BandwidthCalculator.SegmentSize> sizes = new ArrayList<>();
   private long mediaSequence;
   private long discontinuitySequence;
 
@@ -47,7 +46,6 @@ final class IFramePlaylistWindow {
           .byteRange(new ByteRange(f.length(), f.offset()))
           .map(map)
           .build());
-      sizes.add(new BandwidthCalculator.SegmentSize(f.duration(), f.length()));
     }
     perSegment.addLast(entries);
   }
@@ -66,14 +64,23 @@ final class IFramePlaylistWindow {
     }
   }
 
-  /** Durations and byte-range lengths of every I-frame written so far (bandwidth). */
+  /**
+   * Durations and byte-range lengths of the listed I-frames (bandwidth): every one for VOD and EVENT, the
+   * window's for LIVE, so a LIVE packager's memory stays bounded.
+   */
   List<BandwidthCalculator.SegmentSize> sizes() {
-    return List.copyOf(sizes);
+    List<BandwidthCalculator.SegmentSize> out = new ArrayList<>();
+    for (List<MediaSegment> segment : perSegment) {
+      for (MediaSegment s : segment) {
+        out.add(new BandwidthCalculator.SegmentSize(s.duration(), s.byteRange().length()));
+      }
+    }
+    return out;
   }
 
-  /** Whether no keyframe was listed yet. */
+  /** Whether no keyframe is listed. */
   boolean isEmpty() {
-    return sizes.isEmpty();
+    return perSegment.stream().allMatch(List::isEmpty);
   }
 
   /** A snapshot as a playlist; {@code targetDuration} 0 computes it from the entries. */

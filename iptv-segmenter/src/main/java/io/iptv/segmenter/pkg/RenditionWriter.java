@@ -12,6 +12,7 @@ import io.iptv.segmenter.fmp4.FragmentWriter;
 import io.iptv.segmenter.hls.ByteRange;
 import io.iptv.segmenter.fmp4.Fmp4Track;
 import io.iptv.segmenter.fmp4.InitSegmentWriter;
+import io.iptv.segmenter.hls.BandwidthTracker;
 import io.iptv.segmenter.hls.LiveWindow;
 import io.iptv.segmenter.hls.MediaInitialization;
 import io.iptv.segmenter.hls.MediaPlaylist;
@@ -31,7 +32,12 @@ import java.util.Set;
 /**
  * One rendition of an {@link HlsPackager}: a subset of the program's tracks muxed into its own TS segments
  * and Media Playlist under {@code dir/}. Every rendition of a packager gets the same chunks, so their
- * segment boundaries, sequence numbers and discontinuity sequences are identical. Not thread-safe.
+ * segment boundaries, sequence numbers and discontinuity sequences are identical.
+ *
+ * <p>Memory: VOD keeps every segment's size (its TARGETDURATION, needed for the peak bit rate, is known
+ * only at the end; a few bytes per segment); EVENT and LIVE, whose TARGETDURATION is fixed up front,
+ * measure the bit rates incrementally with a {@link BandwidthTracker} and keep only the segments of 1.5
+ * target durations, so a LIVE rendition runs forever in constant memory. Not thread-safe.
  */
 final class RenditionWriter {
   private final String dir;
@@ -40,7 +46,8 @@ final class RenditionWriter {
   private final boolean audioOnlyRendition;
   private final TsMuxer muxer = TsMuxer.builder().build();
   private final LiveWindow window;
-  private final List<BandwidthCalculator.SegmentSize> sizes = new ArrayList<>();
+  private final List<BandwidthCalculator.SegmentSize> sizes;
+  private final BandwidthTracker tracker;
   private final ArrayDeque<Expiring> expiring = new ArrayDeque<>();
   private final SegmentFormat format;
   /** FMP4: the writer of this rendition's single track, created with the init segment. */
@@ -56,13 +63,13 @@ final class RenditionWriter {
   /** A segment on the track's own timeline (track timescale), as a DASH SegmentTimeline needs it. */
   record TimelineEntry(long sequence, long start, long duration) {}
 
-  RenditionWriter(String dir, List<TrackFormat> tracks, boolean audioOnlyRendition, LiveWindow window) {
-    this(dir, tracks, audioOnlyRendition, window, SegmentFormat.TS);
-  }
-
+  /**
+   * A rendition in {@code format}; {@code fixedTargetDuration} is the TARGETDURATION of EVENT and LIVE
+   * playlists (bit rates tracked incrementally), 0 for VOD (every segment size kept until the end).
+   */
   RenditionWriter(String dir, List<TrackFormat> tracks, boolean audioOnlyRendition, LiveWindow window,
-      SegmentFormat format) {
-    this(dir, tracks, audioOnlyRendition, window, format, null);
+      SegmentFormat format, int fixedTargetDuration) {
+    this(dir, tracks, audioOnlyRendition, window, format, fixedTargetDuration, null);
   }
 
   /**
@@ -70,10 +77,12 @@ final class RenditionWriter {
    *     or null for none
    */
   RenditionWriter(String dir, List<TrackFormat> tracks, boolean audioOnlyRendition, LiveWindow window,
-      SegmentFormat format, IFramePlaylistWindow iFrames) {
+      SegmentFormat format, int fixedTargetDuration, IFramePlaylistWindow iFrames) {
     this.iFrames = iFrames != null && videoTrack(tracks) != null ? iFrames : null;
     this.format = format;
     this.dir = dir;
+    this.sizes = fixedTargetDuration == 0 ? new ArrayList<>() : null;
+    this.tracker = fixedTargetDuration == 0 ? null : new BandwidthTracker(fixedTargetDuration);
     this.tracks = List.copyOf(tracks);
     this.audioOnlyRendition = audioOnlyRendition;
     this.window = window;
@@ -177,7 +186,7 @@ final class RenditionWriter {
 
   /** Sizes of the segments written so far (bandwidth). */
   List<BandwidthCalculator.SegmentSize> sizes() {
-    return List.copyOf(sizes);
+    return sizes == null ? List.of() : List.copyOf(sizes); // EVENT and LIVE keep none (BandwidthTracker)
   }
 
   SegmentFormat format() {
@@ -198,7 +207,12 @@ final class RenditionWriter {
   List<String> append(String uri, Chunk chunk, OffsetDateTime programDateTime, long bytes, long now90k,
       long grace90k) {
     Duration duration = Timestamps.toDuration(chunk.duration90k());
-    sizes.add(new BandwidthCalculator.SegmentSize(duration, bytes));
+    BandwidthCalculator.SegmentSize size = new BandwidthCalculator.SegmentSize(duration, bytes);
+    if (tracker != null) {
+      tracker.add(size);
+    } else {
+      sizes.add(size);
+    }
     MediaSegment segment = MediaSegment.builder(duration, uri)
         .discontinuity(chunk.discontinuity())
         .programDateTime(programDateTime)
@@ -282,7 +296,16 @@ final class RenditionWriter {
   }
 
   MultivariantPlanner.Rendition summary(String playlistUri, int targetDuration) {
+    if (tracker != null) {
+      return MultivariantPlanner.Rendition.measured(playlistUri, tracks, audioOnlyRendition, targetDuration,
+          tracker.bitRates());
+    }
     return new MultivariantPlanner.Rendition(playlistUri, tracks, audioOnlyRendition, targetDuration, sizes);
+  }
+
+  /** Segment sizes or tracker entries held in memory (for tests: bounded for EVENT and LIVE). */
+  int retainedSizes() {
+    return tracker != null ? tracker.retainedSegments() : sizes.size();
   }
 
   String dir() {

@@ -79,7 +79,9 @@ final class AccessUnitRewriter {
 
   /** Appends {@code accessUnit}, with an AUD and parameter sets inserted where missing, to {@code pes}. */
   void append(ByteSlice accessUnit, boolean keyframe, PesPacketizer pes) {
-    int count = findNalUnits(accessUnit);
+    // Only keyframes get parameter sets, which needs every NAL unit's type; others need the first only.
+    boolean insertSets = keyframe && !parameterSets.isEmpty();
+    int count = findNalUnits(accessUnit, insertSets ? Integer.MAX_VALUE : 1);
     if (count == 0 || !onlyZerosBefore(accessUnit, startCodeStarts[0])) {
       pes.append(accessUnit);
       return;
@@ -89,7 +91,7 @@ final class AccessUnitRewriter {
       byte[] aud = hevc ? HEVC_AUD : H264_AUD;
       pes.append(aud, 0, aud.length);
     }
-    if (!keyframe || parameterSets.isEmpty()) {
+    if (!insertSets) {
       pes.append(accessUnit);
       return;
     }
@@ -122,29 +124,47 @@ final class AccessUnitRewriter {
     return false;
   }
 
-  /** Records the positions of all start codes; returns how many NAL units follow one. */
-  private int findNalUnits(ByteSlice data) {
+  /**
+   * Records the positions of the first {@code limit} start codes; returns how many NAL units follow one.
+   *
+   * <p>Skips ahead three bytes at every byte above 1 (as ffmpeg's {@code ff_avc_find_startcode}): the
+   * {@code 01} of a start code needs the two bytes before it to be zero, so a byte above 1 at {@code i}
+   * rules out a start code ending at {@code i}, {@code i + 1} or {@code i + 2}. Slice data rarely contains
+   * zero bytes, so about one byte in three is looked at.
+   */
+  int findNalUnits(ByteSlice data, int limit) {
     int count = 0;
     int n = data.length();
-    int zeros = 0;
-    for (int i = 0; i < n; i++) {
+    int i = 2;
+    while (i < n && count < limit) {
       int b = data.byteAt(i);
       if (b == 0) {
-        zeros++;
+        i++;
         continue;
       }
-      if (b == 1 && zeros >= 2 && i + 1 < n) {
+      if (b == 1 && data.byteAt(i - 1) == 0 && data.byteAt(i - 2) == 0 && i + 1 < n) {
         if (count == nalStarts.length) {
           nalStarts = Arrays.copyOf(nalStarts, count * 2);
           startCodeStarts = Arrays.copyOf(startCodeStarts, count * 2);
         }
-        startCodeStarts[count] = i - Math.min(zeros, 3);
+        // A fourth zero before the 00 00 01 belongs to the start code (zero_byte, H.264 §B.1.1).
+        startCodeStarts[count] = i >= 3 && data.byteAt(i - 3) == 0 ? i - 3 : i - 2;
         nalStarts[count] = i + 1;
         count++;
       }
-      zeros = 0;
+      i += 3;
     }
     return count;
+  }
+
+  /** Start of the {@code index}th start code found by the last {@link #findNalUnits} (tests). */
+  int startCodeStart(int index) {
+    return startCodeStarts[index];
+  }
+
+  /** First byte after the {@code index}th start code found by the last {@link #findNalUnits} (tests). */
+  int nalStart(int index) {
+    return nalStarts[index];
   }
 
   private static boolean onlyZerosBefore(ByteSlice data, int end) {

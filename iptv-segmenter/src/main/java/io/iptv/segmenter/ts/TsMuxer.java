@@ -239,8 +239,7 @@ public final class TsMuxer {
       }
     }
     inSegment = false;
-    TsSegment segment = new TsSegment(packets.copyOut(), psiLength, keyframes);
-    packets.reset();
+    TsSegment segment = new TsSegment(packets.takeOut(), psiLength, keyframes);
     keyframes.clear();
     return segment;
   }

@@ -14,14 +14,15 @@ import java.util.Arrays;
  * filled up with adaptation-field stuffing so that the PES packet ends exactly at a packet end. PSI
  * sections start with a pointer_field of 0 and are padded with 0xFF payload bytes (§2.4.4.1, §2.4.4.2).
  *
- * <p>The buffer is reused between segments ({@link #reset()}); nothing is allocated per packet. Not
- * thread-safe; owned by one {@link TsMuxer}.
+ * <p>Nothing is allocated per packet. {@link #takeOut()} hands the filled buffer over as the segment's
+ * bytes (no copy) and starts a new one sized for a segment like the last, so each segment's bytes are
+ * allocated once and written once. Not thread-safe; owned by one {@link TsMuxer}.
  *
  * <pre>{@code
  * TsPacketWriter writer = new TsPacketWriter();
  * writer.writeSection(0x0000, patCounter, pat, 0, pat.length);
  * writer.writePes(0x100, videoCounter, pes, 0, pesLength, pcr90k, true, false);
- * ByteSlice segment = writer.copyOut();
+ * ByteSlice segment = writer.takeOut();
  * }</pre>
  */
 final class TsPacketWriter {
@@ -39,7 +40,9 @@ final class TsPacketWriter {
   private static final int AFC_ADAPTATION_ONLY = 0b10;
   private static final int AFC_ADAPTATION_AND_PAYLOAD = 0b11;
 
-  private byte[] buffer = new byte[PACKET_SIZE * 256];
+  private static final int INITIAL_CAPACITY = PACKET_SIZE * 256;
+
+  private byte[] buffer = new byte[INITIAL_CAPACITY];
   private int size;
 
   /** Bytes written since the last {@link #reset()}. */
@@ -52,9 +55,16 @@ final class TsPacketWriter {
     size = 0;
   }
 
-  /** A copy of the written packets. */
-  ByteSlice copyOut() {
-    return ByteSlice.copyOf(buffer, 0, size);
+  /**
+   * The written packets, handed over without copying; the writer continues with a fresh buffer (of the
+   * last segment's size plus an eighth, so the next similar segment needs no growing) and size 0.
+   */
+  ByteSlice takeOut() {
+    ByteSlice packets = ByteSlice.wrap(buffer, 0, size);
+    int next = Math.max(INITIAL_CAPACITY, size + size / 8 / PACKET_SIZE * PACKET_SIZE);
+    buffer = new byte[next];
+    size = 0;
+    return packets;
   }
 
   /**

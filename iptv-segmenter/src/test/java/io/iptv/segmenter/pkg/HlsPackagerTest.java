@@ -170,6 +170,60 @@ class HlsPackagerTest {
     assertThrows(IllegalArgumentException.class, () -> HlsPackager.builder().segmentNameTemplate("$Foo$.ts"));
   }
 
+  @Test
+  void liveRunsInBoundedMemoryAndKeepsTheWholeStreamsPeak() throws Exception {
+    // 1 hour of 1 s GOPs in 1 s segments; one burst of big frames early on sets the peak forever.
+    InMemorySegmentSink sink = new InMemorySegmentSink();
+    HlsPackager packager = HlsPackager.builder().segmentDuration(Duration.ofSeconds(1))
+        .playlistType(HlsPlaylistType.LIVE).listSize(5).clock(CLOCK).build(sink);
+    TrackFormat video = TrackFormat.builder(256, Codec.H264).codecString("avc1.64000d").width(320).height(180)
+        .frameRate(25).build();
+    packager.emit(new StreamEvent.TrackAdded(video));
+    byte[] idr = {0, 0, 0, 1, 0x65, (byte) 0x88, (byte) 0x84, 0x00};
+    byte[] p = {0, 0, 0, 1, 0x41, (byte) 0x9a, 0x02, 0x00};
+    byte[] big = new byte[20_000];
+    System.arraycopy(p, 0, big, 0, p.length);
+    int frames = 25 * 3600;
+    for (int i = 0; i < frames; i++) {
+      boolean key = i % 25 == 0;
+      long t = 126_000 + i * 3600L;
+      byte[] payload = key ? idr : (i >= 250 && i < 275 ? big : p);
+      packager.emit(new MediaSample(256, t, t, key, ByteSlice.wrap(payload)));
+      if (i % 25_000 == 0) {
+        assertTrue(packager.timings().size() <= 5, "timings bounded by listSize: " + packager.timings().size());
+        for (int retained : packager.retainedSizes()) {
+          assertTrue(retained <= 2, "sizes bounded by 1.5 target durations: " + retained);
+        }
+      }
+    }
+    packager.emit(new StreamEvent.EndOfStream());
+    assertEquals(new HlsPackager.SampleCounts(frames, frames, 0), packager.sampleCounts());
+    // The burst second (24 P-frames of 20 kB, in TS packets) is the peak, although it left the window long ago.
+    long peak = packager.renditions().get(0).bitRates().peak();
+    assertTrue(peak > 24 * 20_000 * 8 && peak < 24 * 20_000 * 8 * 1.2, "peak " + peak);
+    String master = text(sink, "master.m3u8");
+    assertTrue(master.contains("BANDWIDTH=" + peak + ","), master);
+  }
+
+  @Test
+  void sampleCountsCountDroppedVideoBeforeTheFirstKeyframe() throws Exception {
+    HlsPackager packager = HlsPackager.builder().build(new InMemorySegmentSink());
+    TrackFormat video = TrackFormat.builder(256, Codec.H264).codecString("avc1.64000d").width(320).height(180)
+        .frameRate(25).build();
+    packager.emit(new StreamEvent.TrackAdded(video));
+    byte[] idr = {0, 0, 0, 1, 0x65, (byte) 0x88, (byte) 0x84, 0x00};
+    byte[] p = {0, 0, 0, 1, 0x41, (byte) 0x9a, 0x02, 0x00};
+    for (int i = 0; i < 60; i++) {
+      long t = 126_000 + i * 3600L;
+      boolean key = i == 10;
+      packager.emit(new MediaSample(256, t, t, key, ByteSlice.wrap(key ? idr : p)));
+    }
+    packager.finish();
+    HlsPackager.SampleCounts counts = packager.sampleCounts();
+    assertEquals(new HlsPackager.SampleCounts(60, 50, 10), counts);
+    assertEquals(counts.received(), counts.chunked() + counts.dropped());
+  }
+
   /** 30 s of synthetic H.264-like video (25 fps) with a keyframe every {@code gopSeconds}. */
   private static InMemorySegmentSink feedSynthetic(HlsPackager.Builder builder, int gopSeconds)
       throws MediaException {

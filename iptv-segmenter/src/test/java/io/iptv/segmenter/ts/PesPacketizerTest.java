@@ -52,6 +52,6 @@ class PesPacketizerTest {
   private static byte[] packetize(byte[] pes) {
     TsPacketWriter w = new TsPacketWriter();
     w.writePes(0x100, new ContinuityCounter(), pes, 0, pes.length, TsPacketWriter.NO_PCR, false, false);
-    return w.copyOut().toByteArray();
+    return w.takeOut().toByteArray();
   }
 }

@@ -21,7 +21,7 @@ class TsPacketWriterTest {
         TsPacketWriter writer = new TsPacketWriter();
         ContinuityCounter cc = new ContinuityCounter();
         writer.writePes(0x123, cc, pes, 0, length, pcr, true, false);
-        List<MuxTestSupport.Packet> packets = MuxTestSupport.packets(writer.copyOut().toByteArray());
+        List<MuxTestSupport.Packet> packets = MuxTestSupport.packets(writer.takeOut().toByteArray());
         ByteArrayOutputStream payload = new ByteArrayOutputStream();
         for (int i = 0; i < packets.size(); i++) {
           MuxTestSupport.Packet p = packets.get(i);
@@ -43,7 +43,7 @@ class TsPacketWriterTest {
     ContinuityCounter cc = new ContinuityCounter();
     writer.writePes(0x100, cc, new byte[10], 0, 10, TsPacketWriter.NO_PCR, false, false);
     writer.writePcrOnly(0x100, cc, (1L << 33) + 5, true);
-    List<MuxTestSupport.Packet> packets = MuxTestSupport.packets(writer.copyOut().toByteArray());
+    List<MuxTestSupport.Packet> packets = MuxTestSupport.packets(writer.takeOut().toByteArray());
     MuxTestSupport.Packet pcrOnly = packets.get(1);
     assertEquals(0b10, pcrOnly.adaptationFieldControl());
     assertFalse(pcrOnly.hasPayload());
@@ -58,7 +58,7 @@ class TsPacketWriterTest {
     TsPacketWriter writer = new TsPacketWriter();
     byte[] section = {1, 2, 3};
     writer.writeSection(0, new ContinuityCounter(), section, 0, 3);
-    byte[] ts = writer.copyOut().toByteArray();
+    byte[] ts = writer.takeOut().toByteArray();
     assertEquals(188, ts.length);
     assertEquals(0x40, ts[1] & 0xFF, "payload_unit_start_indicator, PID 0");
     assertEquals(0x10, ts[3] & 0xFF, "payload only, CC 0");
@@ -76,6 +76,27 @@ class TsPacketWriterTest {
     assertEquals(3 * 188, writer.size());
     writer.reset();
     assertEquals(0, writer.size());
-    assertEquals(0, writer.copyOut().length());
+    assertEquals(0, writer.takeOut().length());
+  }
+
+  @Test
+  void takeOutHandsOverTheSegmentAndStartsAfresh() {
+    TsPacketWriter writer = new TsPacketWriter();
+    ContinuityCounter cc = new ContinuityCounter();
+    byte[] pes = new byte[100_000];
+    java.util.Arrays.fill(pes, (byte) 0x5A);
+    writer.writePes(0x100, cc, pes, 0, pes.length, TsPacketWriter.NO_PCR, false, false);
+    int size = writer.size();
+    io.iptv.core.io.ByteSlice first = writer.takeOut();
+    assertEquals(size, first.length());
+    assertEquals(0, writer.size(), "empty after takeOut");
+    byte[] before = first.toByteArray();
+    java.util.Arrays.fill(pes, (byte) 0x11);
+    writer.writePes(0x100, cc, pes, 0, pes.length, TsPacketWriter.NO_PCR, false, false);
+    io.iptv.core.io.ByteSlice second = writer.takeOut();
+    org.junit.jupiter.api.Assertions.assertArrayEquals(before, first.toByteArray(),
+        "the first segment is not overwritten by the next");
+    assertEquals(size, second.length());
+    org.junit.jupiter.api.Assertions.assertNotEquals(first, second);
   }
 }

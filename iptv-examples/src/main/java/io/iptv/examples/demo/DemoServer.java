@@ -1,0 +1,401 @@
+package io.iptv.examples.demo;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.iptv.cache.CacheMetrics;
+import io.iptv.cache.SegmentCache;
+import io.iptv.core.MediaException;
+import io.iptv.core.auth.AuthInterceptor;
+import io.iptv.core.auth.HmacTokenAuthorizer;
+import io.iptv.core.auth.TokenPropagation;
+import io.iptv.core.auth.TokenSigner;
+import io.iptv.core.io.ByteSlice;
+import io.iptv.core.serve.CachePolicy;
+import io.iptv.core.serve.CorsPolicy;
+import io.iptv.core.serve.HttpRequest;
+import io.iptv.core.serve.HttpResponse;
+import io.iptv.core.serve.OriginHandler;
+import io.iptv.core.serve.RequestHeaders;
+import io.iptv.core.serve.ResourceLoader;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The demo origin: the bundled clip as a live channel (looped, real-time, sliding window) and a VOD title, for
+ * each {@link DemoVariant}, served on {@code 127.0.0.1} through the library's public pieces: {@link SegmentCache}
+ * over the channels' loaders, {@link OriginHandler} with {@link AuthInterceptor} ({@link HmacTokenAuthorizer},
+ * signed URLs with a random per-run secret) and {@link TokenPropagation}; in front of it, {@link DemoFront}
+ * serves the player page ({@code /}), {@code /status} and hls.js.
+ *
+ * <p>Threads: one scheduler thread feeds the live channels, a small pool serves requests and cache loads; all
+ * are daemon threads owned by this object. {@link #close()} stops everything and is idempotent.
+ *
+ * <pre>{@code
+ * try (DemoServer demo = DemoServer.start(DemoServer.config().port(0).build())) {
+ *   demo.baseUrl();                                // http://127.0.0.1:40123
+ *   demo.signedMasterPath(demo.channels().get(0), null);
+ * }
+ * }</pre>
+ */
+public final class DemoServer implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(DemoServer.class.getName());
+  /** The key id of the demo's signing secret. */
+  static final String KID = "demo1";
+
+  private final Config config;
+  private final List<DemoChannel> channels;
+  private final List<LiveLoop> lives;
+  private final SegmentCache cache;
+  private final TokenSigner signer;
+  private final OriginHandler origin;
+  private final DemoFront front;
+  private final HttpServer http;
+  private final ScheduledExecutorService scheduler;
+  private final ExecutorService requests;
+  private final long startNanos = System.nanoTime();
+  private volatile boolean closed;
+
+  private DemoServer(Config config, List<DemoChannel> channels, List<LiveLoop> lives, SegmentCache cache,
+      TokenSigner signer, OriginHandler origin, HttpServer http, ScheduledExecutorService scheduler,
+      ExecutorService requests) {
+    this.config = config;
+    this.channels = List.copyOf(channels);
+    this.lives = List.copyOf(lives);
+    this.cache = cache;
+    this.signer = signer;
+    this.origin = origin;
+    this.front = new DemoFront(this);
+    this.http = http;
+    this.scheduler = scheduler;
+    this.requests = requests;
+  }
+
+  /** A configuration builder with the defaults of {@code iptv demo}. */
+  public static Config.Builder config() {
+    return new Config.Builder();
+  }
+
+  /** Packages the channels, starts the live loops and listens. */
+  public static DemoServer start(Config config) throws IOException {
+    Objects.requireNonNull(config, "config");
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true"); // see JdkHttpServerAdapter
+    }
+    DemoClip clip = DemoClip.load();
+    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemon("iptv-demo-live"));
+    ExecutorService requests = Executors.newFixedThreadPool(config.threads, daemon("iptv-demo-http"));
+    List<LiveLoop> lives = new ArrayList<>();
+    try {
+      List<DemoChannel> channels = new ArrayList<>();
+      Map<String, ResourceLoader> loaders = new LinkedHashMap<>();
+      for (DemoVariant variant : DemoVariant.values()) {
+        String suffix = variant == DemoVariant.CLEAR ? "" : "-" + variant.id();
+        // A 30 s window: a player that stalls (a busy machine) stays inside it instead of being pushed to the edge.
+        LiveLoop live = LiveLoop.builder(clip).segmentDuration(config.segmentDuration)
+            .listSize((int) Math.max(6, Duration.ofSeconds(30).dividedBy(config.segmentDuration))).build();
+        lives.add(live);
+        channels.add(new DemoChannel("live" + suffix, "Live: the demo clip looped", true, variant, live.loader(),
+            live::status));
+        VodTitle vod = VodTitle.of(clip, config.vodLoops, config.segmentDuration);
+        channels.add(new DemoChannel("vod" + suffix, "VOD: the demo clip " + config.vodLoops + " times", false,
+            variant, vod.loader(), vod::status));
+      }
+      channels.forEach(c -> loaders.put(c.name(), c.loader()));
+      CachePolicy policy = CachePolicy.defaults();
+      SegmentCache cache = SegmentCache.builder().maximumBytes(config.cacheBytes).cachePolicy(policy)
+          .executor(requests).build(ResourceLoader.byChannel(loaders));
+      byte[] secret = new byte[32];
+      new SecureRandom().nextBytes(secret); // per run: tokens of an earlier run are worthless
+      TokenSigner signer = TokenSigner.builder().key(KID, secret).build();
+      HmacTokenAuthorizer authorizer = HmacTokenAuthorizer.builder().secret(KID, secret)
+          .maxClockSkew(Duration.ofSeconds(5)).build();
+      OriginHandler origin = OriginHandler.builder(cache)
+          .cachePolicy(policy)
+          .cors(CorsPolicy.anyOrigin()) // other players' pages (and the test harness) may load the channels
+          .interceptor(AuthInterceptor.of(authorizer))
+          .resourceTransform(TokenPropagation.queryToken())
+          .executor(requests)
+          .build();
+      HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), config.port), 0);
+      DemoServer server = new DemoServer(config, channels, lives, cache, signer, origin, http, scheduler, requests);
+      http.createContext("/", server::handle);
+      http.setExecutor(requests);
+      for (LiveLoop live : lives) {
+        live.start(scheduler);
+      }
+      http.start();
+      return server;
+    } catch (MediaException e) {
+      shutdown(lives, scheduler, requests);
+      throw new IOException("cannot package the demo clip: " + e.getMessage(), e);
+    } catch (IOException | RuntimeException e) {
+      shutdown(lives, scheduler, requests);
+      throw e;
+    }
+  }
+
+  /** The channels, in page order. */
+  public List<DemoChannel> channels() {
+    return channels;
+  }
+
+  /** The bound port. */
+  public int port() {
+    return http.getAddress().getPort();
+  }
+
+  /** {@code http://127.0.0.1:PORT}. */
+  public String baseUrl() {
+    return "http://" + http.getAddress().getAddress().getHostAddress() + ":" + port();
+  }
+
+  /** How long the page's tokens are valid. */
+  public Duration tokenTtl() {
+    return config.tokenTtl;
+  }
+
+  /**
+   * The master playlist path of {@code channel} with a fresh token for the channel's prefix, bound to
+   * {@code client} unless it is {@code null}.
+   */
+  public String signedMasterPath(DemoChannel channel, InetAddress client) {
+    String prefix = "/" + channel.name() + "/";
+    String token = client == null ? signer.sign(prefix, config.tokenTtl) : signer.sign(prefix, config.tokenTtl, client);
+    return channel.masterPath() + "?token=" + token;
+  }
+
+  /** Channel, cache and auth statistics, as {@code /status} shows them. */
+  public Map<String, Object> status() {
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("uptimeSeconds", (System.nanoTime() - startNanos) / 1_000_000_000L);
+    List<Map<String, Object>> list = new ArrayList<>();
+    for (DemoChannel channel : channels) {
+      Map<String, Object> c = new LinkedHashMap<>();
+      c.put("name", channel.name());
+      c.put("title", channel.title());
+      c.put("type", channel.live() ? "live" : "vod");
+      c.put("variant", channel.variant().id());
+      c.put("master", channel.masterPath());
+      c.putAll(channel.status().get());
+      list.add(c);
+    }
+    status.put("channels", list);
+    CacheMetrics m = cache.metrics();
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("maximumBytes", config.cacheBytes);
+    c.put("weightedBytes", m.weightedBytes());
+    c.put("entryCount", m.entryCount());
+    c.put("hitCount", m.hitCount());
+    c.put("missCount", m.missCount());
+    c.put("hitRatio", m.hitRatio());
+    c.put("loadSuccessCount", m.loadSuccessCount());
+    c.put("loadFailureCount", m.loadFailureCount());
+    c.put("evictionCount", m.evictionCount());
+    c.put("averageLoadMillis", m.averageLoadTime().toNanos() / 1e6);
+    status.put("cache", c);
+    Map<String, Object> auth = new LinkedHashMap<>();
+    auth.put("scheme", HmacTokenAuthorizer.PROVIDER_NAME);
+    auth.put("kid", signer.kid());
+    auth.put("tokenTtlSeconds", config.tokenTtl.toSeconds());
+    auth.put("clientBound", true);
+    status.put("auth", auth);
+    return status;
+  }
+
+  /** Stops listening, the live loops and the threads. Idempotent. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    http.stop(0);
+    shutdown(lives, scheduler, requests);
+  }
+
+  private static void shutdown(List<LiveLoop> lives, ScheduledExecutorService scheduler, ExecutorService requests) {
+    lives.forEach(LiveLoop::close);
+    scheduler.shutdownNow();
+    requests.shutdownNow();
+    try {
+      scheduler.awaitTermination(2, TimeUnit.SECONDS);
+      requests.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  // --- HTTP: the JDK server, front pages first, then the origin -------------------------------------------
+
+  private void handle(HttpExchange exchange) {
+    try {
+      HttpRequest request = new HttpRequest(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
+          exchange.getRequestURI().getRawQuery(), new JdkHeaders(exchange.getRequestHeaders()),
+          exchange.getRemoteAddress(), false, ByteSlice.empty());
+      CompletableFuture<HttpResponse> response = DemoFront.handles(request.rawPath())
+          ? CompletableFuture.completedFuture(front.handle(request))
+          : origin.handle(request);
+      response.whenComplete((r, error) -> send(exchange,
+          error == null ? r : HttpResponse.text(500, "internal error", List.of())));
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "demo request failed: " + e.getClass().getName());
+      exchange.close();
+    }
+  }
+
+  private static void send(HttpExchange exchange, HttpResponse response) {
+    try {
+      Headers out = exchange.getResponseHeaders();
+      for (HttpResponse.Header h : response.headers()) {
+        out.add(h.name(), h.value());
+      }
+      if (!response.sendBody() && response.contentLength() >= 0) {
+        out.set("Content-Length", Long.toString(response.contentLength())); // HEAD
+      }
+      long length = response.sendBody() ? (response.body().isEmpty() ? -1 : response.body().length()) : -1;
+      exchange.sendResponseHeaders(response.status(), length);
+      if (length > 0) {
+        try (OutputStream body = exchange.getResponseBody()) {
+          response.body().writeTo(body);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.log(Level.DEBUG, "cannot send a response: " + e.getClass().getName());
+    } finally {
+      exchange.close();
+    }
+  }
+
+  private static ThreadFactory daemon(String name) {
+    AtomicInteger n = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, name + "-" + n.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  /** Header view over the JDK's map. */
+  private static final class JdkHeaders implements RequestHeaders {
+    private final Headers headers;
+
+    JdkHeaders(Headers headers) {
+      this.headers = headers;
+    }
+
+    @Override
+    public String first(String name) {
+      return headers.getFirst(name);
+    }
+
+    @Override
+    public int sizeBytes() {
+      int size = 0;
+      for (Map.Entry<String, List<String>> e : headers.entrySet()) {
+        for (String value : e.getValue()) {
+          size += e.getKey().length() + (value == null ? 0 : value.length()) + 4;
+        }
+      }
+      return size;
+    }
+  }
+
+  /**
+   * The demo's settings. Immutable.
+   *
+   * @param port the TCP port on 127.0.0.1 (0: any free port)
+   * @param tokenTtl how long the page's signed URLs are valid
+   * @param segmentDuration the segment duration of every channel (a multiple of the clip's 2 s GOP)
+   * @param vodLoops how many times the VOD title repeats the clip
+   * @param cacheBytes the segment cache's budget
+   * @param threads request threads
+   */
+  public record Config(int port, Duration tokenTtl, Duration segmentDuration, int vodLoops, long cacheBytes,
+      int threads) {
+    /** Validates. */
+    public Config {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be in 0..65535: " + port);
+      }
+      Objects.requireNonNull(tokenTtl, "tokenTtl");
+      Objects.requireNonNull(segmentDuration, "segmentDuration");
+      if (tokenTtl.compareTo(Duration.ofSeconds(10)) < 0) {
+        throw new IllegalArgumentException("tokenTtl must be at least 10 s: " + tokenTtl);
+      }
+      if (vodLoops < 1 || cacheBytes < (1 << 20) || threads < 1) {
+        throw new IllegalArgumentException("vodLoops, threads must be positive, cacheBytes at least 1 MiB");
+      }
+    }
+
+    /** Builds a {@link Config}; unset values take the {@code iptv demo} defaults. Not thread-safe. */
+    public static final class Builder {
+      private int port = 8080;
+      private Duration tokenTtl = Duration.ofMinutes(15);
+      private Duration segmentDuration = Duration.ofSeconds(2);
+      private int vodLoops = 3;
+      private long cacheBytes = 64L << 20;
+      private int threads = 8;
+
+      Builder() {}
+
+      /** TCP port (default 8080; 0 for any free port). */
+      public Builder port(int value) {
+        port = value;
+        return this;
+      }
+
+      /** Validity of the page's signed URLs (default 15 min). */
+      public Builder tokenTtl(Duration value) {
+        tokenTtl = value;
+        return this;
+      }
+
+      /** Segment duration (default 2 s). */
+      public Builder segmentDuration(Duration value) {
+        segmentDuration = value;
+        return this;
+      }
+
+      /** Repetitions of the clip in the VOD title (default 3: 24 s). */
+      public Builder vodLoops(int value) {
+        vodLoops = value;
+        return this;
+      }
+
+      /** Segment cache budget (default 64 MiB). */
+      public Builder cacheBytes(long value) {
+        cacheBytes = value;
+        return this;
+      }
+
+      /** Request threads (default 8). */
+      public Builder threads(int value) {
+        threads = value;
+        return this;
+      }
+
+      /** Builds the configuration. */
+      public Config build() {
+        return new Config(port, tokenTtl, segmentDuration, vodLoops, cacheBytes, threads);
+      }
+    }
+  }
+}

@@ -1,0 +1,198 @@
+package io.iptv.examples.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.iptv.core.testing.MiniJson;
+import io.iptv.core.testing.PlayerCheck;
+import io.iptv.core.testing.PlayerCheck.Player;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The demo origin started in-process on an ephemeral port: the page hands out signed URLs that real players
+ * (hls.js and Shaka Player in headless Chromium) play for 8 s, unsigned requests get 401, {@code /status}
+ * answers JSON. The player tests need node, Chromium and {@code npm ci --prefix test-tools/player}: skipped
+ * without them, failed when {@code CI=true}.
+ */
+class DemoServerTest {
+  private static final int PLAY_SECONDS = 8;
+  private static final Pattern CHANNEL_LINK = Pattern.compile("data-channel=\"([^\"]+)\" data-url=\"([^\"]+)\"");
+
+  private static DemoServer demo;
+  private static HttpClient http;
+
+  @BeforeAll
+  static void start() throws IOException {
+    demo = DemoServer.start(DemoServer.config().port(0).tokenTtl(Duration.ofMinutes(2)).threads(4).build());
+    http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (demo != null) {
+      demo.close();
+    }
+  }
+
+  static HttpResponse<String> get(String pathOrUrl, String... headers) throws Exception {
+    String url = pathOrUrl.startsWith("http") ? pathOrUrl : demo.baseUrl() + pathOrUrl;
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The signed master URL of each channel, as the player page lists them. */
+  static Map<String, String> signedUrls() throws Exception {
+    HttpResponse<String> page = get("/");
+    assertEquals(200, page.statusCode());
+    assertEquals("no-store", page.headers().firstValue("Cache-Control").orElse(null), "the page holds tokens");
+    Map<String, String> urls = new LinkedHashMap<>();
+    Matcher m = CHANNEL_LINK.matcher(page.body());
+    while (m.find()) {
+      urls.put(m.group(1), demo.baseUrl() + m.group(2));
+    }
+    return urls;
+  }
+
+  @Test
+  void pageListsSignedUrlsForTheLiveAndVodChannels() throws Exception {
+    Map<String, String> urls = signedUrls();
+    assertEquals(List.of("live", "vod"), List.copyOf(urls.keySet()));
+    for (String url : urls.values()) {
+      assertTrue(url.matches(".*/master\\.m3u8\\?token=v1\\.[A-Za-z0-9._-]+"), url);
+    }
+    HttpResponse<String> page = get("/");
+    assertTrue(page.body().contains(DemoFront.HLS_JS_PATH), "the page loads hls.js from the webjar");
+  }
+
+  @Test
+  void unsignedRequestsGet401AndAnotherChannelsToken403() throws Exception {
+    for (String path : List.of("/live/master.m3u8", "/vod/master.m3u8", "/live/stream/index.m3u8",
+        "/vod/stream/seg-00000.ts")) {
+      HttpResponse<String> response = get(path);
+      assertEquals(401, response.statusCode(), path);
+      assertEquals("no-store", response.headers().firstValue("Cache-Control").orElse(null));
+    }
+    Map<String, String> urls = signedUrls();
+    String vodToken = urls.get("vod").substring(urls.get("vod").indexOf("?token="));
+    assertEquals(403, get("/live/master.m3u8" + vodToken).statusCode());
+    String tampered = urls.get("live").substring(0, urls.get("live").length() - 3) + "AAA";
+    assertEquals(401, get(tampered).statusCode());
+  }
+
+  @Test
+  void traversalAndOversizedRequestsGet4xx() throws Exception {
+    String token = signedUrls().get("live");
+    token = token.substring(token.indexOf('?'));
+    for (String path : List.of("/live/%2e%2e/vod/master.m3u8", "/live/stream/..%2fseg-00000.ts",
+        "/live/.hidden.m3u8")) {
+      int status = get(path + token).statusCode();
+      assertTrue(status == 400 || status == 404, path + " -> " + status);
+    }
+    int longLine = get("/live/master.m3u8" + token + "&pad=" + "x".repeat(20_000)).statusCode();
+    assertTrue(longLine >= 400 && longLine < 500, "oversized request line -> " + longLine);
+  }
+
+  @Test
+  void signedPlaylistsPropagateTheTokenToEveryUri() throws Exception {
+    String master = signedUrls().get("live");
+    String token = master.substring(master.indexOf("?token=") + 7);
+    HttpResponse<String> response = get(master);
+    assertEquals(200, response.statusCode(), response.body());
+    assertTrue(response.headers().firstValue("Cache-Control").orElse("").startsWith("private"));
+    List<String> variants = uris(response.body());
+    assertFalse(variants.isEmpty(), response.body());
+    String mediaUrl = URI.create(master).resolve(variants.get(0)).toString();
+    assertTrue(mediaUrl.endsWith("?token=" + token), mediaUrl);
+    HttpResponse<String> media = get(mediaUrl);
+    assertEquals(200, media.statusCode());
+    assertTrue(media.body().contains("#EXT-X-MEDIA-SEQUENCE:"), media.body());
+    assertFalse(media.body().contains("#EXT-X-ENDLIST"), "live");
+    List<String> segments = uris(media.body());
+    assertTrue(segments.size() >= 3, media.body());
+    for (String segment : segments) {
+      assertTrue(segment.endsWith("?token=" + token), segment);
+    }
+    HttpResponse<byte[]> bytes = http.send(HttpRequest.newBuilder(URI.create(mediaUrl).resolve(segments.get(0)))
+        .build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(200, bytes.statusCode());
+    assertEquals(0x47, bytes.body()[0] & 0xFF, "an MPEG-TS segment");
+  }
+
+  @Test
+  void statusAnswersJsonAndHtml() throws Exception {
+    get(signedUrls().get("vod")); // one cache load at least
+    for (HttpResponse<String> response : List.of(get("/status?format=json"),
+        get("/status", "Accept", "application/json"))) {
+      assertEquals(200, response.statusCode());
+      assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
+      Map<?, ?> status = assertInstanceOf(Map.class, MiniJson.parse(response.body()), response.body());
+      List<?> channels = assertInstanceOf(List.class, status.get("channels"));
+      assertEquals(2, channels.size(), response.body());
+      Map<?, ?> live = assertInstanceOf(Map.class, channels.get(0));
+      assertEquals("live", live.get("name"));
+      assertEquals("running", live.get("state"), response.body());
+      assertTrue(((Number) live.get("segmentsWritten")).longValue() >= 6, response.body());
+      Map<?, ?> cache = assertInstanceOf(Map.class, status.get("cache"));
+      assertTrue(((Number) cache.get("loadSuccessCount")).longValue() >= 1, response.body());
+      assertFalse(response.body().contains("v1."), "no token in the status");
+    }
+    HttpResponse<String> html = get("/status");
+    assertTrue(html.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+    assertTrue(html.body().contains("Segment cache"), html.body());
+  }
+
+  @Test
+  void servesHlsJsFromTheWebjar() throws Exception {
+    HttpResponse<String> js = get(DemoFront.HLS_JS_PATH);
+    assertEquals(200, js.statusCode());
+    assertTrue(js.body().length() > 100_000, "hls.min.js");
+    assertTrue(js.headers().firstValue("Content-Type").orElse("").startsWith("text/javascript"));
+    assertEquals(404, get("/webjars/hls.js/../../../etc/passwd").statusCode());
+    assertEquals(404, get("/webjars/nope.js").statusCode());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Player.class)
+  void liveChannelPlaysWithItsSignedUrl(Player player) throws Exception {
+    PlayerCheck.require();
+    PlayerCheck.Result result = PlayerCheck.assertPlays(player, signedUrls().get("live"), PLAY_SECONDS);
+    assertTrue(result.playedSeconds() >= PLAY_SECONDS, result.json());
+    String media = get(URI.create(signedUrls().get("live")).resolve("stream/index.m3u8").toString()
+        + signedUrls().get("live").substring(signedUrls().get("live").indexOf('?'))).body();
+    assertFalse(media.contains("#EXT-X-DISCONTINUITY"), "the loop continues timestamps: " + media);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Player.class)
+  void vodTitlePlaysWithItsSignedUrl(Player player) throws Exception {
+    PlayerCheck.require();
+    PlayerCheck.Result result = PlayerCheck.assertPlays(player, signedUrls().get("vod"), PLAY_SECONDS);
+    assertTrue(result.playedSeconds() >= PLAY_SECONDS, result.json());
+    assertNotNull(result.json());
+  }
+
+  private static List<String> uris(String playlist) {
+    return playlist.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+  }
+}
