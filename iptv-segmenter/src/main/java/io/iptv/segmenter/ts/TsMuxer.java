@@ -273,8 +273,7 @@ public final class TsMuxer {
     long pcr90k = advancePcr(track, dts90k);
     long start = packets.size();
     boolean randomAccess = keyframe && (track.isVideo() || track.isAudio());
-    packets.writePes(track.pid, track.counter, track.pes.buffer(), 0, track.pes.length(), pcr90k,
-        randomAccess, pcrDiscontinuity);
+    packets.writePes(track.pid, track.counter, track.pes, pcr90k, randomAccess, pcrDiscontinuity);
     pcrDiscontinuity = false;
     if (keyframe && track.isVideo()) {
       keyframes.add(new KeyframeRange(pts90k, start, packets.size() - start));

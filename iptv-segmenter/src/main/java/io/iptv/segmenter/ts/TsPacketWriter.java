@@ -21,7 +21,7 @@ import java.util.Arrays;
  * <pre>{@code
  * TsPacketWriter writer = new TsPacketWriter();
  * writer.writeSection(0x0000, patCounter, pat, 0, pat.length);
- * writer.writePes(0x100, videoCounter, pes, 0, pesLength, pcr90k, true, false);
+ * writer.writePes(0x100, videoCounter, pes, pcr90k, true, false);
  * ByteSlice segment = writer.takeOut();
  * }</pre>
  */
@@ -99,6 +99,65 @@ final class TsPacketWriter {
       }
       System.arraycopy(pes, position, buffer, p, chunk);
       position += chunk;
+      first = false;
+    }
+  }
+
+  /**
+   * Writes a PES packet held by {@code pes} (header plus payload pieces) as a run of transport packets,
+   * copying each payload byte once, straight into the packets (no intermediate PES buffer). Nothing is
+   * allocated.
+   *
+   * @param pid the PID
+   * @param counter the PID's continuity counter
+   * @param pes a finished PES packet
+   * @param pcr90k PCR base (unwrapped 90 kHz) for the first packet, or {@link #NO_PCR}
+   * @param randomAccess random_access_indicator of the first packet
+   * @param discontinuity discontinuity_indicator of the first packet
+   */
+  void writePes(int pid, ContinuityCounter counter, PesPacketizer pes, long pcr90k, boolean randomAccess,
+      boolean discontinuity) {
+    int remaining = pes.length();
+    byte[] header = pes.header();
+    int headerLength = pes.headerLength();
+    int headerDone = 0;
+    int piece = 0;
+    int pieceOffset = 0;
+    boolean first = true;
+    while (remaining > 0) {
+      boolean flags = first && (pcr90k != NO_PCR || randomAccess || discontinuity);
+      int adaptationMinimum = flags ? 2 + (pcr90k != NO_PCR ? PCR_SIZE : 0) : 0;
+      int space = PAYLOAD_SIZE - adaptationMinimum;
+      int chunk = Math.min(remaining, space);
+      int stuffing = space - chunk;
+      int adaptationTotal = adaptationMinimum + stuffing;
+      int p = beginPacket(pid, first, adaptationTotal > 0 ? AFC_ADAPTATION_AND_PAYLOAD : AFC_PAYLOAD_ONLY,
+          counter.next());
+      if (adaptationTotal > 0) {
+        p = writeAdaptationField(p, adaptationTotal, first ? pcr90k : NO_PCR, first && randomAccess,
+            first && discontinuity);
+      }
+      int left = chunk;
+      if (headerDone < headerLength) {
+        int n = Math.min(left, headerLength - headerDone);
+        System.arraycopy(header, headerDone, buffer, p, n);
+        headerDone += n;
+        p += n;
+        left -= n;
+      }
+      while (left > 0) {
+        ByteSlice slice = pes.piece(piece);
+        int n = Math.min(left, slice.length() - pieceOffset);
+        slice.copyTo(pieceOffset, buffer, p, n);
+        p += n;
+        left -= n;
+        pieceOffset += n;
+        if (pieceOffset == slice.length()) {
+          piece++;
+          pieceOffset = 0;
+        }
+      }
+      remaining -= chunk;
       first = false;
     }
   }
