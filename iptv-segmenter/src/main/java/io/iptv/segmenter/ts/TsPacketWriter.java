@@ -41,9 +41,14 @@ final class TsPacketWriter {
   private static final int AFC_ADAPTATION_AND_PAYLOAD = 0b11;
 
   private static final int INITIAL_CAPACITY = PACKET_SIZE * 256;
+  /** Largest buffer (whole packets, below the VM's array size limit). */
+  private static final int MAX_CAPACITY = (Integer.MAX_VALUE - 16) / PACKET_SIZE * PACKET_SIZE;
+  private static final byte[] EMPTY = new byte[0];
 
   private byte[] buffer = new byte[INITIAL_CAPACITY];
   private int size;
+  /** Capacity for the next fresh buffer: the last segment's size plus an eighth. */
+  private int nextCapacity = INITIAL_CAPACITY;
 
   /** Bytes written since the last {@link #reset()}. */
   int size() {
@@ -61,10 +66,21 @@ final class TsPacketWriter {
    */
   ByteSlice takeOut() {
     ByteSlice packets = ByteSlice.wrap(buffer, 0, size);
-    int next = Math.max(INITIAL_CAPACITY, size + size / 8 / PACKET_SIZE * PACKET_SIZE);
-    buffer = new byte[next];
+    nextCapacity = Math.max(INITIAL_CAPACITY, size + size / 8 / PACKET_SIZE * PACKET_SIZE);
+    buffer = EMPTY; // allocated on first use, by reserve() or at the size of the last segment
     size = 0;
     return packets;
+  }
+
+  /**
+   * Makes room for {@code bytes} more bytes, so that writing a segment of known size needs no growing (each
+   * doubling copies everything written so far). While nothing is written, the room is a fresh array.
+   */
+  void reserve(int bytes) {
+    long needed = (long) size + bytes;
+    if (needed > buffer.length && needed <= MAX_CAPACITY) {
+      buffer = size == 0 ? new byte[(int) needed] : Arrays.copyOf(buffer, (int) needed);
+    }
   }
 
   /**
@@ -239,7 +255,11 @@ final class TsPacketWriter {
 
   private void ensureCapacity(int needed) {
     if (needed > buffer.length) {
-      buffer = Arrays.copyOf(buffer, Math.max(needed, buffer.length * 2));
+      if (size == 0) {
+        buffer = new byte[Math.max(needed, nextCapacity)];
+      } else {
+        buffer = Arrays.copyOf(buffer, (int) Math.min(MAX_CAPACITY, Math.max(needed, buffer.length * 2L)));
+      }
     }
   }
 }
