@@ -98,6 +98,15 @@ public final class ByteSlice {
     System.arraycopy(array, offset, target, targetOffset, length);
   }
 
+  /**
+   * Copies {@code count} bytes starting at {@code from} into {@code target} at {@code targetOffset}, without
+   * making a sub-slice (for per-packet copy loops that must not allocate).
+   */
+  public void copyTo(int from, byte[] target, int targetOffset, int count) {
+    Objects.checkFromIndexSize(from, count, length);
+    System.arraycopy(array, offset + from, target, targetOffset, count);
+  }
+
   /** A read-only buffer over the bytes (no copy). */
   public ByteBuffer asReadOnlyByteBuffer() {
     return ByteBuffer.wrap(array, offset, length).slice().asReadOnlyBuffer();

@@ -369,18 +369,28 @@ public final class Mp4Demuxer implements MediaInput {
       throw MediaException.limitExceeded(file.name() + ": track " + track.trackId() + ": sample of " + size
           + " bytes exceeds " + MAX_SAMPLE_BYTES);
     }
-    if (scratch.length < size) {
-      scratch = new byte[Math.max(size, Math.min(MAX_SAMPLE_BYTES, scratch.length * 2))];
+    PayloadConverter converter = track.setup().converter();
+    // Same-size conversions (4-byte NAL lengths, pass-through) read into the sample's own array and rewrite
+    // it in place: one copy of the bytes. Others read into the reused scratch array and convert from it.
+    boolean inPlace = converter.convertsInPlace();
+    byte[] target;
+    if (inPlace) {
+      target = new byte[size];
+    } else {
+      if (scratch.length < size) {
+        scratch = new byte[Math.max(size, Math.min(MAX_SAMPLE_BYTES, scratch.length * 2))];
+      }
+      target = scratch;
     }
     try {
-      file.readFully(sample.offset(), scratch, 0, size);
+      file.readFully(sample.offset(), target, 0, size);
     } catch (MediaException e) {
       throw MediaException.of(e.kind(), "track " + track.trackId() + " sample at dts " + sample.dts() + ": "
           + e.getMessage(), e);
     }
     io.iptv.core.io.ByteSlice payload;
     try {
-      payload = track.setup().converter().convert(scratch, size);
+      payload = inPlace ? converter.convertInPlace(target) : converter.convert(target, size);
     } catch (MediaException e) {
       throw MediaException.of(e.kind(), file.name() + ": track " + track.trackId() + " sample at offset "
           + sample.offset() + ": " + e.getMessage(), e);

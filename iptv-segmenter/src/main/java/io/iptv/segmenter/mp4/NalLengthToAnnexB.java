@@ -43,6 +43,34 @@ final class NalLengthToAnnexB implements PayloadConverter {
     return ByteSlice.wrap(out);
   }
 
+  /** A 4-byte NALUnitLength has the size of a 4-byte start code. */
+  @Override
+  public boolean convertsInPlace() {
+    return lengthSize == 4;
+  }
+
+  /**
+   * Overwrites each 4-byte NALUnitLength with the start code {@code 00 00 00 01} (same size, so nothing
+   * moves); each length is read before it is overwritten and validated against the bytes left.
+   */
+  @Override
+  public ByteSlice convertInPlace(byte[] sample) throws MediaException {
+    if (lengthSize != 4) {
+      throw new UnsupportedOperationException("in-place conversion needs 4-byte NAL unit lengths");
+    }
+    int length = sample.length;
+    int pos = 0;
+    while (pos < length) {
+      long nal = nalLength(sample, pos, length);
+      sample[pos] = 0; // start code 00 00 00 01
+      sample[pos + 1] = 0;
+      sample[pos + 2] = 0;
+      sample[pos + 3] = 1;
+      pos += 4 + (int) nal;
+    }
+    return ByteSlice.wrap(sample);
+  }
+
   private long nalLength(byte[] sample, int pos, int length) throws MediaException {
     if (length - pos < lengthSize) {
       throw MediaException.malformed("NAL unit length field cut off at byte " + pos + " of a " + length

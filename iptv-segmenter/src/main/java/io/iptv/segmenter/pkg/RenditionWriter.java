@@ -27,7 +27,6 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -44,7 +43,8 @@ import java.util.Set;
 final class RenditionWriter {
   private final String dir;
   private final List<TrackFormat> tracks;
-  private final Set<Integer> trackIds = new HashSet<>();
+  /** Ids of the rendition's tracks (a handful: searched linearly, no boxing per sample). */
+  private final int[] trackIds;
   private final boolean audioOnlyRendition;
   private final TsMuxer muxer = TsMuxer.builder().build();
   private final LiveWindow window;
@@ -88,10 +88,19 @@ final class RenditionWriter {
     this.tracks = List.copyOf(tracks);
     this.audioOnlyRendition = audioOnlyRendition;
     this.window = window;
+    this.trackIds = tracks.stream().mapToInt(TrackFormat::trackId).toArray();
     for (TrackFormat t : tracks) {
-      trackIds.add(t.trackId());
       muxer.addTrack(t);
     }
+  }
+
+  private boolean hasTrack(int trackId) {
+    for (int id : trackIds) {
+      if (id == trackId) {
+        return true;
+      }
+    }
+    return false;
   }
 
   String playlistName(String playlistFileName) {
@@ -104,8 +113,17 @@ final class RenditionWriter {
       muxer.markDiscontinuity();
     }
     muxer.startSegment();
+    int samples = 0;
+    long payloadBytes = 0;
     for (MediaSample s : chunk.samples()) {
-      if (trackIds.contains(s.trackId())) {
+      if (hasTrack(s.trackId())) {
+        samples++;
+        payloadBytes += s.sizeBytes();
+      }
+    }
+    muxer.reserve(samples, payloadBytes);
+    for (MediaSample s : chunk.samples()) {
+      if (hasTrack(s.trackId())) {
         muxer.write(s);
       }
     }
@@ -143,7 +161,7 @@ final class RenditionWriter {
     }
     List<MediaSample> own = new ArrayList<>();
     for (MediaSample s : chunk.samples()) {
-      if (trackIds.contains(s.trackId())) {
+      if (hasTrack(s.trackId())) {
         own.add(s);
       }
     }

@@ -174,6 +174,21 @@ public final class TsMuxer {
   }
 
   /**
+   * Pre-sizes the current segment's buffer for {@code samples} samples of {@code payloadBytes} bytes in
+   * total (an estimate of their transport packets: payload × 188/184, plus per sample a PES header,
+   * adaptation field, stuffing and parameter sets), so that writing them needs no buffer growing. Optional:
+   * a segment outgrowing it is still written whole.
+   *
+   * @throws IllegalStateException outside a segment
+   */
+  public void reserve(int samples, long payloadBytes) {
+    Preconditions.requireState(inSegment, "reserve() outside a segment: call startSegment() first");
+    long estimate = payloadBytes / 184 * 188 + (long) samples * (TsPacketWriter.PACKET_SIZE + 64)
+        + 16 * TsPacketWriter.PACKET_SIZE;
+    packets.reserve((int) Math.min(Integer.MAX_VALUE / 2, estimate));
+  }
+
+  /**
    * Writes one sample of an added track into the current segment.
    *
    * @throws MediaException ({@link MediaException.Kind#LIMIT_EXCEEDED}) if a non-video sample does not fit
@@ -273,8 +288,7 @@ public final class TsMuxer {
     long pcr90k = advancePcr(track, dts90k);
     long start = packets.size();
     boolean randomAccess = keyframe && (track.isVideo() || track.isAudio());
-    packets.writePes(track.pid, track.counter, track.pes.buffer(), 0, track.pes.length(), pcr90k,
-        randomAccess, pcrDiscontinuity);
+    packets.writePes(track.pid, track.counter, track.pes, pcr90k, randomAccess, pcrDiscontinuity);
     pcrDiscontinuity = false;
     if (keyframe && track.isVideo()) {
       keyframes.add(new KeyframeRange(pts90k, start, packets.size() - start));

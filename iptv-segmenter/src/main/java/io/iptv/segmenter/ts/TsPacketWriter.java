@@ -21,7 +21,7 @@ import java.util.Arrays;
  * <pre>{@code
  * TsPacketWriter writer = new TsPacketWriter();
  * writer.writeSection(0x0000, patCounter, pat, 0, pat.length);
- * writer.writePes(0x100, videoCounter, pes, 0, pesLength, pcr90k, true, false);
+ * writer.writePes(0x100, videoCounter, pes, pcr90k, true, false);
  * ByteSlice segment = writer.takeOut();
  * }</pre>
  */
@@ -41,9 +41,14 @@ final class TsPacketWriter {
   private static final int AFC_ADAPTATION_AND_PAYLOAD = 0b11;
 
   private static final int INITIAL_CAPACITY = PACKET_SIZE * 256;
+  /** Largest buffer (whole packets, below the VM's array size limit). */
+  private static final int MAX_CAPACITY = (Integer.MAX_VALUE - 16) / PACKET_SIZE * PACKET_SIZE;
+  private static final byte[] EMPTY = new byte[0];
 
   private byte[] buffer = new byte[INITIAL_CAPACITY];
   private int size;
+  /** Capacity for the next fresh buffer: the last segment's size plus an eighth. */
+  private int nextCapacity = INITIAL_CAPACITY;
 
   /** Bytes written since the last {@link #reset()}. */
   int size() {
@@ -61,10 +66,21 @@ final class TsPacketWriter {
    */
   ByteSlice takeOut() {
     ByteSlice packets = ByteSlice.wrap(buffer, 0, size);
-    int next = Math.max(INITIAL_CAPACITY, size + size / 8 / PACKET_SIZE * PACKET_SIZE);
-    buffer = new byte[next];
+    nextCapacity = Math.max(INITIAL_CAPACITY, size + size / 8 / PACKET_SIZE * PACKET_SIZE);
+    buffer = EMPTY; // allocated on first use, by reserve() or at the size of the last segment
     size = 0;
     return packets;
+  }
+
+  /**
+   * Makes room for {@code bytes} more bytes, so that writing a segment of known size needs no growing (each
+   * doubling copies everything written so far). While nothing is written, the room is a fresh array.
+   */
+  void reserve(int bytes) {
+    long needed = (long) size + bytes;
+    if (needed > buffer.length && needed <= MAX_CAPACITY) {
+      buffer = size == 0 ? new byte[(int) needed] : Arrays.copyOf(buffer, (int) needed);
+    }
   }
 
   /**
@@ -99,6 +115,65 @@ final class TsPacketWriter {
       }
       System.arraycopy(pes, position, buffer, p, chunk);
       position += chunk;
+      first = false;
+    }
+  }
+
+  /**
+   * Writes a PES packet held by {@code pes} (header plus payload pieces) as a run of transport packets,
+   * copying each payload byte once, straight into the packets (no intermediate PES buffer). Nothing is
+   * allocated.
+   *
+   * @param pid the PID
+   * @param counter the PID's continuity counter
+   * @param pes a finished PES packet
+   * @param pcr90k PCR base (unwrapped 90 kHz) for the first packet, or {@link #NO_PCR}
+   * @param randomAccess random_access_indicator of the first packet
+   * @param discontinuity discontinuity_indicator of the first packet
+   */
+  void writePes(int pid, ContinuityCounter counter, PesPacketizer pes, long pcr90k, boolean randomAccess,
+      boolean discontinuity) {
+    int remaining = pes.length();
+    byte[] header = pes.header();
+    int headerLength = pes.headerLength();
+    int headerDone = 0;
+    int piece = 0;
+    int pieceOffset = 0;
+    boolean first = true;
+    while (remaining > 0) {
+      boolean flags = first && (pcr90k != NO_PCR || randomAccess || discontinuity);
+      int adaptationMinimum = flags ? 2 + (pcr90k != NO_PCR ? PCR_SIZE : 0) : 0;
+      int space = PAYLOAD_SIZE - adaptationMinimum;
+      int chunk = Math.min(remaining, space);
+      int stuffing = space - chunk;
+      int adaptationTotal = adaptationMinimum + stuffing;
+      int p = beginPacket(pid, first, adaptationTotal > 0 ? AFC_ADAPTATION_AND_PAYLOAD : AFC_PAYLOAD_ONLY,
+          counter.next());
+      if (adaptationTotal > 0) {
+        p = writeAdaptationField(p, adaptationTotal, first ? pcr90k : NO_PCR, first && randomAccess,
+            first && discontinuity);
+      }
+      int left = chunk;
+      if (headerDone < headerLength) {
+        int n = Math.min(left, headerLength - headerDone);
+        System.arraycopy(header, headerDone, buffer, p, n);
+        headerDone += n;
+        p += n;
+        left -= n;
+      }
+      while (left > 0) {
+        ByteSlice slice = pes.piece(piece);
+        int n = Math.min(left, slice.length() - pieceOffset);
+        slice.copyTo(pieceOffset, buffer, p, n);
+        p += n;
+        left -= n;
+        pieceOffset += n;
+        if (pieceOffset == slice.length()) {
+          piece++;
+          pieceOffset = 0;
+        }
+      }
+      remaining -= chunk;
       first = false;
     }
   }
@@ -180,7 +255,11 @@ final class TsPacketWriter {
 
   private void ensureCapacity(int needed) {
     if (needed > buffer.length) {
-      buffer = Arrays.copyOf(buffer, Math.max(needed, buffer.length * 2));
+      if (size == 0) {
+        buffer = new byte[Math.max(needed, nextCapacity)];
+      } else {
+        buffer = Arrays.copyOf(buffer, (int) Math.min(MAX_CAPACITY, Math.max(needed, buffer.length * 2L)));
+      }
     }
   }
 }

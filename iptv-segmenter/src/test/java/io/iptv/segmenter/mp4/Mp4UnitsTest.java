@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.iptv.core.MediaException;
 import io.iptv.core.io.ByteCursor;
@@ -50,6 +52,30 @@ class Mp4UnitsTest {
     byte[] twoByte = {0, 1, 0x09, 0, 2, 0x65, 7};
     assertArrayEquals(new byte[] {0, 0, 0, 1, 0x09, 0, 0, 0, 1, 0x65, 7},
         new NalLengthToAnnexB(2).convert(twoByte, twoByte.length).toByteArray());
+  }
+
+  @Test
+  void inPlaceConversionMatchesCopyingConversion() throws Exception {
+    NalLengthToAnnexB four = new NalLengthToAnnexB(4);
+    assertTrue(four.convertsInPlace());
+    assertFalse(new NalLengthToAnnexB(2).convertsInPlace(), "2-byte lengths grow: no in-place conversion");
+    java.util.Random random = new java.util.Random(7);
+    for (int round = 0; round < 200; round++) {
+      java.io.ByteArrayOutputStream sample = new java.io.ByteArrayOutputStream();
+      for (int nal = random.nextInt(5); nal >= 0; nal--) {
+        byte[] body = new byte[random.nextInt(300)];
+        random.nextBytes(body);
+        sample.writeBytes(new byte[] {0, 0, (byte) (body.length >> 8), (byte) body.length});
+        sample.writeBytes(body);
+      }
+      byte[] bytes = sample.toByteArray();
+      byte[] expected = four.convert(bytes, bytes.length).toByteArray();
+      assertArrayEquals(expected, four.convertInPlace(bytes.clone()).toByteArray(), "round " + round);
+    }
+    byte[] overlong = {0, 0, 0, 9, 0x65, 1};
+    assertThrows(MediaException.class, () -> four.convertInPlace(overlong));
+    byte[] cut = {0, 0, 0, 1, 0x65, 0, 0};
+    assertThrows(MediaException.class, () -> four.convertInPlace(cut));
   }
 
   @Test

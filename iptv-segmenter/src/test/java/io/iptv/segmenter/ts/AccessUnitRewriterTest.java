@@ -109,7 +109,7 @@ class AccessUnitRewriterTest {
     pes.begin(0xE0, 0, 0);
     rewriter.append(ByteSlice.copyOf(au), keyframe, pes);
     pes.finish(true);
-    return Arrays.copyOfRange(pes.buffer(), pes.headerLength(), pes.length());
+    return Arrays.copyOfRange(pes.toByteArray(), pes.headerLength(), pes.length());
   }
 
   static byte[] join(byte[]... parts) {

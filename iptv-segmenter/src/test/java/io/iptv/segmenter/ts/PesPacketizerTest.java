@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class PesPacketizerTest {
@@ -14,7 +13,7 @@ class PesPacketizerTest {
     pes.begin(0xC0, 0x1_2345_6789L, 0x1_2345_6789L);
     pes.append(new byte[] {9, 8, 7}, 0, 3);
     pes.finish(false);
-    byte[] b = Arrays.copyOf(pes.buffer(), pes.length());
+    byte[] b = pes.toByteArray();
     // 0x1_2345_6789 = bits 32..30 '100', 29..15 = 0x2345_6789 >> 15 & 0x7FFF, 14..0
     long v = 0x1_2345_6789L;
     byte[] expected = {0, 0, 1, (byte) 0xC0, 0, 11, (byte) 0x84, (byte) 0x80, 5,
@@ -29,7 +28,7 @@ class PesPacketizerTest {
     long wrap = 1L << 33;
     pes.begin(0xE0, wrap + 7200, wrap + 3600);
     pes.finish(true);
-    byte[] b = Arrays.copyOf(pes.buffer(), pes.length());
+    byte[] b = pes.toByteArray();
     assertEquals(19, b.length);
     assertEquals(0, b[4] | b[5], "unbounded PES_packet_length");
     assertEquals(0xC0, b[7] & 0xFF, "PTS_DTS_flags '11'");

@@ -99,4 +99,48 @@ class TsPacketWriterTest {
     assertEquals(size, second.length());
     org.junit.jupiter.api.Assertions.assertNotEquals(first, second);
   }
+
+  @Test
+  void gatheredPesIsWrittenLikeTheContiguousPacket() {
+    java.util.Random random = new java.util.Random(3);
+    for (int round = 0; round < 300; round++) {
+      PesPacketizer pes = new PesPacketizer();
+      boolean withDts = random.nextBoolean();
+      pes.begin(0xE0, 900_000, withDts ? 896_400 : 900_000);
+      int pieces = random.nextInt(6);
+      for (int k = 0; k < pieces; k++) {
+        byte[] piece = new byte[random.nextInt(k == 0 ? 3 : 400)];
+        random.nextBytes(piece);
+        int from = piece.length == 0 ? 0 : random.nextInt(piece.length);
+        pes.append(piece, from, piece.length - from); // pieces of 0..399 bytes, cut anywhere
+      }
+      pes.finish(/* unbounded= */ true);
+      long pcr = random.nextBoolean() ? TsPacketWriter.NO_PCR : 812_345L;
+      boolean randomAccess = random.nextBoolean();
+      TsPacketWriter gathered = new TsPacketWriter();
+      gathered.writePes(0x100, new ContinuityCounter(), pes, pcr, randomAccess, false);
+      byte[] contiguous = pes.toByteArray();
+      TsPacketWriter reference = new TsPacketWriter();
+      reference.writePes(0x100, new ContinuityCounter(), contiguous, 0, contiguous.length, pcr, randomAccess,
+          false);
+      assertArrayEquals(reference.takeOut().toByteArray(), gathered.takeOut().toByteArray(), "round " + round);
+    }
+  }
+
+  @Test
+  void reserveChangesNoOutputAndSurvivesUnderestimates() {
+    byte[] pes = new byte[50_000];
+    java.util.Arrays.fill(pes, (byte) 0x33);
+    TsPacketWriter plain = new TsPacketWriter();
+    plain.writePes(0x100, new ContinuityCounter(), pes, 0, pes.length, TsPacketWriter.NO_PCR, false, false);
+    byte[] expected = plain.takeOut().toByteArray();
+    for (int reserve : new int[] {0, 188, 10_000, 60_000, 1 << 20}) {
+      TsPacketWriter writer = new TsPacketWriter();
+      writer.takeOut(); // the buffer is allocated lazily after a takeOut
+      writer.reserve(reserve);
+      writer.writePes(0x100, new ContinuityCounter(), pes, 0, pes.length, TsPacketWriter.NO_PCR, false, false);
+      writer.reserve(reserve); // reserving with bytes written keeps them
+      assertArrayEquals(expected, writer.takeOut().toByteArray(), "reserve " + reserve);
+    }
+  }
 }
