@@ -44,6 +44,17 @@ public final class Timestamps {
 
   /** Rescales {@code value} from {@code fromTimescale} to {@code toTimescale} units, rounding to nearest. */
   public static long rescale(long value, long fromTimescale, long toTimescale) {
+    // Fast path in long arithmetic when value * toTimescale + fromTimescale / 2 cannot overflow; same result
+    // as the exact path below (Java division truncates toward zero, as BigInteger.divide does).
+    long product = value * toTimescale;
+    long high = Math.multiplyHigh(value, toTimescale);
+    long half = fromTimescale / 2;
+    if (high == (product >> 63) && fromTimescale > 0 && half >= 0) {
+      long sum = product + half;
+      if (((product ^ sum) & (half ^ sum)) >= 0) { // no overflow in the addition
+        return sum / fromTimescale;
+      }
+    }
     return java.math.BigInteger.valueOf(value).multiply(java.math.BigInteger.valueOf(toTimescale))
         .add(java.math.BigInteger.valueOf(fromTimescale / 2))
         .divide(java.math.BigInteger.valueOf(fromTimescale)).longValueExact();

@@ -40,8 +40,7 @@ import picocli.CommandLine.Spec;
  * always one line on standard error (exit 2 for bad input, see {@link IptvCommand}). The progress bar goes
  * to standard error, and only when a console is attached.
  *
- * <p>Options that later formats add ({@code --format ts|fmp4}, {@code --dash}) select the writer, not the
- * input side, so they slot in next to {@code --playlist-type}.
+ * <p>{@code --format ts|fmp4}, {@code --dash} and {@code --iframes} select the writer, not the input side.
  *
  * <p><b>Encryption</b> ({@code --encryption aes-128}): whole-segment AES-128 (RFC 8216 §4.3.2.4) with keys from
  * {@code --key KID:KEY} (repeat for rotation) or derived from {@code --key-seed} (HKDF-SHA256 over the seed,
@@ -116,6 +115,10 @@ final class PackageCommand implements Callable<Integer> {
       + " --format fmp4.")
   boolean dash;
 
+  @Option(names = "--iframes", description = "Also write an I-frame-only playlist (iframes.m3u8) per video"
+      + " rendition, listed as EXT-X-I-FRAME-STREAM-INF in master.m3u8 (trick play).")
+  boolean iFrames;
+
   @Option(names = "--quiet", description = "Print nothing on success (no progress bar, no summary line).")
   boolean quiet;
 
@@ -160,6 +163,10 @@ final class PackageCommand implements Callable<Integer> {
       throw new BadInputException("--dash cannot signal whole-segment AES-128 (DASH players cannot decrypt it);"
           + " CENC for DASH is not implemented yet");
     }
+    if (encryptor != null && iFrames) {
+      throw new BadInputException("--iframes addresses byte ranges of clear segments and cannot be combined with"
+          + " --encryption aes-128");
+    }
     long totalBytes = 0;
     for (Path input : inputs) {
       totalBytes += Files.size(input);
@@ -172,7 +179,8 @@ final class PackageCommand implements Callable<Integer> {
         .playlistType(type)
         .programNumber(program)
         .segmentFormat(segmentFormat)
-        .dash(dash);
+        .dash(dash)
+        .iFrames(iFrames);
     if (progress != null) {
       builder.listener(progress::onSegment);
     }

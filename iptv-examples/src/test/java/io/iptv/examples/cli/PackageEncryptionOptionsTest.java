@@ -34,6 +34,8 @@ class PackageEncryptionOptionsTest {
       "--encryption aes-256 --key " + KID + ":" + KEY,
       "--encryption aes-128 --key " + KID + ":" + KEY + " --iv 0x00",
       "--encryption aes-128 --key " + KID + ":" + KEY + " --clear-lead -1",
+      "--encryption aes-128 --key " + KID + ":" + KEY + " --iframes",   // byte ranges into ciphertext
+      "--encryption aes-128 --key " + KID + ":" + KEY + " --format fmp4 --dash", // DASH cannot signal it
   })
   void rejectsInconsistentOptions(String options) throws Exception {
     Result r = pack(options.split(" "));

@@ -19,7 +19,8 @@ import java.util.Objects;
  * @param timescale the track timescale (SegmentTemplate@timescale)
  * @param bandwidth peak bits per second (Representation@bandwidth)
  * @param initialization the init segment URI, relative to the MPD
- * @param media the media segment URI template with {@code $Number$} (DASH syntax), relative to the MPD
+ * @param media the media segment URI template with {@code $Number$} or {@code $Time$} (DASH syntax, §5.3.9.4.4),
+ *     relative to the MPD; {@code $Time$} is the segment's S@t, i.e. its start in {@code timescale}
  * @param startNumber the number of the first segment listed
  * @param presentationTimeOffset the track time that maps to the Period start
  * @param segments start and duration of each listed segment, in the timescale, in order
@@ -34,7 +35,8 @@ public record DashRepresentation(String id, TrackFormat format, long timescale, 
     Objects.requireNonNull(initialization, "initialization");
     Objects.requireNonNull(media, "media");
     Preconditions.requireArgument(timescale > 0, "timescale %d", timescale);
-    Preconditions.requireArgument(media.contains("$Number"), "media template %s has no $Number$", media);
+    Preconditions.requireArgument(media.contains("$Number") || media.contains("$Time"),
+        "media template %s has no $Number$ or $Time$", media);
     segments = List.copyOf(segments);
   }
 

@@ -17,7 +17,7 @@ import java.util.Objects;
 
 /**
  * Writes a DASH MPD (ISO/IEC 23009-1) for CMAF track files: one Period, one AdaptationSet per content type
- * (and audio language), a {@code SegmentTemplate} with {@code $Number$} and a {@code SegmentTimeline} per
+ * (and audio language), a {@code SegmentTemplate} with {@code $Number$} or {@code $Time$} and a {@code SegmentTimeline} per
  * Representation (each track keeps its own timescale, so times are exact), codecs and bandwidth per
  * Representation. Profiles: {@code urn:mpeg:dash:profile:isoff-live:2011} and CMAF
  * ({@code urn:mpeg:dash:profile:cmaf:2019}).

@@ -4,6 +4,7 @@ import io.iptv.core.MediaException;
 import io.iptv.core.io.ByteSlice;
 import io.iptv.core.media.MediaSample;
 import io.iptv.core.time.Timestamps;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -11,6 +12,17 @@ import java.util.List;
  * (brands {@code msdh}, {@code msix}, {@code cmfs}, {@code cmff}), optionally a {@code sidx} (§8.16.3, for VOD
  * indexing), then one {@code moof} + {@code mdat} fragment (see {@link FragmentWriter}). Output is a pure
  * function of the inputs: the same samples give the same bytes.
+ *
+ * <p>With {@link Builder#syncSampleFragments(boolean)} a video segment holds several fragments instead: each
+ * sync sample alone in its own {@code moof} + {@code mdat}, followed by one fragment with the rest of its GOP
+ * (CMAF chunks, ISO/IEC 23000-19 §7.3.2.3). The byte range of such a sync-sample fragment is a complete,
+ * self-describing fragment — what an I-frame playlist ({@code EXT-X-I-FRAMES-ONLY} with
+ * {@code EXT-X-BYTERANGE}, RFC 8216 §4.3.3.6) must point to, together with the init segment ({@code EXT-X-MAP}).
+ * A byte range that stops inside a larger fragment would leave a {@code trun} describing samples that are not
+ * there. {@code mfhd} sequence numbers then count fragments (1, 2, …) instead of segments, and the composition
+ * shift of {@link FragmentWriter} is off (offsets PTS − DTS ≥ 0, see {@link FragmentWriter#FragmentWriter(
+ * Fmp4Track, boolean)}): hls.js then nudges over the B-frame delay at the start (a non-fatal
+ * {@code bufferSeekOverHole}), which is the price of I-frame playlists on fMP4 that FFmpeg reads cleanly.
  *
  * <p>Not thread-safe; one instance per track, reused for every segment.
  *
@@ -24,12 +36,16 @@ public final class CmafSegmentWriter {
   private final Fmp4Track track;
   private final boolean sidx;
   private final FragmentWriter fragments;
+  private final boolean syncSampleFragments;
   private final BoxWriter out = new BoxWriter(1 << 20);
+  private final List<FragmentWriter.Fragment> written = new ArrayList<>();
+  private long fragmentSequence;
 
   private CmafSegmentWriter(Builder b) {
     this.track = b.track;
     this.sidx = b.sidx;
-    this.fragments = new FragmentWriter(track);
+    this.syncSampleFragments = b.syncSampleFragments && b.track.isVideo();
+    this.fragments = new FragmentWriter(track, !syncSampleFragments);
   }
 
   /** Starts configuring a writer for {@code track}. */
@@ -46,12 +62,49 @@ public final class CmafSegmentWriter {
    * One written segment.
    *
    * @param bytes the segment file
-   * @param fragment what its (single) fragment holds; offsets are within {@code bytes}
+   * @param fragments what its fragments hold, in order; offsets are within {@code bytes}
    */
-  public record Segment(ByteSlice bytes, FragmentWriter.Fragment fragment) {
-    /** The byte range of a decodable first sync sample: moof start to the end of its data (I-frame playlists). */
-    public long[] firstSampleRange() {
-      return new long[] {fragment.offset(), fragment.firstSampleEnd() - fragment.offset()};
+  public record Segment(ByteSlice bytes, List<FragmentWriter.Fragment> fragments) {
+    /** Copies. */
+    public Segment {
+      fragments = List.copyOf(fragments);
+    }
+
+    /** The earliest presentation time of the segment, track timescale. */
+    public long earliestPresentationTime() {
+      long min = Long.MAX_VALUE;
+      for (FragmentWriter.Fragment f : fragments) {
+        min = Math.min(min, f.earliestPresentationTime());
+      }
+      return min;
+    }
+
+    /** The sum of the sample durations, track timescale. */
+    public long duration() {
+      long total = 0;
+      for (FragmentWriter.Fragment f : fragments) {
+        total += f.duration();
+      }
+      return total;
+    }
+
+    /** The first fragment. */
+    public FragmentWriter.Fragment firstFragment() {
+      return fragments.get(0);
+    }
+
+    /**
+     * The fragments that hold exactly one sync sample (see {@link Builder#syncSampleFragments(boolean)}):
+     * each is a complete {@code moof} + {@code mdat} byte range for an I-frame playlist.
+     */
+    public List<FragmentWriter.Fragment> syncSampleFragments() {
+      List<FragmentWriter.Fragment> out = new ArrayList<>();
+      for (FragmentWriter.Fragment f : fragments) {
+        if (f.startsWithSync() && f.sampleCount() == 1) {
+          out.add(f);
+        }
+      }
+      return out;
     }
   }
 
@@ -88,20 +141,41 @@ public final class CmafSegmentWriter {
       out.end();
       sidxEnd = out.position();
     }
-    FragmentWriter.Fragment f = fragments.write(out, sequence + 1, samples, nextDts90k);
-    if (sidx) {
-      out.patchU32(sidxEptAt, f.earliestPresentationTime() >>> 32);
-      out.patchU32(sidxEptAt + 4, f.earliestPresentationTime());
-      out.patchU32(sidxSizeAt, out.position() - sidxEnd);
-      out.patchU32(sidxDurationAt, f.duration());
+    written.clear();
+    if (!syncSampleFragments) {
+      written.add(fragments.write(out, sequence + 1, samples, nextDts90k));
+    } else {
+      int n = samples.size();
+      int from = 0;
+      while (from < n) {
+        // a sync sample alone, else everything up to the next sync sample
+        int to = from + 1;
+        if (!samples.get(from).keyframe()) {
+          while (to < n && !samples.get(to).keyframe()) {
+            to++;
+          }
+        }
+        long next = to < n ? samples.get(to).dts90k() : nextDts90k;
+        written.add(fragments.write(out, ++fragmentSequence, samples.subList(from, to), next));
+        from = to;
+      }
     }
-    return new Segment(out.toSlice(), f);
+    Segment segment = new Segment(null, written);
+    if (sidx) {
+      long ept = segment.earliestPresentationTime();
+      out.patchU32(sidxEptAt, ept >>> 32);
+      out.patchU32(sidxEptAt + 4, ept);
+      out.patchU32(sidxSizeAt, out.position() - sidxEnd);
+      out.patchU32(sidxDurationAt, segment.duration());
+    }
+    return new Segment(out.toSlice(), written);
   }
 
   /** Configures a {@link CmafSegmentWriter}. Not thread-safe. */
   public static final class Builder {
     private final Fmp4Track track;
     private boolean sidx;
+    private boolean syncSampleFragments;
 
     private Builder(Fmp4Track track) {
       this.track = java.util.Objects.requireNonNull(track, "track");
@@ -110,6 +184,15 @@ public final class CmafSegmentWriter {
     /** Whether each segment starts with a {@code sidx} (default false; useful for VOD byte-range access). */
     public Builder sidx(boolean value) {
       sidx = value;
+      return this;
+    }
+
+    /**
+     * Whether each video sync sample gets a fragment of its own, for I-frame playlists (default false; no
+     * effect on audio). See the class comment.
+     */
+    public Builder syncSampleFragments(boolean value) {
+      syncSampleFragments = value;
       return this;
     }
 

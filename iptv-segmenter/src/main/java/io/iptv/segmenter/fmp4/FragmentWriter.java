@@ -14,9 +14,23 @@ import java.util.List;
  *
  * <p>Timing: decode times are the samples' DTS rescaled to the track timescale; each sample's duration is the
  * next sample's decode time minus its own; the last sample's duration is {@code nextDts90k} minus its DTS
- * when known, else the previous sample's duration, else the track's nominal frame duration. Composition
- * offsets are PTS − DTS, written signed (trun version 1), so presentation times equal the input PTS without
- * an edit list. Sample flags (§8.8.3.1): sync samples {@code sample_depends_on = 2} (independent); others
+ * when known, else the previous sample's duration, else the track's nominal frame duration.
+ *
+ * <p>Composition (CMAF, ISO/IEC 23000-19 §7.5.17; ISO/IEC 14496-12 §8.8.8 trun version 1): the writer fixes
+ * one per-track constant, the <em>composition shift</em> {@code D = max(0, PTS − DTS)} of the first sample it
+ * ever writes (the B-frame reorder delay; 0 for audio and streams without B-frames), and writes
+ * <pre>
+ *   decode time          = DTS + D            (tfdt = decode time of the fragment's first sample)
+ *   composition offset   = PTS − DTS − D      (signed, usually negative for B-frames)
+ *   presentation time    = decode time + composition offset = PTS   (exact, no edit list)
+ * </pre>
+ * So the first sample of the track presents at its own decode time — players that start the buffer at
+ * {@code tfdt} (hls.js) see no gap before the first picture — while every presentation time stays the input
+ * PTS. Negative offsets in trun version 1 are read by Chromium/Firefox MSE, Shaka, hls.js and FFmpeg; an edit
+ * list was not used because players differ on {@code elst} in fragmented files (hls.js derives the start from
+ * {@code tfdt} alone). A reader that applies
+ * FFmpeg's {@code dts_shift} (−min offset) gets the input DTS back whenever the fragment holds a sample with
+ * PTS = DTS, as is typical. Sample flags (§8.8.3.1): sync samples {@code sample_depends_on = 2} (independent); others
  * {@code sample_depends_on = 1, sample_is_non_sync_sample = 1}. {@code tfhd} sets default-base-is-moof, so
  * {@code data_offset} counts from the start of the {@code moof} (CMAF, ISO/IEC 23000-19 §7.5.16).
  *
@@ -43,20 +57,40 @@ public final class FragmentWriter {
 
   private final Fmp4Track track;
   private final SamplePayloads payloads;
-  private final BoxWriter mdat = new BoxWriter(1 << 20);
   private long[] dts = new long[256];
   private int[] sizes = new int[256];
+  /** The composition shift D (track timescale), fixed by the first sample written; -1 before; 0 if off. */
+  private long compositionShift = -1;
 
-  /** A writer for {@code track}. */
+  /** A writer for {@code track} with the composition shift (see the class comment). */
   public FragmentWriter(Fmp4Track track) {
+    this(track, true);
+  }
+
+  /**
+   * A writer for {@code track}.
+   *
+   * @param shiftComposition whether to apply the composition shift D (class comment); false writes decode
+   *     time = DTS and offsets PTS − DTS ≥ 0. {@link CmafSegmentWriter} turns it off for sync-sample fragments:
+   *     a fragment holding only a sync sample has no negative offset, and FFmpeg's streaming MP4 reader, which
+   *     learns its DTS shift from the negative offsets it has seen in the current segment, would then emit the
+   *     keyframe and the next picture with the same DTS.
+   */
+  public FragmentWriter(Fmp4Track track, boolean shiftComposition) {
     this.track = track;
     this.payloads = new SamplePayloads(track.format());
+    this.compositionShift = shiftComposition ? -1 : 0;
+  }
+
+  /** The composition shift D of this track in its timescale (see the class comment), 0 before any sample. */
+  public long compositionShift() {
+    return Math.max(0, compositionShift);
   }
 
   /**
    * What one fragment holds, in the track timescale.
    *
-   * @param baseDecodeTime the tfdt
+   * @param baseDecodeTime the tfdt (input DTS + composition shift)
    * @param duration sum of the sample durations
    * @param earliestPresentationTime smallest composition time
    * @param sampleCount samples
@@ -82,16 +116,16 @@ public final class FragmentWriter {
       dts = new long[Math.max(n, dts.length * 2)];
       sizes = Arrays.copyOf(sizes, dts.length);
     }
-    mdat.reset();
-    mdat.start("mdat");
     for (int i = 0; i < n; i++) {
       MediaSample s = samples.get(i);
       Preconditions.requireArgument(s.trackId() == track.format().trackId(), "sample of track %d in track %d",
           s.trackId(), track.format().trackId());
       dts[i] = track.fromTicks90k(s.dts90k());
-      sizes[i] = payloads.append(s.data(), mdat);
+      if (compositionShift < 0) {
+        compositionShift = track.isVideo() ? Math.max(0, track.fromTicks90k(s.pts90k()) - dts[i]) : 0;
+      }
+      dts[i] += compositionShift;
     }
-    mdat.end();
     boolean video = track.isVideo();
     int start = out.position();
     out.start("moof");
@@ -109,6 +143,8 @@ public final class FragmentWriter {
     out.u32(n); // sample_count (32)
     int dataOffsetAt = out.position();
     out.u32(0); // data_offset (32), patched below
+    int firstEntryAt = out.position();
+    int entryBytes = video ? 16 : 8;
     long previous = -1;
     long total = 0;
     long earliest = Long.MAX_VALUE;
@@ -118,7 +154,7 @@ public final class FragmentWriter {
       if (i + 1 < n) {
         duration = dts[i + 1] - dts[i];
       } else if (nextDts90k != Timestamps.NO_TIMESTAMP) {
-        duration = track.fromTicks90k(nextDts90k) - dts[i];
+        duration = track.fromTicks90k(nextDts90k) + compositionShift - dts[i];
       } else {
         duration = previous >= 0 ? previous : track.nominalSampleDuration();
       }
@@ -126,9 +162,9 @@ public final class FragmentWriter {
       previous = duration;
       total += duration;
       out.u32(duration); // sample_duration (32)
-      out.u32(sizes[i]); // sample_size (32)
+      out.u32(0); // sample_size (32), patched once the payload is written
       MediaSample s = samples.get(i);
-      long cto = track.fromTicks90k(s.pts90k()) - dts[i];
+      long cto = track.fromTicks90k(s.pts90k()) - dts[i]; // PTS − (DTS + D)
       earliest = Math.min(earliest, dts[i] + cto);
       if (video) {
         out.u32(s.keyframe() ? FLAGS_SYNC : FLAGS_NON_SYNC); // sample_flags (32)
@@ -140,8 +176,14 @@ public final class FragmentWriter {
     out.end(); // moof
     int moofSize = out.position() - start;
     out.patchU32(dataOffsetAt, moofSize + 8L); // data_offset: from the moof to the first byte in mdat
+    // The payloads go straight into the output (no staging copy); their MP4-form sizes are patched into trun.
     int mdatStart = out.position();
-    out.bytes(mdat);
+    out.start("mdat");
+    for (int i = 0; i < n; i++) {
+      sizes[i] = payloads.append(samples.get(i).data(), out);
+      out.patchU32(firstEntryAt + i * entryBytes + 4, sizes[i]);
+    }
+    out.end();
     return new Fragment(dts[0], total, earliest, n, start, out.position() - start, mdatStart + 8 + sizes[0],
         firstSync);
   }

@@ -26,6 +26,8 @@ import java.util.List;
 final class SamplePayloads {
   private final Codec codec;
   private final List<ByteSlice> parameterSets = new ArrayList<>();
+  /** Reused copy of the current payload (grows to the largest sample). */
+  private byte[] scratch = new byte[1 << 16];
 
   SamplePayloads(TrackFormat format) {
     this.codec = format.codec();
@@ -56,22 +58,28 @@ final class SamplePayloads {
   }
 
   private void appendNalUnits(ByteSlice p, BoxWriter out) {
+    // One bulk copy into a reused array, then a scan without per-byte bounds checks or slice allocations.
     int n = p.length();
-    int start = nextStartCode(p, 0);
+    if (scratch.length < n) {
+      scratch = new byte[Math.max(n, scratch.length * 2)];
+    }
+    byte[] b = scratch;
+    p.copyTo(b, 0);
+    int start = nextStartCode(b, 0, n);
     if (start < 0) { // not Annex B: treat the payload as one NAL unit
-      writeNal(p, 0, n, out);
+      writeNal(b, 0, n, out);
       return;
     }
     int nalStart = start + 3;
     while (nalStart < n) {
-      int next = nextStartCode(p, nalStart);
+      int next = nextStartCode(b, nalStart, n);
       int end = next < 0 ? n : next;
       int trimmed = end;
-      while (trimmed > nalStart && p.byteAt(trimmed - 1) == 0) {
+      while (trimmed > nalStart && b[trimmed - 1] == 0) {
         trimmed--;
       }
       if (trimmed > nalStart) {
-        writeNal(p, nalStart, trimmed, out);
+        writeNal(b, nalStart, trimmed, out);
       }
       if (next < 0) {
         break;
@@ -80,27 +88,29 @@ final class SamplePayloads {
     }
   }
 
-  private void writeNal(ByteSlice p, int from, int to, BoxWriter out) {
-    int type = codec == Codec.H264 ? p.byteAt(from) & 0x1F : (p.byteAt(from) >> 1) & 0x3F;
+  private void writeNal(byte[] b, int from, int to, BoxWriter out) {
+    int header = b[from] & 0xFF;
+    int type = codec == Codec.H264 ? header & 0x1F : (header >> 1) & 0x3F;
     boolean aud = codec == Codec.H264 ? type == 9 : type == 35; // access_unit_delimiter_rbsp
     boolean parameterSet = codec == Codec.H264 ? type == 7 || type == 8 : type >= 32 && type <= 34;
-    ByteSlice nal = p.slice(from, to - from);
-    if (aud || (parameterSet && parameterSets.contains(nal))) {
+    if (aud || (parameterSet && parameterSets.contains(ByteSlice.wrap(b, from, to - from)))) {
       return;
     }
-    out.u32(nal.length()).bytes(nal);
+    out.u32(to - from).bytes(b, from, to - from);
   }
 
-  /** Index of the next 00 00 01 at or after {@code from}, or -1. */
-  private static int nextStartCode(ByteSlice p, int from) {
-    int n = p.length() - 2;
-    for (int i = from; i < n; i++) {
-      if (p.byteAt(i + 2) > 1) {
-        i += 2; // none of i, i+1, i+2 can start a start code ending at i+2
-        continue;
-      }
-      if (p.byteAt(i) == 0 && p.byteAt(i + 1) == 0 && p.byteAt(i + 2) == 1) {
+  /** Index of the next 00 00 01 in {@code b[from, n)}, or -1. */
+  private static int nextStartCode(byte[] b, int from, int n) {
+    int limit = n - 2;
+    int i = from;
+    while (i < limit) {
+      int c = b[i + 2];
+      if (c != 0 && c != 1) {
+        i += 3; // none of i, i+1, i+2 can start a start code ending at i+2
+      } else if (c == 1 && b[i] == 0 && b[i + 1] == 0) {
         return i;
+      } else {
+        i++;
       }
     }
     return -1;

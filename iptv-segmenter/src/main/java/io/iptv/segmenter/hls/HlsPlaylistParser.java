@@ -242,7 +242,25 @@ public final class HlsPlaylistParser {
         s.pendingVariant = a;
         s.pendingVariantBuilder = v;
       }
-      case "#EXT-X-I-FRAME-STREAM-INF", "#EXT-X-SESSION-DATA", "#EXT-X-SESSION-KEY" -> s.multivariantTag();
+      case "#EXT-X-I-FRAME-STREAM-INF" -> {
+        s.multivariantTag();
+        Map<String, String> a = attributes(value);
+        int width = 0;
+        int height = 0;
+        String resolution = a.get("RESOLUTION");
+        if (resolution != null) {
+          int x = resolution.indexOf('x');
+          if (x < 0) {
+            throw new Malformed("RESOLUTION " + resolution);
+          }
+          width = (int) parseLong(resolution.substring(0, x));
+          height = (int) parseLong(resolution.substring(x + 1));
+        }
+        long average = a.containsKey("AVERAGE-BANDWIDTH") ? parseLong(a.get("AVERAGE-BANDWIDTH")) : 0;
+        s.multivariantBuilder.addIFrameStream(new MultivariantPlaylist.IFrameStream(required(a, "URI"),
+            parseLong(required(a, "BANDWIDTH")), average, a.get("CODECS"), width, height));
+      }
+      case "#EXT-X-SESSION-DATA", "#EXT-X-SESSION-KEY" -> s.multivariantTag();
       default -> { } // unknown tags are ignored (RFC 8216 §4.1)
     }
   }

@@ -79,9 +79,43 @@ public final class MultivariantPlanner {
     }
   }
 
-  /** Builds the multivariant playlist. */
+  /**
+   * An I-frame-only Media Playlist, as input to {@link #plan(List, List)}.
+   *
+   * @param uri its URI relative to the multivariant playlist
+   * @param video the video track whose keyframes it lists
+   * @param targetDuration its EXT-X-TARGETDURATION
+   * @param frames per listed I-frame its duration (EXTINF) and byte-range length
+   */
+  public record IFrameRendition(String uri, TrackFormat video, int targetDuration,
+      List<BandwidthCalculator.SegmentSize> frames) {
+    /** Validates and copies. */
+    public IFrameRendition {
+      Objects.requireNonNull(uri, "uri");
+      Objects.requireNonNull(video, "video");
+      frames = List.copyOf(frames);
+    }
+  }
+
+  /** Builds the multivariant playlist without I-frame streams. */
   public static MultivariantPlaylist plan(List<Rendition> renditions) {
+    return plan(renditions, List.of());
+  }
+
+  /**
+   * Builds the multivariant playlist with one {@code EXT-X-I-FRAME-STREAM-INF} per entry of {@code iFrames}
+   * (RFC 8216 §4.3.4.3): BANDWIDTH is the peak bit rate of the I-frames themselves (byte-range bytes over
+   * EXTINF durations, computed as for segments), CODECS the video codec, RESOLUTION the video size.
+   */
+  public static MultivariantPlaylist plan(List<Rendition> renditions, List<IFrameRendition> iFrames) {
     MultivariantPlaylist.Builder b = MultivariantPlaylist.builder().independentSegments(true);
+    for (IFrameRendition f : iFrames) {
+      long peak = BandwidthCalculator.peakBitRate(f.frames(), Math.max(1, f.targetDuration()));
+      b.addIFrameStream(new MultivariantPlaylist.IFrameStream(f.uri(), Math.max(1, peak),
+          BandwidthCalculator.averageBitRate(f.frames()), f.video().codecString(),
+          Math.max(0, f.video().height() > 0 ? f.video().width() : 0), Math.max(0, f.video().width() > 0
+              ? f.video().height() : 0)));
+    }
     List<Rendition> audio = new ArrayList<>();
     for (Rendition r : renditions) {
       if (r.audioOnlyRendition()) {

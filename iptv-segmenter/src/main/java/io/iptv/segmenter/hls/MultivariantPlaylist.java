@@ -9,8 +9,8 @@ import java.util.Set;
 
 /**
  * A Multivariant (master) Playlist (RFC 8216 §4.3.4; "Multivariant" per draft-pantos-hls-rfc8216bis):
- * variant streams ({@code EXT-X-STREAM-INF}) and alternative renditions ({@code EXT-X-MEDIA}). Immutable;
- * build with {@link #builder()}.
+ * variant streams ({@code EXT-X-STREAM-INF}), alternative renditions ({@code EXT-X-MEDIA}) and I-frame
+ * streams ({@code EXT-X-I-FRAME-STREAM-INF}, §4.3.4.3). Immutable; build with {@link #builder()}.
  *
  * <p>{@link Builder#build()} checks that every AUDIO group a variant names exists among the renditions
  * (RFC 8216 §4.3.4.2) and that each group has at most one DEFAULT=YES rendition (§4.3.4.1.1).
@@ -28,14 +28,44 @@ import java.util.Set;
  * @param independentSegments {@code EXT-X-INDEPENDENT-SEGMENTS}
  * @param renditions {@code EXT-X-MEDIA} tags in order
  * @param variants {@code EXT-X-STREAM-INF} entries in order
+ * @param iFrameStreams {@code EXT-X-I-FRAME-STREAM-INF} entries in order
  */
 public record MultivariantPlaylist(boolean independentSegments, List<Rendition> renditions,
-    List<Variant> variants) implements HlsPlaylist {
+    List<Variant> variants, List<IFrameStream> iFrameStreams) implements HlsPlaylist {
 
   /** Copies. */
   public MultivariantPlaylist {
     renditions = List.copyOf(renditions);
     variants = List.copyOf(variants);
+    iFrameStreams = List.copyOf(iFrameStreams);
+  }
+
+  /** A playlist without I-frame streams (the constructor before they were added). */
+  public MultivariantPlaylist(boolean independentSegments, List<Rendition> renditions, List<Variant> variants) {
+    this(independentSegments, renditions, variants, List.of());
+  }
+
+  /**
+   * An {@code EXT-X-I-FRAME-STREAM-INF} (RFC 8216 §4.3.4.3): an I-frame-only Media Playlist
+   * ({@code EXT-X-I-FRAMES-ONLY}) for trick play.
+   *
+   * @param uri URI of the I-frame playlist
+   * @param bandwidth BANDWIDTH, bits/s (peak rate of the I-frames)
+   * @param averageBandwidth AVERAGE-BANDWIDTH, or 0 for none
+   * @param codecs CODECS (the video codec only), or null
+   * @param width RESOLUTION width, or 0 for none
+   * @param height RESOLUTION height, or 0 for none
+   */
+  public record IFrameStream(String uri, long bandwidth, long averageBandwidth, String codecs, int width,
+      int height) {
+    /** Validates. */
+    public IFrameStream {
+      Objects.requireNonNull(uri, "uri");
+      Preconditions.requireArgument(bandwidth > 0, "BANDWIDTH %d must be positive", bandwidth);
+      Preconditions.requireArgument(averageBandwidth >= 0, "AVERAGE-BANDWIDTH %d < 0", averageBandwidth);
+      Preconditions.requireArgument((width == 0) == (height == 0) && width >= 0 && height >= 0,
+          "invalid RESOLUTION %dx%d", width, height);
+    }
   }
 
   /** Starts a playlist. */
@@ -172,8 +202,15 @@ public record MultivariantPlaylist(boolean independentSegments, List<Rendition> 
     private boolean independentSegments;
     private final List<Rendition> renditions = new ArrayList<>();
     private final List<Variant> variants = new ArrayList<>();
+    private final List<IFrameStream> iFrameStreams = new ArrayList<>();
 
     private Builder() {}
+
+    /** Adds an {@code EXT-X-I-FRAME-STREAM-INF}. */
+    public Builder addIFrameStream(IFrameStream value) {
+      iFrameStreams.add(Objects.requireNonNull(value, "iFrameStream"));
+      return this;
+    }
 
     /** {@code EXT-X-INDEPENDENT-SEGMENTS}. */
     public Builder independentSegments(boolean value) {
@@ -214,7 +251,7 @@ public record MultivariantPlaylist(boolean independentSegments, List<Rendition> 
         Preconditions.requireArgument(v.audioGroup() == null || audioGroups.contains(v.audioGroup()),
             "variant %s names unknown AUDIO group %s", v.uri(), v.audioGroup());
       }
-      return new MultivariantPlaylist(independentSegments, renditions, variants);
+      return new MultivariantPlaylist(independentSegments, renditions, variants, iFrameStreams);
     }
   }
 }

@@ -211,6 +211,19 @@ public final class PlaylistWriter {
       }
       out.append('\n').append(uriLine(v.uri())).append('\n');
     }
+    for (MultivariantPlaylist.IFrameStream f : p.iFrameStreams()) {
+      out.append("#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH=").append(f.bandwidth());
+      if (f.averageBandwidth() > 0) {
+        out.append(",AVERAGE-BANDWIDTH=").append(f.averageBandwidth());
+      }
+      if (f.codecs() != null) {
+        out.append(",CODECS=").append(quoted(f.codecs()));
+      }
+      if (f.width() > 0) {
+        out.append(",RESOLUTION=").append(f.width()).append('x').append(f.height());
+      }
+      out.append(",URI=").append(quoted(f.uri())).append('\n');
+    }
     return out.toString();
   }
 

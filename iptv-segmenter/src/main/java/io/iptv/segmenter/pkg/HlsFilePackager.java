@@ -54,6 +54,8 @@ public final class HlsFilePackager {
   public static final long ALIGNMENT_TOLERANCE_90K = 90;
   /** The DASH manifest's file name (with {@link Builder#dash(boolean)}). */
   public static final String DASH_MANIFEST_NAME = "manifest.mpd";
+  /** The I-frame playlists' file name in each video rendition's directory (with {@link Builder#iFrames}). */
+  public static final String IFRAME_PLAYLIST_NAME = "iframes.m3u8";
   /** The multivariant playlist's file name. */
   public static final String MULTIVARIANT_NAME = "master.m3u8";
 
@@ -65,9 +67,11 @@ public final class HlsFilePackager {
   private final io.iptv.core.pipeline.SegmentTransform segmentTransform;
   private final SegmentFormat segmentFormat;
   private final boolean dash;
+  private final boolean iFrames;
 
   private HlsFilePackager(Builder b) {
     this.dash = b.dash;
+    this.iFrames = b.iFrames;
     this.segmentFormat = b.segmentFormat;
     this.segmentDuration = b.segmentDuration;
     this.playlistType = b.playlistType;
@@ -116,6 +120,7 @@ public final class HlsFilePackager {
 
   private Result packageInto(List<Path> inputs, SegmentSink sink) throws MediaException {
     List<MultivariantPlanner.Rendition> renditions = new ArrayList<>();
+    List<MultivariantPlanner.IFrameRendition> iFrameRenditions = new ArrayList<>();
     List<SegmentTiming> reference = null;
     boolean audioGroup = false;
     int segments = 0;
@@ -133,6 +138,7 @@ public final class HlsFilePackager {
           .listener(listener)
           .segmentTransform(segmentTransform)
           .segmentFormat(segmentFormat)
+          .iFramePlaylistName(iFrames ? IFRAME_PLAYLIST_NAME : null)
           .build(sink);
       try (MediaInput in = MediaInputs.open(input, programNumber)) {
         in.readAll(packager);
@@ -154,8 +160,9 @@ public final class HlsFilePackager {
         renditions.add(r);
         segments += r.segments().size();
       }
+      iFrameRenditions.addAll(packager.iFrameRenditions());
     }
-    MultivariantPlaylist master = MultivariantPlanner.plan(renditions);
+    MultivariantPlaylist master = MultivariantPlanner.plan(renditions, iFrameRenditions);
     try {
       sink.write(MULTIVARIANT_NAME, PlaylistWriter.defaults().writeBytes(master));
     } catch (IOException e) {
@@ -254,8 +261,19 @@ public final class HlsFilePackager {
         io.iptv.core.pipeline.SegmentTransform.identity();
     private SegmentFormat segmentFormat = SegmentFormat.TS;
     private boolean dash;
+    private boolean iFrames;
 
     private Builder() {}
+
+    /**
+     * Also write an I-frame-only playlist ({@value #IFRAME_PLAYLIST_NAME}) per video rendition and list it in
+     * the multivariant playlist (default false). See {@link HlsPackager.Builder#iFramePlaylistName(String)}.
+     */
+    public Builder iFrames(boolean value) {
+      once("iFrames");
+      iFrames = value;
+      return this;
+    }
 
     /** Also write {@value #DASH_MANIFEST_NAME} (DASH, same segments); needs {@link SegmentFormat#FMP4}. */
     public Builder dash(boolean value) {

@@ -19,7 +19,6 @@ import io.iptv.segmenter.hls.HlsKey;
 import io.iptv.segmenter.dash.DashRepresentation;
 import io.iptv.segmenter.dash.MpdWriter;
 import io.iptv.segmenter.fmp4.Fmp4Track;
-import io.iptv.segmenter.hls.BandwidthCalculator;
 import io.iptv.segmenter.hls.LiveWindow;
 import io.iptv.segmenter.hls.MediaPlaylist;
 import io.iptv.segmenter.hls.MultivariantPlanner;
@@ -192,6 +191,17 @@ public final class HlsPackager implements Emitter {
     return out;
   }
 
+  /** The I-frame playlists so far, for a {@link MultivariantPlanner}; URIs relative to the root. */
+  public List<MultivariantPlanner.IFrameRendition> iFrameRenditions() {
+    List<MultivariantPlanner.IFrameRendition> out = new ArrayList<>();
+    for (RenditionWriter r : renditions) {
+      if (r.hasIFramePlaylist()) {
+        out.add(r.iFrameSummary(r.playlistName(config.iFramePlaylistName), targetDuration(r)));
+      }
+    }
+    return out;
+  }
+
   /** Whether the audio tracks were laid out as separate renditions (an audio group). */
   public boolean hasAudioGroup() {
     return renditions.stream().anyMatch(RenditionWriter::audioOnlyRendition);
@@ -233,14 +243,15 @@ public final class HlsPackager implements Emitter {
         write(r.dir() + "/" + SegmentFormat.INIT_SEGMENT_NAME, r.initSegment(chunk));
       }
       RenditionWriter.Written segment = r.write(sequence, chunk);
+      String segmentName = r.segmentName(names, sequence, chunk);
       TransformedSegment published = config.segmentTransform.transform(
           new SegmentContext(r.dir(), sequence, r.trackTypes()), segment.bytes());
-      String path = r.dir() + "/" + name;
+      String path = r.dir() + "/" + segmentName;
       write(path, published.bytes());
       long size = published.bytes().length();
       config.listener.onSegmentWritten(path, Timestamps.toDuration(chunk.duration90k()), size);
       HlsKey key = hlsKey(published.protection(), r.dir());
-      for (String expired : r.append(name, chunk, pdt, size, now90k, config.retention90k(), key)) {
+      for (String expired : r.append(segmentName, chunk, pdt, size, now90k, config.retention90k(), key)) {
         try {
           sink.delete(expired);
         } catch (IOException e) {
@@ -271,9 +282,13 @@ public final class HlsPackager implements Emitter {
       MediaPlaylist playlist = r.playlist(config.playlistType == HlsPlaylistType.VOD ? 0 : fixedTargetDuration,
           endList);
       write(r.playlistName(config.playlistName), writer.writeBytes(playlist));
+      if (r.hasIFramePlaylist()) {
+        write(r.playlistName(config.iFramePlaylistName), writer.writeBytes(r.iFramePlaylist(
+            config.playlistType == HlsPlaylistType.VOD ? 0 : fixedTargetDuration, endList)));
+      }
     }
     if (config.multivariantName != null) {
-      MultivariantPlaylist master = MultivariantPlanner.plan(renditions());
+      MultivariantPlaylist master = MultivariantPlanner.plan(renditions(), iFrameRenditions());
       write(config.multivariantName, writer.writeBytes(master));
     }
     if (config.dashManifestName != null) {
@@ -297,7 +312,8 @@ public final class HlsPackager implements Emitter {
       for (RenditionWriter.TimelineEntry e : timeline) {
         segments.add(new DashRepresentation.Segment(e.start(), e.duration()));
       }
-      long peak = BandwidthCalculator.peakBitRate(r.sizes(), Math.max(1, targetDuration(r)));
+      // the rendition's bit rates: from every segment size (VOD) or measured incrementally (EVENT, LIVE)
+      long peak = r.summary(r.playlistName(config.playlistName), targetDuration(r)).bitRates().peak();
       out.add(new DashRepresentation(r.dir(), r.tracks().get(0), track.timescale(), peak,
           r.dir() + "/" + SegmentFormat.INIT_SEGMENT_NAME, r.dir() + "/" + names, timeline.get(0).sequence(),
           track.fromTicks90k(firstStart90k), segments));
@@ -382,7 +398,7 @@ public final class HlsPackager implements Emitter {
         return;
       }
       renditions.add(new RenditionWriter(base, List.of(video), false, newWindow(), fmt,
-          renditionTargetDuration()));
+          renditionTargetDuration(), newIFrameWindow()));
       addAudioRenditions(base, audio, fmt);
       return;
     }
@@ -393,11 +409,11 @@ public final class HlsPackager implements Emitter {
       }
       tracks.addAll(video == null && !audio.isEmpty() ? audio.subList(0, 1) : audio);
       renditions.add(new RenditionWriter(base, tracks, false, newWindow(), SegmentFormat.TS,
-          renditionTargetDuration()));
+          renditionTargetDuration(), newIFrameWindow()));
       return;
     }
     renditions.add(new RenditionWriter(base, List.of(video), false, newWindow(), SegmentFormat.TS,
-        renditionTargetDuration()));
+        renditionTargetDuration(), newIFrameWindow()));
     addAudioRenditions(base, audio, SegmentFormat.TS);
   }
 
@@ -413,6 +429,17 @@ public final class HlsPackager implements Emitter {
       renditions.add(new RenditionWriter(dir, List.of(a), true, newWindow(), fmt,
           renditionTargetDuration()));
     }
+  }
+
+  private IFramePlaylistWindow newIFrameWindow() {
+    if (config.iFramePlaylistName == null) {
+      return null;
+    }
+    return new IFramePlaylistWindow(switch (config.playlistType) {
+      case VOD -> MediaPlaylist.PlaylistType.VOD;
+      case EVENT -> MediaPlaylist.PlaylistType.EVENT;
+      case LIVE -> null;
+    });
   }
 
   /** The fixed TARGETDURATION for EVENT and LIVE renditions; 0 for VOD (computed from the segments). */
@@ -451,6 +478,7 @@ public final class HlsPackager implements Emitter {
     private String segmentNameTemplate;
     private SegmentFormat segmentFormat = SegmentFormat.TS;
     private String dashManifestName;
+    private String iFramePlaylistName;
     private String playlistName = "index.m3u8";
     private String multivariantName = "master.m3u8";
     private String name = "stream";
@@ -550,13 +578,29 @@ public final class HlsPackager implements Emitter {
 
     /**
      * FMP4 only: also write a DASH MPD of this name at the root (e.g. {@code manifest.mpd}), referencing the
-     * same segments; null (default): none. Requires a {@code $Number$} segment name template.
+     * same segments; null (default): none. With a {@code $Time$} segment name template each CMAF rendition's
+     * segments are named by their earliest presentation time in the track timescale (the DASH S@t), so the
+     * MPD's {@code SegmentTemplate@media} can use {@code $Time$} too.
      */
     public Builder dashManifestName(String value) {
       once("dashManifestName");
       Preconditions.requireArgument(value == null || value.matches("[A-Za-z0-9._-]+\\.mpd"),
           "invalid MPD name %s", value);
       dashManifestName = value;
+      return this;
+    }
+
+    /**
+     * Also write an I-frame-only playlist of this name (e.g. {@code iframes.m3u8}) beside the video rendition's
+     * playlist, listed as {@code EXT-X-I-FRAME-STREAM-INF} in the multivariant playlist (RFC 8216 §4.3.3.6,
+     * §4.3.4.3); null (default): none. TS: each entry is a keyframe's packets, with the segment's PAT/PMT as
+     * EXT-X-MAP. FMP4: each keyframe is written as a fragment of its own and an entry is that moof + mdat.
+     */
+    public Builder iFramePlaylistName(String value) {
+      once("iFramePlaylistName");
+      Preconditions.requireArgument(value == null || value.matches("[A-Za-z0-9._-]+\\.m3u8"),
+          "invalid I-frame playlist name %s", value);
+      iFramePlaylistName = value;
       return this;
     }
 
@@ -618,10 +662,11 @@ public final class HlsPackager implements Emitter {
     public HlsPackager build(SegmentSink sink) {
       Preconditions.requireState(dashManifestName == null || segmentFormat == SegmentFormat.FMP4,
           "DASH needs SegmentFormat.FMP4");
-      Preconditions.requireState(dashManifestName == null || segmentNameTemplate == null
-          || !segmentNameTemplate.contains("$Time"), "DASH output needs a $Number$ segment name template");
       Preconditions.requireState(dashManifestName == null || !set.contains("segmentTransform"),
           "a segment transform (whole-segment AES-128) cannot be signalled in DASH; package DASH without it");
+      Preconditions.requireState(iFramePlaylistName == null || !set.contains("segmentTransform"),
+          "I-frame playlists address byte ranges of clear segments; they cannot be combined with a"
+              + " whole-segment transform (AES-128)");
       return new HlsPackager(this, Objects.requireNonNull(sink, "sink"));
     }
 

@@ -10,6 +10,8 @@ import io.iptv.core.media.TrackType;
 import io.iptv.segmenter.hls.BandwidthCalculator;
 import io.iptv.segmenter.hls.HlsKey;
 import io.iptv.segmenter.fmp4.CmafSegmentWriter;
+import io.iptv.segmenter.fmp4.FragmentWriter;
+import io.iptv.segmenter.hls.ByteRange;
 import io.iptv.segmenter.fmp4.Fmp4Track;
 import io.iptv.segmenter.fmp4.InitSegmentWriter;
 import io.iptv.segmenter.hls.BandwidthTracker;
@@ -55,6 +57,11 @@ final class RenditionWriter {
   /** FMP4: per written segment its start and duration in the track timescale (for DASH). */
   private final List<TimelineEntry> timeline = new ArrayList<>();
 
+  /** The rendition's I-frame playlist entries, or null when it writes none (no video, or not asked for). */
+  private final IFramePlaylistWindow iFrames;
+  /** The keyframes of the segment last written, for {@link #append}. */
+  private Written lastWritten;
+
   /** A segment on the track's own timeline (track timescale), as a DASH SegmentTimeline needs it. */
   record TimelineEntry(long sequence, long start, long duration) {}
 
@@ -64,6 +71,16 @@ final class RenditionWriter {
    */
   RenditionWriter(String dir, List<TrackFormat> tracks, boolean audioOnlyRendition, LiveWindow window,
       SegmentFormat format, int fixedTargetDuration) {
+    this(dir, tracks, audioOnlyRendition, window, format, fixedTargetDuration, null);
+  }
+
+  /**
+   * @param iFrames where to list the keyframes for an I-frame playlist (used only if the rendition has video),
+   *     or null for none
+   */
+  RenditionWriter(String dir, List<TrackFormat> tracks, boolean audioOnlyRendition, LiveWindow window,
+      SegmentFormat format, int fixedTargetDuration, IFramePlaylistWindow iFrames) {
+    this.iFrames = iFrames != null && videoTrack(tracks) != null ? iFrames : null;
     this.format = format;
     this.dir = dir;
     this.sizes = fixedTargetDuration == 0 ? new ArrayList<>() : null;
@@ -109,7 +126,7 @@ final class RenditionWriter {
       }
     }
     Fmp4Track track = Fmp4Track.of(1, t, sample);
-    cmaf = CmafSegmentWriter.builder(track).build();
+    cmaf = CmafSegmentWriter.builder(track).syncSampleFragments(iFrames != null).build();
     return InitSegmentWriter.write(List.of(track));
   }
 
@@ -121,7 +138,8 @@ final class RenditionWriter {
       for (KeyframeRange k : ts.keyframes()) {
         keys.add(new KeyRange(k.pts90k(), k.offset(), k.length()));
       }
-      return new Written(ts.bytes(), keys);
+      lastWritten = new Written(ts.bytes(), keys, ts.psiLength());
+      return lastWritten;
     }
     List<MediaSample> own = new ArrayList<>();
     for (MediaSample s : chunk.samples()) {
@@ -134,24 +152,43 @@ final class RenditionWriter {
           + tracks.get(0).trackId() + "; fMP4 segments cannot be empty");
     }
     CmafSegmentWriter.Segment seg = cmaf.write(sequence, own, io.iptv.core.time.Timestamps.NO_TIMESTAMP);
-    timeline.add(new TimelineEntry(sequence, seg.fragment().earliestPresentationTime(), seg.fragment().duration()));
-    List<KeyRange> keys = List.of();
-    if (seg.fragment().startsWithSync() && cmaf.track().isVideo()) {
-      long[] range = seg.firstSampleRange();
-      keys = List.of(new KeyRange(own.get(0).pts90k(), range[0], range[1]));
+    timeline.add(new TimelineEntry(sequence, seg.earliestPresentationTime(), seg.duration()));
+    List<KeyRange> keys = new ArrayList<>();
+    for (FragmentWriter.Fragment f : seg.syncSampleFragments()) {
+      keys.add(new KeyRange(cmaf.track().toTicks90k(f.earliestPresentationTime()), f.offset(), f.size()));
     }
-    return new Written(seg.bytes(), keys);
+    lastWritten = new Written(seg.bytes(), keys, 0);
+    return lastWritten;
   }
 
-  /** A written segment. */
-  record Written(ByteSlice bytes, List<KeyRange> keyframes) {}
+  /**
+   * The file name of the segment just written: {@code $Number$} is the media sequence number; {@code $Time$}
+   * is the chunk start on the 90 kHz timeline for TS, and for fMP4 the segment's earliest presentation time
+   * in the track timescale — the DASH SegmentTimeline S@t, so DASH {@code $Time$} templates resolve to it.
+   */
+  String segmentName(SegmentNameTemplate names, long sequence, Chunk chunk) {
+    if (format == SegmentFormat.FMP4 && !timeline.isEmpty()) {
+      return names.name(sequence, timeline.get(timeline.size() - 1).start());
+    }
+    return names.name(sequence, chunk.start90k());
+  }
+
+  /**
+   * A written segment.
+   *
+   * @param bytes the segment
+   * @param keyframes complete byte ranges of its keyframes (TS: the keyframe's PES packets; fMP4: the
+   *     keyframe's own moof + mdat, only with sync-sample fragments)
+   * @param psiLength TS: bytes of PAT + PMT at the start (the I-frames' EXT-X-MAP range); fMP4: 0
+   */
+  record Written(ByteSlice bytes, List<KeyRange> keyframes, long psiLength) {}
 
   /** Where a decodable keyframe lies in a segment (TS: its packets; fMP4: moof to the end of its data). */
   record KeyRange(long pts90k, long offset, long length) {}
 
   /** Sizes of the segments written so far (bandwidth). */
   List<BandwidthCalculator.SegmentSize> sizes() {
-    return List.copyOf(sizes);
+    return sizes == null ? List.of() : List.copyOf(sizes); // EVENT and LIVE keep none (BandwidthTracker)
   }
 
   SegmentFormat format() {
@@ -184,9 +221,15 @@ final class RenditionWriter {
         .key(key)
         .map(format == SegmentFormat.FMP4 ? new MediaInitialization(SegmentFormat.INIT_SEGMENT_NAME, null) : null)
         .build();
+    if (iFrames != null && lastWritten != null) {
+      iFrames.addSegment(uri, iFrameMap(uri), chunk.discontinuity(), iFrameEntries(chunk, lastWritten));
+    }
     for (MediaSegment gone : window.add(segment)) {
       if (!timeline.isEmpty()) {
         timeline.remove(0); // the DASH timeline lists what the HLS window lists
+      }
+      if (iFrames != null) {
+        iFrames.removeOldestSegment();
       }
       expiring.addLast(new Expiring(dir + "/" + gone.uri(), now90k + grace90k));
     }
@@ -195,6 +238,60 @@ final class RenditionWriter {
       delete.add(expiring.removeFirst().name);
     }
     return delete;
+  }
+
+  /**
+   * The EXT-X-MAP the I-frames of segment {@code uri} need (RFC 8216 §4.3.2.5): fMP4 the init segment; TS the
+   * segment's own PAT and PMT packets, so each keyframe byte range is decodable on its own.
+   */
+  private MediaInitialization iFrameMap(String uri) {
+    if (format == SegmentFormat.FMP4) {
+      return new MediaInitialization(SegmentFormat.INIT_SEGMENT_NAME, null);
+    }
+    return new MediaInitialization(uri, new ByteRange(lastWritten.psiLength(), 0));
+  }
+
+  /**
+   * Each keyframe's EXTINF is the time to the next keyframe's presentation, the last one's the time to the end
+   * of the segment (RFC 8216 §4.3.3.6).
+   */
+  private static List<IFramePlaylistWindow.Frame> iFrameEntries(Chunk chunk, Written written) {
+    List<KeyRange> keys = new ArrayList<>(written.keyframes());
+    keys.sort(java.util.Comparator.comparingLong(KeyRange::pts90k));
+    List<IFramePlaylistWindow.Frame> frames = new ArrayList<>();
+    long end90k = chunk.start90k() + chunk.duration90k();
+    for (int i = 0; i < keys.size(); i++) {
+      KeyRange k = keys.get(i);
+      long next90k = i + 1 < keys.size() ? keys.get(i + 1).pts90k() : end90k;
+      frames.add(new IFramePlaylistWindow.Frame(Timestamps.toDuration(Math.max(0, next90k - k.pts90k())),
+          k.offset(), k.length()));
+    }
+    return frames;
+  }
+
+  /** Whether the rendition writes an I-frame playlist. */
+  boolean hasIFramePlaylist() {
+    return iFrames != null && !iFrames.isEmpty();
+  }
+
+  /** The I-frame playlist (call only if {@link #hasIFramePlaylist()}). */
+  MediaPlaylist iFramePlaylist(int targetDuration, boolean endList) {
+    return iFrames.playlist(targetDuration, endList);
+  }
+
+  /** The I-frame playlist as input to the multivariant planner. */
+  MultivariantPlanner.IFrameRendition iFrameSummary(String playlistUri, int targetDuration) {
+    return new MultivariantPlanner.IFrameRendition(playlistUri, videoTrack(tracks), targetDuration,
+        iFrames.sizes());
+  }
+
+  private static TrackFormat videoTrack(List<TrackFormat> tracks) {
+    for (TrackFormat t : tracks) {
+      if (t.type() == io.iptv.core.media.TrackType.VIDEO) {
+        return t;
+      }
+    }
+    return null;
   }
 
   MediaPlaylist playlist(int targetDuration, boolean endList) {

@@ -108,6 +108,26 @@ class HlsPlaylistParserTest {
   }
 
   @Test
+  void parsesAndWritesIFrameStreamInf() throws MediaException {
+    String text = "#EXTM3U\n"
+        + "#EXT-X-STREAM-INF:BANDWIDTH=1280000,CODECS=\"avc1.4d401f,mp4a.40.2\"\nlow/video.m3u8\n"
+        + "#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH=86000,CODECS=\"avc1.4d401f\",RESOLUTION=640x360,"
+        + "URI=\"low/iframe.m3u8\"\n"
+        + "#EXT-X-I-FRAME-STREAM-INF:URI=\"mid/iframe.m3u8\",BANDWIDTH=150000\n";
+    MultivariantPlaylist master = parser.parseMultivariant(text.getBytes(StandardCharsets.UTF_8));
+    assertEquals(1, master.variants().size(), "the I-frame streams are no variants");
+    assertEquals(List.of(
+        new MultivariantPlaylist.IFrameStream("low/iframe.m3u8", 86_000, 0, "avc1.4d401f", 640, 360),
+        new MultivariantPlaylist.IFrameStream("mid/iframe.m3u8", 150_000, 0, null, 0, 0)), master.iFrameStreams());
+    String written = PlaylistWriter.defaults().write(master);
+    assertTrue(written.contains("#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH=86000,CODECS=\"avc1.4d401f\","
+        + "RESOLUTION=640x360,URI=\"low/iframe.m3u8\"\n"), written);
+    assertEquals(master, parser.parseMultivariant(written.getBytes(StandardCharsets.UTF_8)), "round trip");
+    String noUri = "#EXTM3U\n#EXT-X-I-FRAME-STREAM-INF:BANDWIDTH=1\n";
+    assertThrows(MediaException.class, () -> parser.parse(noUri));
+  }
+
+  @Test
   void parsesRfcMultivariantPlaylists() throws MediaException {
     MultivariantPlaylist master = parser.parseMultivariant(MASTER.getBytes(StandardCharsets.UTF_8));
     assertEquals(4, master.variants().size());
