@@ -7,10 +7,11 @@ import io.iptv.core.serve.ResourceTransform;
 import io.iptv.core.serve.ServedResource;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Token propagation: every URL the origin writes into an HLS playlist carries the caller's token, so players
+ * Token propagation: every URL the origin writes into an HLS playlist or a DASH MPD carries the caller's token, so players
  * need no logic of their own. A {@link ResourceTransform} for {@link io.iptv.core.serve.OriginHandler}.
  *
  * <p>When a multivariant or media playlist was requested with {@code ?token=T}, the response has
@@ -31,7 +32,15 @@ import java.util.regex.Pattern;
  * from its cache key while validating the token itself (or forwarding the check). The in-process segment
  * cache holds the unrewritten playlist, so rewriting costs one pass over the text per response.
  *
- * <p>DASH manifests are not rewritten yet ({@code TODO(#7)}: BaseURL / SegmentTemplate query parameters).
+ * <p>A DASH MPD ({@code manifest.mpd}, ISO/IEC 23009-1) requested with a token gets it appended to every URL
+ * the library writes there: the {@code media}, {@code initialization}, {@code index} and {@code sourceURL}
+ * attributes ({@code SegmentTemplate} §5.3.9.4, {@code SegmentURL} §5.3.9.3, {@code Initialization}
+ * §5.3.9.5), the text of {@code BaseURL} elements (§5.6) and the {@code value} of an {@code http-*}
+ * {@code UTCTiming} (§5.8.5.7). The same relative-only rule applies; XML entities are decoded before and
+ * re-encoded after the rewrite, so {@code &token=} is written {@code &amp;token=}. The token, percent-encoded,
+ * never contains {@code $}, so {@code $Number$}/{@code $Time$} templates stay intact. A BaseURL makes the
+ * URLs below it resolve against it, and the query of a BaseURL is not carried into them (RFC 3986 §5.2.2), so
+ * both carry the token.
  *
  * <p>Immutable and thread-safe.
  *
@@ -45,6 +54,15 @@ import java.util.regex.Pattern;
 public final class TokenPropagation implements ResourceTransform {
   private static final TokenPropagation QUERY_TOKEN = new TokenPropagation();
   private static final Pattern SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*:");
+  /**
+   * URLs in an MPD: (1) a URL attribute ({@code media}, {@code initialization}, {@code index},
+   * {@code sourceURL}) in double quotes, (2) the text of a {@code BaseURL} element, (3) the {@code value} of a
+   * {@code UTCTiming} element.
+   */
+  private static final Pattern MPD_URL = Pattern.compile(
+      "\\s(?:media|initialization|index|sourceURL)\\s*=\\s*\"([^\"]*)\""
+      + "|<BaseURL(?:\\s[^>]*)?>\\s*([^<]*?)\\s*</BaseURL>"
+      + "|<UTCTiming\\s[^>]*?value\\s*=\\s*\"([^\"]*)\"[^>]*>");
 
   private TokenPropagation() {}
 
@@ -56,7 +74,7 @@ public final class TokenPropagation implements ResourceTransform {
   @Override
   public ServedResource transform(HttpRequest request, ServedResource resource) {
     ResourceKind kind = resource.key().kind();
-    if (kind != ResourceKind.MULTIVARIANT && kind != ResourceKind.PLAYLIST) {
+    if (kind != ResourceKind.MULTIVARIANT && kind != ResourceKind.PLAYLIST && kind != ResourceKind.MANIFEST) {
       return resource;
     }
     String token = AccessRequest.queryParameter(request.rawQuery(), AccessRequest.TOKEN_PARAMETER);
@@ -64,7 +82,7 @@ public final class TokenPropagation implements ResourceTransform {
       return resource;
     }
     String text = new String(resource.body().toByteArray(), StandardCharsets.UTF_8);
-    String rewritten = rewrite(text, token);
+    String rewritten = kind == ResourceKind.MANIFEST ? rewriteMpd(text, token) : rewrite(text, token);
     if (rewritten.equals(text)) {
       return resource;
     }
@@ -99,6 +117,41 @@ public final class TokenPropagation implements ResourceTransform {
       start = next;
     }
     return out.toString();
+  }
+
+  /**
+   * Appends {@code token} (percent-encoded as needed) to every relative URL of a DASH MPD, as described on the
+   * class. Everything else is kept byte for byte.
+   */
+  public static String rewriteMpd(String mpd, String token) {
+    String parameter = AccessRequest.TOKEN_PARAMETER + "=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
+    StringBuilder out = new StringBuilder(mpd.length() + 256);
+    int from = 0;
+    Matcher m = MPD_URL.matcher(mpd);
+    while (m.find()) {
+      int group = m.group(1) != null ? 1 : m.group(2) != null ? 2 : 3;
+      if (group == 3 && !m.group(0).contains("urn:mpeg:dash:utc:http-")) {
+        continue; // direct / ntp / sntp UTCTiming: the value is a time or a host, not a URL
+      }
+      String value = xmlUnescape(m.group(group));
+      String rewritten = withParameter(value, parameter);
+      out.append(mpd, from, m.start(group)).append(rewritten.equals(value) ? m.group(group) : xmlEscape(rewritten));
+      from = m.end(group);
+    }
+    out.append(mpd, from, mpd.length());
+    return out.toString();
+  }
+
+  private static String xmlUnescape(String s) {
+    if (s.indexOf('&') < 0) {
+      return s;
+    }
+    return s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'")
+        .replace("&amp;", "&");
+  }
+
+  private static String xmlEscape(String s) {
+    return s.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;").replace(">", "&gt;");
   }
 
   private static String rewriteLine(String line, String parameter) {

@@ -17,7 +17,8 @@ import java.util.function.Function;
  *
  * <p>What it does, in order: request limits (414, 431, 413) → CORS preflight → path to {@link ResourceKey}
  * (traversal and encoded forms: 400; unknown: 404) → method (GET/HEAD, POST only for the licence endpoint; else
- * 405) → {@link RequestInterceptor} (auth slot) → {@link ResourceLoader#loadAsync} → {@link ResourceTransform} (per-request rewriting) → conditional request
+ * 405) → {@link RequestInterceptor} (auth slot; its refusals get the CORS headers too, so a player on another
+ * origin sees the 401/403) → {@link ResourceLoader#loadAsync} → {@link ResourceTransform} (per-request rewriting) → conditional request
  * ({@code If-None-Match} → 304, RFC 9110 §13.1.2) → single byte range (206 / 416, RFC 9110 §14) → headers:
  * Content-Type, strong ETag, Cache-Control from the {@link CachePolicy}, CORS.
  *
@@ -124,6 +125,7 @@ public final class OriginHandler {
     }
     HttpResponse denied = interceptor.intercept(request, key);
     if (denied != null) {
+      denied = withCors(request, denied);
       return done(head ? denied.withoutBody() : denied);
     }
     if (key.kind() == ResourceKind.LICENSE) {
@@ -230,6 +232,20 @@ public final class OriginHandler {
           Long.toString(cors.preflightMaxAge().toSeconds())));
     }
     return new HttpResponse(204, headers, ByteSlice.empty(), false, -1);
+  }
+
+  /**
+   * An interceptor's answer (a 401/403 refusal, a key) with the CORS headers, unless it has its own: without
+   * them a player on another origin sees a network error instead of the status (Fetch §3.2.5 CORS check).
+   */
+  private HttpResponse withCors(HttpRequest request, HttpResponse response) {
+    if (!cors.enabled() || response.header("Access-Control-Allow-Origin") != null) {
+      return response;
+    }
+    List<HttpResponse.Header> headers = new ArrayList<>(response.headers());
+    addCors(request, headers);
+    return new HttpResponse(response.status(), headers, response.body(), response.sendBody(),
+        response.contentLength());
   }
 
   private void addCors(HttpRequest request, List<HttpResponse.Header> headers) {

@@ -83,6 +83,47 @@ class AuthOriginTest {
   }
 
   @Test
+  void refusalsCarryTheCorsHeadersSoAPlayerOnAnotherOriginSeesTheStatus() {
+    OriginHandler cors = OriginHandler.builder(loader())
+        .cors(io.iptv.core.serve.CorsPolicy.builder().allowOrigin("https://player.example").build())
+        .interceptor(AuthInterceptor.of(hmac))
+        .build();
+    String sportToken = "token=" + signer.sign("/sport/", Duration.ofMinutes(5));
+    String[][] cases = {{"/news/master.m3u8", null, "401"}, {"/news/master.m3u8", sportToken, "403"},
+        {"/news/keys/k1.key", null, "401"}, {"/news/keys/k1.key", sportToken, "403"}};
+    for (String[] c : cases) {
+      HttpResponse response = get(cors, c[0], c[1], "Origin", "https://player.example");
+      assertEquals(Integer.parseInt(c[2]), response.status(), c[0]);
+      assertEquals("https://player.example", response.header("Access-Control-Allow-Origin"), c[0]);
+      assertTrue(response.headers().stream().anyMatch(h -> h.name().equals("Vary") && h.value().equals("Origin")));
+      assertEquals("no-store", response.header("Cache-Control"));
+      HttpResponse foreign = get(cors, c[0], c[1], "Origin", "https://evil.example");
+      assertEquals(Integer.parseInt(c[2]), foreign.status());
+      assertEquals(null, foreign.header("Access-Control-Allow-Origin"), "only the allowed origin");
+    }
+    assertEquals(null, get(origin(hmac), "/news/master.m3u8", null, "Origin", "https://player.example")
+        .header("Access-Control-Allow-Origin"), "CORS off: no header");
+  }
+
+  @Test
+  void aSignedMpdCarriesTheTokenInItsUrls() {
+    String mpd = "<MPD><Period><AdaptationSet><Representation id=\"v\" bandwidth=\"1\">"
+        + "<SegmentTemplate initialization=\"v/init.mp4\" media=\"v/seg-$Number$.m4s\"/>"
+        + "</Representation></AdaptationSet></Period></MPD>";
+    OriginHandler origin = OriginHandler.builder(key -> key.path().equals("/news/manifest.mpd")
+            ? ServedResource.of(key, ByteSlice.wrap(mpd.getBytes(StandardCharsets.UTF_8))) : null)
+        .interceptor(AuthInterceptor.of(hmac))
+        .resourceTransform(TokenPropagation.queryToken())
+        .build();
+    String token = signer.sign("/news/", Duration.ofMinutes(5));
+    HttpResponse response = get(origin, "/news/manifest.mpd", "token=" + token);
+    assertEquals(200, response.status());
+    assertTrue(response.header("Cache-Control").startsWith("private"), response.header("Cache-Control"));
+    assertTrue(body(response).contains("initialization=\"v/init.mp4?token=" + token + "\" media=\"v/seg-$Number$.m4s?token="
+        + token + "\""), body(response));
+  }
+
+  @Test
   void validTokenForAnotherChannelIs403() {
     String token = signer.sign("/sport/", Duration.ofMinutes(5));
     assertEquals(403, get(origin(hmac), "/news/master.m3u8", "token=" + token).status());

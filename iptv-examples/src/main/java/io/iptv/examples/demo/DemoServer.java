@@ -11,6 +11,7 @@ import io.iptv.core.auth.HmacTokenAuthorizer;
 import io.iptv.core.auth.TokenPropagation;
 import io.iptv.core.auth.TokenSigner;
 import io.iptv.core.io.ByteSlice;
+import io.iptv.core.pipeline.SegmentTransform;
 import io.iptv.core.serve.CachePolicy;
 import io.iptv.core.serve.CorsPolicy;
 import io.iptv.core.serve.HttpRequest;
@@ -18,6 +19,12 @@ import io.iptv.core.serve.HttpResponse;
 import io.iptv.core.serve.OriginHandler;
 import io.iptv.core.serve.RequestHeaders;
 import io.iptv.core.serve.ResourceLoader;
+import io.iptv.drm.Aes128SegmentEncryptor;
+import io.iptv.drm.DerivedKeys;
+import io.iptv.drm.KeyAccessPolicy;
+import io.iptv.drm.KeyDeliveryHandler;
+import io.iptv.drm.KeyProvider;
+import io.iptv.drm.KeyRotation;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
@@ -42,7 +49,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The demo origin: the bundled clip as a live channel (looped, real-time, sliding window) and a VOD title, for
  * each {@link DemoVariant}, served on {@code 127.0.0.1} through the library's public pieces: {@link SegmentCache}
  * over the channels' loaders, {@link OriginHandler} with {@link AuthInterceptor} ({@link HmacTokenAuthorizer},
- * signed URLs with a random per-run secret) and {@link TokenPropagation}; in front of it, {@link DemoFront}
+ * signed URLs with a random per-run secret) and {@link TokenPropagation}; the {@link DemoVariant#AES_128}
+ * channels are encrypted with {@link Aes128SegmentEncryptor} (keys derived from another per-run secret, rotated)
+ * and their keys served by {@link KeyDeliveryHandler} at {@code /{channel}/keys/<kid>.key} only to a token the
+ * authorizer allows for that KEY resource ({@link KeyAccessPolicy#authorizedBy}); in front of it, {@link DemoFront}
  * serves the player page ({@code /}), {@code /status} and hls.js.
  *
  * <p>Threads: one scheduler thread feeds the live channels, a small pool serves requests and cache loads; all
@@ -59,6 +69,9 @@ public final class DemoServer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(DemoServer.class.getName());
   /** The key id of the demo's signing secret. */
   static final String KID = "demo1";
+  /** Segments per crypto period of the AES-128 channels. */
+  static final int KEY_ROTATION_SEGMENTS = 3;
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Config config;
   private final List<DemoChannel> channels;
@@ -106,15 +119,20 @@ public final class DemoServer implements AutoCloseable {
     try {
       List<DemoChannel> channels = new ArrayList<>();
       Map<String, ResourceLoader> loaders = new LinkedHashMap<>();
+      byte[] keySecret = new byte[32];
+      RANDOM.nextBytes(keySecret); // per run: content keys are derived from it, never stored
+      DerivedKeys keys = KeyProvider.derived(keySecret);
       for (DemoVariant variant : DemoVariant.values()) {
         String suffix = variant == DemoVariant.CLEAR ? "" : "-" + variant.id();
         // A 30 s window: a player that stalls (a busy machine) stays inside it instead of being pushed to the edge.
         LiveLoop live = LiveLoop.builder(clip).segmentDuration(config.segmentDuration)
-            .listSize((int) Math.max(6, Duration.ofSeconds(30).dividedBy(config.segmentDuration))).build();
+            .listSize((int) Math.max(6, Duration.ofSeconds(30).dividedBy(config.segmentDuration)))
+            .segmentTransform(segmentTransform(variant, "live" + suffix, keys)).build();
         lives.add(live);
         channels.add(new DemoChannel("live" + suffix, "Live: the demo clip looped", true, variant, live.loader(),
             live::status));
-        VodTitle vod = VodTitle.of(clip, config.vodLoops, config.segmentDuration);
+        VodTitle vod = VodTitle.of(clip, config.vodLoops, config.segmentDuration,
+            segmentTransform(variant, "vod" + suffix, keys));
         channels.add(new DemoChannel("vod" + suffix, "VOD: the demo clip " + config.vodLoops + " times", false,
             variant, vod.loader(), vod::status));
       }
@@ -123,14 +141,19 @@ public final class DemoServer implements AutoCloseable {
       SegmentCache cache = SegmentCache.builder().maximumBytes(config.cacheBytes).cachePolicy(policy)
           .executor(requests).build(ResourceLoader.byChannel(loaders));
       byte[] secret = new byte[32];
-      new SecureRandom().nextBytes(secret); // per run: tokens of an earlier run are worthless
+      RANDOM.nextBytes(secret); // per run: tokens of an earlier run are worthless
       TokenSigner signer = TokenSigner.builder().key(KID, secret).build();
       HmacTokenAuthorizer authorizer = HmacTokenAuthorizer.builder().secret(KID, secret)
           .maxClockSkew(Duration.ofSeconds(5)).build();
       OriginHandler origin = OriginHandler.builder(cache)
           .cachePolicy(policy)
           .cors(CorsPolicy.anyOrigin()) // other players' pages (and the test harness) may load the channels
-          .interceptor(AuthInterceptor.of(authorizer))
+          // Keys are answered by the key handler, and only on the authorizer's explicit allow of the KEY
+          // resource (a token covering the channel); everything else goes through AuthInterceptor.
+          .interceptor(KeyDeliveryHandler.builder(keys)
+              .accessPolicy(KeyAccessPolicy.authorizedBy(authorizer))
+              .build()
+              .interceptor(AuthInterceptor.of(authorizer)))
           .resourceTransform(TokenPropagation.queryToken())
           .executor(requests)
           .build();
@@ -150,6 +173,19 @@ public final class DemoServer implements AutoCloseable {
       shutdown(lives, scheduler, requests);
       throw e;
     }
+  }
+
+  /**
+   * What the packager does to each segment of {@code channel}: nothing for {@link DemoVariant#CLEAR}; for
+   * {@link DemoVariant#AES_128} whole-segment encryption with derived keys, rotated every
+   * {@value #KEY_ROTATION_SEGMENTS} segments, key URIs {@code keys/<kid>.key} below the channel.
+   */
+  private static SegmentTransform segmentTransform(DemoVariant variant, String channel, DerivedKeys keys) {
+    return switch (variant) {
+      case CLEAR -> SegmentTransform.identity();
+      case AES_128 -> Aes128SegmentEncryptor.builder(keys).channel(channel)
+          .rotation(KeyRotation.everySegments(KEY_ROTATION_SEGMENTS)).build();
+    };
   }
 
   /** The channels, in page order. */
@@ -193,6 +229,9 @@ public final class DemoServer implements AutoCloseable {
       c.put("title", channel.title());
       c.put("type", channel.live() ? "live" : "vod");
       c.put("variant", channel.variant().id());
+      if (channel.variant() == DemoVariant.AES_128) {
+        c.put("keyRotationSegments", KEY_ROTATION_SEGMENTS);
+      }
       c.put("master", channel.masterPath());
       c.putAll(channel.status().get());
       list.add(c);

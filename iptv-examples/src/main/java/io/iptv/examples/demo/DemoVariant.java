@@ -7,7 +7,12 @@ package io.iptv.examples.demo;
  */
 public enum DemoVariant {
   /** No encryption. */
-  CLEAR("clear", "no encryption");
+  CLEAR("clear", "no encryption"),
+  /**
+   * HLS whole-segment AES-128 (RFC 8216 §4.3.2.4) with key rotation; keys are served only to a token that
+   * covers the channel.
+   */
+  AES_128("aes128", "AES-128, rotating keys behind the token");
 
   private final String id;
   private final String description;

@@ -5,6 +5,7 @@ import io.iptv.core.io.ByteSlice;
 import io.iptv.core.media.MediaSample;
 import io.iptv.core.media.StreamEvent;
 import io.iptv.core.media.TrackFormat;
+import io.iptv.core.pipeline.SegmentTransform;
 import io.iptv.core.serve.ResourceLoader;
 import io.iptv.core.serve.ServedResource;
 import io.iptv.core.time.Timestamps;
@@ -70,6 +71,7 @@ public final class LiveLoop implements AutoCloseable {
         .segmentDuration(b.segmentDuration)
         .playlistType(HlsPlaylistType.LIVE)
         .listSize(b.listSize)
+        .segmentTransform(b.segmentTransform)
         .listener((name, duration, bytes) -> {
           segments.incrementAndGet();
           segmentBytes.addAndGet(bytes);
@@ -169,6 +171,7 @@ public final class LiveLoop implements AutoCloseable {
     private int listSize = 6;
     private Duration tick = Duration.ofMillis(100);
     private Duration preroll;
+    private SegmentTransform segmentTransform = SegmentTransform.identity();
     private final java.util.Set<String> set = new java.util.HashSet<>();
 
     private Builder(DemoClip clip) {
@@ -203,6 +206,13 @@ public final class LiveLoop implements AutoCloseable {
       once("preroll");
       require(!value.isNegative(), "preroll must not be negative: " + value);
       preroll = value;
+      return this;
+    }
+
+    /** What each segment goes through before it is published, e.g. encryption (default: none). */
+    public Builder segmentTransform(SegmentTransform value) {
+      once("segmentTransform");
+      segmentTransform = Objects.requireNonNull(value, "segmentTransform");
       return this;
     }
 

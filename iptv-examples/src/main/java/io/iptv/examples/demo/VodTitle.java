@@ -4,6 +4,7 @@ import io.iptv.core.MediaException;
 import io.iptv.core.io.ByteSlice;
 import io.iptv.core.media.StreamEvent;
 import io.iptv.core.media.TrackFormat;
+import io.iptv.core.pipeline.SegmentTransform;
 import io.iptv.core.serve.ResourceLoader;
 import io.iptv.core.serve.ServedResource;
 import io.iptv.core.time.Timestamps;
@@ -37,6 +38,12 @@ public final class VodTitle {
 
   /** Packages {@code loops} repetitions of {@code clip}. */
   public static VodTitle of(DemoClip clip, int loops, Duration segmentDuration) throws MediaException {
+    return of(clip, loops, segmentDuration, SegmentTransform.identity());
+  }
+
+  /** Packages {@code loops} repetitions of {@code clip}, each segment through {@code transform} (e.g. AES-128). */
+  public static VodTitle of(DemoClip clip, int loops, Duration segmentDuration, SegmentTransform transform)
+      throws MediaException {
     if (loops < 1) {
       throw new IllegalArgumentException("loops must be positive: " + loops);
     }
@@ -45,6 +52,7 @@ public final class VodTitle {
     HlsPackager packager = HlsPackager.builder()
         .segmentDuration(segmentDuration)
         .playlistType(HlsPlaylistType.VOD)
+        .segmentTransform(transform)
         .listener((name, duration, bytes) -> segments[0]++)
         .build(sink);
     for (TrackFormat format : clip.tracks()) {

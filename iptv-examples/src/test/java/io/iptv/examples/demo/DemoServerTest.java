@@ -20,20 +20,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.crypto.Cipher;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The demo origin started in-process on an ephemeral port: the page hands out signed URLs that real players
  * (hls.js and Shaka Player in headless Chromium) play for 8 s, unsigned requests get 401, {@code /status}
- * answers JSON. The player tests need node, Chromium and {@code npm ci --prefix test-tools/player}: skipped
+ * answers JSON. The AES-128 variants play too: their key URIs carry the token, keys rotate, and a key is served
+ * only to a token for its own channel. The player tests need node, Chromium and {@code npm ci --prefix test-tools/player}: skipped
  * without them, failed when {@code CI=true}.
  */
 class DemoServerTest {
   private static final int PLAY_SECONDS = 8;
+  private static final Pattern KEY_LINE = Pattern.compile("#EXT-X-KEY:METHOD=AES-128,URI=\"([^\"]+)\"");
   private static final Pattern CHANNEL_LINK = Pattern.compile("data-channel=\"([^\"]+)\" data-url=\"([^\"]+)\"");
 
   private static DemoServer demo;
@@ -77,7 +83,7 @@ class DemoServerTest {
   @Test
   void pageListsSignedUrlsForTheLiveAndVodChannels() throws Exception {
     Map<String, String> urls = signedUrls();
-    assertEquals(List.of("live", "vod"), List.copyOf(urls.keySet()));
+    assertEquals(List.of("live", "vod", "live-aes128", "vod-aes128"), List.copyOf(urls.keySet()));
     for (String url : urls.values()) {
       assertTrue(url.matches(".*/master\\.m3u8\\?token=v1\\.[A-Za-z0-9._-]+"), url);
     }
@@ -148,7 +154,7 @@ class DemoServerTest {
       assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
       Map<?, ?> status = assertInstanceOf(Map.class, MiniJson.parse(response.body()), response.body());
       List<?> channels = assertInstanceOf(List.class, status.get("channels"));
-      assertEquals(2, channels.size(), response.body());
+      assertEquals(2 * DemoVariant.values().length, channels.size(), response.body());
       Map<?, ?> live = assertInstanceOf(Map.class, channels.get(0));
       assertEquals("live", live.get("name"));
       assertEquals("running", live.get("state"), response.body());
@@ -190,6 +196,82 @@ class DemoServerTest {
     PlayerCheck.Result result = PlayerCheck.assertPlays(player, signedUrls().get("vod"), PLAY_SECONDS);
     assertTrue(result.playedSeconds() >= PLAY_SECONDS, result.json());
     assertNotNull(result.json());
+  }
+
+  @ParameterizedTest
+  @CsvSource({"HLS_JS, live-aes128", "SHAKA, live-aes128", "HLS_JS, vod-aes128", "SHAKA, vod-aes128"})
+  void aes128ChannelsPlayWithTheirSignedUrl(Player player, String channel) throws Exception {
+    PlayerCheck.require();
+    PlayerCheck.Result result = PlayerCheck.assertPlays(player, signedUrls().get(channel), PLAY_SECONDS);
+    assertTrue(result.playedSeconds() >= PLAY_SECONDS, result.json());
+  }
+
+  @Test
+  void aes128PlaylistsRotateKeysWhoseUrisCarryTheTokenAndTheKeyDecryptsTheSegments() throws Exception {
+    String master = signedUrls().get("vod-aes128");
+    String token = master.substring(master.indexOf("?token=") + 7);
+    String mediaUrl = URI.create(master).resolve(uris(get(master).body()).get(0)).toString();
+    String media = get(mediaUrl).body();
+    Matcher key = KEY_LINE.matcher(media);
+    List<String> keyUris = new java.util.ArrayList<>();
+    while (key.find()) {
+      keyUris.add(key.group(1));
+    }
+    assertTrue(keyUris.size() >= 2, "rotation: " + media);
+    assertEquals(keyUris.size(), keyUris.stream().distinct().count(), "a new key per crypto period: " + media);
+    for (String uri : keyUris) {
+      assertTrue(uri.endsWith(".key?token=" + token), uri);
+    }
+    // The first segment: encrypted (no TS sync byte), and the served key with IV = media sequence decrypts it.
+    assertTrue(media.contains("#EXT-X-MEDIA-SEQUENCE:0\n"), media);
+    String keyUrl = URI.create(mediaUrl).resolve(keyUris.get(0)).toString();
+    HttpResponse<byte[]> keyResponse = getBytes(keyUrl);
+    assertEquals(200, keyResponse.statusCode());
+    assertEquals(16, keyResponse.body().length);
+    assertEquals("no-store", keyResponse.headers().firstValue("Cache-Control").orElse(null));
+    byte[] segment = getBytes(URI.create(mediaUrl).resolve(uris(media).get(0)).toString()).body();
+    assertTrue(segment.length % 16 == 0 && segment[0] != 0x47, "whole-segment AES-128");
+    Cipher cipher = Cipher.getInstance("AES/CBC/PKCS5Padding");
+    cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(keyResponse.body(), "AES"), new IvParameterSpec(new byte[16]));
+    byte[] clear = cipher.doFinal(segment);
+    assertEquals(0x47, clear[0] & 0xFF, "decrypts to MPEG-TS");
+    assertEquals(0, clear.length % 188);
+  }
+
+  @Test
+  void keysNeedATokenForTheirOwnChannel() throws Exception {
+    Map<String, String> urls = signedUrls();
+    String master = urls.get("live-aes128");
+    String mediaUrl = URI.create(master).resolve(uris(get(master).body()).get(0)).toString();
+    Matcher key = KEY_LINE.matcher(get(mediaUrl).body());
+    assertTrue(key.find());
+    String signedKey = URI.create(mediaUrl).resolve(key.group(1)).toString();
+    assertEquals(200, getBytes(signedKey).statusCode());
+    String unsigned = signedKey.substring(0, signedKey.indexOf('?'));
+    int status = get(unsigned).statusCode();
+    assertTrue(status == 401 || status == 403, "unsigned key request -> " + status);
+    HttpResponse<String> cors = get(unsigned, "Origin", "http://player.example");
+    assertEquals(status, cors.statusCode());
+    assertTrue(cors.headers().firstValue("Access-Control-Allow-Origin").isPresent(), "a player sees the refusal");
+    for (String other : List.of("vod-aes128", "live")) {
+      String otherToken = urls.get(other).substring(urls.get(other).indexOf("?token="));
+      assertEquals(403, get(unsigned + otherToken).statusCode(), other + "'s token");
+    }
+    String forged = signedKey.substring(0, signedKey.length() - 3) + (signedKey.endsWith("AAA") ? "BBB" : "AAA");
+    status = get(forged).statusCode();
+    assertTrue(status == 401 || status == 403, "forged token -> " + status);
+  }
+
+  @Test
+  void deniedPlaylistsCarryCorsHeaders() throws Exception {
+    HttpResponse<String> response = get("/live/master.m3u8", "Origin", "http://player.example");
+    assertEquals(401, response.statusCode());
+    assertTrue(response.headers().firstValue("Access-Control-Allow-Origin").isPresent(), response.headers().toString());
+  }
+
+  static HttpResponse<byte[]> getBytes(String url) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
   }
 
   private static List<String> uris(String playlist) {

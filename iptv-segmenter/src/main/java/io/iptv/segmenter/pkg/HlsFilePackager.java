@@ -128,7 +128,7 @@ public final class HlsFilePackager {
     io.iptv.segmenter.dash.MpdWriter mpd = null;
     for (int i = 0; i < inputs.size(); i++) {
       Path input = inputs.get(i);
-      HlsPackager packager = HlsPackager.builder()
+      HlsPackager.Builder builder = HlsPackager.builder()
           .segmentDuration(segmentDuration)
           .playlistType(playlistType)
           .name(inputs.size() == 1 ? "stream" : "v" + i)
@@ -136,10 +136,13 @@ public final class HlsFilePackager {
           .multivariantName(null)
           .clock(clock)
           .listener(listener)
-          .segmentTransform(segmentTransform)
           .segmentFormat(segmentFormat)
-          .iFramePlaylistName(iFrames ? IFRAME_PLAYLIST_NAME : null)
-          .build(sink);
+          .iFramePlaylistName(iFrames ? IFRAME_PLAYLIST_NAME : null);
+      if (segmentTransform != null) {
+        // Only when configured: HlsPackager refuses any transform next to I-frame playlists or DASH.
+        builder.segmentTransform(segmentTransform);
+      }
+      HlsPackager packager = builder.build(sink);
       try (MediaInput in = MediaInputs.open(input, programNumber)) {
         in.readAll(packager);
       }
@@ -257,8 +260,7 @@ public final class HlsFilePackager {
     private int programNumber;
     private InstantSource clock = InstantSource.system();
     private PackagingListener listener = PackagingListener.NONE;
-    private io.iptv.core.pipeline.SegmentTransform segmentTransform =
-        io.iptv.core.pipeline.SegmentTransform.identity();
+    private io.iptv.core.pipeline.SegmentTransform segmentTransform; // null: none
     private SegmentFormat segmentFormat = SegmentFormat.TS;
     private boolean dash;
     private boolean iFrames;
@@ -328,7 +330,7 @@ public final class HlsFilePackager {
       return this;
     }
 
-    /** Transforms each segment before it is written (e.g. AES-128 from iptv-drm; default identity). */
+    /** Transforms each segment before it is written (e.g. AES-128 from iptv-drm; default: none). */
     public Builder segmentTransform(io.iptv.core.pipeline.SegmentTransform value) {
       once("segmentTransform");
       segmentTransform = Objects.requireNonNull(value, "segmentTransform");
