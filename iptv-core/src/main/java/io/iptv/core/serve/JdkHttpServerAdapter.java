@@ -172,6 +172,14 @@ public final class JdkHttpServerAdapter implements AutoCloseable {
     }
   }
 
+  /**
+   * The request headers of a JDK {@code HttpExchange} as {@link RequestHeaders}, for hosts that run their own
+   * {@code HttpServer} contexts next to the origin (as the demo does).
+   */
+  public static RequestHeaders requestHeaders(Headers headers) {
+    return new JdkHeaders(Objects.requireNonNull(headers, "headers"));
+  }
+
   /** Header view over the JDK's map (keys normalised by the JDK: first letter upper case). */
   private static final class JdkHeaders implements RequestHeaders {
     private final Headers headers;

@@ -16,8 +16,8 @@ import io.iptv.core.serve.CachePolicy;
 import io.iptv.core.serve.CorsPolicy;
 import io.iptv.core.serve.HttpRequest;
 import io.iptv.core.serve.HttpResponse;
+import io.iptv.core.serve.JdkHttpServerAdapter;
 import io.iptv.core.serve.OriginHandler;
-import io.iptv.core.serve.RequestHeaders;
 import io.iptv.core.serve.ResourceLoader;
 import io.iptv.drm.Aes128SegmentEncryptor;
 import io.iptv.drm.DerivedKeys;
@@ -287,7 +287,7 @@ public final class DemoServer implements AutoCloseable {
   private void handle(HttpExchange exchange) {
     try {
       HttpRequest request = new HttpRequest(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
-          exchange.getRequestURI().getRawQuery(), new JdkHeaders(exchange.getRequestHeaders()),
+          exchange.getRequestURI().getRawQuery(), JdkHttpServerAdapter.requestHeaders(exchange.getRequestHeaders()),
           exchange.getRemoteAddress(), false, ByteSlice.empty());
       CompletableFuture<HttpResponse> response = DemoFront.handles(request.rawPath())
           ? CompletableFuture.completedFuture(front.handle(request))
@@ -330,31 +330,6 @@ public final class DemoServer implements AutoCloseable {
       thread.setDaemon(true);
       return thread;
     };
-  }
-
-  /** Header view over the JDK's map. */
-  private static final class JdkHeaders implements RequestHeaders {
-    private final Headers headers;
-
-    JdkHeaders(Headers headers) {
-      this.headers = headers;
-    }
-
-    @Override
-    public String first(String name) {
-      return headers.getFirst(name);
-    }
-
-    @Override
-    public int sizeBytes() {
-      int size = 0;
-      for (Map.Entry<String, List<String>> e : headers.entrySet()) {
-        for (String value : e.getValue()) {
-          size += e.getKey().length() + (value == null ? 0 : value.length()) + 4;
-        }
-      }
-      return size;
-    }
   }
 
   /**
