@@ -1,0 +1,61 @@
+package io.iptv.core.pipeline;
+
+import io.iptv.core.MediaException;
+import io.iptv.core.io.ByteSlice;
+import io.iptv.core.media.TrackFormat;
+import java.util.List;
+
+/**
+ * Encrypts the samples of one segment of one rendition under one content key, and describes how the result
+ * is signalled. Made by {@link SampleEncryption#forSegment}. Key bytes never leave the implementation; only
+ * the key id and IVs do.
+ *
+ * <p>Not thread-safe: used by one packager thread for one segment.
+ *
+ * <pre>{@code
+ * SegmentSampleEncryptor e = encryption.forSegment(context);
+ * EncryptedSample out = e.encrypt(format, sample.data(), 4);   // fMP4 sample with 4-byte NAL lengths
+ * }</pre>
+ */
+public interface SegmentSampleEncryptor {
+  /** The scheme. */
+  SampleEncryptionScheme scheme();
+
+  /** The 16-byte key id (KID) of the content key (a copy). */
+  byte[] keyId();
+
+  /**
+   * The 16-byte constant IV of {@link SampleEncryptionScheme#CBCS} and {@link SampleEncryptionScheme#SAMPLE_AES}
+   * (a copy), or {@code null} for {@link SampleEncryptionScheme#CENC}, which uses per-sample IVs.
+   */
+  byte[] constantIv();
+
+  /** The per-sample IV size in bytes: 8 or 16 for {@code cenc}, 0 with a constant IV. */
+  int perSampleIvSize();
+
+  /**
+   * What the HLS media playlist signals for this segment: one {@code EXT-X-KEY} per key format (identity,
+   * Widevine, PlayReady, FairPlay), all with the scheme's METHOD. Channel-relative URIs as in
+   * {@link SegmentProtection}.
+   */
+  List<SegmentProtection> protections();
+
+  /**
+   * Complete {@code pssh} boxes (ISO/IEC 23001-7 §8.1) for the DRM systems signalled, to be carried in the
+   * init segment's {@code moov} (and in a fragment's {@code moof} when the key rotates); empty for none.
+   */
+  List<ByteSlice> psshBoxes();
+
+  /**
+   * Encrypts one sample.
+   *
+   * @param format the sample's track (codec decides the layout: NAL-aware for H.264/HEVC, full-sample or
+   *     clear-leader for audio)
+   * @param sample the sample as it will be stored: Annex B / ADTS for TS ({@code nalLengthSize == 0}), or with
+   *     {@code nalLengthSize}-byte NAL lengths for fMP4 video; not modified
+   * @param nalLengthSize 1, 2 or 4 for length-prefixed NAL units, 0 for Annex B or non-NAL codecs
+   * @return the encrypted bytes (SAMPLE-AES may change the length by re-inserting emulation prevention) and,
+   *     for CENC schemes, the sample's auxiliary information for {@code senc}
+   */
+  EncryptedSample encrypt(TrackFormat format, ByteSlice sample, int nalLengthSize) throws MediaException;
+}
