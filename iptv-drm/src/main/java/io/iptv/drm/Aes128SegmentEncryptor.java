@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import javax.crypto.Cipher;
 import javax.crypto.spec.IvParameterSpec;
@@ -47,6 +48,9 @@ import javax.crypto.spec.IvParameterSpec;
 public final class Aes128SegmentEncryptor implements SegmentTransform {
   /** Bytes per {@code Cipher.update} call. */
   static final int CHUNK_BYTES = 256 * 1024;
+  /** Default of {@link Builder#retainedKeys(int)}. */
+  public static final int DEFAULT_RETAINED_KEYS = 64;
+
   private static final ThreadLocal<Cipher> CIPHER = ThreadLocal.withInitial(Aes128SegmentEncryptor::newCipher);
   private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[CHUNK_BYTES]);
 
@@ -55,7 +59,9 @@ public final class Aes128SegmentEncryptor implements SegmentTransform {
   private final KeyRotation rotation;
   private final Function<KeyId, String> keyUri;
   private final String keyFormat;
-  private final Map<KeyId, ContentKey> used = new LinkedHashMap<>();
+  private final Consumer<ContentKey> onKeyIssued;
+  /** The most recent keys, bounded: a live channel rotating forever must not grow this without limit. */
+  private final Map<KeyId, ContentKey> used;
 
   private Aes128SegmentEncryptor(Builder b) {
     this.keys = b.keys;
@@ -63,6 +69,14 @@ public final class Aes128SegmentEncryptor implements SegmentTransform {
     this.rotation = b.rotation;
     this.keyUri = b.keyUri;
     this.keyFormat = b.keyFormat;
+    this.onKeyIssued = b.onKeyIssued;
+    int retained = b.retainedKeys;
+    this.used = new LinkedHashMap<>() {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<KeyId, ContentKey> eldest) {
+        return size() > retained;
+      }
+    };
   }
 
   /** Starts configuring an encryptor taking its keys from {@code keys}. */
@@ -81,8 +95,12 @@ public final class Aes128SegmentEncryptor implements SegmentTransform {
       throw MediaException.of(MediaException.Kind.KEY_UNAVAILABLE,
           "no key for " + channel + " period " + period);
     }
+    boolean first;
     synchronized (used) {
-      used.putIfAbsent(key.keyId(), key);
+      first = used.putIfAbsent(key.keyId(), key) == null;
+    }
+    if (first && onKeyIssued != null) {
+      onKeyIssued.accept(key);
     }
     ByteSlice encrypted = encrypt(key, key.ivPolicy().ivFor(context.sequence()), segment);
     SegmentProtection protection = new SegmentProtection("AES-128", keyUri.apply(key.keyId()),
@@ -90,7 +108,10 @@ public final class Aes128SegmentEncryptor implements SegmentTransform {
     return new TransformedSegment(encrypted, protection);
   }
 
-  /** The keys issued so far, in first-use order. */
+  /**
+   * The most recently issued keys (at most {@link Builder#retainedKeys(int)}, default
+   * {@value #DEFAULT_RETAINED_KEYS}), in first-use order. To see every key, use {@link Builder#onKeyIssued}.
+   */
   public List<ContentKey> usedKeys() {
     synchronized (used) {
       return new ArrayList<>(used.values());
@@ -144,6 +165,8 @@ public final class Aes128SegmentEncryptor implements SegmentTransform {
     private Function<KeyId, String> keyUri;
     private String keyFormat;
     private boolean keyFormatSet;
+    private Consumer<ContentKey> onKeyIssued;
+    private int retainedKeys = DEFAULT_RETAINED_KEYS;
 
     private Builder(KeyProvider keys) {
       this.keys = Objects.requireNonNull(keys, "keys");
@@ -184,6 +207,26 @@ public final class Aes128SegmentEncryptor implements SegmentTransform {
       }
       keyFormatSet = true;
       keyFormat = value;
+      return this;
+    }
+
+    /**
+     * Called once per key, on the packaging thread, the first time a segment is encrypted with it (before the
+     * segment is published): where a host stores keys for its key server or writes them out. A repeated
+     * rotation back to an evicted key calls it again. Must not block for long; must not log the key.
+     */
+    public Builder onKeyIssued(Consumer<ContentKey> value) {
+      requireUnset(onKeyIssued, "onKeyIssued");
+      onKeyIssued = Objects.requireNonNull(value, "onKeyIssued");
+      return this;
+    }
+
+    /** How many recent keys {@link #usedKeys()} keeps (default {@value #DEFAULT_RETAINED_KEYS}; ≥ 1). */
+    public Builder retainedKeys(int value) {
+      if (value < 1) {
+        throw new IllegalArgumentException("retainedKeys must be >= 1: " + value);
+      }
+      retainedKeys = value;
       return this;
     }
 

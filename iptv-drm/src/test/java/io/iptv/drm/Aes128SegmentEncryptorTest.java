@@ -115,6 +115,26 @@ class Aes128SegmentEncryptorTest {
   }
 
   @Test
+  void everyKeyIsReportedOnceWhileUsedKeysStaysBounded() throws Exception {
+    // A live channel rotating every segment for a long time: the encryptor must not keep every key.
+    KeyProvider derived = KeyProvider.derived(new byte[32]);
+    List<KeyId> issued = new ArrayList<>();
+    Aes128SegmentEncryptor aes = Aes128SegmentEncryptor.builder(derived).channel("news")
+        .rotation(KeyRotation.everySegments(1)).retainedKeys(8).onKeyIssued(k -> issued.add(k.keyId())).build();
+    ByteSlice clear = ByteSlice.wrap(new byte[32]);
+    for (long seq = 0; seq < 200; seq++) {
+      aes.transform(new SegmentContext("stream", seq, AV), clear);
+      aes.transform(new SegmentContext("audio", seq, Set.of(TrackType.AUDIO)), clear); // same period, other track
+    }
+    assertEquals(issued.size(), new java.util.HashSet<>(issued).size(), "each key reported once");
+    assertTrue(issued.size() >= 200, "one key per period at least: " + issued.size());
+    List<ContentKey> recent = aes.usedKeys();
+    assertEquals(8, recent.size());
+    assertEquals(issued.subList(issued.size() - 8, issued.size()),
+        recent.stream().map(ContentKey::keyId).toList(), "the most recent keys, in first-use order");
+  }
+
+  @Test
   void sameInputSameBytesAndDifferentSequenceDifferentBytes() throws Exception {
     Aes128SegmentEncryptor aes = Aes128SegmentEncryptor.builder(KeyProvider.fixed(KEY_A)).channel("news").build();
     ByteSlice clear = ByteSlice.wrap(new byte[4096]);

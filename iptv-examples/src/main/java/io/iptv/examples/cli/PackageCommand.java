@@ -16,8 +16,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -81,6 +83,9 @@ final class PackageCommand implements Callable<Integer> {
   @Option(names = "--key", paramLabel = "KID_HEX:KEY_HEX",
       description = "A content key (32 hex digits each); repeat for rotation (used in turn per period).")
   List<String> keys = new ArrayList<>();
+
+  /** Every key used, in first-use order, for {@code --write-keys} (the encryptor itself keeps only recent ones). */
+  private final Set<ContentKey> issuedKeys = new LinkedHashSet<>();
 
   @Option(names = "--key-seed", paramLabel = "HEX",
       description = "Master secret (at least 32 hex digits) to derive keys with HKDF-SHA256 instead of --key.")
@@ -188,9 +193,9 @@ final class PackageCommand implements Callable<Integer> {
       builder.segmentTransform(encryptor);
     }
     HlsFilePackager.Result result = builder.build().packageFiles(inputs, output);
-    if (encryptor != null && writeKeys) {
+    if (writeKeys) {
       Path keyDir = Files.createDirectories(output.resolve("keys"));
-      for (ContentKey key : encryptor.usedKeys()) {
+      for (ContentKey key : issuedKeys) {
         Files.write(keyDir.resolve(key.keyId().toHex() + ".key"), key.keyBytes());
       }
     }
@@ -269,6 +274,7 @@ final class PackageCommand implements Callable<Integer> {
     return Aes128SegmentEncryptor.builder(provider)
         .channel(name)
         .rotation(rotation.withClearLead(clearLead))
+        .onKeyIssued(issuedKeys::add)
         .build();
   }
 
