@@ -6,6 +6,7 @@ import io.iptv.core.auth.Authorizer;
 import io.iptv.core.serve.HttpRequest;
 import io.iptv.core.serve.ResourceKey;
 import io.iptv.core.serve.ResourceKind;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -24,6 +25,16 @@ public interface KeyAccessPolicy {
   boolean allows(HttpRequest request, ResourceKey key);
 
   /**
+   * The decision with its HTTP status: a refusal is 401 when the client is not authenticated (no, forged or
+   * expired token) and 403 when it is authenticated but not entitled to this key. The default maps
+   * {@link #allows} to allow or 403; {@link #authorizedBy(Authorizer)} keeps the authorizer's status.
+   * Must not throw.
+   */
+  default AuthDecision decide(HttpRequest request, ResourceKey key) {
+    return allows(request, key) ? AuthDecision.allow(Duration.ZERO) : AuthDecision.forbidden("forbidden");
+  }
+
+  /**
    * Asks {@code authorizer} about the KEY resource itself: a key is released only on an explicit
    * {@link AuthDecision.Allow} for that request (so a token must cover the key's channel, e.g. the prefix
    * {@code /{channel}/} of a signed URL); a {@link AuthDecision.Deny}, a {@code null} decision, a throwing
@@ -38,14 +49,23 @@ public interface KeyAccessPolicy {
    */
   static KeyAccessPolicy authorizedBy(Authorizer authorizer) {
     Objects.requireNonNull(authorizer, "authorizer");
-    return (request, key) -> {
-      if (key.kind() != ResourceKind.KEY) {
-        return false;
+    return new KeyAccessPolicy() {
+      @Override
+      public boolean allows(HttpRequest request, ResourceKey key) {
+        return decide(request, key) instanceof AuthDecision.Allow;
       }
-      try {
-        return authorizer.authorize(AccessRequest.from(request, key)) instanceof AuthDecision.Allow;
-      } catch (RuntimeException e) {
-        return false; // fail closed, as AuthInterceptor does
+
+      @Override
+      public AuthDecision decide(HttpRequest request, ResourceKey key) {
+        if (key.kind() != ResourceKind.KEY) {
+          return AuthDecision.forbidden("not a key resource");
+        }
+        try {
+          AuthDecision decision = authorizer.authorize(AccessRequest.from(request, key));
+          return decision != null ? decision : AuthDecision.forbidden("forbidden");
+        } catch (RuntimeException e) {
+          return AuthDecision.forbidden("forbidden"); // fail closed, as AuthInterceptor does
+        }
       }
     };
   }

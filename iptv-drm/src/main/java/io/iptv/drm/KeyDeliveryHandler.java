@@ -1,5 +1,6 @@
 package io.iptv.drm;
 
+import io.iptv.core.auth.AuthDecision;
 import io.iptv.core.io.ByteSlice;
 import io.iptv.core.serve.HttpRequest;
 import io.iptv.core.serve.HttpResponse;
@@ -17,7 +18,7 @@ import java.util.regex.Pattern;
  * bytes as {@code application/octet-stream} with {@code Cache-Control: no-store}, server-agnostic like the rest
  * of the serving layer.
  *
- * <p>Order: the {@link KeyAccessPolicy} first (denied: 403, before anything about the key is looked at, so a
+ * <p>Order: the {@link KeyAccessPolicy} first (denied: 401 without valid credentials, 403 when they do not cover the key — before anything about the key is looked at, so a
  * client cannot probe which KIDs exist), then the {@link KeyResolver} (unknown or malformed KID: a plain 404
  * that says nothing more). GET and HEAD only. Keys are never logged.
  *
@@ -55,7 +56,7 @@ public final class KeyDeliveryHandler {
   }
 
   /**
-   * Answers a request for a KEY resource: 200 with 16 bytes, 403, 404 or 405.
+   * Answers a request for a KEY resource: 200 with 16 bytes, 401, 403, 404 or 405.
    *
    * @throws IllegalArgumentException if {@code key} is not a KEY resource
    */
@@ -67,8 +68,9 @@ public final class KeyDeliveryHandler {
     if (!head && !request.method().equals("GET")) {
       return plain(405, "method not allowed", request, new HttpResponse.Header("Allow", "GET, HEAD"));
     }
-    if (!accessPolicy.allows(request, key)) {
-      return plain(403, "forbidden", request);
+    if (accessPolicy.decide(request, key) instanceof AuthDecision.Deny deny) {
+      // 401 without (valid) credentials, 403 when they do not cover this key; never a hint about the key.
+      return plain(deny.status(), deny.status() == 401 ? "unauthorized" : "forbidden", request);
     }
     Matcher m = KEY_NAME.matcher(key.name());
     ContentKey found = m.matches() ? resolver.find(key.channel(), KeyId.fromHex(m.group(1))) : null;

@@ -71,7 +71,10 @@ class KeyAccessPolicyTest {
     KeyDeliveryHandler handler = KeyDeliveryHandler.builder(KeyProvider.derived(MASTER))
         .accessPolicy(KeyAccessPolicy.authorizedBy(hmac)).build();
     ResourceKey key = ResourceKey.parse(path);
-    assertEquals(403, handler.handle(get(path, null), key).status());
+    assertEquals(401, handler.handle(get(path, null), key).status(), "no token: not authenticated");
+    assertEquals(401, handler.handle(get(path, "token=forged"), key).status(), "forged token");
+    assertEquals(403, handler.handle(get(path, "token=" + signer.sign("/sport/", Duration.ofMinutes(1))), key)
+        .status(), "a valid token for another channel: authenticated, not entitled");
     HttpResponse ok = handler.handle(get(path, "token=" + signer.sign("/news/", Duration.ofMinutes(1))), key);
     assertEquals(200, ok.status());
     assertArrayEquals(issued.keyBytes(), ok.body().toByteArray());
