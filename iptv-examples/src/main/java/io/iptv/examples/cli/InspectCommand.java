@@ -1,5 +1,6 @@
 package io.iptv.examples.cli;
 
+import io.iptv.examples.json.Json;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ final class InspectCommand implements Callable<Integer> {
     }
     InspectReport report = new TsInspector().inspect(file);
     PrintWriter out = spec.commandLine().getOut();
-    out.print(json ? Json.write(report) + "\n" : text(report));
+    out.print(json ? Json.pretty(report) + "\n" : text(report));
     out.flush();
     return 0;
   }

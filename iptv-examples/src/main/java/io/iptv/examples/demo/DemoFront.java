@@ -3,6 +3,7 @@ package io.iptv.examples.demo;
 import io.iptv.core.io.ByteSlice;
 import io.iptv.core.serve.HttpRequest;
 import io.iptv.core.serve.HttpResponse;
+import io.iptv.examples.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -57,7 +58,7 @@ final class DemoFront {
       boolean json = "format=json".equals(request.rawQuery())
           || (accept != null && accept.contains("application/json") && !accept.contains("text/html"));
       response = json
-          ? ok("application/json", JsonText.write(server.status()), "no-store")
+          ? ok("application/json", Json.compact(server.status()), "no-store")
           : ok("text/html; charset=utf-8", DemoPages.status(server.status()), "no-store");
     } else {
       response = webjar(path);

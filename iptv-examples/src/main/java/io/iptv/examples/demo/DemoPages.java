@@ -1,6 +1,7 @@
 package io.iptv.examples.demo;
 
 import io.iptv.core.serve.HttpRequest;
+import io.iptv.examples.json.Json;
 import java.util.List;
 import java.util.Map;
 
@@ -101,7 +102,7 @@ final class DemoPages {
     b.append("<table>\n");
     for (Map.Entry<String, Object> e : values.entrySet()) {
       Object v = e.getValue();
-      String text = v instanceof Map<?, ?> m ? JsonText.write(m) : String.valueOf(v);
+      String text = v instanceof Map<?, ?> m ? Json.compact(m) : String.valueOf(v);
       b.append("<tr><th>").append(html(e.getKey())).append("</th><td>").append(html(text)).append("</td></tr>\n");
     }
     b.append("</table>\n");
