@@ -1,17 +1,11 @@
 package io.iptv.core.testing;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * ffprobe's view of a media file's packets, the oracle for demuxer tests: per packet its PID, PTS, DTS,
@@ -142,33 +136,7 @@ public final class FfprobePackets {
   }
 
   private static String run(List<String> command) {
-    try {
-      Process process = new ProcessBuilder(command).start();
-      CompletableFuture<byte[]> stderr = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
-      byte[] stdout = readAll(process.getInputStream());
-      if (!process.waitFor(120, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new IllegalStateException("timeout: " + command);
-      }
-      if (process.exitValue() != 0) {
-        throw new IllegalStateException("exit " + process.exitValue() + " of " + command + ": "
-            + new String(stderr.join(), StandardCharsets.UTF_8));
-      }
-      return new String(stdout, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot run " + command, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted: " + command, e);
-    }
-  }
-
-  private static byte[] readAll(InputStream in) {
-    try (in) {
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return ToolRun.of(command).requireSuccess().stdoutText();
   }
 
   private static long crc(Object hash) {

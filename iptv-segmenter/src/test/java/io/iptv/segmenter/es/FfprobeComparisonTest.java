@@ -10,6 +10,9 @@ import io.iptv.core.media.Codec;
 import io.iptv.core.media.MediaSample;
 import io.iptv.core.media.StreamEvent;
 import io.iptv.core.media.TrackFormat;
+import io.iptv.core.testing.ExternalTools;
+import io.iptv.core.testing.FfprobePackets;
+import io.iptv.core.testing.ToolRun;
 import io.iptv.core.time.PtsUnwrapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,20 +53,21 @@ class FfprobeComparisonTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void samplesMatchFfprobe(String name, List<String> codecArgs, int streamIndex, Codec codec) throws Exception {
-    Ffprobe.requireTools();
+    String ffmpeg = ExternalTools.requireFfmpeg();
+    String ffprobe = ExternalTools.requireFfprobe();
     Path clip = dir.resolve(name + ".ts");
-    List<String> command = new ArrayList<>(List.of("ffmpeg", "-v", "error", "-y",
+    List<String> command = new ArrayList<>(List.of(ffmpeg, "-v", "error", "-y",
         "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25",
         "-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=48000", "-t", "3"));
     command.addAll(codecArgs);
     command.addAll(List.of("-f", "mpegts", clip.toString()));
-    Ffprobe.run(command);
+    ToolRun.of(command).requireSuccess();
 
     TestPesExtractor.Clip ts = TestPesExtractor.extract(Files.readAllBytes(clip));
     int pid = new ArrayList<>(ts.streamTypes().keySet()).get(streamIndex);
     List<TestPesExtractor.Pes> pes = ts.of(pid);
-    String expected = Ffprobe.packets(clip, streamIndex).stream().map(Ffprobe.Packet::line)
-        .collect(Collectors.joining("\n"));
+    String expected = FfprobePackets.probe(clip).packets().stream().filter(p -> p.streamIndex() == streamIndex)
+        .map(FfprobeComparisonTest::line).collect(Collectors.joining("\n"));
 
     List<StreamEvent> whole = feed(pid, ts.streamTypes().get(pid), codec, pes, false);
     assertEquals(expected, lines(whole), name + ": samples differ from ffprobe");
@@ -71,9 +75,9 @@ class FfprobeComparisonTest {
     assertEquals(expected, lines(split), name + ": split feeding changed the output");
 
     TrackFormat format = ((StreamEvent.TrackAdded) whole.get(0)).format();
-    String probed = Ffprobe.run(List.of("ffprobe", "-v", "error", "-select_streams", String.valueOf(streamIndex),
+    String probed = ToolRun.of(List.of(ffprobe, "-v", "error", "-select_streams", String.valueOf(streamIndex),
         "-show_entries", "stream=width,height,sample_rate,channels,r_frame_rate", "-of", "default=nw=1",
-        clip.toString()));
+        clip.toString())).requireSuccess().stdoutText();
     if (codec.type() == io.iptv.core.media.TrackType.VIDEO) {
       assertEquals(probed.contains("width=" + format.width()) && probed.contains("height=" + format.height())
           && probed.contains("r_frame_rate=" + (int) format.frameRate() + "/1"), true, probed + " vs " + format);
@@ -106,6 +110,12 @@ class FfprobeComparisonTest {
     reader.flush(events::add);
     assertFalse(events.isEmpty());
     return events;
+  }
+
+  /** An ffprobe packet in the form of {@link #lines}: pts dts size K|_ crc32 (missing timestamps: MIN_VALUE). */
+  private static String line(FfprobePackets.Packet p) {
+    return (p.pts() == null ? Long.MIN_VALUE : p.pts()) + " " + (p.dts() == null ? Long.MIN_VALUE : p.dts()) + " "
+        + p.size() + " " + (p.keyframe() ? "K" : "_") + " " + String.format("%08x", p.crc32());
   }
 
   private static String lines(List<StreamEvent> events) {
