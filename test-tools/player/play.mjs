@@ -215,6 +215,7 @@ function verdict(options, snapshot, reasons, log, counters, harnessError) {
     playerVersion: s.playerVersion ?? null,
     url: options.url,
     playedSeconds: +s.playedSeconds.toFixed(3),
+    rangePlayedSeconds: s.rangePlayedSeconds === undefined ? null : +s.rangePlayedSeconds.toFixed(3),
     requiredSeconds: options.seconds,
     frames: s.frames.presented ?? 0,
     missedFrameCallbacks: s.frames.missedCallbacks ?? 0,

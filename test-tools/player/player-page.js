@@ -1,7 +1,7 @@
 // Runs inside Chromium (loaded by player.html before the player library).
 // window.startPlayback(config) starts hls.js or Shaka on the <video>; window.snapshot() returns the
 // state play.mjs polls. Everything a check needs is measured on the page itself:
-//   - played media time:   sum of video.played ranges
+//   - played media time:   media time shown frame by frame (capped by the sum of video.played ranges)
 //   - presented frames:    requestVideoFrameCallback; the largest media-time step between two
 //                          consecutive presented frames reveals a frozen or skipped picture even when
 //                          the player papers over a hole and audio plays on
@@ -14,7 +14,7 @@
     firstPlayingMs: null,
     errors: [],
     events: {},
-    frames: { presented: 0, missedCallbacks: 0, maxGapMs: 0, maxGapAtSeconds: null },
+    frames: { presented: 0, presentedSeconds: 0, missedCallbacks: 0, maxGapMs: 0, maxGapAtSeconds: null },
     playerName: null,
     playerVersion: null,
     levels: 0,
@@ -72,6 +72,9 @@
       if (last !== null) {
         const step = metadata.mediaTime - last.mediaTime;
         const presented = metadata.presentedFrames - last.presentedFrames;
+        // Media time really shown: forward steps between presented frames. A step over 2 s is a jump (a seek,
+        // a player skipping to the live edge), not playback, and does not count.
+        if (step > 0 && step <= 2) f.presentedSeconds += step;
         if (presented === 1 && step > 0) frameDuration = Math.min(frameDuration ?? step, step);
         if (presented > 1) f.missedCallbacks += presented - 1;
         const missed = Math.max(0, presented - 1);
@@ -152,9 +155,13 @@
     let played = 0;
     for (let i = 0; i < video.played.length; i++) played += video.played.end(i) - video.played.start(i);
     const quality = video.getVideoPlaybackQuality();
+    // video.played can count media time the player skipped over (seen: Shaka joining a live DASH stream reported
+    // 30 s played after 16 s of wall time): with video, only media time shown frame by frame counts.
+    const shown = Math.min(played, state.frames.presentedSeconds);
     return {
       ...state,
-      playedSeconds: played,
+      rangePlayedSeconds: played,
+      playedSeconds: shown,
       currentTime: video.currentTime,
       ended: video.ended,
       videoSize: video.videoWidth ? `${video.videoWidth}x${video.videoHeight}` : null,
