@@ -105,6 +105,8 @@ public final class HlsPackager implements Emitter {
   private boolean finished;
   private long firstStart90k = Long.MIN_VALUE;
   private Instant dashAvailabilityStart;
+  /** Smallest move of {@link #dashAvailabilityStart} (see {@link #updateAvailabilityStart()}). */
+  private static final long AST_JITTER_MILLIS = 250;
 
   private HlsPackager(Builder config, SegmentSink sink) {
     this.config = config;
@@ -227,8 +229,6 @@ public final class HlsPackager implements Emitter {
     }
     if (firstStart90k == Long.MIN_VALUE) {
       firstStart90k = chunk.start90k();
-      dashAvailabilityStart = config.clock.instant().truncatedTo(ChronoUnit.MILLIS)
-          .minus(Timestamps.toDuration(chunk.duration90k()));
     }
     OffsetDateTime pdt = programDateTime(chunk);
     timings.addLast(new SegmentTiming(sequence, chunk.period(), chunk.start90k(), chunk.duration90k()));
@@ -237,6 +237,7 @@ public final class HlsPackager implements Emitter {
     }
     // Retention runs on the packaged duration, which keeps growing across discontinuities (timestamps may not).
     packagedDuration90k += chunk.duration90k();
+    updateAvailabilityStart();
     long now90k = packagedDuration90k;
     for (RenditionWriter r : renditions) {
       if (r.format() == SegmentFormat.FMP4 && r.fmp4Track() == null) {
@@ -261,6 +262,24 @@ public final class HlsPackager implements Emitter {
     }
     if (config.playlistType != HlsPlaylistType.VOD) {
       writePlaylists(/* endList= */ false);
+    }
+  }
+
+  /**
+   * DASH availabilityStartTime (ISO/IEC 23009-1 §5.3.9.5.3: a segment is available at AST + its end time): the
+   * wall-clock instant at which the packaged media would have started had it arrived in real time, i.e. now
+   * minus everything packaged so far. A source that delivers faster than real time at first (a preroll, a
+   * catch-up burst) moves it earlier, so the latest segment is always "available now" and players compute
+   * the live edge at the newest segment instead of seconds behind it (Shaka then jumped ahead and played
+   * nothing). It only ever moves earlier, and only by more than {@value #AST_JITTER_MILLIS} ms, so arrival
+   * jitter does not rewrite it on every update.
+   */
+  private void updateAvailabilityStart() {
+    Instant candidate = config.clock.instant().truncatedTo(ChronoUnit.MILLIS)
+        .minus(Timestamps.toDuration(packagedDuration90k));
+    if (dashAvailabilityStart == null
+        || candidate.isBefore(dashAvailabilityStart.minusMillis(AST_JITTER_MILLIS))) {
+      dashAvailabilityStart = candidate;
     }
   }
 

@@ -138,6 +138,52 @@ class DashLiveTest {
   }
 
   /** A clock the test moves. */
+  @Test
+  void aBurstAtStartMovesAvailabilityStartSoTheNewestSegmentIsAvailableNow() throws Exception {
+    // A source that delivers its first seconds at once (a preroll, a catch-up burst): every segment is written
+    // at T0. With AST fixed at the first segment, the newest segment would "become available" seconds in the
+    // future and players would compute a live edge far behind it (Shaka jumped ahead and decoded nothing).
+    InstantSource frozen = () -> T0;
+    Map<String, ByteSlice> files = new HashMap<>();
+    List<String> mpds = new ArrayList<>();
+    long[] packaged90k = new long[1];
+    HlsPackager packager = HlsPackager.builder()
+        .segmentDuration(Duration.ofSeconds(1))
+        .playlistType(HlsPlaylistType.LIVE)
+        .listSize(3)
+        .segmentFormat(SegmentFormat.FMP4)
+        .dashManifestName("manifest.mpd")
+        .clock(frozen)
+        .listener((name, duration, bytes) -> {
+          if (name.startsWith("stream/")) {
+            packaged90k[0] += Math.round(duration.toNanos() * 9 / 100_000.0);
+          }
+        })
+        .build(new SegmentSink() {
+          @Override
+          public void write(String name, ByteSlice bytes) {
+            files.put(name, bytes);
+            if (name.endsWith(".mpd")) {
+              mpds.add(new String(bytes.toByteArray(), StandardCharsets.UTF_8));
+            }
+          }
+
+          @Override
+          public void delete(String name) {
+            files.remove(name);
+          }
+        });
+    try (MediaInput in = MediaInputs.open(TestMedia.path("h264_aac.ts"))) {
+      in.readAll(packager);
+    }
+    assertTrue(mpds.size() >= 3, "several MPDs: " + mpds.size());
+    Element root = parse(mpds.get(mpds.size() - 1)).getDocumentElement();
+    Instant ast = Instant.parse(root.getAttribute("availabilityStartTime"));
+    long lagMillis = Duration.between(ast.plus(Timestamps.toDuration(packaged90k[0])), T0).toMillis();
+    assertTrue(Math.abs(lagMillis) <= 1, "AST + everything packaged == now, off by " + lagMillis + " ms; AST "
+        + ast + ", packaged " + Timestamps.toSeconds(packaged90k[0]) + " s");
+  }
+
   private static final class MutableClock implements InstantSource {
     private Instant now;
 
