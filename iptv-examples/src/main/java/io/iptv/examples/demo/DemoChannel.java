@@ -28,6 +28,11 @@ public record DemoChannel(String name, String title, boolean live, DemoVariant v
     Objects.requireNonNull(status, "status");
   }
 
+  /** The path of the DASH manifest, {@code /name/manifest.mpd}, or {@code null} if the channel has none. */
+  public String manifestPath() {
+    return variant.dash() ? "/" + name + "/" + DemoServer.DASH_MANIFEST : null;
+  }
+
   /** The path of the multivariant playlist, {@code /name/master.m3u8}. */
   public String masterPath() {
     return "/" + name + "/master.m3u8";

@@ -19,7 +19,14 @@ final class DemoPages {
           .append(html(channel.name())).append("\" data-url=\"").append(html(url)).append("\">")
           .append(html(channel.title())).append("</a> <small>(").append(channel.live() ? "live" : "VOD")
           .append(", ").append(html(channel.variant().description())).append(")</small><br><code>")
-          .append(html(url)).append("</code></li>\n");
+          .append(html(url)).append("</code>");
+      String mpd = server.signedManifestPath(channel, request.clientAddress() == null ? null
+          : request.clientAddress().getAddress());
+      if (mpd != null) {
+        items.append("<br><small>DASH (for a DASH player such as Shaka):</small> <code class=\"dash\">")
+            .append(html(mpd)).append("</code>");
+      }
+      items.append("</li>\n");
     }
     return """
         <!DOCTYPE html>

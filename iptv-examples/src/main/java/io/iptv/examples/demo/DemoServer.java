@@ -11,7 +11,6 @@ import io.iptv.core.auth.HmacTokenAuthorizer;
 import io.iptv.core.auth.TokenPropagation;
 import io.iptv.core.auth.TokenSigner;
 import io.iptv.core.io.ByteSlice;
-import io.iptv.core.pipeline.SegmentTransform;
 import io.iptv.core.serve.CachePolicy;
 import io.iptv.core.serve.CorsPolicy;
 import io.iptv.core.serve.HttpRequest;
@@ -25,6 +24,8 @@ import io.iptv.drm.KeyAccessPolicy;
 import io.iptv.drm.KeyDeliveryHandler;
 import io.iptv.drm.KeyProvider;
 import io.iptv.drm.KeyRotation;
+import io.iptv.segmenter.pkg.HlsPackager;
+import io.iptv.segmenter.pkg.SegmentFormat;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
@@ -44,6 +45,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * The demo origin: the bundled clip as a live channel (looped, real-time, sliding window) and a VOD title, for
@@ -71,6 +73,8 @@ public final class DemoServer implements AutoCloseable {
   static final String KID = "demo1";
   /** Segments per crypto period of the AES-128 channels. */
   static final int KEY_ROTATION_SEGMENTS = 3;
+  /** The DASH manifest's name below a channel with {@link DemoVariant#dash()}. */
+  static final String DASH_MANIFEST = "manifest.mpd";
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Config config;
@@ -127,12 +131,12 @@ public final class DemoServer implements AutoCloseable {
         // A 30 s window: a player that stalls (a busy machine) stays inside it instead of being pushed to the edge.
         LiveLoop live = LiveLoop.builder(clip).segmentDuration(config.segmentDuration)
             .listSize((int) Math.max(6, Duration.ofSeconds(30).dividedBy(config.segmentDuration)))
-            .segmentTransform(segmentTransform(variant, "live" + suffix, keys)).build();
+            .packaging(packaging(variant, "live" + suffix, keys)).build();
         lives.add(live);
         channels.add(new DemoChannel("live" + suffix, "Live: the demo clip looped", true, variant, live.loader(),
             live::status));
         VodTitle vod = VodTitle.of(clip, config.vodLoops, config.segmentDuration,
-            segmentTransform(variant, "vod" + suffix, keys));
+            packaging(variant, "vod" + suffix, keys));
         channels.add(new DemoChannel("vod" + suffix, "VOD: the demo clip " + config.vodLoops + " times", false,
             variant, vod.loader(), vod::status));
       }
@@ -176,16 +180,30 @@ public final class DemoServer implements AutoCloseable {
   }
 
   /**
-   * What the packager does to each segment of {@code channel}: nothing for {@link DemoVariant#CLEAR}; for
-   * {@link DemoVariant#AES_128} whole-segment encryption with derived keys, rotated every
-   * {@value #KEY_ROTATION_SEGMENTS} segments, key URIs {@code keys/<kid>.key} below the channel.
+   * How {@code channel} is packaged beyond the defaults: nothing for {@link DemoVariant#CLEAR}; CMAF segments
+   * plus a DASH manifest for {@link DemoVariant#CMAF}; for {@link DemoVariant#AES_128} whole-segment encryption
+   * with derived keys, rotated every {@value #KEY_ROTATION_SEGMENTS} segments, key URIs {@code keys/<kid>.key}
+   * below the channel.
    */
-  private static SegmentTransform segmentTransform(DemoVariant variant, String channel, DerivedKeys keys) {
+  private static Consumer<HlsPackager.Builder> packaging(DemoVariant variant, String channel, DerivedKeys keys) {
     return switch (variant) {
-      case CLEAR -> SegmentTransform.identity();
-      case AES_128 -> Aes128SegmentEncryptor.builder(keys).channel(channel)
-          .rotation(KeyRotation.everySegments(KEY_ROTATION_SEGMENTS)).build();
+      case CLEAR -> b -> { };
+      case CMAF -> b -> b.segmentFormat(SegmentFormat.FMP4).dashManifestName(DASH_MANIFEST);
+      case AES_128 -> b -> b.segmentTransform(Aes128SegmentEncryptor.builder(keys).channel(channel)
+          .rotation(KeyRotation.everySegments(KEY_ROTATION_SEGMENTS)).build());
     };
+  }
+
+  /**
+   * The DASH manifest path of {@code channel} with a fresh token (as {@link #signedMasterPath}), or
+   * {@code null} if it has no DASH manifest.
+   */
+  public String signedManifestPath(DemoChannel channel, InetAddress client) {
+    if (channel.manifestPath() == null) {
+      return null;
+    }
+    String master = signedMasterPath(channel, client);
+    return channel.manifestPath() + master.substring(master.indexOf('?'));
   }
 
   /** The channels, in page order. */
@@ -233,6 +251,9 @@ public final class DemoServer implements AutoCloseable {
         c.put("keyRotationSegments", KEY_ROTATION_SEGMENTS);
       }
       c.put("master", channel.masterPath());
+      if (channel.manifestPath() != null) {
+        c.put("dash", channel.manifestPath());
+      }
       c.putAll(channel.status().get());
       list.add(c);
     }

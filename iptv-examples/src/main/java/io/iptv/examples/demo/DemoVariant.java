@@ -6,8 +6,13 @@ package io.iptv.examples.demo;
  * {@link DemoServer} packages each variant from the same clip.
  */
 public enum DemoVariant {
-  /** No encryption. */
+  /** No encryption, MPEG-TS segments. */
   CLEAR("clear", "no encryption"),
+  /**
+   * No encryption, CMAF (fMP4) segments listed by both an HLS playlist ({@code EXT-X-MAP}) and a DASH MPD
+   * ({@code manifest.mpd}, dynamic for the live channel).
+   */
+  CMAF("cmaf", "CMAF segments, HLS and DASH from the same files"),
   /**
    * HLS whole-segment AES-128 (RFC 8216 §4.3.2.4) with key rotation; keys are served only to a token that
    * covers the channel.
@@ -20,6 +25,11 @@ public enum DemoVariant {
   DemoVariant(String id, String description) {
     this.id = id;
     this.description = description;
+  }
+
+  /** Whether the channel also has a DASH manifest ({@code /{channel}/manifest.mpd}). */
+  public boolean dash() {
+    return this == CMAF;
   }
 
   /** The short name used in channel names and JSON ({@code "clear"}). */

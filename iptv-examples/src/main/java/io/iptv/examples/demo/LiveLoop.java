@@ -5,7 +5,6 @@ import io.iptv.core.io.ByteSlice;
 import io.iptv.core.media.MediaSample;
 import io.iptv.core.media.StreamEvent;
 import io.iptv.core.media.TrackFormat;
-import io.iptv.core.pipeline.SegmentTransform;
 import io.iptv.core.serve.ResourceLoader;
 import io.iptv.core.serve.ServedResource;
 import io.iptv.core.time.Timestamps;
@@ -21,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * A live channel made from a {@link DemoClip} played in a loop: each repetition is shifted by the clip's
@@ -67,17 +67,17 @@ public final class LiveLoop implements AutoCloseable {
     this.clip = b.clip;
     this.tick = b.tick;
     this.preroll90k = Timestamps.fromDuration(b.preroll);
-    this.packager = HlsPackager.builder()
+    HlsPackager.Builder packaging = HlsPackager.builder()
         .segmentDuration(b.segmentDuration)
         .playlistType(HlsPlaylistType.LIVE)
         .listSize(b.listSize)
-        .segmentTransform(b.segmentTransform)
         .listener((name, duration, bytes) -> {
           segments.incrementAndGet();
           segmentBytes.addAndGet(bytes);
           lastSegment = name;
-        })
-        .build(sink);
+        });
+    b.packaging.accept(packaging);
+    this.packager = packaging.build(sink);
     long first = Long.MAX_VALUE;
     for (MediaSample s : clip.samples()) {
       first = Math.min(first, s.dts90k());
@@ -171,7 +171,7 @@ public final class LiveLoop implements AutoCloseable {
     private int listSize = 6;
     private Duration tick = Duration.ofMillis(100);
     private Duration preroll;
-    private SegmentTransform segmentTransform = SegmentTransform.identity();
+    private Consumer<HlsPackager.Builder> packaging = p -> { };
     private final java.util.Set<String> set = new java.util.HashSet<>();
 
     private Builder(DemoClip clip) {
@@ -209,10 +209,13 @@ public final class LiveLoop implements AutoCloseable {
       return this;
     }
 
-    /** What each segment goes through before it is published, e.g. encryption (default: none). */
-    public Builder segmentTransform(SegmentTransform value) {
-      once("segmentTransform");
-      segmentTransform = Objects.requireNonNull(value, "segmentTransform");
+    /**
+     * Further packaging settings for the channel (segment format, DASH manifest, encryption, …), applied after
+     * the loop's own (segment duration, LIVE, list size, listener). Default: none.
+     */
+    public Builder packaging(Consumer<HlsPackager.Builder> value) {
+      once("packaging");
+      packaging = Objects.requireNonNull(value, "packaging");
       return this;
     }
 

@@ -4,7 +4,6 @@ import io.iptv.core.MediaException;
 import io.iptv.core.io.ByteSlice;
 import io.iptv.core.media.StreamEvent;
 import io.iptv.core.media.TrackFormat;
-import io.iptv.core.pipeline.SegmentTransform;
 import io.iptv.core.serve.ResourceLoader;
 import io.iptv.core.serve.ServedResource;
 import io.iptv.core.time.Timestamps;
@@ -14,6 +13,7 @@ import io.iptv.segmenter.pkg.InMemorySegmentSink;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * A VOD title made from a {@link DemoClip} repeated {@code loops} times, packaged once into memory with
@@ -38,23 +38,26 @@ public final class VodTitle {
 
   /** Packages {@code loops} repetitions of {@code clip}. */
   public static VodTitle of(DemoClip clip, int loops, Duration segmentDuration) throws MediaException {
-    return of(clip, loops, segmentDuration, SegmentTransform.identity());
+    return of(clip, loops, segmentDuration, p -> { });
   }
 
-  /** Packages {@code loops} repetitions of {@code clip}, each segment through {@code transform} (e.g. AES-128). */
-  public static VodTitle of(DemoClip clip, int loops, Duration segmentDuration, SegmentTransform transform)
-      throws MediaException {
+  /**
+   * Packages {@code loops} repetitions of {@code clip}; {@code packaging} adds settings (segment format, DASH
+   * manifest, encryption, …) after the title's own (segment duration, VOD, listener).
+   */
+  public static VodTitle of(DemoClip clip, int loops, Duration segmentDuration,
+      Consumer<HlsPackager.Builder> packaging) throws MediaException {
     if (loops < 1) {
       throw new IllegalArgumentException("loops must be positive: " + loops);
     }
     InMemorySegmentSink sink = new InMemorySegmentSink();
     int[] segments = new int[1];
-    HlsPackager packager = HlsPackager.builder()
+    HlsPackager.Builder builder = HlsPackager.builder()
         .segmentDuration(segmentDuration)
         .playlistType(HlsPlaylistType.VOD)
-        .segmentTransform(transform)
-        .listener((name, duration, bytes) -> segments[0]++)
-        .build(sink);
+        .listener((name, duration, bytes) -> segments[0]++);
+    packaging.accept(builder);
+    HlsPackager packager = builder.build(sink);
     for (TrackFormat format : clip.tracks()) {
       packager.emit(new StreamEvent.TrackAdded(format));
     }

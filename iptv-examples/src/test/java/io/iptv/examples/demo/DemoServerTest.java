@@ -41,6 +41,7 @@ class DemoServerTest {
   private static final int PLAY_SECONDS = 8;
   private static final Pattern KEY_LINE = Pattern.compile("#EXT-X-KEY:METHOD=AES-128,URI=\"([^\"]+)\"");
   private static final Pattern CHANNEL_LINK = Pattern.compile("data-channel=\"([^\"]+)\" data-url=\"([^\"]+)\"");
+  private static final Pattern DASH_LINK = Pattern.compile("<code class=\"dash\">([^<]+)</code>");
 
   private static DemoServer demo;
   private static HttpClient http;
@@ -83,7 +84,8 @@ class DemoServerTest {
   @Test
   void pageListsSignedUrlsForTheLiveAndVodChannels() throws Exception {
     Map<String, String> urls = signedUrls();
-    assertEquals(List.of("live", "vod", "live-aes128", "vod-aes128"), List.copyOf(urls.keySet()));
+    assertEquals(List.of("live", "vod", "live-cmaf", "vod-cmaf", "live-aes128", "vod-aes128"),
+        List.copyOf(urls.keySet()));
     for (String url : urls.values()) {
       assertTrue(url.matches(".*/master\\.m3u8\\?token=v1\\.[A-Za-z0-9._-]+"), url);
     }
@@ -196,6 +198,37 @@ class DemoServerTest {
     PlayerCheck.Result result = PlayerCheck.assertPlays(player, signedUrls().get("vod"), PLAY_SECONDS);
     assertTrue(result.playedSeconds() >= PLAY_SECONDS, result.json());
     assertNotNull(result.json());
+  }
+
+  @ParameterizedTest
+  @CsvSource({"HLS_JS, live-cmaf", "SHAKA, live-cmaf", "HLS_JS, vod-cmaf", "SHAKA, vod-cmaf"})
+  void cmafChannelsPlayAsHls(Player player, String channel) throws Exception {
+    PlayerCheck.require();
+    PlayerCheck.Result result = PlayerCheck.assertPlays(player, signedUrls().get(channel), PLAY_SECONDS);
+    assertTrue(result.playedSeconds() >= PLAY_SECONDS, result.json());
+    assertTrue(get(signedUrls().get(channel).replace("master.m3u8", "stream/index.m3u8")).body()
+        .contains("#EXT-X-MAP:URI="), "fMP4 segments");
+  }
+
+  @Test
+  void cmafChannelsPlayAsDashInShakaWithTheSameSegments() throws Exception {
+    PlayerCheck.require();
+    HttpResponse<String> page = get("/");
+    List<String> manifests = new java.util.ArrayList<>();
+    Matcher m = DASH_LINK.matcher(page.body());
+    while (m.find()) {
+      manifests.add(demo.baseUrl() + m.group(1).replace("&amp;", "&"));
+    }
+    assertEquals(2, manifests.size(), "live-cmaf and vod-cmaf list a DASH manifest: " + manifests);
+    for (String mpd : manifests) {
+      assertTrue(mpd.matches(".*/(live|vod)-cmaf/manifest\\.mpd\\?token=v1\\.[A-Za-z0-9._-]+"), mpd);
+      String body = get(mpd).body();
+      assertTrue(body.contains(mpd.contains("/live-") ? "type=\"dynamic\"" : "type=\"static\""), body);
+      assertTrue(body.contains("token="), "the MPD's segment URLs carry the token: " + body);
+      assertEquals(401, get(mpd.substring(0, mpd.indexOf('?'))).statusCode(), "unsigned MPD");
+      PlayerCheck.Result result = PlayerCheck.assertPlays(Player.SHAKA, mpd, PLAY_SECONDS);
+      assertTrue(result.playedSeconds() >= PLAY_SECONDS, mpd + " " + result.json());
+    }
   }
 
   @ParameterizedTest
