@@ -168,6 +168,11 @@ public final class DemoServer implements AutoCloseable {
       for (LiveLoop live : lives) {
         live.start(scheduler);
       }
+      for (LiveLoop live : lives) { // listed channels must answer from the first request on
+        if (!live.awaitPlayable(Duration.ofSeconds(30))) {
+          throw new IOException("a live channel did not start: " + live.status());
+        }
+      }
       http.start();
       return server;
     } catch (MediaException e) {
@@ -176,6 +181,10 @@ public final class DemoServer implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       shutdown(lives, scheduler, requests);
       throw e;
+    } catch (InterruptedException e) {
+      shutdown(lives, scheduler, requests);
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while starting the live channels", e);
     }
   }
 

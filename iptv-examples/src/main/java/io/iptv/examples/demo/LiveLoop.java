@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -51,6 +52,7 @@ public final class LiveLoop implements AutoCloseable {
   private final AtomicLong segments = new AtomicLong();
   private final AtomicLong segmentBytes = new AtomicLong();
   private final long start90k;
+  private final CountDownLatch firstTick = new CountDownLatch(1);
 
   // Feeder state: touched only by the scheduled task.
   private int index;
@@ -121,7 +123,24 @@ public final class LiveLoop implements AutoCloseable {
     return status;
   }
 
+  /**
+   * Waits until the channel is playable (its first segments and playlists are written: the preroll's first
+   * tick ran) or failed, at most {@code timeout}; true if playable. An origin that starts serving before this
+   * answers 404 for the playlists of a channel it lists.
+   */
+  public boolean awaitPlayable(Duration timeout) throws InterruptedException {
+    return firstTick.await(timeout.toNanos(), TimeUnit.NANOSECONDS) && failure == null;
+  }
+
   private void tick() {
+    try {
+      feed();
+    } finally {
+      firstTick.countDown();
+    }
+  }
+
+  private void feed() {
     if (closed || failure != null) {
       return;
     }

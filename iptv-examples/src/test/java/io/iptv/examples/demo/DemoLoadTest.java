@@ -12,23 +12,37 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * 1,000 concurrent clients on loopback, each with its own signed URL, fetch the live channel as a player does
- * (master, media playlist, the newest segments, again) through the auth layer, token propagation and the
- * segment cache, for a bounded time: zero errors, heap bounded. Prints requests/s.
+ * 1,000 concurrent clients on loopback, each with its own signed URL for one of the demo's channels (live and
+ * VOD; clear TS, CMAF and AES-128 with rotating keys, spread evenly), fetch as a player does (master, media
+ * playlist, init segment and each new key once, the newest segments, again) through the auth layer, the key
+ * handler, token propagation and the segment cache, for a bounded time: zero errors, heap bounded, every
+ * channel and every kind of resource served. Prints requests/s.
  */
 class DemoLoadTest {
   private static final int CLIENTS = 1000;
   private static final Duration RUN = Duration.ofSeconds(10);
   private static final long MAX_HEAP_GROWTH_BYTES = 512L << 20;
+  /** URI attributes of EXT-X-KEY and EXT-X-MAP (keys, init segments): fetched once per client. */
+  private static final Pattern URI_ATTRIBUTE = Pattern.compile("#EXT-X-(?:KEY|MAP):.*?URI=\"([^\"]+)\"");
+  /** Successful responses by file extension. */
+  private static final Map<String, AtomicLong> KINDS = new ConcurrentHashMap<>();
+
+  private static long byKind(String extension) {
+    AtomicLong n = KINDS.get(extension);
+    return n == null ? 0 : n.get();
+  }
 
   @Test
   void thousandConcurrentClientsWithoutErrors() throws Exception {
@@ -36,7 +50,7 @@ class DemoLoadTest {
     try (DemoServer demo = DemoServer.start(DemoServer.config().port(0).threads(16).build())) {
       HttpClient http = HttpClient.newBuilder().executor(clientPool).connectTimeout(Duration.ofSeconds(10))
           .version(HttpClient.Version.HTTP_1_1).build();
-      DemoChannel live = demo.channels().get(0);
+      List<DemoChannel> channels = demo.channels();
       InetAddress loopback = InetAddress.getByName("127.0.0.1");
       System.gc();
       long heapBefore = usedHeap();
@@ -47,16 +61,22 @@ class DemoLoadTest {
       long start = System.nanoTime();
       CompletableFuture<?>[] clients = new CompletableFuture<?>[CLIENTS];
       for (int i = 0; i < CLIENTS; i++) {
-        URI master = URI.create(demo.baseUrl() + demo.signedMasterPath(live, loopback));
+        DemoChannel channel = channels.get(i % channels.size());
+        URI master = URI.create(demo.baseUrl() + demo.signedMasterPath(channel, loopback));
         clients[i] = session(http, master, deadline, requests, bytes, errors);
       }
+      KINDS.clear();
       CompletableFuture.allOf(clients).get(RUN.toSeconds() + 60, TimeUnit.SECONDS);
       double seconds = (System.nanoTime() - start) / 1e9;
       long heapGrowth = usedHeap() - heapBefore;
       System.out.printf("DemoLoadTest: %d clients, %d requests in %.1f s = %.0f requests/s, %.1f MB/s, "
-              + "errors %s, heap growth %d MB, cache %s%n", CLIENTS, requests.get(), seconds,
-          requests.get() / seconds, bytes.get() / seconds / 1e6, errors, heapGrowth >> 20, demo.status().get("cache"));
+              + "errors %s, by kind %s, heap growth %d MB, cache %s%n", CLIENTS, requests.get(), seconds,
+          requests.get() / seconds, bytes.get() / seconds / 1e6, errors, KINDS, heapGrowth >> 20,
+          demo.status().get("cache"));
       assertTrue(errors.isEmpty(), "errors: " + errors);
+      for (String kind : List.of("m3u8", "ts", "m4s", "mp4", "key")) {
+        assertTrue(byKind(kind) > 0, "no ." + kind + " served under load: " + KINDS);
+      }
       assertTrue(requests.get() >= CLIENTS * 3L, "every client completed a round: " + requests.get());
       assertTrue(heapGrowth < MAX_HEAP_GROWTH_BYTES, "heap grew by " + (heapGrowth >> 20) + " MB");
     } finally {
@@ -72,22 +92,33 @@ class DemoLoadTest {
       if (variants.isEmpty()) {
         return CompletableFuture.completedFuture(null);
       }
-      return loop(http, master.resolve(variants.get(0)), deadline, requests, bytes, errors);
+      return loop(http, master.resolve(variants.get(0)), deadline, requests, bytes, errors,
+          ConcurrentHashMap.newKeySet());
     });
   }
 
-  /** One round (media playlist, its two newest segments), repeated until the deadline; at least one round. */
+  /**
+   * One round (media playlist, the init segment and keys it names that this client has not fetched yet, its
+   * two newest segments), repeated until the deadline; at least one round.
+   */
   private static CompletableFuture<Void> loop(HttpClient http, URI media, long deadline, AtomicLong requests,
-      AtomicLong bytes, Map<String, AtomicLong> errors) {
+      AtomicLong bytes, Map<String, AtomicLong> errors, Set<String> fetchedOnce) {
     return fetch(http, media, requests, bytes, errors).thenCompose(body -> {
       List<String> segments = uris(body);
       CompletableFuture<String> chain = CompletableFuture.completedFuture("");
+      Matcher attribute = URI_ATTRIBUTE.matcher(body);
+      while (attribute.find()) {
+        String once = attribute.group(1);
+        if (fetchedOnce.add(once)) {
+          chain = chain.thenCompose(ignored -> fetch(http, media.resolve(once), requests, bytes, errors));
+        }
+      }
       for (String segment : segments.subList(Math.max(0, segments.size() - 2), segments.size())) {
         chain = chain.thenCompose(ignored -> fetch(http, media.resolve(segment), requests, bytes, errors));
       }
       return chain.thenCompose(ignored -> System.nanoTime() > deadline
           ? CompletableFuture.completedFuture(null)
-          : loop(http, media, deadline, requests, bytes, errors));
+          : loop(http, media, deadline, requests, bytes, errors, fetchedOnce));
     });
   }
 
@@ -104,10 +135,16 @@ class DemoLoadTest {
             return "";
           }
           if (response.statusCode() != 200) {
-            errors.computeIfAbsent("HTTP " + response.statusCode(), k -> new AtomicLong()).incrementAndGet();
+            errors.computeIfAbsent("HTTP " + response.statusCode() + " " + uri.getPath().replaceAll("\\d+", "N"),
+                k -> new AtomicLong()).incrementAndGet();
+            if (response.statusCode() == 404 && errors.size() < 4) {
+              System.out.println("404 " + uri.getPath());
+            }
             return "";
           }
           bytes.addAndGet(response.headers().firstValueAsLong("Content-Length").orElse(0));
+          String path = uri.getPath();
+          KINDS.computeIfAbsent(path.substring(path.lastIndexOf('.') + 1), k -> new AtomicLong()).incrementAndGet();
           return response.body();
         });
   }
