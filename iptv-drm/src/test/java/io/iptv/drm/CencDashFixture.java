@@ -45,8 +45,35 @@ final class CencDashFixture {
   }
 
   /** Writes {@code init.mp4}, {@code seg-N.m4s} and {@code manifest.mpd} into {@code out}. */
-  static void write(Path clearFragmentedMp4, KeyId kid, byte[] key, Path out) throws IOException {
-    new CencDashFixture(Files.readAllBytes(clearFragmentedMp4), kid, key).run(out);
+  static CencDashFixture write(Path clearFragmentedMp4, KeyId kid, byte[] key, Path out) throws IOException {
+    CencDashFixture fixture = new CencDashFixture(Files.readAllBytes(clearFragmentedMp4), kid, key);
+    fixture.run(out);
+    return fixture;
+  }
+
+  /**
+   * Writes an HLS media playlist {@code name} over the same segments (RFC 8216: EXT-X-MAP for the init
+   * segment), signalling {@code keys} as its {@code EXT-X-KEY} lines.
+   */
+  void writeHlsPlaylist(Path out, String name, List<io.iptv.core.pipeline.SegmentProtection> keys) throws IOException {
+    StringBuilder m3u8 = new StringBuilder("#EXTM3U\n#EXT-X-VERSION:6\n#EXT-X-TARGETDURATION:");
+    long longest = timeline.stream().mapToLong(t -> t[1]).max().orElse(0);
+    m3u8.append((longest + timescale - 1) / timescale).append("\n#EXT-X-PLAYLIST-TYPE:VOD\n");
+    for (io.iptv.core.pipeline.SegmentProtection k : keys) {
+      m3u8.append("#EXT-X-KEY:METHOD=").append(k.method()).append(",URI=\"").append(k.uri()).append('"');
+      if (k.ivHex() != null) {
+        m3u8.append(",IV=").append(k.ivHex());
+      }
+      m3u8.append(",KEYFORMAT=\"").append(k.keyFormat()).append("\",KEYFORMATVERSIONS=\"")
+          .append(k.keyFormatVersions()).append("\"\n");
+    }
+    m3u8.append("#EXT-X-MAP:URI=\"init.mp4\"\n");
+    for (int i = 0; i < timeline.size(); i++) {
+      m3u8.append(String.format(java.util.Locale.ROOT, "#EXTINF:%.3f,%nseg-%d.m4s%n",
+          (double) timeline.get(i)[1] / timescale, i + 1));
+    }
+    m3u8.append("#EXT-X-ENDLIST\n");
+    Files.writeString(out.resolve(name), m3u8, StandardCharsets.UTF_8);
   }
 
   private void run(Path out) throws IOException {

@@ -3,6 +3,7 @@ package io.iptv.drm;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.iptv.core.pipeline.SampleEncryptionScheme;
 import io.iptv.core.serve.HttpRequest;
 import io.iptv.core.serve.HttpResponse;
 import io.iptv.core.testing.ExternalTools;
@@ -34,6 +35,7 @@ class ClearKeyPlaybackTest {
   @TempDir
   static Path work;
   private static Path stream;
+  private static CencDashFixture fixture;
 
   @BeforeAll
   static void makeStream() throws Exception {
@@ -48,12 +50,24 @@ class ClearKeyPlaybackTest {
     assertTrue(p.waitFor() == 0, "ffmpeg failed, see " + work.resolve("ffmpeg.log"));
     stream = work.resolve("dash");
     java.nio.file.Files.createDirectories(stream);
-    CencDashFixture.write(clear, KID, HexFormat.of().parseHex(KEY_HEX), stream);
+    fixture = CencDashFixture.write(clear, KID, HexFormat.of().parseHex(KEY_HEX), stream);
+    // HLS over the same segments, signalled by DrmSignalling: identity (key URI) + org.w3.clearkey (licence).
+    DrmSignalling clearKey = DrmSignalling.builder().systems(List.of(DrmSystem.CLEARKEY)).build();
+    fixture.writeHlsPlaylist(stream, "index.m3u8", clearKey.protections(SampleEncryptionScheme.CENC, KID,
+        "keys/" + KID.toHex() + ".key", null));
+    // The identity key file, as iptv package --write-keys writes it (the origin serves /clip/keys/<kid>.key).
+    java.nio.file.Files.createDirectories(stream.resolve("keys"));
+    java.nio.file.Files.write(stream.resolve("keys/" + KID.toHex() + ".key"), HexFormat.of().parseHex(KEY_HEX));
   }
 
   private static PlayerCheck.Result play(Function<HttpRequest, CompletableFuture<HttpResponse>> license, int stall) {
+    return play(PlayerCheck.Player.SHAKA, "manifest.mpd", license, stall);
+  }
+
+  private static PlayerCheck.Result play(PlayerCheck.Player player, String name,
+      Function<HttpRequest, CompletableFuture<HttpResponse>> license, int stall) {
     try (LocalOrigin origin = LocalOrigin.serve("clip", stream, license)) {
-      return PlayerCheck.require().play(PlayerCheck.Run.builder(PlayerCheck.Player.SHAKA, origin.url("manifest.mpd"))
+      return PlayerCheck.require().play(PlayerCheck.Run.builder(player, origin.url(name))
           .seconds(8).licenseUrl(origin.licenseUrl()).stall(Duration.ofSeconds(stall)).build());
     }
   }
@@ -77,6 +91,26 @@ class ClearKeyPlaybackTest {
     assertTrue(result.ok(), () -> "Shaka did not play through the licence server: " + result.reasons() + "\n"
         + result.json());
     assertTrue(granted.get() >= 1, "the key did not come from the licence server");
+  }
+
+  @Test
+  void hlsSignallingPlaysInHlsJsThroughTheLicenceAndInShakaThroughTheKeyUri() {
+    // hls.js takes the KID from the KEYFORMAT="org.w3.clearkey" line and asks the licence server.
+    ClearKeyLicenseHandler license = handler(KEY_HEX, KeyAccessPolicy.allowAll());
+    AtomicInteger granted = new AtomicInteger();
+    PlayerCheck.Result result = play(PlayerCheck.Player.HLS_JS, "index.m3u8", request -> {
+      HttpResponse response = license.handle(request);
+      if (response.status() == 200) {
+        granted.incrementAndGet();
+      }
+      return CompletableFuture.completedFuture(response);
+    }, 15);
+    assertTrue(result.ok(), () -> "hls.js did not play: " + result.reasons() + "\n" + result.json());
+    assertTrue(granted.get() >= 1, "the key did not come from the licence server");
+    // Shaka takes the KEYFORMAT="identity" line and fetches the key URI: it plays even with a refusing licence.
+    PlayerCheck.Result shaka = play(PlayerCheck.Player.SHAKA, "index.m3u8",
+        handler(KEY_HEX, (request, key) -> false)::handleAsync, 15);
+    assertTrue(shaka.ok(), () -> "Shaka did not play the identity key: " + shaka.reasons() + "\n" + shaka.json());
   }
 
   @Test
