@@ -11,7 +11,9 @@ import io.iptv.core.serve.ResourceKey;
 import io.iptv.core.serve.ResourceKind;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
@@ -166,7 +168,7 @@ public final class ClearKeyLicenseHandler {
   private static String jwk(KeyId kid, ContentKey key) {
     byte[] bytes = key.keyBytes();
     String k = BASE64URL.encodeToString(bytes);
-    java.util.Arrays.fill(bytes, (byte) 0);
+    Arrays.fill(bytes, (byte) 0);
     return "{\"kty\":\"oct\",\"k\":\"" + k + "\",\"kid\":\"" + BASE64URL.encodeToString(kid.toByteArray()) + "\"}";
   }
 
@@ -215,7 +217,7 @@ public final class ClearKeyLicenseHandler {
     public Builder accessPolicy(KeyAccessPolicy value) {
       Objects.requireNonNull(value, "accessPolicy");
       requireNoDecider();
-      decider = (request, resource) -> value.allows(request, resource) ? AuthDecision.allow(java.time.Duration.ZERO)
+      decider = (request, resource) -> value.allows(request, resource) ? AuthDecision.allow(Duration.ZERO)
           : AuthDecision.forbidden("key not granted");
       return this;
     }

@@ -114,6 +114,26 @@ class ClearKeyLicenseHandlerTest {
   }
 
   @Test
+  void damagedBodiesGetA400OrAnAnswerNeverAnException() {
+    ClearKeyLicenseHandler h = ClearKeyLicenseHandler.builder(KeyLocator.inChannels(KEYS, List.of("news")))
+        .accessPolicy(KeyAccessPolicy.allowAll()).build();
+    byte[] good = ("{\"kids\":[\"" + KID_B64 + "\",\"" + OTHER_KID_B64 + "\"],\"type\":\"temporary\","
+        + "\"x\":[{\"a\":\"\\u0041\\n\"},-1.5e3,true,false,null]}").getBytes(StandardCharsets.UTF_8);
+    assertEquals(200, h.handle(post(new String(good, StandardCharsets.UTF_8), null)).status());
+    java.util.Random random = new java.util.Random(7);
+    for (int i = 0; i < 20_000; i++) {
+      byte[] damaged = java.util.Arrays.copyOf(good, random.nextInt(good.length + 1));
+      for (int j = random.nextInt(4); j > 0 && damaged.length > 0; j--) {
+        damaged[random.nextInt(damaged.length)] = (byte) random.nextInt(256);
+      }
+      HttpRequest request = new HttpRequest("POST", "/license/clearkey", null, RequestHeaders.none(), null, false,
+          ByteSlice.wrap(damaged));
+      int status = h.handle(request).status(); // must not throw
+      assertTrue(status == 200 || status == 400, "status " + status);
+    }
+  }
+
+  @Test
   void neverShowsKeys() {
     ClearKeyLicenseHandler h = handler(List.of("news"));
     assertFalse(h.toString().contains(KEY_HEX));
