@@ -93,7 +93,7 @@ class PsshBuildersTest {
   }
 
   @Test
-  void parsesWhatItWritesAndAKnownBox() throws MediaException {
+  void parsesWhatItWritesAndPublishedBoxes() throws MediaException {
     for (PsshBox box : List.of(PsshBox.common(List.of(KID1, KID2)),
         WidevinePssh.box(List.of(KID1), null, SampleEncryptionScheme.CBCS),
         PlayReadyHeader.box(KID1, SampleEncryptionScheme.CENC, KEY1, "https://x"))) {
@@ -101,14 +101,26 @@ class PsshBuildersTest {
       assertEquals(box, parsed);
       assertArrayEquals(box.toByteArray(), parsed.toByteArray());
     }
-    // A Widevine v0 box as published in base64 (one KID, algorithm AESCTR, provider "widevine_test").
-    byte[] data = HEX.parseHex("0801" + "1210" + KID1_HEX + "1a0d" + HEX.formatHex(
-        "widevine_test".getBytes(StandardCharsets.US_ASCII)));
-    String base64 = Base64.getEncoder().encodeToString(PsshBox.v0(DrmSystem.WIDEVINE.systemId(), data).toByteArray());
-    PsshBox parsed = PsshBox.parse(ByteSlice.wrap(Base64.getDecoder().decode(base64)));
+    // Published Widevine boxes (Axinom's CPIX sample and multi-DRM test vectors), decoded field by field:
+    // size 0x34, 'pssh', v0, Widevine SystemID, DataSize 0x14, then WidevinePsshData
+    // 08 01 (algorithm = AESCTR, a legacy field we do not write) and 12 10 <KID> (key_id).
+    assertPublishedWidevine("AAAANHBzc2gAAAAA7e+LqXnWSs6jyCfc1R0h7QAAABQIARIQ+MgMJWkPRzaBMkMOXGmUzg==",
+        "f8c80c25690f47368132430e5c6994ce");
+    assertPublishedWidevine("AAAANHBzc2gAAAAA7e+LqXnWSs6jyCfc1R0h7QAAABQIARIQnrQFDeRLSAKTLifXUIPiZg==",
+        "9eb4050de44b4802932e27d75083e266");
+  }
+
+  private static void assertPublishedWidevine(String base64, String kidHex) throws MediaException {
+    byte[] bytes = Base64.getDecoder().decode(base64);
+    PsshBox parsed = PsshBox.parse(ByteSlice.wrap(bytes));
     assertEquals(DrmSystem.WIDEVINE, DrmSystem.bySystemId(parsed.systemId()));
     assertEquals(0, parsed.version());
-    assertArrayEquals(data, parsed.data());
+    assertEquals(List.of(), parsed.keyIds());
+    assertEquals("0801" + "1210" + kidHex, HEX.formatHex(parsed.data()));
+    assertArrayEquals(bytes, parsed.toByteArray());
+    // Ours is the same box without the legacy algorithm field.
+    assertEquals("1210" + kidHex, HEX.formatHex(WidevinePssh.psshData(List.of(KeyId.fromHex(kidHex)), null,
+        SampleEncryptionScheme.CENC)));
   }
 
   @Test
