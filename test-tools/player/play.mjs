@@ -27,6 +27,7 @@ const USAGE = `usage: node play.mjs --url URL [options]
   --stall N            fail when playback makes no progress for N wall seconds, startup included (default 15)
   --timeout N          hard limit in wall seconds for the whole run (default 2*seconds + 30)
   --clearkey KID:KEY   ClearKey pair, 32 hex digits each (repeatable)
+  --license-url URL    W3C ClearKey licence server the player asks for keys (instead of --clearkey)
   --chromium PATH      browser binary (default $CHROMIUM_PATH or /usr/bin/chromium)
   --verbose            echo the browser console to stderr`;
 
@@ -34,7 +35,7 @@ const USAGE = `usage: node play.mjs --url URL [options]
 function parseOptions(argv) {
   const options = {
     url: null, player: null, seconds: 8, maxGapMs: 500, stallSeconds: 15, timeoutSeconds: null,
-    clearKeys: {}, chromium: process.env.CHROMIUM_PATH || '/usr/bin/chromium', verbose: false,
+    clearKeys: {}, licenseUrl: null, chromium: process.env.CHROMIUM_PATH || '/usr/bin/chromium', verbose: false,
   };
   const value = (i) => {
     if (i + 1 >= argv.length) usageError(`${argv[i]} needs a value`);
@@ -60,6 +61,7 @@ function parseOptions(argv) {
         options.clearKeys[match[1].toLowerCase()] = match[2].toLowerCase();
         break;
       }
+      case '--license-url': options.licenseUrl = value(i++); break;
       case '--verbose': options.verbose = true; break;
       case '-h': case '--help': console.error(USAGE); process.exit(0); break;
       default: usageError(`unknown argument ${argv[i]}`);
@@ -160,7 +162,7 @@ async function watchPlayback(context, origin, options, log) {
     player: options.player,
     url: options.url,
     clearKeys: options.player === 'shaka' && hasKeys ? options.clearKeys : null,
-    licenseUrl: options.player === 'hls' && hasKeys ? `${origin}/clearkey` : null,
+    licenseUrl: options.licenseUrl ?? (options.player === 'hls' && hasKeys ? `${origin}/clearkey` : null),
   };
   await page.evaluate((c) => window.startPlayback(c), config);
 

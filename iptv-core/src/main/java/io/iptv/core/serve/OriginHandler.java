@@ -129,7 +129,10 @@ public final class OriginHandler {
       return done(head ? denied.withoutBody() : denied);
     }
     if (key.kind() == ResourceKind.LICENSE) {
-      return licenseHandler.apply(request).exceptionally(error -> failure(error, request, key));
+      // The licence handler's answer gets the CORS headers too: players often call the licence server
+      // cross-origin (a POST with a JSON body, after the preflight answered above).
+      return licenseHandler.apply(request).thenApply(response -> withCors(request, response))
+          .exceptionally(error -> failure(error, request, key));
     }
     CompletableFuture<ServedResource> loading;
     try {

@@ -2,15 +2,19 @@ package io.iptv.core.testing;
 
 import io.iptv.core.serve.CorsPolicy;
 import io.iptv.core.serve.DirectoryResourceLoader;
+import io.iptv.core.serve.HttpRequest;
+import io.iptv.core.serve.HttpResponse;
 import io.iptv.core.serve.JdkHttpServerAdapter;
 import io.iptv.core.serve.OriginHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Serves one packaged channel directory over HTTP on {@code 127.0.0.1} (ephemeral port) through the library's own
@@ -41,9 +45,23 @@ public final class LocalOrigin implements AutoCloseable {
 
   /** Starts serving {@code directory} as {@code /channel/...}. */
   public static LocalOrigin serve(String channel, Path directory) {
-    OriginHandler origin = OriginHandler.builder(DirectoryResourceLoader.builder().channel(channel, directory).build())
+    return start(channel, OriginHandler.builder(DirectoryResourceLoader.builder().channel(channel, directory).build())
+        .cors(CorsPolicy.anyOrigin()));
+  }
+
+  /**
+   * Starts serving {@code directory} as {@code /channel/...} and {@code licenseHandler} as
+   * {@code POST /license/clearkey} ({@link #licenseUrl()}).
+   */
+  public static LocalOrigin serve(String channel, Path directory,
+      Function<HttpRequest, CompletableFuture<HttpResponse>> licenseHandler) {
+    return start(channel, OriginHandler.builder(DirectoryResourceLoader.builder().channel(channel, directory).build())
         .cors(CorsPolicy.anyOrigin())
-        .build();
+        .licenseHandler(licenseHandler));
+  }
+
+  private static LocalOrigin start(String channel, OriginHandler.Builder builder) {
+    OriginHandler origin = builder.build();
     // File reads block: run them off the JDK server's single dispatcher thread (a player loads a playlist and
     // segments at the same time).
     ExecutorService loaders = Executors.newFixedThreadPool(4, runnable -> {
@@ -66,6 +84,11 @@ public final class LocalOrigin implements AutoCloseable {
   /** The absolute URL of {@code name} in the channel, e.g. {@code http://127.0.0.1:40123/clip/master.m3u8}. */
   public String url(String name) {
     return "http://127.0.0.1:" + server.port() + "/" + channel + "/" + name;
+  }
+
+  /** The absolute URL of the ClearKey licence endpoint, {@code http://127.0.0.1:PORT/license/clearkey}. */
+  public String licenseUrl() {
+    return "http://127.0.0.1:" + server.port() + "/license/clearkey";
   }
 
   @Override

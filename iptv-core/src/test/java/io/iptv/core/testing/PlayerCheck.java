@@ -116,9 +116,10 @@ public final class PlayerCheck {
    * @param stall how long playback may make no progress, startup included
    * @param timeout hard limit for the whole run
    * @param clearKeys ClearKey pairs, KID hex to key hex (32 hex digits each)
+   * @param licenseUrl a W3C ClearKey licence server the player must ask for keys, or {@code null}
    */
   public record Run(Player player, String url, int seconds, int maxGapMs, Duration stall, Duration timeout,
-      Map<String, String> clearKeys) {
+      Map<String, String> clearKeys, String licenseUrl) {
     /** Validates and copies. */
     public Run {
       Objects.requireNonNull(player, "player");
@@ -140,6 +141,7 @@ public final class PlayerCheck {
       private Duration stall;
       private Duration timeout;
       private final Map<String, String> clearKeys = new LinkedHashMap<>();
+      private String licenseUrl;
 
       private Builder(Player player, String url) {
         this.player = Objects.requireNonNull(player, "player");
@@ -192,12 +194,29 @@ public final class PlayerCheck {
         return this;
       }
 
+      /**
+       * A W3C ClearKey licence server URL (http or https) the player asks for keys ({@code play.mjs
+       * --license-url}); instead of {@link #clearKey} pairs, which the harness would serve itself.
+       */
+      public Builder licenseUrl(String value) {
+        requireUnset(licenseUrl, "licenseUrl");
+        Objects.requireNonNull(value, "licenseUrl");
+        if (!value.startsWith("http://") && !value.startsWith("https://")) {
+          throw new IllegalArgumentException("not an http(s) URL: " + value);
+        }
+        licenseUrl = value;
+        return this;
+      }
+
       /** Builds the run. */
       public Run build() {
         int s = seconds != null ? seconds : 8;
+        if (licenseUrl != null && !clearKeys.isEmpty()) {
+          throw new IllegalStateException("give either clear keys or a licence URL, not both");
+        }
         return new Run(player, url, s, maxGapMs != null ? maxGapMs : 500,
             stall != null ? stall : Duration.ofSeconds(15),
-            timeout != null ? timeout : Duration.ofSeconds(2L * s + 30), clearKeys);
+            timeout != null ? timeout : Duration.ofSeconds(2L * s + 30), clearKeys, licenseUrl);
       }
 
       private static void requireUnset(Object field, String name) {
@@ -259,6 +278,10 @@ public final class PlayerCheck {
       command.add("--clearkey");
       command.add(kid + ":" + key);
     });
+    if (run.licenseUrl() != null) {
+      command.add("--license-url");
+      command.add(run.licenseUrl());
+    }
     Output output = execute(command, run.timeout().plus(KILL_MARGIN));
     Result result = parse(output);
     System.out.println("PlayerCheck " + run.player().cliName() + ": " + result.json()); // the CI log's record

@@ -2,9 +2,12 @@ package io.iptv.examples.cli;
 
 import io.iptv.drm.Aes128SegmentEncryptor;
 import io.iptv.drm.ContentKey;
+import io.iptv.drm.DrmSignalling;
+import io.iptv.drm.DrmSystem;
 import io.iptv.drm.IvPolicy;
 import io.iptv.drm.KeyProvider;
 import io.iptv.drm.KeyRotation;
+import io.iptv.core.pipeline.SampleEncryptionScheme;
 import io.iptv.segmenter.input.MediaInputs;
 import io.iptv.segmenter.pkg.HlsFilePackager;
 import io.iptv.segmenter.pkg.SegmentFormat;
@@ -52,6 +55,11 @@ import picocli.CommandLine.Spec;
  * the output directory (a CDN origin bucket, a static web server, a backup) could otherwise fetch the keys
  * next to the content they protect, which defeats the encryption. {@code --write-keys} writes them to
  * {@code DIR/keys/} for tests, local playback and demos only.
+ *
+ * <p><b>DRM signalling</b> ({@code --drm clearkey,widevine,playready,fairplay}): which DRM systems the sample
+ * encryption schemes (cenc, cbcs, SAMPLE-AES) signal, as {@code EXT-X-KEY} lines and {@code pssh} boxes
+ * ({@link DrmSignalling}); an unknown name, a repeated one, or a system that cannot carry the scheme is refused
+ * (exit 2). Whole-segment AES-128 signals no DRM system.
  */
 @Command(name = "package", mixinStandardHelpOptions = true,
     description = "Package media files as HLS (MPEG-TS or fMP4 segments, optionally DASH too): DIR/master.m3u8,"
@@ -124,6 +132,11 @@ final class PackageCommand implements Callable<Integer> {
       + " rendition, listed as EXT-X-I-FRAME-STREAM-INF in master.m3u8 (trick play).")
   boolean iFrames;
 
+  @Option(names = "--drm", split = ",", paramLabel = "SYSTEM",
+      description = "DRM systems to signal with sample encryption: clearkey, widevine, playready, fairplay"
+          + " (comma-separated or repeated).")
+  List<String> drm = new ArrayList<>();
+
   @Option(names = "--quiet", description = "Print nothing on success (no progress bar, no summary line).")
   boolean quiet;
 
@@ -164,6 +177,11 @@ final class PackageCommand implements Callable<Integer> {
       throw new BadInputException("--program must be 0..65535");
     }
     Aes128SegmentEncryptor encryptor = encryptor();
+    List<DrmSystem> drmSystems = drmSystems();
+    if (!drmSystems.isEmpty() && !sampleEncryption()) {
+      throw new BadInputException("--drm needs sample encryption (cenc, cbcs or SAMPLE-AES);"
+          + " --encryption " + encryption + " signals no DRM system");
+    }
     if (encryptor != null && dash) {
       throw new BadInputException("--dash cannot signal whole-segment AES-128 (DASH players cannot decrypt it);"
           + " CENC for DASH is not implemented yet");
@@ -211,6 +229,48 @@ final class PackageCommand implements Callable<Integer> {
       spec.commandLine().getOut().flush();
     }
     return 0;
+  }
+
+  /** The {@code --drm} systems in the order given (empty without {@code --drm}); exit 2 on a bad name. */
+  List<DrmSystem> drmSystems() throws BadInputException {
+    List<DrmSystem> systems = new ArrayList<>();
+    for (String name : drm) {
+      DrmSystem system;
+      try {
+        system = DrmSystem.parse(name);
+      } catch (IllegalArgumentException e) {
+        throw new BadInputException("--drm: " + e.getMessage());
+      }
+      if (systems.contains(system)) {
+        throw new BadInputException("--drm names " + name + " twice");
+      }
+      systems.add(system);
+    }
+    return systems;
+  }
+
+  /**
+   * The signalling of the {@code --drm} systems for {@code scheme}, or null without {@code --drm}; exit 2 if a
+   * system cannot carry the scheme (Widevine and PlayReady need cenc or cbcs, FairPlay cbcs or SAMPLE-AES).
+   */
+  DrmSignalling drmSignalling(SampleEncryptionScheme scheme) throws BadInputException {
+    List<DrmSystem> systems = drmSystems();
+    if (systems.isEmpty()) {
+      return null;
+    }
+    for (DrmSystem system : systems) {
+      if (!DrmSignalling.supports(system, scheme)) {
+        throw new BadInputException("--drm " + system.name().toLowerCase(Locale.ROOT) + " cannot signal "
+            + (scheme.fourcc() != null ? scheme.fourcc() : "SAMPLE-AES") + " encryption");
+      }
+    }
+    return DrmSignalling.builder().systems(systems).build();
+  }
+
+  /** Whether {@code --encryption} names a sample encryption scheme (none exists yet on this command). */
+  private boolean sampleEncryption() {
+    String e = encryption.toLowerCase(Locale.ROOT);
+    return !e.equals("none") && !e.equals("aes-128");
   }
 
   /** The AES-128 encryptor the options ask for, or null for {@code --encryption none}. */

@@ -8,7 +8,15 @@ import io.iptv.core.serve.DirectoryResourceLoader;
 import io.iptv.core.serve.JdkHttpServerAdapter;
 import io.iptv.core.serve.NioHttpServerAdapter;
 import io.iptv.core.serve.OriginHandler;
+import io.iptv.core.serve.RequestInterceptor;
 import io.iptv.core.serve.ResourceLoader;
+import io.iptv.drm.ClearKeyLicenseHandler;
+import io.iptv.drm.ContentKey;
+import io.iptv.drm.KeyAccessPolicy;
+import io.iptv.drm.KeyDeliveryHandler;
+import io.iptv.drm.KeyLocator;
+import io.iptv.drm.KeyProvider;
+import io.iptv.drm.KeyResolver;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -17,6 +25,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +43,14 @@ import picocli.CommandLine.Spec;
  * [--server nio|jdk]}: serves packaged directories and/or acts as an edge for upstream origins, through a
  * byte-bounded segment cache and the NIO event-loop server (or the JDK HTTP server). Binds 127.0.0.1 unless {@code --host} says otherwise. Runs until the JVM is stopped, or,
  * when run embedded ({@link IptvCommand#execute}), until the thread running it is interrupted.
+ *
+ * <p><b>Keys</b> ({@code --key KID:KEY} repeatable, or {@code --key-seed HEX} as for {@code iptv package}): the
+ * W3C ClearKey licence endpoint {@code POST /license/clearkey} ({@link ClearKeyLicenseHandler}, looking the KID
+ * up in every served channel) and the key files {@code /{channel}/keys/<kid>.key} ({@link KeyDeliveryHandler}).
+ * This command has no authorisation options, so <em>any client that reaches the port gets the keys</em>: it is
+ * meant for tests and demos on a trusted network (it binds 127.0.0.1 by default); embed the library with an
+ * {@code Authorizer} ({@link ClearKeyLicenseHandler.Builder#authorizer}) to protect keys. With {@code --cors}
+ * the licence answers carry CORS headers too (players call it cross-origin).
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = "Serve packaged channels (--dir) and/or edge-cache upstream origins (--upstream) over HTTP.")
@@ -60,6 +77,15 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--cors", description = "Send Access-Control-Allow-Origin: * (browser players).")
   boolean cors;
+
+  @Option(names = "--key", paramLabel = "KID_HEX:KEY_HEX",
+      description = "A content key to serve at POST /license/clearkey and /{channel}/keys/<kid>.key (repeatable;"
+          + " no authorisation: every client gets it).")
+  List<String> keys = new ArrayList<>();
+
+  @Option(names = "--key-seed", paramLabel = "HEX",
+      description = "Master secret of derived keys (as iptv package --key-seed) to serve instead of --key.")
+  String keySeed;
 
   /** Which HTTP server runs the origin. */
   enum Server { nio, jdk }
@@ -160,13 +186,24 @@ final class ServeCommand implements Callable<Integer> {
       HttpOriginLoader loader = edge.build();
       names.forEach(name -> byChannel.put(name, loader));
     }
+    KeyResolver resolver = keyResolver();
     int poolSize = threads > 0 ? threads : 4 * Runtime.getRuntime().availableProcessors();
     ExecutorService pool = Executors.newFixedThreadPool(poolSize);
     CachePolicy policy = CachePolicy.defaults();
     SegmentCache cache = SegmentCache.builder().maximumBytes(cacheBytes).cachePolicy(policy).executor(pool)
         .build(ResourceLoader.byChannel(byChannel));
-    OriginHandler origin = OriginHandler.builder(cache).cachePolicy(policy)
-        .cors(cors ? CorsPolicy.anyOrigin() : CorsPolicy.disabled()).build();
+    OriginHandler.Builder originBuilder = OriginHandler.builder(cache).cachePolicy(policy)
+        .cors(cors ? CorsPolicy.anyOrigin() : CorsPolicy.disabled());
+    if (resolver != null) {
+      // No authorisation in this command (see the class comment): keys go to any client.
+      ClearKeyLicenseHandler license = ClearKeyLicenseHandler.builder(
+          KeyLocator.inChannels(resolver, List.copyOf(byChannel.keySet())))
+          .accessPolicy(KeyAccessPolicy.allowAll()).build();
+      KeyDeliveryHandler keyFiles = KeyDeliveryHandler.builder(resolver).accessPolicy(KeyAccessPolicy.allowAll())
+          .build();
+      originBuilder.licenseHandler(license::handleAsync).interceptor(keyFiles.interceptor(RequestInterceptor.allowAll()));
+    }
+    OriginHandler origin = originBuilder.build();
     try {
       InetSocketAddress address = new InetSocketAddress(host, port);
       if (server == Server.jdk) {
@@ -179,6 +216,31 @@ final class ServeCommand implements Callable<Integer> {
     } catch (IOException | RuntimeException e) {
       pool.shutdownNow();
       throw new BadInputException("cannot listen on " + host + ":" + port + ": " + e.getMessage());
+    }
+  }
+
+  /** The keys of {@code --key} / {@code --key-seed}, or null for none. Messages never contain key bytes. */
+  private KeyResolver keyResolver() throws BadInputException {
+    if (!keys.isEmpty() && keySeed != null) {
+      throw new BadInputException("give either --key (repeatable) or --key-seed, not both");
+    }
+    try {
+      if (keySeed != null) {
+        if (!keySeed.matches("([0-9A-Fa-f]{2}){16,}")) {
+          throw new BadInputException("--key-seed must be at least 32 hex digits (an even number)");
+        }
+        return KeyProvider.derived(HexFormat.of().parseHex(keySeed));
+      }
+      if (keys.isEmpty()) {
+        return null;
+      }
+      ContentKey[] parsed = new ContentKey[keys.size()];
+      for (int i = 0; i < parsed.length; i++) {
+        parsed[i] = ContentKey.parse(keys.get(i));
+      }
+      return KeyProvider.fixed(parsed);
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException("bad key: " + e.getMessage());
     }
   }
 

@@ -17,16 +17,21 @@ import io.iptv.core.serve.HttpRequest;
 import io.iptv.core.serve.HttpResponse;
 import io.iptv.core.serve.JdkHttpServerAdapter;
 import io.iptv.core.serve.OriginHandler;
+import io.iptv.core.serve.RequestInterceptor;
+import io.iptv.core.serve.ResourceKind;
 import io.iptv.core.serve.ResourceLoader;
 import io.iptv.drm.Aes128SegmentEncryptor;
+import io.iptv.drm.ClearKeyLicenseHandler;
 import io.iptv.drm.DerivedKeys;
 import io.iptv.drm.KeyAccessPolicy;
 import io.iptv.drm.KeyDeliveryHandler;
+import io.iptv.drm.KeyLocator;
 import io.iptv.drm.KeyProvider;
 import io.iptv.drm.KeyRotation;
 import io.iptv.segmenter.pkg.HlsPackager;
 import io.iptv.segmenter.pkg.SegmentFormat;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
@@ -54,7 +59,9 @@ import java.util.function.Consumer;
  * signed URLs with a random per-run secret) and {@link TokenPropagation}; the {@link DemoVariant#AES_128}
  * channels are encrypted with {@link Aes128SegmentEncryptor} (keys derived from another per-run secret, rotated)
  * and their keys served by {@link KeyDeliveryHandler} at {@code /{channel}/keys/<kid>.key} only to a token the
- * authorizer allows for that KEY resource ({@link KeyAccessPolicy#authorizedBy}); in front of it, {@link DemoFront}
+ * authorizer allows for that KEY resource ({@link KeyAccessPolicy#authorizedBy}), and by the W3C ClearKey licence
+ * endpoint {@code POST /license/clearkey} ({@link ClearKeyLicenseHandler}, which asks the same authorizer about
+ * each key's KEY resource); in front of it, {@link DemoFront}
  * serves the player page ({@code /}), {@code /status} and hls.js.
  *
  * <p>Threads: one scheduler thread feeds the live channels, a small pool serves requests and cache loads; all
@@ -149,15 +156,21 @@ public final class DemoServer implements AutoCloseable {
       TokenSigner signer = TokenSigner.builder().key(KID, secret).build();
       HmacTokenAuthorizer authorizer = HmacTokenAuthorizer.builder().secret(KID, secret)
           .maxClockSkew(Duration.ofSeconds(5)).build();
+      // Keys are answered by the key handler, and only on the authorizer's explicit allow of the KEY
+      // resource (a token covering the channel); everything else goes through AuthInterceptor, except the
+      // licence endpoint, whose handler asks the authorizer about each key itself.
+      RequestInterceptor keysThenAuth = KeyDeliveryHandler.builder(keys)
+          .accessPolicy(KeyAccessPolicy.authorizedBy(authorizer))
+          .build()
+          .interceptor(AuthInterceptor.of(authorizer));
+      ClearKeyLicenseHandler license = ClearKeyLicenseHandler.builder(
+          KeyLocator.inChannels(keys, List.copyOf(loaders.keySet()))).authorizer(authorizer).build();
       OriginHandler origin = OriginHandler.builder(cache)
           .cachePolicy(policy)
           .cors(CorsPolicy.anyOrigin()) // other players' pages (and the test harness) may load the channels
-          // Keys are answered by the key handler, and only on the authorizer's explicit allow of the KEY
-          // resource (a token covering the channel); everything else goes through AuthInterceptor.
-          .interceptor(KeyDeliveryHandler.builder(keys)
-              .accessPolicy(KeyAccessPolicy.authorizedBy(authorizer))
-              .build()
-              .interceptor(AuthInterceptor.of(authorizer)))
+          .interceptor((request, key) -> key.kind() == ResourceKind.LICENSE ? null
+              : keysThenAuth.intercept(request, key))
+          .licenseHandler(license::handleAsync)
           .resourceTransform(TokenPropagation.queryToken())
           .executor(requests)
           .build();
@@ -316,9 +329,24 @@ public final class DemoServer implements AutoCloseable {
 
   private void handle(HttpExchange exchange) {
     try {
+      ByteSlice body = ByteSlice.empty();
+      if (exchange.getRequestMethod().equals("POST")) { // the licence endpoint; bounded like the JDK adapter
+        int max = origin.limits().maxBodyBytes();
+        try (InputStream in = exchange.getRequestBody()) {
+          byte[] bytes = in.readNBytes(max + 1);
+          if (bytes.length > max) {
+            send(exchange, HttpResponse.text(413, "request body too large", List.of()));
+            return;
+          }
+          body = ByteSlice.wrap(bytes);
+        } catch (IOException e) {
+          exchange.close();
+          return;
+        }
+      }
       HttpRequest request = new HttpRequest(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
           exchange.getRequestURI().getRawQuery(), JdkHttpServerAdapter.requestHeaders(exchange.getRequestHeaders()),
-          exchange.getRemoteAddress(), false, ByteSlice.empty());
+          exchange.getRemoteAddress(), false, body);
       CompletableFuture<HttpResponse> response = DemoFront.handles(request.rawPath())
           ? CompletableFuture.completedFuture(front.handle(request))
           : origin.handle(request);

@@ -63,6 +63,42 @@ class ServeCommandTest {
   }
 
   @ParameterizedTest
+  @ValueSource(strings = {"nio", "jdk"})
+  void servesClearKeyLicencesAndKeyFilesWithCors(String server) throws Exception {
+    String kid = "00112233445566778899aabbccddeeff";
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    Thread command = new Thread(() -> IptvCommand.execute(new String[] {"serve", "--port", "0", "--server", server,
+        "--cors", "--dir", "ch=" + dir, "--key", kid + ":000102030405060708090a0b0c0d0e0f"}, new PrintWriter(out),
+        new PrintWriter(err)));
+    command.start();
+    try {
+      int port = awaitPort(out, err);
+      HttpClient client = HttpClient.newHttpClient();
+      URI license = URI.create("http://127.0.0.1:" + port + "/license/clearkey");
+      HttpResponse<String> response = client.send(HttpRequest.newBuilder(license)
+          .header("Origin", "http://player.example").header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString("{\"kids\":[\"ABEiM0RVZneImaq7zN3u_w\"],\"type\":\"temporary\"}"))
+          .build(), BodyHandlers.ofString());
+      assertEquals(200, response.statusCode(), response.body());
+      // base64url of the KID and of the key 000102…0f, computed by hand
+      assertEquals("{\"keys\":[{\"kty\":\"oct\",\"k\":\"AAECAwQFBgcICQoLDA0ODw\",\"kid\":\"ABEiM0RVZneImaq7zN3u_w\"}],"
+          + "\"type\":\"temporary\"}", response.body());
+      assertEquals("*", response.headers().firstValue("Access-Control-Allow-Origin").orElseThrow());
+      assertEquals("no-store", response.headers().firstValue("Cache-Control").orElseThrow());
+      HttpResponse<byte[]> key = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+          + "/ch/keys/" + kid + ".key")).build(), BodyHandlers.ofByteArray());
+      assertEquals(200, key.statusCode());
+      assertEquals(16, key.body().length);
+      assertEquals(400, client.send(HttpRequest.newBuilder(license).POST(HttpRequest.BodyPublishers.ofString("{"))
+          .build(), BodyHandlers.discarding()).statusCode());
+    } finally {
+      command.interrupt();
+      command.join(10_000);
+    }
+  }
+
+  @ParameterizedTest
   @ValueSource(strings = {
       "serve --port x --dir ch=.",
       "serve --dir ch=.",
@@ -76,6 +112,10 @@ class ServeCommandTest {
       "serve --port 0 --dir ch=. --cache-bytes 10",
       "serve --port 0 --dir ch=. --bogus",
       "serve --port 0 --dir ch=. --server tomcat",
+      "serve --port 0 --dir ch=. --key 00",
+      "serve --port 0 --dir ch=. --key-seed 0011",
+      "serve --port 0 --dir ch=. --key-seed 00112233445566778899aabbccddeeff --key "
+          + "00112233445566778899aabbccddeeff:000102030405060708090a0b0c0d0e0f",
   })
   void badFlagsExitTwoWithOneLine(String args) {
     StringWriter out = new StringWriter();

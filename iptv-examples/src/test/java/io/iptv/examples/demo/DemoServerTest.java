@@ -15,6 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -293,6 +294,37 @@ class DemoServerTest {
     String forged = signedKey.substring(0, signedKey.length() - 3) + (signedKey.endsWith("AAA") ? "BBB" : "AAA");
     status = get(forged).statusCode();
     assertTrue(status == 401 || status == 403, "forged token -> " + status);
+  }
+
+  @Test
+  void clearKeyLicenceReleasesAChannelsKeyOnlyToItsToken() throws Exception {
+    Map<String, String> urls = signedUrls();
+    String master = urls.get("vod-aes128");
+    String token = master.substring(master.indexOf("?token=") + 7);
+    String mediaUrl = URI.create(master).resolve(uris(get(master).body()).get(0)).toString();
+    Matcher key = KEY_LINE.matcher(get(mediaUrl).body());
+    assertTrue(key.find());
+    String keyUrl = URI.create(mediaUrl).resolve(key.group(1)).toString();
+    byte[] keyBytes = getBytes(keyUrl).body();
+    Matcher kidHex = Pattern.compile("keys/([0-9a-f]{32})\\.key").matcher(keyUrl);
+    assertTrue(kidHex.find(), keyUrl);
+    Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+    String kid = b64.encodeToString(java.util.HexFormat.of().parseHex(kidHex.group(1)));
+    String body = "{\"kids\":[\"" + kid + "\"],\"type\":\"temporary\"}";
+    HttpResponse<String> granted = post("/license/clearkey?token=" + token, body);
+    assertEquals(200, granted.statusCode(), granted.body());
+    assertEquals("{\"keys\":[{\"kty\":\"oct\",\"k\":\"" + b64.encodeToString(keyBytes) + "\",\"kid\":\"" + kid
+        + "\"}],\"type\":\"temporary\"}", granted.body());
+    assertEquals("*", granted.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+    assertEquals(401, post("/license/clearkey", body).statusCode());
+    String otherToken = urls.get("live-aes128").substring(urls.get("live-aes128").indexOf("?token=") + 7);
+    assertEquals(403, post("/license/clearkey?token=" + otherToken, body).statusCode());
+  }
+
+  private static HttpResponse<String> post(String path, String body) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(demo.baseUrl() + path)).timeout(Duration.ofSeconds(10))
+        .header("Origin", "http://player.example").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test

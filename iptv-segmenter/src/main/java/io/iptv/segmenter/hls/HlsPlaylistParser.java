@@ -260,7 +260,17 @@ public final class HlsPlaylistParser {
         s.multivariantBuilder.addIFrameStream(new MultivariantPlaylist.IFrameStream(required(a, "URI"),
             parseLong(required(a, "BANDWIDTH")), average, a.get("CODECS"), width, height));
       }
-      case "#EXT-X-SESSION-DATA", "#EXT-X-SESSION-KEY" -> s.multivariantTag();
+      case "#EXT-X-SESSION-KEY" -> {
+        s.multivariantTag();
+        Map<String, String> a = attributes(value);
+        String method = required(a, "METHOD");
+        if (method.equals("NONE")) {
+          throw new Malformed("EXT-X-SESSION-KEY with METHOD=NONE (RFC 8216 §4.3.4.5)");
+        }
+        s.multivariantBuilder.addSessionKey(new HlsKey(method, required(a, "URI"), a.get("IV"), a.get("KEYFORMAT"),
+            a.get("KEYFORMATVERSIONS")));
+      }
+      case "#EXT-X-SESSION-DATA" -> s.multivariantTag();
       default -> { } // unknown tags are ignored (RFC 8216 §4.1)
     }
   }

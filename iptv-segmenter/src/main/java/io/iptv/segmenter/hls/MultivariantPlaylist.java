@@ -10,7 +10,8 @@ import java.util.Set;
 /**
  * A Multivariant (master) Playlist (RFC 8216 §4.3.4; "Multivariant" per draft-pantos-hls-rfc8216bis):
  * variant streams ({@code EXT-X-STREAM-INF}), alternative renditions ({@code EXT-X-MEDIA}) and I-frame
- * streams ({@code EXT-X-I-FRAME-STREAM-INF}, §4.3.4.3). Immutable; build with {@link #builder()}.
+ * streams ({@code EXT-X-I-FRAME-STREAM-INF}, §4.3.4.3) and session keys ({@code EXT-X-SESSION-KEY}, §4.3.4.5,
+ * which let a player set up its DRM before loading a Media Playlist). Immutable; build with {@link #builder()}.
  *
  * <p>{@link Builder#build()} checks that every AUDIO group a variant names exists among the renditions
  * (RFC 8216 §4.3.4.2) and that each group has at most one DEFAULT=YES rendition (§4.3.4.1.1).
@@ -29,15 +30,30 @@ import java.util.Set;
  * @param renditions {@code EXT-X-MEDIA} tags in order
  * @param variants {@code EXT-X-STREAM-INF} entries in order
  * @param iFrameStreams {@code EXT-X-I-FRAME-STREAM-INF} entries in order
+ * @param sessionKeys {@code EXT-X-SESSION-KEY} entries in order (none with METHOD=NONE, no two alike)
  */
 public record MultivariantPlaylist(boolean independentSegments, List<Rendition> renditions,
-    List<Variant> variants, List<IFrameStream> iFrameStreams) implements HlsPlaylist {
+    List<Variant> variants, List<IFrameStream> iFrameStreams, List<HlsKey> sessionKeys) implements HlsPlaylist {
 
-  /** Copies. */
+  /** Copies and checks the session keys (RFC 8216 §4.3.4.5: no two with the same attributes). */
   public MultivariantPlaylist {
     renditions = List.copyOf(renditions);
     variants = List.copyOf(variants);
     iFrameStreams = List.copyOf(iFrameStreams);
+    sessionKeys = List.copyOf(sessionKeys);
+    Preconditions.requireArgument(new HashSet<>(sessionKeys).size() == sessionKeys.size(),
+        "two EXT-X-SESSION-KEY tags with the same attributes");
+  }
+
+  /** A playlist without session keys (the constructor before they were added). */
+  public MultivariantPlaylist(boolean independentSegments, List<Rendition> renditions, List<Variant> variants,
+      List<IFrameStream> iFrameStreams) {
+    this(independentSegments, renditions, variants, iFrameStreams, List.of());
+  }
+
+  /** This playlist with {@code keys} as its {@code EXT-X-SESSION-KEY}s (replacing any). */
+  public MultivariantPlaylist withSessionKeys(List<HlsKey> keys) {
+    return new MultivariantPlaylist(independentSegments, renditions, variants, iFrameStreams, keys);
   }
 
   /** A playlist without I-frame streams (the constructor before they were added). */
@@ -203,8 +219,15 @@ public record MultivariantPlaylist(boolean independentSegments, List<Rendition> 
     private final List<Rendition> renditions = new ArrayList<>();
     private final List<Variant> variants = new ArrayList<>();
     private final List<IFrameStream> iFrameStreams = new ArrayList<>();
+    private final List<HlsKey> sessionKeys = new ArrayList<>();
 
     private Builder() {}
+
+    /** Adds an {@code EXT-X-SESSION-KEY} (RFC 8216 §4.3.4.5). */
+    public Builder addSessionKey(HlsKey value) {
+      sessionKeys.add(Objects.requireNonNull(value, "sessionKey"));
+      return this;
+    }
 
     /** Adds an {@code EXT-X-I-FRAME-STREAM-INF}. */
     public Builder addIFrameStream(IFrameStream value) {
@@ -251,7 +274,7 @@ public record MultivariantPlaylist(boolean independentSegments, List<Rendition> 
         Preconditions.requireArgument(v.audioGroup() == null || audioGroups.contains(v.audioGroup()),
             "variant %s names unknown AUDIO group %s", v.uri(), v.audioGroup());
       }
-      return new MultivariantPlaylist(independentSegments, renditions, variants, iFrameStreams);
+      return new MultivariantPlaylist(independentSegments, renditions, variants, iFrameStreams, sessionKeys);
     }
   }
 }

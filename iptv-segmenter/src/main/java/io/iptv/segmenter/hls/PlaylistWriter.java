@@ -69,6 +69,20 @@ public final class PlaylistWriter {
     return writeMultivariant((MultivariantPlaylist) playlist);
   }
 
+  /** The lowest EXT-X-VERSION for a Multivariant Playlist (RFC 8216 §7): raised only by session keys. */
+  public static int requiredVersion(MultivariantPlaylist playlist) {
+    int version = 1;
+    for (HlsKey key : playlist.sessionKeys()) {
+      // RFC 8216 §7: IV needs 2, KEYFORMAT/KEYFORMATVERSIONS need 5 (EXT-X-SESSION-KEY has EXT-X-KEY's attributes).
+      if (key.keyFormat() != null || key.keyFormatVersions() != null) {
+        version = Math.max(version, 5);
+      } else if (key.iv() != null) {
+        version = Math.max(version, 2);
+      }
+    }
+    return version;
+  }
+
   /** The lowest EXT-X-VERSION for a Media Playlist (RFC 8216 §7). */
   public static int requiredVersion(MediaPlaylist playlist) {
     int version = 3; // decimal EXTINF
@@ -156,7 +170,12 @@ public final class PlaylistWriter {
       out.append("#EXT-X-KEY:METHOD=NONE\n");
       return;
     }
-    out.append("#EXT-X-KEY:METHOD=").append(enumerated(key.method()));
+    writeKeyAttributes(out, "#EXT-X-KEY:", key);
+  }
+
+  /** The attributes shared by EXT-X-KEY and EXT-X-SESSION-KEY (RFC 8216 §4.3.2.4, §4.3.4.5), and the newline. */
+  private static void writeKeyAttributes(StringBuilder out, String tag, HlsKey key) {
+    out.append(tag).append("METHOD=").append(enumerated(key.method()));
     out.append(",URI=").append(quoted(key.uri()));
     if (key.iv() != null) {
       Preconditions.requireArgument(key.iv().matches("0[xX][0-9a-fA-F]{1,32}"), "IV %s is not hexadecimal", key.iv());
@@ -174,9 +193,12 @@ public final class PlaylistWriter {
   private String writeMultivariant(MultivariantPlaylist p) {
     StringBuilder out = new StringBuilder(256);
     out.append("#EXTM3U\n");
-    out.append("#EXT-X-VERSION:1\n");
+    out.append("#EXT-X-VERSION:").append(requiredVersion(p)).append('\n');
     if (p.independentSegments()) {
       out.append("#EXT-X-INDEPENDENT-SEGMENTS\n");
+    }
+    for (HlsKey key : p.sessionKeys()) {
+      writeKeyAttributes(out, "#EXT-X-SESSION-KEY:", key);
     }
     for (MultivariantPlaylist.Rendition r : p.renditions()) {
       out.append("#EXT-X-MEDIA:TYPE=").append(r.type().attributeValue());

@@ -107,6 +107,8 @@ public final class HlsPackager implements Emitter {
   private Instant dashAvailabilityStart;
   /** Smallest move of {@link #dashAvailabilityStart} (see {@link #updateAvailabilityStart()}). */
   private static final long AST_JITTER_MILLIS = 250;
+  /** The EXT-X-SESSION-KEYs (root-relative), taken from the first protected segment; null until then. */
+  private List<HlsKey> sessionKeys;
 
   private HlsPackager(Builder config, SegmentSink sink) {
     this.config = config;
@@ -252,6 +254,9 @@ public final class HlsPackager implements Emitter {
       long size = published.bytes().length();
       config.listener.onSegmentWritten(path, Timestamps.toDuration(chunk.duration90k()), size);
       HlsKey key = hlsKey(published.protection(), r.dir());
+      if (published.protection() != null) {
+        recordSessionKeys(List.of(published.protection()));
+      }
       for (String expired : r.append(segmentName, chunk, pdt, size, now90k, config.retention90k(), key)) {
         try {
           sink.delete(expired);
@@ -296,6 +301,25 @@ public final class HlsPackager implements Emitter {
         protection.keyFormatVersions());
   }
 
+  /**
+   * Remembers the protections of the first protected segment as the multivariant playlist's
+   * {@code EXT-X-SESSION-KEY}s (RFC 8216 §4.3.4.5), when {@link Builder#sessionKeys} is on; later calls do
+   * nothing. Channel-relative URIs stay as they are: the multivariant playlist is at the channel root.
+   */
+  void recordSessionKeys(List<SegmentProtection> protections) {
+    if (!config.sessionKeys || sessionKeys != null || protections.isEmpty()) {
+      return;
+    }
+    List<HlsKey> keys = new ArrayList<>();
+    for (SegmentProtection p : protections) {
+      HlsKey key = new HlsKey(p.method(), p.uri(), p.ivHex(), p.keyFormat(), p.keyFormatVersions());
+      if (!keys.contains(key)) {
+        keys.add(key);
+      }
+    }
+    sessionKeys = List.copyOf(keys);
+  }
+
   private void writePlaylists(boolean endList) throws MediaException {
     for (RenditionWriter r : renditions) {
       MediaPlaylist playlist = r.playlist(config.playlistType == HlsPlaylistType.VOD ? 0 : fixedTargetDuration,
@@ -308,6 +332,9 @@ public final class HlsPackager implements Emitter {
     }
     if (config.multivariantName != null) {
       MultivariantPlaylist master = MultivariantPlanner.plan(renditions(), iFrameRenditions());
+      if (sessionKeys != null) {
+        master = master.withSessionKeys(sessionKeys);
+      }
       write(config.multivariantName, writer.writeBytes(master));
     }
     if (config.dashManifestName != null) {
@@ -507,6 +534,7 @@ public final class HlsPackager implements Emitter {
     private long firstMediaSequence;
     private PackagingListener listener = PackagingListener.NONE;
     private SegmentTransform segmentTransform = SegmentTransform.identity();
+    private boolean sessionKeys;
 
     private Builder() {}
 
@@ -674,6 +702,17 @@ public final class HlsPackager implements Emitter {
     public Builder segmentTransform(SegmentTransform value) {
       once("segmentTransform");
       segmentTransform = Objects.requireNonNull(value, "segmentTransform");
+      return this;
+    }
+
+    /**
+     * Whether the multivariant playlist repeats the first protected segment's keys as
+     * {@code EXT-X-SESSION-KEY}s (RFC 8216 §4.3.4.5), so that players can start their DRM before loading a
+     * media playlist (default false).
+     */
+    public Builder sessionKeys(boolean value) {
+      once("sessionKeys");
+      sessionKeys = value;
       return this;
     }
 
