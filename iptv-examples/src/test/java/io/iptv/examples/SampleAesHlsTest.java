@@ -27,6 +27,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Apple SAMPLE-AES end to end: {@code iptv package --encryption sample-aes} checked by independent decryptors.
@@ -84,7 +86,7 @@ class SampleAesHlsTest {
     for (String segment : segments) {
       byte[] bytes = Files.readAllBytes(encrypted.resolve("stream").resolve(segment));
       assertFalse(Arrays.equals(Files.readAllBytes(clear.resolve("stream").resolve(segment)), bytes), segment);
-      assertEquals(0xDB, bytes[188 + 17] & 0xFF, "PMT: SAMPLE-AES H.264 stream_type in " + segment);
+      assertEquals(List.of(0xDB, 0xCF), pmtStreamTypes(bytes), "PMT: SAMPLE-AES stream types in " + segment);
     }
 
     Decode reference = ffmpegDecode(ffmpeg, clear);
@@ -128,7 +130,7 @@ class SampleAesHlsTest {
     }
     // ffmpeg's only complaints may come from the decoder about those frames, never from the demuxer.
     for (String line : decode.errors().lines().toList()) {
-      assertTrue(line.matches("\\[(h264|aac|ac3) @ 0x[0-9a-f]+\\] .*"), "ffmpeg: " + decode.errors());
+      assertTrue(line.matches("\\[(h264|aac|ac3|eac3) @ 0x[0-9a-f]+\\] .*"), "ffmpeg: " + decode.errors());
     }
     assertTrue(decode.errors().lines().count() <= 4 * keyChanges.length, decode.errors());
   }
@@ -143,25 +145,31 @@ class SampleAesHlsTest {
     return n;
   }
 
-  /** AC-3 frames: 16 bytes clear, whole blocks encrypted, decoded by ffmpeg to the clear audio. */
-  @Test
-  void ffmpegDecodesH264AndAc3ToTheClearFrames() throws Exception {
+  /** AC-3 and E-AC-3 sync frames: 16 bytes clear, whole blocks encrypted, decoded by ffmpeg to the clear audio. */
+  @ParameterizedTest
+  @CsvSource({"h264_ac3_m2ts.m2ts, 0xC1, apadzac3", "h264_eac3.ts, 0xC2, apadzec3"})
+  void ffmpegDecodesH264AndDolbyAudioToTheClearFrames(String clip, String streamType, String setup)
+      throws Exception {
     String ffmpeg = ExternalTools.requireFfmpeg();
-    Path input = TestMedia.path("h264_ac3_m2ts.m2ts");
-    Path clear = pack("ac3-clear", input, "--segment-duration", "1");
-    Path encrypted = pack("ac3", input, "--segment-duration", "1", "--encryption", "sample-aes", "--key",
+    Path input = TestMedia.path(clip);
+    Path clear = pack(clip + "-clear", input, "--segment-duration", "1");
+    Path encrypted = pack(clip, input, "--segment-duration", "1", "--encryption", "sample-aes", "--key",
         KID + ":" + KEY, "--write-keys");
     byte[] first = Files.readAllBytes(encrypted.resolve("stream").resolve(
         segmentUris(encrypted.resolve("stream/index.m3u8")).get(0)));
-    assertTrue(indexOf(first, new byte[] {(byte) 0xC1}) > 0);
-    assertTrue(indexOf(first, "ac3d".getBytes(StandardCharsets.US_ASCII)) > 0, "private_data_indicator 'ac3d'");
-    assertTrue(indexOf(first, "apadzac3".getBytes(StandardCharsets.US_ASCII)) > 0, "audio setup 'zac3'");
+    assertEquals(Integer.decode(streamType), pmtStreamTypes(first).get(1), "audio stream_type");
+    assertTrue(indexOf(first, setup.getBytes(StandardCharsets.US_ASCII)) > 0, "audio setup " + setup);
     Decode reference = ffmpegDecode(ffmpeg, clear);
     Decode decoded = ffmpegDecode(ffmpeg, encrypted);
     assertEquals("", reference.errors());
-    assertTrue(reference.audio().size() >= 80, "AC-3 frames: " + reference.audio().size());
+    assertTrue(reference.audio().size() >= 80, "audio frames: " + reference.audio().size());
     assertDecryptedLikeClear(reference.audio(), decoded, decoded.audio(), new int[] {reference.audio().size()});
     assertDecryptedLikeClear(reference.video(), decoded, decoded.video(), new int[] {reference.video().size()});
+    // Negative control: the audio really is encrypted.
+    Files.write(encrypted.resolve("keys/" + KID + ".key"), HEX.parseHex("00112233445566778899aabbccddeeff"));
+    Decode wrong = ffmpegDecode(ffmpeg, encrypted);
+    assertTrue(mismatches(reference.audio(), wrong.audio()) > reference.audio().size() / 2,
+        "a wrong key must break the audio frames");
   }
 
   @Test
@@ -242,6 +250,20 @@ class SampleAesHlsTest {
 
   private static List<String> segmentUris(Path playlist) throws IOException {
     return Files.readAllLines(playlist).stream().filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+  }
+
+  /** The stream_types of the PMT in the segment's second packet (ISO/IEC 13818-1 §2.4.4.8). */
+  private static List<Integer> pmtStreamTypes(byte[] ts) {
+    int p = 188 + 5; // header (4), pointer_field (1)
+    int sectionLength = (ts[p + 1] & 0x0F) << 8 | ts[p + 2] & 0xFF; // section_length (12)
+    int end = p + 3 + sectionLength - 4;
+    int programInfoLength = (ts[p + 10] & 0x0F) << 8 | ts[p + 11] & 0xFF; // program_info_length (12)
+    List<Integer> types = new ArrayList<>();
+    for (int q = p + 12 + programInfoLength; q + 5 <= end; ) {
+      types.add(ts[q] & 0xFF); // stream_type (8)
+      q += 5 + ((ts[q + 3] & 0x0F) << 8 | ts[q + 4] & 0xFF); // ES_info_length (12)
+    }
+    return types;
   }
 
   private static int indexOf(byte[] hay, byte[] needle) {
