@@ -2,6 +2,8 @@ package io.iptv.segmenter.ts;
 
 import io.iptv.core.MediaException;
 import io.iptv.core.internal.Preconditions;
+import io.iptv.core.io.ByteSlice;
+import io.iptv.core.media.Codec;
 import io.iptv.core.media.MediaSample;
 import io.iptv.core.media.TrackFormat;
 import io.iptv.core.media.TrackType;
@@ -169,9 +171,10 @@ public final class TsMuxer {
    * Gives an AC-3 or E-AC-3 track a sync frame for its SAMPLE-AES audio_setup_information (see
    * {@link #sampleAes}); the first one given is kept. Ignored for other codecs and unknown tracks.
    */
-  public void sampleAesSetupFrame(int trackId, io.iptv.core.io.ByteSlice syncFrame) {
+  public void sampleAesSetupFrame(int trackId, ByteSlice syncFrame) {
     MuxedTrack track = tracksById.get(trackId);
-    if (track != null && track.sampleAesSetupFrame == null) {
+    boolean dolby = track != null && (track.format.codec() == Codec.AC3 || track.format.codec() == Codec.EAC3);
+    if (dolby && track.sampleAesSetupFrame == null) {
       track.sampleAesSetupFrame = syncFrame;
     }
   }
