@@ -173,17 +173,6 @@ class SampleAesHlsTest {
   }
 
   @Test
-  void cliRefusesSampleAesWithFmp4() {
-    StringWriter err = new StringWriter();
-    int code = IptvCommand.execute(new String[] {"package", "--input", source.toString(), "--output",
-        work.resolve("refused").toString(), "--format", "fmp4", "--encryption", "sample-aes", "--key",
-        KID + ":" + KEY}, new PrintWriter(new StringWriter()), new PrintWriter(err));
-    assertEquals(2, code);
-    assertEquals(1, err.toString().strip().lines().count(), err.toString());
-    assertTrue(err.toString().contains("--format ts"), err.toString());
-  }
-
-  @Test
   void hlsJsPlaysThroughClearLeadAndKeyChanges() throws Exception {
     PlayerCheck.require();
     Path dir = pack("players", source, "--encryption", "sample-aes", "--key-seed", SEED, "--channel", CHANNEL,
