@@ -37,8 +37,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * in headless Chromium plays the stream (clear lead, a new key every 2 segments) from the library's origin with
  * the key files next to it, and fails with a wrong key.
  *
- * <p>ffmpeg 5.1 allocates its SAMPLE-AES decryptor only when the first segment is encrypted, so the ffmpeg runs
- * use no clear lead (the player test covers it), and it decrypts the last access units before a key change or
+ * <p>ffmpeg 5.1 allocates its SAMPLE-AES decryptor only when the first segment is encrypted and dies of SIGSEGV
+ * on a clear lead, so the ffmpeg runs use none (the player test covers it), and it decrypts the last access units before a key change or
  * the end with the wrong segment's key (see {@link #assertDecryptedLikeClear}).
  *
  * <p>Needs ffmpeg, and for the player tests node + Chromium + {@code npm ci --prefix test-tools/player}: skipped
