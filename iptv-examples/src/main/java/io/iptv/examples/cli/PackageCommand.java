@@ -8,6 +8,7 @@ import io.iptv.drm.IvPolicy;
 import io.iptv.drm.KeyProvider;
 import io.iptv.drm.KeyRotation;
 import io.iptv.core.pipeline.SampleEncryptionScheme;
+import io.iptv.drm.SampleAesEncryption;
 import io.iptv.segmenter.input.MediaInputs;
 import io.iptv.segmenter.pkg.HlsFilePackager;
 import io.iptv.segmenter.pkg.SegmentFormat;
@@ -56,6 +57,10 @@ import picocli.CommandLine.Spec;
  * next to the content they protect, which defeats the encryption. {@code --write-keys} writes them to
  * {@code DIR/keys/} for tests, local playback and demos only.
  *
+ * <p>{@code --encryption sample-aes} takes the same key options but encrypts samples (Apple SAMPLE-AES: H.264
+ * slices, AAC and AC-3 frames, signalled in the PMT) with {@code EXT-X-KEY:METHOD=SAMPLE-AES} and an explicit
+ * IV per key; MPEG-TS only ({@code --format ts}), without {@code --iframes}.
+ *
  * <p><b>DRM signalling</b> ({@code --drm clearkey,widevine,playready,fairplay}): which DRM systems the sample
  * encryption schemes (cenc, cbcs, SAMPLE-AES) signal, as {@code EXT-X-KEY} lines and {@code pssh} boxes
  * ({@link DrmSignalling}); an unknown name, a repeated one, or a system that cannot carry the scheme is refused
@@ -84,8 +89,9 @@ final class PackageCommand implements Callable<Integer> {
       description = "MPEG-TS program number (default: the first with video).")
   int program;
 
-  @Option(names = "--encryption", paramLabel = "none|aes-128", defaultValue = "none",
-      description = "Segment encryption: none (default) or aes-128 (whole segment, AES-CBC, RFC 8216).")
+  @Option(names = "--encryption", paramLabel = "none|aes-128|sample-aes", defaultValue = "none",
+      description = "Encryption: none (default), aes-128 (whole segment, AES-CBC, RFC 8216) or sample-aes"
+          + " (Apple SAMPLE-AES of H.264/AAC/AC-3 samples; --format ts only).")
   String encryption;
 
   @Option(names = "--key", paramLabel = "KID_HEX:KEY_HEX",
@@ -176,11 +182,31 @@ final class PackageCommand implements Callable<Integer> {
     if (program < 0 || program > 0xFFFF) {
       throw new BadInputException("--program must be 0..65535");
     }
-    Aes128SegmentEncryptor encryptor = encryptor();
+    boolean sampleAes = encryption.equalsIgnoreCase("sample-aes");
+    if (sampleAes && segmentFormat != SegmentFormat.TS) {
+      throw new BadInputException("--encryption sample-aes needs --format ts (SAMPLE-AES is defined for MPEG-TS)");
+    }
+    if (sampleAes && iFrames) {
+      throw new BadInputException("--iframes cannot be combined with --encryption sample-aes");
+    }
     List<DrmSystem> drmSystems = drmSystems();
     if (!drmSystems.isEmpty() && !sampleEncryption()) {
       throw new BadInputException("--drm needs sample encryption (cenc, cbcs or SAMPLE-AES);"
           + " --encryption " + encryption + " signals no DRM system");
+    }
+    Keys keySource = keys();
+    Aes128SegmentEncryptor encryptor = keySource == null || sampleAes ? null
+        : Aes128SegmentEncryptor.builder(keySource.provider()).channel(keySource.channel())
+            .rotation(keySource.rotation()).onKeyIssued(issuedKeys::add).build();
+    SampleAesEncryption sampleEncryption = null;
+    if (keySource != null && sampleAes) {
+      SampleAesEncryption.Builder b = SampleAesEncryption.builder(keySource.provider())
+          .channel(keySource.channel()).rotation(keySource.rotation()).onKeyIssued(issuedKeys::add);
+      DrmSignalling signalling = drmSignalling(SampleEncryptionScheme.SAMPLE_AES);
+      if (signalling != null) {
+        b.signalling(signalling);
+      }
+      sampleEncryption = b.build();
     }
     if (encryptor != null && dash) {
       throw new BadInputException("--dash cannot signal whole-segment AES-128 (DASH players cannot decrypt it);"
@@ -210,8 +236,11 @@ final class PackageCommand implements Callable<Integer> {
     if (encryptor != null) {
       builder.segmentTransform(encryptor);
     }
+    if (sampleEncryption != null) {
+      builder.sampleEncryption(sampleEncryption);
+    }
     HlsFilePackager.Result result = builder.build().packageFiles(inputs, output);
-    if (writeKeys) {
+    if (keySource != null && writeKeys) {
       Path keyDir = Files.createDirectories(output.resolve("keys"));
       for (ContentKey key : issuedKeys) {
         Files.write(keyDir.resolve(key.keyId().toHex() + ".key"), key.keyBytes());
@@ -273,22 +302,26 @@ final class PackageCommand implements Callable<Integer> {
     return !e.equals("none") && !e.equals("aes-128");
   }
 
-  /** The AES-128 encryptor the options ask for, or null for {@code --encryption none}. */
-  private Aes128SegmentEncryptor encryptor() throws BadInputException {
-    boolean aes = switch (encryption.toLowerCase(Locale.ROOT)) {
+  /** Where the keys come from: provider, channel and rotation with clear lead. */
+  private record Keys(KeyProvider provider, String channel, KeyRotation rotation) {}
+
+  /** The keys the options ask for, or null for {@code --encryption none}. */
+  private Keys keys() throws BadInputException {
+    boolean encrypted = switch (encryption.toLowerCase(Locale.ROOT)) {
       case "none" -> false;
-      case "aes-128" -> true;
-      default -> throw new BadInputException("--encryption must be none or aes-128, not " + encryption);
+      case "aes-128", "sample-aes" -> true;
+      default -> throw new BadInputException("--encryption must be none, aes-128 or sample-aes, not " + encryption);
     };
-    if (!aes) {
+    if (!encrypted) {
       if (!keys.isEmpty() || keySeed != null || iv != null || rotateEvery != 0 || clearLead != 0 || writeKeys) {
         throw new BadInputException("--key, --key-seed, --iv, --rotate-every, --clear-lead and --write-keys need"
-            + " --encryption aes-128");
+            + " --encryption aes-128 or sample-aes");
       }
       return null;
     }
     if (keys.isEmpty() == (keySeed == null)) {
-      throw new BadInputException("--encryption aes-128 needs either --key (repeatable) or --key-seed");
+      throw new BadInputException("--encryption " + encryption.toLowerCase(Locale.ROOT)
+          + " needs either --key (repeatable) or --key-seed");
     }
     if (rotateEvery < 0 || clearLead < 0) {
       throw new BadInputException("--rotate-every and --clear-lead must be >= 0");
@@ -331,11 +364,7 @@ final class PackageCommand implements Callable<Integer> {
       throw new BadInputException("channel name '" + name + "' is not [A-Za-z0-9_-]{1,64}; set --channel");
     }
     KeyRotation rotation = rotateEvery > 0 ? KeyRotation.everySegments(rotateEvery) : KeyRotation.none();
-    return Aes128SegmentEncryptor.builder(provider)
-        .channel(name)
-        .rotation(rotation.withClearLead(clearLead))
-        .onKeyIssued(issuedKeys::add)
-        .build();
+    return new Keys(provider, name, rotation.withClearLead(clearLead));
   }
 
   private static boolean isEmptyDirectory(Path dir) throws IOException {

@@ -36,6 +36,9 @@ class PackageEncryptionOptionsTest {
       "--encryption aes-128 --key " + KID + ":" + KEY + " --clear-lead -1",
       "--encryption aes-128 --key " + KID + ":" + KEY + " --iframes",   // byte ranges into ciphertext
       "--encryption aes-128 --key " + KID + ":" + KEY + " --format fmp4 --dash", // DASH cannot signal it
+      "--encryption sample-aes",                                      // no key
+      "--encryption sample-aes --key " + KID + ":" + KEY + " --format fmp4", // SAMPLE-AES is MPEG-TS only
+      "--encryption sample-aes --key " + KID + ":" + KEY + " --iframes",
   })
   void rejectsInconsistentOptions(String options) throws Exception {
     Result r = pack(options.split(" "));
@@ -61,6 +64,18 @@ class PackageEncryptionOptionsTest {
     Files.walk(dir.resolve("out")).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     assertEquals(0, pack("--encryption", "aes-128", "--key", KID + ":" + KEY, "--write-keys").code());
     assertEquals(KEY, java.util.HexFormat.of().formatHex(Files.readAllBytes(dir.resolve("out/keys/" + KID + ".key"))));
+  }
+
+  @Test
+  void sampleAesWithFmp4IsOneLineExit2AndTsIsSignalled() throws Exception {
+    Result refused = pack("--encryption", "sample-aes", "--key", KID + ":" + KEY, "--format", "fmp4");
+    assertEquals(2, refused.code(), refused.err());
+    assertEquals(1, refused.err().strip().lines().count(), refused.err());
+    assertTrue(refused.err().contains("--format ts"), refused.err());
+    assertEquals(0, pack("--encryption", "sample-aes", "--key", KID + ":" + KEY, "--write-keys").code());
+    String playlist = Files.readString(dir.resolve("out/stream/index.m3u8"));
+    assertTrue(playlist.contains("#EXT-X-KEY:METHOD=SAMPLE-AES,URI=\"../keys/" + KID + ".key\",IV=0x"), playlist);
+    assertTrue(Files.exists(dir.resolve("out/keys/" + KID + ".key")));
   }
 
   private record Result(int code, String err) {}

@@ -7,8 +7,12 @@ import io.iptv.core.io.ByteSlice;
 /**
  * Builds the Dolby decoder-specific boxes from one sync frame: {@code dac3} (AC3SpecificBox, ETSI TS 102 366
  * §F.4) and {@code dec3} (EC3SpecificBox, §F.6). Stateless.
+ *
+ * <pre>{@code
+ * byte[] ec3Specific = Dolby.ec3SpecificBoxPayload(eac3SyncFrame); // e.g. SAMPLE-AES audio setup data
+ * }</pre>
  */
-final class Dolby {
+public final class Dolby {
   private static final int[] EAC3_BLOCKS = {1, 2, 3, 6};
   private static final int[] AC3_SAMPLE_RATES = {48000, 44100, 32000};
 
@@ -67,6 +71,17 @@ final class Dolby {
     w.u8(acmod << 1 | lfeon);
     w.u8(0);
     w.end();
+  }
+
+  /**
+   * The payload of the {@code dec3} box (without its 8-byte box header) for the E-AC-3 sync frame {@code frame}:
+   * the EC3SpecificBox fields, as Apple's SAMPLE-AES audio setup information carries them.
+   */
+  public static byte[] ec3SpecificBoxPayload(ByteSlice frame) throws MediaException {
+    BoxWriter w = new BoxWriter(32);
+    writeDec3(w, frame);
+    byte[] box = w.toByteArray();
+    return java.util.Arrays.copyOfRange(box, 8, box.length);
   }
 
   /** Samples per E-AC-3 frame (256 per audio block) from its header; 1536 when unreadable. */

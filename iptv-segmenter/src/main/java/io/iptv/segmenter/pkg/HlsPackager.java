@@ -7,8 +7,10 @@ import io.iptv.core.media.StreamEvent;
 import io.iptv.core.media.TrackFormat;
 import io.iptv.core.media.TrackType;
 import io.iptv.core.pipeline.Emitter;
+import io.iptv.core.pipeline.SampleEncryption;
 import io.iptv.core.pipeline.SegmentContext;
 import io.iptv.core.pipeline.SegmentProtection;
+import io.iptv.core.pipeline.SegmentSampleEncryptor;
 import io.iptv.core.pipeline.SegmentTransform;
 import io.iptv.core.pipeline.TransformedSegment;
 import io.iptv.core.time.Timestamps;
@@ -245,18 +247,21 @@ public final class HlsPackager implements Emitter {
       if (r.format() == SegmentFormat.FMP4 && r.fmp4Track() == null) {
         write(r.dir() + "/" + SegmentFormat.INIT_SEGMENT_NAME, r.initSegment(chunk));
       }
-      RenditionWriter.Written segment = r.write(sequence, chunk);
+      SegmentContext context = new SegmentContext(r.dir(), sequence, r.trackTypes());
+      // SAMPLE-AES: TS only here (fMP4 sample encryption is written by the CMAF path)
+      SegmentSampleEncryptor sampleEncryptor = config.sampleEncryption != null && r.format() == SegmentFormat.TS
+          ? config.sampleEncryption.forSegment(context) : null;
+      RenditionWriter.Written segment = r.write(sequence, chunk, sampleEncryptor);
       String segmentName = r.segmentName(names, sequence, chunk);
-      TransformedSegment published = config.segmentTransform.transform(
-          new SegmentContext(r.dir(), sequence, r.trackTypes()), segment.bytes());
+      TransformedSegment published = config.segmentTransform.transform(context, segment.bytes());
       String path = r.dir() + "/" + segmentName;
       write(path, published.bytes());
       long size = published.bytes().length();
       config.listener.onSegmentWritten(path, Timestamps.toDuration(chunk.duration90k()), size);
-      HlsKey key = hlsKey(published.protection(), r.dir());
-      if (published.protection() != null) {
-        recordSessionKeys(List.of(published.protection()));
-      }
+      List<SegmentProtection> protections = sampleEncryptor != null ? sampleEncryptor.protections()
+          : published.protection() != null ? List.of(published.protection()) : List.of();
+      HlsKey key = hlsKey(protections.isEmpty() ? null : protections.get(0), r.dir());
+      recordSessionKeys(protections);
       for (String expired : r.append(segmentName, chunk, pdt, size, now90k, config.retention90k(), key)) {
         try {
           sink.delete(expired);
@@ -535,6 +540,7 @@ public final class HlsPackager implements Emitter {
     private PackagingListener listener = PackagingListener.NONE;
     private SegmentTransform segmentTransform = SegmentTransform.identity();
     private boolean sessionKeys;
+    private SampleEncryption sampleEncryption; // null: none
 
     private Builder() {}
 
@@ -716,8 +722,25 @@ public final class HlsPackager implements Emitter {
       return this;
     }
 
+    /**
+     * Encrypts samples rather than whole segments (default: none). TS segments take
+     * {@link io.iptv.core.pipeline.SampleEncryptionScheme#SAMPLE_AES} (iptv-drm's {@code SampleAesEncryption}):
+     * samples are encrypted before muxing, the PMT signals the SAMPLE-AES stream types, and the first
+     * {@link SegmentSampleEncryptor#protections() protection} becomes the segment's {@code EXT-X-KEY}. Cannot be
+     * combined with an encrypting {@link #segmentTransform}.
+     */
+    public Builder sampleEncryption(SampleEncryption value) {
+      once("sampleEncryption");
+      sampleEncryption = Objects.requireNonNull(value, "sampleEncryption");
+      return this;
+    }
+
     /** Builds a packager writing to {@code sink}. */
     public HlsPackager build(SegmentSink sink) {
+      Preconditions.requireState(sampleEncryption == null || !set.contains("segmentTransform"),
+          "sample encryption and a segment transform (whole-segment AES-128) cannot both encrypt; choose one");
+      Preconditions.requireState(sampleEncryption == null || segmentFormat != SegmentFormat.TS
+          || iFramePlaylistName == null, "I-frame playlists of SAMPLE-AES TS segments are not supported");
       Preconditions.requireState(dashManifestName == null || segmentFormat == SegmentFormat.FMP4,
           "DASH needs SegmentFormat.FMP4");
       Preconditions.requireState(dashManifestName == null || !set.contains("segmentTransform"),

@@ -4,6 +4,8 @@ import io.iptv.core.MediaException;
 import io.iptv.core.io.ByteSlice;
 import io.iptv.core.media.MediaSample;
 import io.iptv.core.media.TrackFormat;
+import io.iptv.core.pipeline.SampleEncryptionScheme;
+import io.iptv.core.pipeline.SegmentSampleEncryptor;
 import io.iptv.core.time.Timestamps;
 import io.iptv.segmenter.chunk.Chunk;
 import io.iptv.core.media.TrackType;
@@ -109,6 +111,26 @@ final class RenditionWriter {
 
   /** Muxes the rendition's share of {@code chunk}; returns the segment bytes. */
   TsSegment mux(Chunk chunk) throws MediaException {
+    return mux(chunk, null);
+  }
+
+  /**
+   * Muxes the rendition's share of {@code chunk}, each sample encrypted by {@code encryptor} (Apple SAMPLE-AES,
+   * signalled in the PMT) or, with {@code null}, in the clear.
+   */
+  TsSegment mux(Chunk chunk, SegmentSampleEncryptor encryptor) throws MediaException {
+    if (encryptor != null && encryptor.scheme() != SampleEncryptionScheme.SAMPLE_AES) {
+      throw MediaException.of(MediaException.Kind.UNSUPPORTED, "MPEG-TS segments take SAMPLE-AES, not "
+          + encryptor.scheme() + "; use fMP4 segments for CENC");
+    }
+    muxer.sampleAes(encryptor != null);
+    if (encryptor != null) {
+      for (MediaSample s : chunk.samples()) {
+        if (hasTrack(s.trackId())) {
+          muxer.sampleAesSetupFrame(s.trackId(), s.data()); // AC-3/E-AC-3 setup information; others ignore it
+        }
+      }
+    }
     if (chunk.discontinuity()) {
       muxer.markDiscontinuity();
     }
@@ -124,10 +146,22 @@ final class RenditionWriter {
     muxer.reserve(samples, payloadBytes);
     for (MediaSample s : chunk.samples()) {
       if (hasTrack(s.trackId())) {
-        muxer.write(s);
+        muxer.write(encryptor == null ? s : encrypted(encryptor, s));
       }
     }
     return muxer.finishSegment();
+  }
+
+  private MediaSample encrypted(SegmentSampleEncryptor encryptor, MediaSample s) throws MediaException {
+    TrackFormat format = null;
+    for (TrackFormat t : tracks) {
+      if (t.trackId() == s.trackId()) {
+        format = t;
+        break;
+      }
+    }
+    ByteSlice bytes = encryptor.encrypt(format, s.data(), 0).bytes();
+    return new MediaSample(s.trackId(), s.pts90k(), s.dts90k(), s.keyframe(), bytes);
   }
 
   /**
@@ -150,8 +184,13 @@ final class RenditionWriter {
 
   /** The segment bytes for {@code chunk} and its keyframes' byte ranges (for I-frame playlists). */
   Written write(long sequence, Chunk chunk) throws MediaException {
+    return write(sequence, chunk, null);
+  }
+
+  /** As {@link #write(long, Chunk)}; TS: samples encrypted by {@code encryptor} (SAMPLE-AES) unless null. */
+  Written write(long sequence, Chunk chunk, SegmentSampleEncryptor encryptor) throws MediaException {
     if (format == SegmentFormat.TS) {
-      TsSegment ts = mux(chunk);
+      TsSegment ts = mux(chunk, encryptor);
       List<KeyRange> keys = new ArrayList<>();
       for (KeyframeRange k : ts.keyframes()) {
         keys.add(new KeyRange(k.pts90k(), k.offset(), k.length()));

@@ -1,5 +1,6 @@
 package io.iptv.segmenter.ts;
 
+import io.iptv.core.io.ByteSlice;
 import io.iptv.core.media.Codec;
 import io.iptv.core.media.TrackFormat;
 import io.iptv.core.media.TrackType;
@@ -42,6 +43,11 @@ final class MuxedTrack {
   final AccessUnitRewriter rewriter;
   /** Samples per audio frame used for bundling (0: never bundle). */
   final int samplesPerFrame;
+
+  /** SAMPLE-AES: a sync frame for the AC-3/E-AC-3 audio setup information, or null (see {@link TsMuxer}). */
+  ByteSlice sampleAesSetupFrame;
+  /** SAMPLE-AES ES_info descriptors, built for the first encrypted segment. */
+  private byte[] sampleAesDescriptors;
 
   // Pending audio bundle (PES begun but not yet written).
   long bundlePts90k;
@@ -154,6 +160,23 @@ final class MuxedTrack {
     d.write(programNumber >> 8); // program_number (16)
     d.write(programNumber);
     return d.toByteArray();
+  }
+
+  /** The PMT stream_type: the SAMPLE-AES one (Apple HLS sample encryption §3) in encrypted segments. */
+  int pmtStreamType(boolean sampleAes) {
+    return sampleAes && SampleAesSignalling.encrypts(format.codec())
+        ? SampleAesSignalling.streamType(format.codec()) : streamType;
+  }
+
+  /** The PMT ES_info descriptors, those of {@link SampleAesSignalling} in encrypted segments. */
+  byte[] pmtDescriptors(boolean sampleAes) {
+    if (!sampleAes || !SampleAesSignalling.encrypts(format.codec())) {
+      return descriptors;
+    }
+    if (sampleAesDescriptors == null) {
+      sampleAesDescriptors = SampleAesSignalling.descriptors(format, sampleAesSetupFrame);
+    }
+    return sampleAesDescriptors;
   }
 
   boolean isVideo() {

@@ -2,6 +2,8 @@ package io.iptv.segmenter.ts;
 
 import io.iptv.core.MediaException;
 import io.iptv.core.internal.Preconditions;
+import io.iptv.core.io.ByteSlice;
+import io.iptv.core.media.Codec;
 import io.iptv.core.media.MediaSample;
 import io.iptv.core.media.TrackFormat;
 import io.iptv.core.media.TrackType;
@@ -93,6 +95,8 @@ public final class TsMuxer {
   private int psiLength;
   private long lastPcr90k = Timestamps.NO_TIMESTAMP;
   private boolean pcrInSegment;
+  /** Whether the segments are signalled as SAMPLE-AES encrypted. */
+  private boolean sampleAes;
   private boolean pendingDiscontinuity;
   /** Whether the PCR returned by the last {@link #advancePcr} call restarts the clock. */
   private boolean pcrDiscontinuity;
@@ -145,6 +149,36 @@ public final class TsMuxer {
     return pid;
   }
 
+  /**
+   * Whether the following segments carry Apple SAMPLE-AES encrypted samples ("MPEG-2 Stream Encryption Format
+   * for HTTP Live Streaming" §3): their PMT then gives H.264, AAC, AC-3 and E-AC-3 tracks the SAMPLE-AES
+   * stream_type (0xDB, 0xCF, 0xC1, 0xC2) with a private_data_indicator_descriptor and, for audio, the 'apad'
+   * registration_descriptor with the audio setup information; other tracks keep their signalling. The samples
+   * must already be encrypted (iptv-drm). A change bumps the PMT version_number. Allowed between segments only;
+   * default false.
+   *
+   * @throws IllegalStateException inside a segment
+   */
+  public void sampleAes(boolean encrypted) {
+    Preconditions.requireState(!inSegment, "SAMPLE-AES signalling changes between segments only");
+    if (encrypted != sampleAes) {
+      sampleAes = encrypted;
+      tracksChanged = true;
+    }
+  }
+
+  /**
+   * Gives an AC-3 or E-AC-3 track a sync frame for its SAMPLE-AES audio_setup_information (see
+   * {@link #sampleAes}); the first one given is kept. Ignored for other codecs and unknown tracks.
+   */
+  public void sampleAesSetupFrame(int trackId, ByteSlice syncFrame) {
+    MuxedTrack track = tracksById.get(trackId);
+    boolean dolby = track != null && (track.format.codec() == Codec.AC3 || track.format.codec() == Codec.EAC3);
+    if (dolby && track.sampleAesSetupFrame == null) {
+      track.sampleAesSetupFrame = syncFrame;
+    }
+  }
+
   /** Starts a segment: writes PAT and PMT. */
   public void startSegment() {
     Preconditions.requireState(!inSegment, "segment already started");
@@ -163,7 +197,7 @@ public final class TsMuxer {
     List<PsiTableWriter.Stream> streams = new ArrayList<>();
     byte[] programInfo = new byte[0];
     for (MuxedTrack t : tracks) {
-      streams.add(new PsiTableWriter.Stream(t.streamType, t.pid, t.descriptors));
+      streams.add(new PsiTableWriter.Stream(t.pmtStreamType(sampleAes), t.pid, t.pmtDescriptors(sampleAes)));
       if (t.streamType == 0x15) {
         programInfo = MuxedTrack.id3MetadataPointerDescriptor(programNumber);
       }
