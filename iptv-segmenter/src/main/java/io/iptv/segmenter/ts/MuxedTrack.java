@@ -23,6 +23,8 @@ import java.nio.charset.StandardCharsets;
  *   <li>ID3 timed metadata 0x15 with a metadata_descriptor (tag 0x26), and a metadata_pointer_descriptor
  *       (tag 0x25) in the program info, as Apple's "Timed Metadata for HTTP Live Streaming" specifies;
  *       stream_id 0xBD.
+ *   <li>SCTE-35 splice_info_sections 0x86 with a registration_descriptor 'CUEI' (ANSI/SCTE 35 §8.1); sections,
+ *       not PES (stream_id -1), written with {@link TsMuxer#writeSection}.
  *   <li>ISO_639_language_descriptor (tag 0x0A, audio_type 0) for any track with a language.
  * </ul>
  *
@@ -117,6 +119,11 @@ final class MuxedTrack {
         descriptors.write(0); // metadata_service_id (8)
         // decoder_config_flags (3) = '000', DSM-CC_flag (1) = 0, reserved (4) = '1111'
         descriptors.write(0x0F);
+      }
+      case SCTE35 -> {
+        streamType = 0x86;
+        streamId = -1; // sections, no PES
+        registration(descriptors, "CUEI");
       }
       default -> throw new IllegalArgumentException(
           "track " + format.trackId() + ": codec " + format.codec() + " cannot be muxed into MPEG-TS PES");

@@ -2,6 +2,7 @@ package io.iptv.segmenter.ts;
 
 import io.iptv.core.MediaException;
 import io.iptv.core.internal.Preconditions;
+import io.iptv.core.io.ByteSlice;
 import io.iptv.core.media.MediaSample;
 import io.iptv.core.media.TrackFormat;
 import io.iptv.core.media.TrackType;
@@ -119,8 +120,8 @@ public final class TsMuxer {
    * version_number.
    *
    * @return the PID chosen for the track
-   * @throws IllegalArgumentException if the track id is already used, its codec cannot be carried in PES
-   *     (SCTE-35, unknown) or its PID collides
+   * @throws IllegalArgumentException if the track id is already used, its codec cannot be carried (unknown)
+   *     or its PID collides; an SCTE-35 track carries sections, see {@link #writeSection}
    * @throws IllegalStateException inside a segment
    */
   public int addTrack(TrackFormat format) {
@@ -200,6 +201,8 @@ public final class TsMuxer {
     Preconditions.requireState(inSegment, "write() outside a segment: call startSegment() first");
     MuxedTrack track = tracksById.get(sample.trackId());
     Preconditions.requireArgument(track != null, "unknown track %d", sample.trackId());
+    Preconditions.requireArgument(track.streamId >= 0, "track %d carries sections: use writeSection",
+        sample.trackId());
     if (track.pes.isOpen()) {
       if (fitsBundle(track, sample)) {
         track.pes.append(sample.data());
@@ -234,6 +237,22 @@ public final class TsMuxer {
     }
     track.pes.finish(/* unbounded= */ false);
     writePesPackets(track, sample.pts90k(), sample.dts90k(), sample.keyframe());
+  }
+
+  /**
+   * Writes one whole section on a section track's PID (an SCTE-35 splice_info_section, ANSI/SCTE 35 §9.6, on a
+   * track of codec SCTE35): pointer_field 0 and the section over as many TS packets as it needs.
+   *
+   * @throws IllegalArgumentException for an unknown track or one carried as PES
+   * @throws IllegalStateException outside a segment
+   */
+  public void writeSection(int trackId, ByteSlice section) {
+    Preconditions.requireState(inSegment, "writeSection() outside a segment: call startSegment() first");
+    MuxedTrack track = tracksById.get(trackId);
+    Preconditions.requireArgument(track != null && track.streamId < 0, "track %d does not carry sections",
+        trackId);
+    byte[] bytes = section.toByteArray();
+    packets.writeSection(track.pid, track.counter, bytes, 0, bytes.length);
   }
 
   /**
