@@ -168,6 +168,10 @@ public final class TsMuxer {
       if (t.streamType == 0x15) {
         programInfo = MuxedTrack.id3MetadataPointerDescriptor(programNumber);
       }
+      if (t.streamType == 0x86) {
+        // ANSI/SCTE 35 §8.1: registration_descriptor 'CUEI' in the program_info loop (ffmpeg requires it there)
+        programInfo = MuxedTrack.concat(programInfo, MuxedTrack.cueiRegistration());
+      }
     }
     psi.buildPmt(programNumber, pmtVersion, pcrTrack.pid, programInfo, streams);
     packets.writeSection(pmtPid, pmtCounter, psi.buffer(), 0, psi.length());
