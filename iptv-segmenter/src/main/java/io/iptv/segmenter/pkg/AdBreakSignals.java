@@ -63,6 +63,8 @@ final class AdBreakSignals {
   private long latestPts90k = Timestamps.NO_TIMESTAMP;
   private long nextCommandId;
   private long nextEventId;
+  private int period;
+  private boolean anySample;
 
   /**
    * @param styles the HLS signalling to write (empty: cues are ignored altogether)
@@ -85,6 +87,7 @@ final class AdBreakSignals {
   }
 
   void onSample(MediaSample s) {
+    anySample = true;
     if (latestPts90k == Timestamps.NO_TIMESTAMP || s.pts90k() > latestPts90k) {
       latestPts90k = s.pts90k();
     }
@@ -120,6 +123,7 @@ final class AdBreakSignals {
         }
       }
       Break b = new Break(cue, pts);
+      b.period = period;
       chunker.cutAt(immediate ? Timestamps.NO_TIMESTAMP : pts);
       if (cue.breakDuration90k() >= 0) {
         b.inPts90k = pts + cue.breakDuration90k();
@@ -151,7 +155,7 @@ final class AdBreakSignals {
         return;
       }
     }
-    commands.addLast(new Command(nextCommandId++, pts, cue));
+    commands.addLast(new Command(nextCommandId++, pts, cue, period));
     while (commands.size() > MAX_PENDING) {
       commands.removeFirst();
     }
@@ -176,6 +180,18 @@ final class AdBreakSignals {
   }
 
   /**
+   * The timeline breaks (counted as the {@link Chunker} counts periods): splice times of the old timeline mean
+   * nothing on the new one. When the chunks of the new period arrive, cues of an old period that were not placed
+   * are dropped, and a break in progress ends at the first chunk of the new period (without an IN section).
+   */
+  void onDiscontinuity() {
+    if (anySample) {
+      period++;
+    }
+    latestPts90k = Timestamps.NO_TIMESTAMP;
+  }
+
+  /**
    * Places the signals on a finished chunk.
    *
    * @param programDateTime the date of the chunk start, or null when dates are not kept
@@ -188,7 +204,12 @@ final class AdBreakSignals {
     long end = start + chunk.duration90k();
     List<DateRange> ranges = new ArrayList<>();
     List<CueMarker> tags = new ArrayList<>();
+    breaks.removeIf(b -> b.outSequence < 0 && b.period < chunk.period());
+    commands.removeIf(c -> c.sequence < 0 && c.period < chunk.period());
     for (Break b : breaks) {
+      if (b.outSequence < 0 && b.period > chunk.period()) {
+        continue; // a cue of a later timeline
+      }
       if (b.outSequence < 0) {
         if (start >= b.outPts90k) {
           b.outSequence = sequence;
@@ -204,19 +225,30 @@ final class AdBreakSignals {
           }
         }
       } else if (b.inSequence < 0) {
-        if (b.inPts90k != Timestamps.NO_TIMESTAMP && start >= b.inPts90k) {
+        if (b.period < chunk.period()) {
+          b.inSequence = sequence;
+          b.inPts90k = b.outSegmentStart90k + b.elapsed90k; // the media time the break lasted
+          b.inCue = null;
+          tags.add(CueMarker.in());
+          if (b.outDate != null) {
+            ranges.add(b.inRange());
+          }
+        } else if (b.inPts90k != Timestamps.NO_TIMESTAMP && start >= b.inPts90k) {
           b.inSequence = sequence;
           tags.add(CueMarker.in());
           if (b.outDate != null) {
             ranges.add(b.inRange());
           }
         } else {
-          tags.add(CueMarker.cont(Timestamps.toDuration(start - b.outSegmentStart90k), b.planned()));
+          tags.add(CueMarker.cont(Timestamps.toDuration(b.elapsed90k), b.planned()));
         }
+      }
+      if (b.outSequence >= 0 && b.inSequence < 0) {
+        b.elapsed90k += chunk.duration90k();
       }
     }
     for (Command c : commands) {
-      if (c.sequence < 0 && c.pts90k < end) {
+      if (c.sequence < 0 && c.period == chunk.period() && c.pts90k < end) {
         c.sequence = sequence;
         if (programDateTime != null) {
           OffsetDateTime date = programDateTime.plus(micros(c.pts90k - start), ChronoUnit.MICROS);
@@ -333,12 +365,14 @@ final class AdBreakSignals {
     final long id;
     final long pts90k;
     final SpliceCue cue;
+    final int period;
     long sequence = -1;
 
-    Command(long id, long pts90k, SpliceCue cue) {
+    Command(long id, long pts90k, SpliceCue cue, int period) {
       this.id = id;
       this.pts90k = pts90k;
       this.cue = cue;
+      this.period = period;
     }
   }
 
@@ -354,6 +388,10 @@ final class AdBreakSignals {
     OffsetDateTime outDate;
     long inSequence = -1;
     long eventNumber = -1;
+    /** Media time of the break's segments so far (ElapsedTime; continues over a discontinuity). */
+    long elapsed90k;
+    /** The timeline (discontinuity count) the OUT cue arrived on. */
+    int period;
 
     Break(SpliceCue outCue, long outPts90k) {
       this.outCue = outCue;

@@ -145,6 +145,8 @@ public final class HlsPackager implements Emitter {
       adSignals.onSample(sample);
     } else if (event instanceof SpliceCue cue) {
       adSignals.onCue(cue, chunker);
+    } else if (event instanceof StreamEvent.Discontinuity) {
+      adSignals.onDiscontinuity();
     }
     chunker.onEvent(event);
     if (event instanceof StreamEvent.EndOfStream) {
