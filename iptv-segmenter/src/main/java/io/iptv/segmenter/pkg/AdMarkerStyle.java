@@ -2,7 +2,11 @@ package io.iptv.segmenter.pkg;
 
 /**
  * How an {@link HlsPackager} signals SCTE-35 ad breaks in Media Playlists (see
- * {@link HlsPackager.Builder#adMarkers(java.util.Set)}).
+ * {@link HlsPackager.Builder#adMarkers(java.util.Set)}); an enum, so immutable and thread-safe.
+ *
+ * <pre>{@code
+ * HlsPackager.builder().adMarkers(EnumSet.of(AdMarkerStyle.DATERANGE, AdMarkerStyle.CUE));
+ * }</pre>
  */
 public enum AdMarkerStyle {
   /**
