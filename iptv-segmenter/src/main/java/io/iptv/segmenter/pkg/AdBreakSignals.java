@@ -30,8 +30,9 @@ import java.util.TreeMap;
  * {@link SpliceCue#outOfNetwork()}). A segment starts at its splice point (the first lead keyframe at or after
  * it; an immediate splice at the next keyframe). The return is at splice point + break_duration (or
  * segmentation_duration) when given, or at the splice point of the IN: a splice_insert with
- * out_of_network_indicator = 0, or a time_signal whose segmentation_type_id ends a break (start + 1); an IN
- * before the planned return moves it. A cancelled event (splice_event_cancel_indicator) removes a break not
+ * out_of_network_indicator = 0, or a time_signal whose segmentation_type_id ends a break (start + 1), with a
+ * splice point after the OUT's (an IN before its OUT is taken as a command); an IN before the planned return
+ * moves it. A cancelled event (splice_event_cancel_indicator) removes a break not
  * yet started. Cues repeated before their splice point (encoders repeat them) count once. Other cues
  * (time_signal with other descriptors, splice_schedule, private commands) become {@code SCTE35-CMD} date
  * ranges; splice_null and bandwidth_reservation are ignored.
@@ -141,7 +142,8 @@ final class AdBreakSignals {
         if (b.inCue != null && b.eventId == cue.eventId() && (b.inPts90k == pts || immediate)) {
           return; // a repetition
         }
-        if (b.inCue == null && b.inSequence < 0 && (open == null || b.eventId == cue.eventId())) {
+        if (b.inCue == null && b.inSequence < 0 && pts > b.outPts90k
+            && (open == null || b.eventId == cue.eventId())) {
           open = b;
         }
       }

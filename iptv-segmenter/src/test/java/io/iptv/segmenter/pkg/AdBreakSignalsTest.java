@@ -84,6 +84,36 @@ class AdBreakSignalsTest {
     return p.timings().stream().filter(t -> t.sequence() == sequence).findFirst().orElseThrow().start90k();
   }
 
+  /** Arbitrary cues (as a damaged or hostile source may send) never break packaging or the playlists. */
+  @Test
+  void arbitraryCuesNeverBreakThePackage() throws MediaException {
+    java.util.Random random = new java.util.Random(35);
+    Map<Long, List<StreamEvent>> cues = new java.util.HashMap<>();
+    SpliceCue.Command[] commands = SpliceCue.Command.values();
+    for (int i = 0; i < 400; i++) {
+      long at = random.nextInt(60) * S / 2;
+      long pts = random.nextInt(8) == 0 ? Timestamps.NO_TIMESTAMP : at + (random.nextInt(40) - 10) * S / 3;
+      long duration = random.nextBoolean() ? -1 : random.nextInt(20) * S / 2;
+      SpliceCue cue = new SpliceCue(0x1F0, commands[random.nextInt(commands.length)], pts, random.nextInt(6),
+          random.nextBoolean(), random.nextInt(10) == 0, duration, random.nextBoolean(),
+          random.nextBoolean() ? List.of() : List.of(random.nextInt(0x50)), section(i & 0x7F));
+      cues.computeIfAbsent(at, k -> new ArrayList<>()).add(cue);
+    }
+    cues.computeIfAbsent(12 * S, k -> new ArrayList<>()).add(new StreamEvent.Discontinuity(
+        StreamEvent.Discontinuity.Reason.TIMESTAMP_JUMP, 12 * S - FRAME, 1012 * S));
+    InMemorySegmentSink sink = new InMemorySegmentSink();
+    HlsPackager p = run(sink, 30 * S, cues);
+    MediaPlaylist pl = playlist(sink);
+    assertTrue(pl.segments().size() > 5);
+    assertTrue(p.adBreaks().size() <= AdBreakSignals.MAX_PENDING);
+    for (MediaSegment s : pl.segments()) {
+      for (DateRange d : s.dateRanges()) {
+        assertTrue(d.endDate() == null || !d.endDate().isBefore(d.startDate()));
+      }
+    }
+    assertEquals(p.sampleCounts().received(), p.sampleCounts().chunked());
+  }
+
   @Test
   void immediateSpliceCutsAtTheNextFrameAndReturnsAfterItsDuration() throws MediaException {
     InMemorySegmentSink sink = new InMemorySegmentSink();
