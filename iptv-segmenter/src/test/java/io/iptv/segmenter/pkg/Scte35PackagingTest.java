@@ -325,6 +325,15 @@ class Scte35PackagingTest {
     String mpd = new String(sink.get("manifest.mpd").toByteArray(), StandardCharsets.UTF_8);
     assertTrue(mpd.contains("<EventStream schemeIdUri=\"urn:scte:scte35:2014:xml+bin\" timescale=\"90000\""
         + " xmlns:scte35=\"http://www.scte.org/schemas/35/2016\">"), mpd);
+    // well-formed, namespace-valid XML: the scte35 prefix is declared
+    javax.xml.parsers.DocumentBuilderFactory factory = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+    factory.setNamespaceAware(true);
+    org.w3c.dom.Document doc = factory.newDocumentBuilder()
+        .parse(new java.io.ByteArrayInputStream(mpd.getBytes(StandardCharsets.UTF_8)));
+    org.w3c.dom.NodeList binaries = doc.getElementsByTagNameNS("http://www.scte.org/schemas/35/2016", "Binary");
+    assertEquals(3, binaries.getLength());
+    assertEquals("Period", doc.getElementsByTagNameNS("urn:mpeg:dash:schema:mpd:2011", "EventStream").item(0)
+        .getParentNode().getLocalName());
     long periodStart = packager.timings().get(0).start90k();
     Matcher m = Pattern.compile("<Event presentationTime=\"(\\d+)\"(?: duration=\"(\\d+)\")? id=\"(\\d+)\">"
         + "<scte35:Signal><scte35:Binary>([A-Za-z0-9+/=]+)</scte35:Binary></scte35:Signal></Event>").matcher(mpd);
