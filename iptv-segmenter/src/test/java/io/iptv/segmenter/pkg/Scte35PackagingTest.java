@@ -316,6 +316,49 @@ class Scte35PackagingTest {
   }
 
   @Test
+  void liveDashListsABreakWhileItsSegmentsAreInTheWindow() throws Exception {
+    List<String> mpds = new ArrayList<>();
+    List<MediaPlaylist> playlists = new ArrayList<>();
+    InMemorySegmentSink inner = new InMemorySegmentSink();
+    SegmentSink recording = new SegmentSink() {
+      @Override
+      public void write(String name, ByteSlice bytes) throws java.io.IOException {
+        inner.write(name, bytes);
+        try {
+          if (name.equals("manifest.mpd")) {
+            mpds.add(new String(bytes.toByteArray(), StandardCharsets.UTF_8));
+          } else if (name.equals("stream/index.m3u8")) {
+            playlists.add(parse(bytes));
+          }
+        } catch (Exception e) {
+          throw new java.io.IOException(e);
+        }
+      }
+
+      @Override
+      public void delete(String name) throws java.io.IOException {
+        inner.delete(name);
+      }
+    };
+    HlsPackager live = HlsPackager.builder().segmentDuration(Duration.ofSeconds(4)).playlistType(HlsPlaylistType.LIVE)
+        .listSize(3).segmentFormat(SegmentFormat.FMP4).dashManifestName("manifest.mpd")
+        .clock(InstantSource.fixed(CLOCK)).build(recording);
+    run(live);
+    assertEquals(playlists.size(), mpds.size());
+    String event = "<scte35:Binary>" + Base64.getEncoder().encodeToString(out1Section) + "</scte35:Binary>";
+    int withEvent = 0;
+    for (int i = 0; i < mpds.size(); i++) {
+      MediaPlaylist p = playlists.get(i);
+      boolean breakListed = p.segments().stream().flatMap(s -> s.dateRanges().stream())
+          .anyMatch(d -> d.scte35Out() != null && java.util.Arrays.equals(d.scte35Out().toByteArray(), out1Section));
+      assertEquals(breakListed, mpds.get(i).contains(event), "MPD " + i + " lists the break as the playlist does");
+      withEvent += breakListed ? 1 : 0;
+    }
+    assertTrue(withEvent > 0 && withEvent < mpds.size(), "the break came and went: " + withEvent);
+    assertTrue(mpds.get(0).contains("type=\"dynamic\""));
+  }
+
+  @Test
   void dashManifestHasTheScte35EventStream() throws Exception {
     InMemorySegmentSink sink = new InMemorySegmentSink();
     HlsPackager packager = HlsPackager.builder().segmentDuration(Duration.ofSeconds(4))
