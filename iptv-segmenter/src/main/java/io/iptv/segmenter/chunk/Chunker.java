@@ -135,9 +135,10 @@ public final class Chunker {
   /**
    * Requests that a segment start at the first lead keyframe whose PTS is at or after {@code pts90k}
    * (unwrapped, on the program timeline); {@link Timestamps#NO_TIMESTAMP} means at the next lead keyframe
-   * (an immediate splice). A time the lead track has already passed is ignored (returns false).
+   * (an immediate splice). A time the lead track has already passed (a late cue) also cuts at the next lead
+   * keyframe, as soon as possible.
    *
-   * @return whether the request is pending
+   * @return true if the cut will be at {@code pts90k} (or its keyframe), false if it was late
    */
   public boolean cutAt(long pts90k) {
     if (pts90k == Timestamps.NO_TIMESTAMP) {
@@ -145,6 +146,7 @@ public final class Chunker {
       return true;
     }
     if (leadLatestPts90k != Timestamps.NO_TIMESTAMP && pts90k <= leadLatestPts90k) {
+      cutAtNextKeyframe = true;
       return false;
     }
     requestedCuts.add(pts90k);

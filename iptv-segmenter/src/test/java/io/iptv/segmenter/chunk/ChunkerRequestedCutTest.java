@@ -105,13 +105,15 @@ class ChunkerRequestedCutTest {
     for (int i = 0; i < 300; i++) {
       long t = i * FRAME_90K;
       if (i == 30) {
-        assertFalse(chunker.cutAt(FRAME_90K * 10), "the past cannot be cut");
         assertTrue(chunker.cutAt(Timestamps.NO_TIMESTAMP));
+      }
+      if (i == 130) {
+        assertFalse(chunker.cutAt(FRAME_90K * 10), "the past: as soon as possible");
       }
       chunker.onEvent(new MediaSample(256, t, t, i % 25 == 0, DATA));
     }
     chunker.onEvent(new StreamEvent.EndOfStream());
-    assertEquals(List.of(0L, 50 * FRAME_90K, 360_000L, 720_000L), starts(chunks));
+    assertEquals(List.of(0L, 50 * FRAME_90K, 360_000L, 150 * FRAME_90K, 720_000L), starts(chunks));
   }
 
   @Test

@@ -127,6 +127,18 @@ class AdBreakSignalsTest {
   }
 
   @Test
+  void aLateCueStartsTheBreakAsSoonAsPossibleAndRecordsTheOffset() throws MediaException {
+    InMemorySegmentSink sink = new InMemorySegmentSink();
+    HlsPackager p = run(sink, 20 * S, Map.of(6 * S, List.of(insert(3, true, 5 * S, 4 * S, 1))));
+    AdBreak b = p.adBreaks().get(0);
+    long cut = start(p, b.outSequence());
+    assertTrue(cut >= 6 * S && cut <= 6 * S + FRAME, "cut right after the late cue: " + cut);
+    assertEquals(cut - 5 * S, b.outOffset90k());
+    long in = start(p, b.inSequence());
+    assertTrue(in >= 9 * S && in < 9 * S + FRAME, "the return stays at splice point + duration: " + in);
+  }
+
+  @Test
   void timeSignalStartAndEndMakeOneBreakWithBothSections() throws MediaException {
     InMemorySegmentSink sink = new InMemorySegmentSink();
     HlsPackager p = run(sink, 20 * S, Map.of(
