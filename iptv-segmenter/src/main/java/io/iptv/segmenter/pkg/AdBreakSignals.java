@@ -28,7 +28,8 @@ import java.util.TreeMap;
  * <p><b>Breaks.</b> An OUT is a splice_insert with out_of_network_indicator = 1, or a time_signal whose first
  * segmentation_descriptor starts a break or an opportunity (ANSI/SCTE 35 Table 23, see
  * {@link SpliceCue#outOfNetwork()}). A segment starts at its splice point (the first lead keyframe at or after
- * it; an immediate splice at the next keyframe). The return is at splice point + break_duration (or
+ * it; an immediate splice, or a cue that arrives after its splice point, at the next keyframe: see
+ * {@link AdBreak#outOffset90k()}). The return is at splice point + break_duration (or
  * segmentation_duration) when given, or at the splice point of the IN: a splice_insert with
  * out_of_network_indicator = 0, or a time_signal whose segmentation_type_id ends a break (start + 1), with a
  * splice point after the OUT's (an IN before its OUT is taken as a command); an IN before the planned return
