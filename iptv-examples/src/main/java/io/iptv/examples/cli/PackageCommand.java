@@ -10,6 +10,7 @@ import io.iptv.drm.KeyRotation;
 import io.iptv.core.pipeline.SampleEncryptionScheme;
 import io.iptv.drm.SampleAesEncryption;
 import io.iptv.segmenter.input.MediaInputs;
+import io.iptv.segmenter.pkg.AdMarkerStyle;
 import io.iptv.segmenter.pkg.HlsFilePackager;
 import io.iptv.segmenter.pkg.SegmentFormat;
 import io.iptv.segmenter.pkg.HlsPlaylistType;
@@ -19,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -47,6 +49,10 @@ import picocli.CommandLine.Spec;
  * to standard error, and only when a console is attached.
  *
  * <p>{@code --format ts|fmp4}, {@code --dash} and {@code --iframes} select the writer, not the input side.
+ *
+ * <p><b>SCTE-35</b> ({@code --ad-markers daterange,cue|none}, default {@code daterange}): ad breaks of an MPEG-TS
+ * input start and end segments at their splice points and are signalled as EXT-X-DATERANGE (SCTE35-OUT/IN/CMD,
+ * with EXT-X-PROGRAM-DATE-TIME), EXT-X-CUE-OUT/-CONT/-IN, and with {@code --dash} as a SCTE-35 EventStream.
  *
  * <p><b>Encryption</b> ({@code --encryption aes-128}): whole-segment AES-128 (RFC 8216 §4.3.2.4) with keys from
  * {@code --key KID:KEY} (repeat for rotation) or derived from {@code --key-seed} (HKDF-SHA256 over the seed,
@@ -143,11 +149,33 @@ final class PackageCommand implements Callable<Integer> {
           + " (comma-separated or repeated).")
   List<String> drm = new ArrayList<>();
 
+  @Option(names = "--ad-markers", paramLabel = "daterange,cue|none", defaultValue = "daterange",
+      description = "SCTE-35 ad break signalling: daterange (EXT-X-DATERANGE, default), cue (EXT-X-CUE-OUT/IN),"
+          + " both (daterange,cue) or none (ignore SCTE-35).")
+  String adMarkers;
+
   @Option(names = "--quiet", description = "Print nothing on success (no progress bar, no summary line).")
   boolean quiet;
 
   @Spec
   CommandSpec spec;
+
+  /** Parses {@code --ad-markers}: a comma-separated list of daterange and cue, or none. */
+  static EnumSet<AdMarkerStyle> adMarkerStyles(String value) throws BadInputException {
+    EnumSet<AdMarkerStyle> styles = EnumSet.noneOf(AdMarkerStyle.class);
+    if (value.strip().equalsIgnoreCase("none")) {
+      return styles;
+    }
+    for (String part : value.split(",")) {
+      switch (part.strip().toLowerCase(Locale.ROOT)) {
+        case "daterange" -> styles.add(AdMarkerStyle.DATERANGE);
+        case "cue" -> styles.add(AdMarkerStyle.CUE);
+        default -> throw new BadInputException("--ad-markers takes daterange, cue, both (daterange,cue) or none,"
+            + " not " + value);
+      }
+    }
+    return styles;
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -182,6 +210,7 @@ final class PackageCommand implements Callable<Integer> {
     if (program < 0 || program > 0xFFFF) {
       throw new BadInputException("--program must be 0..65535");
     }
+    EnumSet<AdMarkerStyle> markerStyles = adMarkerStyles(adMarkers);
     boolean sampleAes = encryption.equalsIgnoreCase("sample-aes");
     if (sampleAes && segmentFormat != SegmentFormat.TS) {
       throw new BadInputException("--encryption sample-aes needs --format ts (SAMPLE-AES is defined for MPEG-TS)");
@@ -229,7 +258,8 @@ final class PackageCommand implements Callable<Integer> {
         .programNumber(program)
         .segmentFormat(segmentFormat)
         .dash(dash)
-        .iFrames(iFrames);
+        .iFrames(iFrames)
+        .adMarkers(markerStyles);
     if (progress != null) {
       builder.listener(progress::onSegment);
     }

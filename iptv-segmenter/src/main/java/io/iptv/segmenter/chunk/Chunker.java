@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeSet;
 
 /**
  * Cuts one program's {@link StreamEvent}s into {@link Chunk}s on one timeline: the chunking stage of a
@@ -37,7 +38,13 @@ import java.util.Objects;
  * period; the first chunk of the new period has {@link Chunk#discontinuity()} set. A sample that arrives
  * after the event but whose timestamp is nearer the old timeline goes to the old period.
  *
- * <p>Ignored events: {@code TimedMetadata}, {@code SpliceCue}. Memory: the samples of at most a few chunks
+ * <p><b>Requested cuts.</b> {@link #cutAt(long)} asks for a segment to start at the first lead keyframe at or
+ * after a presentation time (an SCTE-35 splice point), even if the current segment is shorter than the target;
+ * the segment after it returns to the regular boundaries. Other tracks' samples are routed by the requested
+ * time as by a regular boundary. At most {@value #MAX_REQUESTED_CUTS} requests are pending (older ones are
+ * dropped first); requests in the past are discarded when the lead track passes them.
+ *
+ * <p>Ignored events: {@code TimedMetadata}, {@code SpliceCue} (the caller turns cues into {@link #cutAt}). Memory: the samples of at most a few chunks
  * (the open one, ones waiting for lagging tracks, one held for tail merging).
  *
  * <p>Not thread-safe: feed it from one thread; the sink is called on that thread.
@@ -61,6 +68,9 @@ public final class Chunker {
   private final Map<Integer, TrackState> states = new HashMap<>();
   private final ArrayDeque<Pending> open = new ArrayDeque<>();
   private final List<MediaSample> undecided = new ArrayList<>();
+  /** Requested cut times (PTS), ascending; bounded by MAX_REQUESTED_CUTS. */
+  private final TreeSet<Long> requestedCuts = new TreeSet<>();
+  private boolean cutAtNextKeyframe;
 
   private int leadTrack = -1;
   private int period;
@@ -68,6 +78,7 @@ public final class Chunker {
   private boolean leadStarted;
   private boolean anySample;
   private long leadLatest90k = Timestamps.NO_TIMESTAMP;
+  private long leadLatestPts90k = Timestamps.NO_TIMESTAMP;
   private long leadPeriodFirst90k = Timestamps.NO_TIMESTAMP;
   private Pending held;
   private long maxRoundedSeconds;
@@ -118,6 +129,38 @@ public final class Chunker {
     }
   }
 
+  /** Most requested cuts that may be pending at once. */
+  public static final int MAX_REQUESTED_CUTS = 64;
+
+  /**
+   * Requests that a segment start at the first lead keyframe whose PTS is at or after {@code pts90k}
+   * (unwrapped, on the program timeline); {@link Timestamps#NO_TIMESTAMP} means at the next lead keyframe
+   * (an immediate splice). A time the lead track has already passed (a late cue) also cuts at the next lead
+   * keyframe, as soon as possible.
+   *
+   * @return true if the cut will be at {@code pts90k} (or its keyframe), false if it was late
+   */
+  public boolean cutAt(long pts90k) {
+    if (pts90k == Timestamps.NO_TIMESTAMP) {
+      cutAtNextKeyframe = true;
+      return true;
+    }
+    if (leadLatestPts90k != Timestamps.NO_TIMESTAMP && pts90k <= leadLatestPts90k) {
+      cutAtNextKeyframe = true;
+      return false;
+    }
+    requestedCuts.add(pts90k);
+    while (requestedCuts.size() > MAX_REQUESTED_CUTS) {
+      requestedCuts.pollFirst();
+    }
+    return true;
+  }
+
+  /** Withdraws a cut requested with {@link #cutAt(long)} that has not happened yet. */
+  public void cancelCut(long pts90k) {
+    requestedCuts.remove(pts90k);
+  }
+
   /** The lead track's id, or -1 before the first sample. */
   public int leadTrackId() {
     return leadTrack;
@@ -158,6 +201,8 @@ public final class Chunker {
     if (s.trackId() == leadTrack) {
       if (p == period) {
         leadLatest90k = s.dts90k();
+        leadLatestPts90k = Math.max(leadLatestPts90k == Timestamps.NO_TIMESTAMP ? Long.MIN_VALUE
+            : leadLatestPts90k, s.pts90k());
         if (leadPeriodFirst90k == Timestamps.NO_TIMESTAMP) {
           leadPeriodFirst90k = s.dts90k();
         }
@@ -178,15 +223,18 @@ public final class Chunker {
       }
       leadStarted = true;
       current.boundary90k = policy.nextBoundary(s.pts90k());
+      consumeRequestedCuts(s.pts90k());
       current.add(s, state.frameDuration90k());
       return;
     }
-    if (s.keyframe() && s.pts90k() >= current.boundary90k) {
+    if (s.keyframe() && s.pts90k() >= boundary(current)) {
+      boolean requested = consumeRequestedCuts(s.pts90k());
       current.end90k = s.pts90k();
       current.closed = true;
       Pending next = new Pending(period, false);
       next.start90k = s.pts90k();
       next.boundary90k = policy.nextBoundary(s.pts90k());
+      next.requestedStart = requested;
       open.addLast(next);
       List<MediaSample> waiting = new ArrayList<>(undecided);
       undecided.clear();
@@ -194,7 +242,7 @@ public final class Chunker {
         TrackState ws = states.get(w.trackId());
         if (ws.timeOf(w) < s.pts90k()) {
           current.add(w, ws.frameDuration90k());
-        } else if (ws.timeOf(w) >= next.boundary90k) {
+        } else if (ws.timeOf(w) >= boundary(next)) {
           undecided.add(w);
         } else {
           next.add(w, ws.frameDuration90k());
@@ -206,6 +254,29 @@ public final class Chunker {
     current.add(s, state.frameDuration90k());
   }
 
+  /** Where {@code seg} ends at the earliest: its regular boundary, or an earlier requested cut. */
+  private long boundary(Pending seg) {
+    if (seg.boundary90k == Timestamps.NO_TIMESTAMP) {
+      return Timestamps.NO_TIMESTAMP;
+    }
+    if (cutAtNextKeyframe && seg == open.peekLast()) {
+      return Long.MIN_VALUE;
+    }
+    Long requested = requestedCuts.isEmpty() ? null : requestedCuts.first();
+    return requested != null && requested < seg.boundary90k ? requested : seg.boundary90k;
+  }
+
+  /** Drops the requests satisfied by a segment starting at {@code pts90k}; returns whether there were any. */
+  private boolean consumeRequestedCuts(long pts90k) {
+    boolean any = cutAtNextKeyframe;
+    cutAtNextKeyframe = false;
+    while (!requestedCuts.isEmpty() && requestedCuts.first() <= pts90k) {
+      requestedCuts.pollFirst();
+      any = true;
+    }
+    return any;
+  }
+
   private void routeOther(MediaSample s, int p, TrackState state) {
     long time = state.timeOf(s);
     for (Pending seg : open) {
@@ -213,7 +284,7 @@ public final class Chunker {
         continue;
       }
       if (!seg.closed) {
-        if (leadStarted && p == period && seg.boundary90k != Timestamps.NO_TIMESTAMP && time >= seg.boundary90k) {
+        if (leadStarted && p == period && seg.boundary90k != Timestamps.NO_TIMESTAMP && time >= boundary(seg)) {
           undecided.add(s);
         } else {
           seg.add(s, state.frameDuration90k());
@@ -241,6 +312,9 @@ public final class Chunker {
     leadStarted = false;
     leadPeriodFirst90k = Timestamps.NO_TIMESTAMP;
     leadLatest90k = Timestamps.NO_TIMESTAMP;
+    leadLatestPts90k = Timestamps.NO_TIMESTAMP;
+    requestedCuts.clear(); // times of the old timeline mean nothing on the new one
+    cutAtNextKeyframe = false;
     open.addLast(new Pending(period, true));
     drain();
   }
@@ -320,7 +394,8 @@ public final class Chunker {
       return;
     }
     if (held != null) {
-      if (seg.lastOfPeriod && held.period == seg.period && seg.duration90k() * 2 < policy.segmentDuration90k()
+      if (seg.lastOfPeriod && !seg.requestedStart && held.period == seg.period
+          && seg.duration90k() * 2 < policy.segmentDuration90k()
           && mergeFits(held, seg)) {
         held.absorb(seg);
         seg = held;
@@ -424,6 +499,8 @@ public final class Chunker {
     long maxEnd90k = Long.MIN_VALUE;
     boolean closed;
     boolean lastOfPeriod;
+    /** Whether the chunk starts at a requested cut (never merged into the one before). */
+    boolean requestedStart;
 
     Pending(int period, boolean discontinuity) {
       this.period = period;

@@ -52,6 +52,7 @@ public final class MpdWriter {
   private final Duration timeShiftBufferDepth;
   private final Duration minimumUpdatePeriod;
   private final String utcTimingUrl;
+  private final Scte35EventStream scte35Events;
 
   private MpdWriter(Builder b) {
     this.type = b.type;
@@ -62,6 +63,7 @@ public final class MpdWriter {
     this.timeShiftBufferDepth = b.timeShiftBufferDepth;
     this.minimumUpdatePeriod = b.minimumUpdatePeriod;
     this.utcTimingUrl = b.utcTimingUrl;
+    this.scte35Events = b.scte35Events;
   }
 
   /** Starts configuring a writer. */
@@ -93,6 +95,9 @@ public final class MpdWriter {
     }
     x.append(">\n");
     x.append("  <Period id=\"0\" start=\"PT0S\">\n");
+    if (scte35Events != null && !scte35Events.events().isEmpty()) {
+      writeScte35Events(x, scte35Events);
+    }
     int setId = 0;
     for (List<DashRepresentation> set : adaptationSets(representations).values()) {
       writeAdaptationSet(x, setId++, set);
@@ -224,6 +229,24 @@ public final class MpdWriter {
     return DateTimeFormatter.ISO_INSTANT.format(i.truncatedTo(ChronoUnit.MILLIS));
   }
 
+  /** The Period's SCTE-35 EventStream (ISO/IEC 23009-1 §5.10.2, SCTE 214-1 §6.7), before the AdaptationSets. */
+  private static void writeScte35Events(StringBuilder x, Scte35EventStream stream) {
+    x.append("    <EventStream schemeIdUri=\"").append(Scte35EventStream.SCHEME_ID_URI)
+        .append("\" timescale=\"").append(stream.timescale())
+        .append("\" xmlns:scte35=\"").append(Scte35EventStream.NAMESPACE).append("\">\n");
+    java.util.Base64.Encoder base64 = java.util.Base64.getEncoder();
+    for (Scte35EventStream.Event e : stream.events()) {
+      x.append("      <Event presentationTime=\"").append(e.presentationTime()).append('"');
+      if (e.duration() >= 0) {
+        x.append(" duration=\"").append(e.duration()).append('"');
+      }
+      x.append(" id=\"").append(e.id()).append("\">");
+      x.append("<scte35:Signal><scte35:Binary>").append(base64.encodeToString(e.section().toByteArray()))
+          .append("</scte35:Binary></scte35:Signal></Event>\n");
+    }
+    x.append("    </EventStream>\n");
+  }
+
   private static String escape(String s) {
     return s.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;").replace(">", "&gt;");
   }
@@ -239,8 +262,16 @@ public final class MpdWriter {
     private Duration timeShiftBufferDepth = Duration.ofSeconds(30);
     private Duration minimumUpdatePeriod = Duration.ofSeconds(2);
     private String utcTimingUrl;
+    private Scte35EventStream scte35Events;
 
     private Builder() {}
+
+    /** The Period's SCTE-35 EventStream (default none; an empty one is not written). */
+    public Builder scte35Events(Scte35EventStream value) {
+      once("scte35Events");
+      scte35Events = Objects.requireNonNull(value, "scte35Events");
+      return this;
+    }
 
     /** STATIC (default) or DYNAMIC. */
     public Builder type(Type value) {

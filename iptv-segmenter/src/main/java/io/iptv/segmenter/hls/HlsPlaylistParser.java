@@ -191,6 +191,18 @@ public final class HlsPlaylistParser {
         s.mediaTag();
         s.pendingDateTime = parseDateTime(value.strip());
       }
+      case "#EXT-X-DATERANGE" -> {
+        s.mediaTag();
+        try {
+          s.pendingDateRanges.add(AdMarkerTags.parseDateRange(attributes(value)));
+        } catch (IllegalArgumentException | java.time.DateTimeException e) {
+          throw new Malformed("EXT-X-DATERANGE: " + e.getMessage());
+        }
+      }
+      case "#EXT-X-CUE-OUT", "#EXT-X-CUE-OUT-CONT", "#EXT-X-CUE-IN" -> {
+        s.mediaTag();
+        s.pendingCueMarkers.add(AdMarkerTags.parseCue(tag, value));
+      }
       case "#EXT-X-BYTERANGE" -> {
         s.mediaTag();
         s.pendingRangeText = value.strip();
@@ -300,7 +312,9 @@ public final class HlsPlaylistParser {
     }
     s.media.addSegment(MediaSegment.builder(s.pendingExtinf, uri).title(s.pendingTitle)
         .discontinuity(s.pendingDiscontinuity).programDateTime(s.pendingDateTime).byteRange(range).key(s.key)
-        .map(s.map).build());
+        .map(s.map).dateRanges(s.pendingDateRanges).cueMarkers(s.pendingCueMarkers).build());
+    s.pendingDateRanges.clear();
+    s.pendingCueMarkers.clear();
     s.pendingExtinf = null;
     s.pendingTitle = "";
     s.pendingDiscontinuity = false;
@@ -437,6 +451,8 @@ public final class HlsPlaylistParser {
     boolean pendingDiscontinuity;
     OffsetDateTime pendingDateTime;
     String pendingRangeText;
+    final java.util.List<DateRange> pendingDateRanges = new java.util.ArrayList<>();
+    final java.util.List<CueMarker> pendingCueMarkers = new java.util.ArrayList<>();
     String lastRangeUri;
     long lastRangeEnd;
     HlsKey key;

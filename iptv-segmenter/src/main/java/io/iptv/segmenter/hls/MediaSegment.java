@@ -3,6 +3,7 @@ package io.iptv.segmenter.hls;
 import io.iptv.core.internal.Preconditions;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -25,12 +26,23 @@ import java.util.Objects;
  * @param byteRange {@code EXT-X-BYTERANGE}, or null
  * @param key the key in force, or null (not encrypted)
  * @param map the {@code EXT-X-MAP} in force, or null
+ * @param dateRanges {@code EXT-X-DATERANGE} tags written before this segment (RFC 8216bis §4.4.5.1)
+ * @param cueMarkers {@code EXT-X-CUE-OUT} / {@code -CUE-OUT-CONT} / {@code -CUE-IN} tags written before it
  */
 public record MediaSegment(Duration duration, String title, String uri, boolean discontinuity,
-    OffsetDateTime programDateTime, ByteRange byteRange, HlsKey key, MediaInitialization map) {
+    OffsetDateTime programDateTime, ByteRange byteRange, HlsKey key, MediaInitialization map,
+    List<DateRange> dateRanges, List<CueMarker> cueMarkers) {
 
-  /** Validates. */
+  /** A segment without date ranges or cue markers (the form before those were added). */
+  public MediaSegment(Duration duration, String title, String uri, boolean discontinuity,
+      OffsetDateTime programDateTime, ByteRange byteRange, HlsKey key, MediaInitialization map) {
+    this(duration, title, uri, discontinuity, programDateTime, byteRange, key, map, List.of(), List.of());
+  }
+
+  /** Validates and copies. */
   public MediaSegment {
+    dateRanges = dateRanges == null ? List.of() : List.copyOf(dateRanges);
+    cueMarkers = cueMarkers == null ? List.of() : List.copyOf(cueMarkers);
     Objects.requireNonNull(duration, "duration");
     Objects.requireNonNull(title, "title");
     Objects.requireNonNull(uri, "uri");
@@ -48,7 +60,7 @@ public record MediaSegment(Duration duration, String title, String uri, boolean 
   /** A builder pre-filled with this segment. */
   public Builder toBuilder() {
     return new Builder(duration, uri).title(title).discontinuity(discontinuity).programDateTime(programDateTime)
-        .byteRange(byteRange).key(key).map(map);
+        .byteRange(byteRange).key(key).map(map).dateRanges(dateRanges).cueMarkers(cueMarkers);
   }
 
   /** Builds {@link MediaSegment}s. Not thread-safe. */
@@ -61,6 +73,8 @@ public record MediaSegment(Duration duration, String title, String uri, boolean 
     private ByteRange byteRange;
     private HlsKey key;
     private MediaInitialization map;
+    private List<DateRange> dateRanges = List.of();
+    private List<CueMarker> cueMarkers = List.of();
 
     private Builder(Duration duration, String uri) {
       this.duration = duration;
@@ -103,9 +117,22 @@ public record MediaSegment(Duration duration, String title, String uri, boolean 
       return this;
     }
 
+    /** {@code EXT-X-DATERANGE} tags written before the segment (default none). */
+    public Builder dateRanges(List<DateRange> value) {
+      this.dateRanges = List.copyOf(value);
+      return this;
+    }
+
+    /** {@code EXT-X-CUE-*} tags written before the segment (default none). */
+    public Builder cueMarkers(List<CueMarker> value) {
+      this.cueMarkers = List.copyOf(value);
+      return this;
+    }
+
     /** Builds the segment. */
     public MediaSegment build() {
-      return new MediaSegment(duration, title, uri, discontinuity, programDateTime, byteRange, key, map);
+      return new MediaSegment(duration, title, uri, discontinuity, programDateTime, byteRange, key, map,
+          dateRanges, cueMarkers);
     }
   }
 }

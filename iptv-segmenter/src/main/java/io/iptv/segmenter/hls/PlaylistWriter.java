@@ -25,6 +25,7 @@ import java.util.Objects;
  * {@code EXT-X-MEDIA-SEQUENCE}, {@code EXT-X-DISCONTINUITY-SEQUENCE} (if not 0),
  * {@code EXT-X-PLAYLIST-TYPE}, {@code EXT-X-I-FRAMES-ONLY}, {@code EXT-X-INDEPENDENT-SEGMENTS}, then per
  * segment {@code EXT-X-DISCONTINUITY}, {@code EXT-X-KEY} and {@code EXT-X-MAP} (where they change),
+ * {@code EXT-X-CUE-OUT}/{@code -CUE-OUT-CONT}/{@code -CUE-IN}, {@code EXT-X-DATERANGE},
  * {@code EXT-X-PROGRAM-DATE-TIME}, {@code EXTINF}, {@code EXT-X-BYTERANGE} (always {@code n@o}), URI; and
  * {@code EXT-X-ENDLIST}.
  *
@@ -149,6 +150,9 @@ public final class PlaylistWriter {
       if (!Objects.equals(key, s.key())) {
         key = s.key();
         writeKey(out, key);
+      }
+      if (!s.cueMarkers().isEmpty() || !s.dateRanges().isEmpty()) {
+        AdMarkerTags.write(out, s, p);
       }
       if (s.programDateTime() != null) {
         out.append("#EXT-X-PROGRAM-DATE-TIME:").append(formatDateTime(s.programDateTime())).append('\n');

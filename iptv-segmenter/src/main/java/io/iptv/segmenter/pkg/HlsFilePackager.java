@@ -69,10 +69,12 @@ public final class HlsFilePackager {
   private final SegmentFormat segmentFormat;
   private final boolean dash;
   private final boolean iFrames;
+  private final java.util.Set<AdMarkerStyle> adMarkers;
 
   private HlsFilePackager(Builder b) {
     this.dash = b.dash;
     this.iFrames = b.iFrames;
+    this.adMarkers = b.adMarkers;
     this.segmentFormat = b.segmentFormat;
     this.segmentDuration = b.segmentDuration;
     this.playlistType = b.playlistType;
@@ -140,6 +142,9 @@ public final class HlsFilePackager {
           .listener(listener)
           .segmentFormat(segmentFormat)
           .iFramePlaylistName(iFrames ? IFRAME_PLAYLIST_NAME : null);
+      if (adMarkers != null) {
+        builder.adMarkers(adMarkers);
+      }
       if (segmentTransform != null) {
         // Only when configured: HlsPackager refuses any transform next to I-frame playlists or DASH.
         builder.segmentTransform(segmentTransform);
@@ -270,8 +275,19 @@ public final class HlsFilePackager {
     private SegmentFormat segmentFormat = SegmentFormat.TS;
     private boolean dash;
     private boolean iFrames;
+    private java.util.Set<AdMarkerStyle> adMarkers; // null: HlsPackager's default
 
     private Builder() {}
+
+    /**
+     * How SCTE-35 ad breaks of the input are signalled (default: {@link AdMarkerStyle#DATERANGE}; empty: ignore
+     * SCTE-35). See {@link HlsPackager.Builder#adMarkers(java.util.Set)}.
+     */
+    public Builder adMarkers(java.util.Set<AdMarkerStyle> value) {
+      once("adMarkers");
+      adMarkers = java.util.Set.copyOf(value);
+      return this;
+    }
 
     /**
      * Also write an I-frame-only playlist ({@value #IFRAME_PLAYLIST_NAME}) per video rendition and list it in

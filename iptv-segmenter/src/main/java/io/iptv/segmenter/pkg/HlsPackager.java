@@ -3,6 +3,8 @@ package io.iptv.segmenter.pkg;
 import io.iptv.core.MediaException;
 import io.iptv.core.internal.Preconditions;
 import io.iptv.core.io.ByteSlice;
+import io.iptv.core.media.MediaSample;
+import io.iptv.core.media.SpliceCue;
 import io.iptv.core.media.StreamEvent;
 import io.iptv.core.media.TrackFormat;
 import io.iptv.core.media.TrackType;
@@ -35,6 +37,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -73,6 +76,11 @@ import java.util.Set;
  * discontinuity) plus media time. Every playlist has {@code EXT-X-INDEPENDENT-SEGMENTS} (every segment
  * starts with a keyframe) and the lowest EXT-X-VERSION that fits (3).
  *
+ * <p><b>SCTE-35.</b> {@link SpliceCue}s (from the TS demuxer) start a segment at each ad break's splice point
+ * and at its return, and are signalled as configured by {@link Builder#adMarkers(Set)} (default
+ * {@code EXT-X-DATERANGE} with the SCTE35-OUT/IN/CMD sections) and, with a DASH manifest, as a SCTE-35
+ * {@code EventStream}; see {@link AdBreakSignals} and {@link #adBreaks()}.
+ *
  * <p>Not thread-safe: one thread feeds it. Memory is bounded by a few segments' samples, plus, for VOD and
  * EVENT, a few dozen bytes per segment for the playlist; a LIVE packager keeps only its window (playlist,
  * {@link #timings()}, bit-rate state; see {@link io.iptv.segmenter.hls.BandwidthTracker}) and runs forever.
@@ -98,6 +106,7 @@ public final class HlsPackager implements Emitter {
   private final List<RenditionWriter> renditions = new ArrayList<>();
   private final ArrayDeque<SegmentTiming> timings = new ArrayDeque<>();
   private final int fixedTargetDuration;
+  private final AdBreakSignals adSignals;
 
   private Instant pdtAnchor;
   private long pdtAnchorStart90k;
@@ -120,6 +129,7 @@ public final class HlsPackager implements Emitter {
     ChunkingPolicy policy = ChunkingPolicy.of(config.segmentDuration)
         .withMergeShortTail(config.playlistType == HlsPlaylistType.VOD);
     this.chunker = new Chunker(policy, this::onChunk);
+    this.adSignals = new AdBreakSignals(config.effectiveAdMarkers(), !config.programDateTime());
     long bound90k = Timestamps.fromDuration(config.segmentDuration.plus(config.maxKeyframeInterval));
     this.fixedTargetDuration = (int) Math.max(1, (bound90k + Timestamps.TICKS_PER_SECOND - 1)
         / Timestamps.TICKS_PER_SECOND);
@@ -137,6 +147,12 @@ public final class HlsPackager implements Emitter {
       formats.putIfAbsent(added.format().trackId(), added.format());
     } else if (event instanceof StreamEvent.TrackChanged changed && renditions.isEmpty()) {
       formats.put(changed.format().trackId(), changed.format());
+    } else if (event instanceof MediaSample sample) {
+      adSignals.onSample(sample);
+    } else if (event instanceof SpliceCue cue) {
+      adSignals.onCue(cue, chunker);
+    } else if (event instanceof StreamEvent.Discontinuity) {
+      adSignals.onDiscontinuity();
     }
     chunker.onEvent(event);
     if (event instanceof StreamEvent.EndOfStream) {
@@ -181,6 +197,11 @@ public final class HlsPackager implements Emitter {
   /** Samples received, chunked and dropped so far. */
   public SampleCounts sampleCounts() {
     return new SampleCounts(chunker.samplesIn(), chunker.samplesOut(), chunker.samplesDropped());
+  }
+
+  /** The SCTE-35 ad breaks placed so far (LIVE: those still in the window), oldest first. */
+  public List<AdBreak> adBreaks() {
+    return adSignals.adBreaks();
   }
 
   /** Bit-rate entries held per rendition (tests: bounded for EVENT and LIVE). */
@@ -234,7 +255,9 @@ public final class HlsPackager implements Emitter {
     if (firstStart90k == Long.MIN_VALUE) {
       firstStart90k = chunk.start90k();
     }
-    OffsetDateTime pdt = programDateTime(chunk);
+    OffsetDateTime chunkDate = programDateTime(chunk);
+    adSignals.onChunk(sequence, chunk, chunkDate);
+    OffsetDateTime pdt = config.programDateTime() ? chunkDate : null; // else only for date ranges, see decorate
     timings.addLast(new SegmentTiming(sequence, chunk.period(), chunk.start90k(), chunk.duration90k()));
     if (config.playlistType == HlsPlaylistType.LIVE && timings.size() > config.listSize) {
       timings.removeFirst();
@@ -327,8 +350,8 @@ public final class HlsPackager implements Emitter {
 
   private void writePlaylists(boolean endList) throws MediaException {
     for (RenditionWriter r : renditions) {
-      MediaPlaylist playlist = r.playlist(config.playlistType == HlsPlaylistType.VOD ? 0 : fixedTargetDuration,
-          endList);
+      MediaPlaylist playlist = adSignals.decorate(r.playlist(
+          config.playlistType == HlsPlaylistType.VOD ? 0 : fixedTargetDuration, endList));
       write(r.playlistName(config.playlistName), writer.writeBytes(playlist));
       if (r.hasIFramePlaylist()) {
         write(r.playlistName(config.iFramePlaylistName), writer.writeBytes(r.iFramePlaylist(
@@ -375,6 +398,9 @@ public final class HlsPackager implements Emitter {
   /** The MPD writer for the current state: static for VOD (and ended streams), dynamic for EVENT/LIVE. */
   MpdWriter mpdWriter(boolean ended) {
     MpdWriter.Builder b = MpdWriter.builder().minBufferTime(config.segmentDuration);
+    if (adSignals.enabled() && firstStart90k != Long.MIN_VALUE) {
+      b.scte35Events(adSignals.dashEvents(firstStart90k));
+    }
     long total90k = 0;
     long window90k = 0;
     int fromIndex = Math.max(0, timings.size() - (config.playlistType == HlsPlaylistType.LIVE ? config.listSize
@@ -407,7 +433,7 @@ public final class HlsPackager implements Emitter {
   }
 
   private OffsetDateTime programDateTime(Chunk chunk) {
-    if (!config.programDateTime()) {
+    if (!config.programDateTime() && !adSignals.needsDates()) {
       return null;
     }
     if (pdtAnchor == null || chunk.period() != pdtPeriod) {
@@ -541,8 +567,22 @@ public final class HlsPackager implements Emitter {
     private SegmentTransform segmentTransform = SegmentTransform.identity();
     private boolean sessionKeys;
     private SampleEncryption sampleEncryption; // null: none
+    private Set<AdMarkerStyle> adMarkers;
 
     private Builder() {}
+
+    /**
+     * How SCTE-35 ad breaks are signalled in the Media Playlists (default {@link AdMarkerStyle#DATERANGE}; an
+     * empty set ignores SCTE-35 altogether: no cuts, no signalling, no DASH events). With
+     * {@link AdMarkerStyle#DATERANGE} the playlists get EXT-X-PROGRAM-DATE-TIME (RFC 8216bis §4.4.5.1 requires
+     * it), for VOD only when a date range is written; asking for it together with {@code programDateTime(false)}
+     * is refused, and {@code programDateTime(false)} with the default leaves only {@link AdMarkerStyle#CUE}.
+     */
+    public Builder adMarkers(Set<AdMarkerStyle> value) {
+      once("adMarkers");
+      adMarkers = value.isEmpty() ? EnumSet.noneOf(AdMarkerStyle.class) : EnumSet.copyOf(value);
+      return this;
+    }
 
     /** Target segment duration (default 6 s; 1 to 60 s). */
     public Builder segmentDuration(Duration value) {
@@ -748,7 +788,18 @@ public final class HlsPackager implements Emitter {
       Preconditions.requireState(iFramePlaylistName == null || !set.contains("segmentTransform"),
           "I-frame playlists address byte ranges of clear segments; they cannot be combined with a"
               + " whole-segment transform (AES-128)");
+      Preconditions.requireState(adMarkers == null || !adMarkers.contains(AdMarkerStyle.DATERANGE)
+          || !Boolean.FALSE.equals(programDateTime), "AdMarkerStyle.DATERANGE needs EXT-X-PROGRAM-DATE-TIME"
+              + " (RFC 8216bis §4.4.5.1) but programDateTime(false) was set");
       return new HlsPackager(this, Objects.requireNonNull(sink, "sink"));
+    }
+
+    Set<AdMarkerStyle> effectiveAdMarkers() {
+      if (adMarkers != null) {
+        return adMarkers;
+      }
+      return Boolean.FALSE.equals(programDateTime) ? EnumSet.of(AdMarkerStyle.CUE)
+          : EnumSet.of(AdMarkerStyle.DATERANGE);
     }
 
     boolean programDateTime() {

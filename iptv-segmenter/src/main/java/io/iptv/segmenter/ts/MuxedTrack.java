@@ -24,6 +24,9 @@ import java.nio.charset.StandardCharsets;
  *   <li>ID3 timed metadata 0x15 with a metadata_descriptor (tag 0x26), and a metadata_pointer_descriptor
  *       (tag 0x25) in the program info, as Apple's "Timed Metadata for HTTP Live Streaming" specifies;
  *       stream_id 0xBD.
+ *   <li>SCTE-35 splice_info_sections 0x86 with a registration_descriptor 'CUEI' (ANSI/SCTE 35 §8.1) in the ES
+ *       info and in the program info (where ffmpeg looks for it); sections,
+ *       not PES (stream_id -1), written with {@link TsMuxer#writeSection}.
  *   <li>ISO_639_language_descriptor (tag 0x0A, audio_type 0) for any track with a language.
  * </ul>
  *
@@ -124,6 +127,11 @@ final class MuxedTrack {
         // decoder_config_flags (3) = '000', DSM-CC_flag (1) = 0, reserved (4) = '1111'
         descriptors.write(0x0F);
       }
+      case SCTE35 -> {
+        streamType = 0x86;
+        streamId = -1; // sections, no PES
+        registration(descriptors, "CUEI");
+      }
       default -> throw new IllegalArgumentException(
           "track " + format.trackId() + ": codec " + format.codec() + " cannot be muxed into MPEG-TS PES");
     }
@@ -177,6 +185,19 @@ final class MuxedTrack {
       sampleAesDescriptors = SampleAesSignalling.descriptors(format, sampleAesSetupFrame);
     }
     return sampleAesDescriptors;
+  }
+
+  /** A registration_descriptor 'CUEI' (ANSI/SCTE 35 §8.1), for the program_info loop of a program with SCTE-35. */
+  static byte[] cueiRegistration() {
+    ByteArrayOutputStream d = new ByteArrayOutputStream();
+    registration(d, "CUEI");
+    return d.toByteArray();
+  }
+
+  static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
   }
 
   boolean isVideo() {

@@ -123,8 +123,8 @@ public final class TsMuxer {
    * version_number.
    *
    * @return the PID chosen for the track
-   * @throws IllegalArgumentException if the track id is already used, its codec cannot be carried in PES
-   *     (SCTE-35, unknown) or its PID collides
+   * @throws IllegalArgumentException if the track id is already used, its codec cannot be carried (unknown)
+   *     or its PID collides; an SCTE-35 track carries sections, see {@link #writeSection}
    * @throws IllegalStateException inside a segment
    */
   public int addTrack(TrackFormat format) {
@@ -201,6 +201,10 @@ public final class TsMuxer {
       if (t.streamType == 0x15) {
         programInfo = MuxedTrack.id3MetadataPointerDescriptor(programNumber);
       }
+      if (t.streamType == 0x86) {
+        // ANSI/SCTE 35 §8.1: registration_descriptor 'CUEI' in the program_info loop (ffmpeg requires it there)
+        programInfo = MuxedTrack.concat(programInfo, MuxedTrack.cueiRegistration());
+      }
     }
     psi.buildPmt(programNumber, pmtVersion, pcrTrack.pid, programInfo, streams);
     packets.writeSection(pmtPid, pmtCounter, psi.buffer(), 0, psi.length());
@@ -234,6 +238,8 @@ public final class TsMuxer {
     Preconditions.requireState(inSegment, "write() outside a segment: call startSegment() first");
     MuxedTrack track = tracksById.get(sample.trackId());
     Preconditions.requireArgument(track != null, "unknown track %d", sample.trackId());
+    Preconditions.requireArgument(track.streamId >= 0, "track %d carries sections: use writeSection",
+        sample.trackId());
     if (track.pes.isOpen()) {
       if (fitsBundle(track, sample)) {
         track.pes.append(sample.data());
@@ -268,6 +274,22 @@ public final class TsMuxer {
     }
     track.pes.finish(/* unbounded= */ false);
     writePesPackets(track, sample.pts90k(), sample.dts90k(), sample.keyframe());
+  }
+
+  /**
+   * Writes one whole section on a section track's PID (an SCTE-35 splice_info_section, ANSI/SCTE 35 §9.6, on a
+   * track of codec SCTE35): pointer_field 0 and the section over as many TS packets as it needs.
+   *
+   * @throws IllegalArgumentException for an unknown track or one carried as PES
+   * @throws IllegalStateException outside a segment
+   */
+  public void writeSection(int trackId, ByteSlice section) {
+    Preconditions.requireState(inSegment, "writeSection() outside a segment: call startSegment() first");
+    MuxedTrack track = tracksById.get(trackId);
+    Preconditions.requireArgument(track != null && track.streamId < 0, "track %d does not carry sections",
+        trackId);
+    byte[] bytes = section.toByteArray();
+    packets.writeSection(track.pid, track.counter, bytes, 0, bytes.length);
   }
 
   /**

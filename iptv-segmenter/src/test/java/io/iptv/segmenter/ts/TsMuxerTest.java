@@ -385,7 +385,7 @@ class TsMuxerTest {
     muxer.addTrack(h264());
     assertThrows(IllegalArgumentException.class, () -> muxer.addTrack(h264()), "same track twice");
     assertThrows(IllegalArgumentException.class,
-        () -> muxer.addTrack(TrackFormat.builder(3, Codec.SCTE35).build()));
+        () -> muxer.addTrack(TrackFormat.builder(3, Codec.UNKNOWN).build()));
     MediaSample sample = new MediaSample(VIDEO, 0, 0, true, ByteSlice.wrap(accessUnit(0, true, 100)));
     assertThrows(IllegalStateException.class, () -> muxer.write(sample), "outside a segment");
     muxer.startSegment();
