@@ -96,6 +96,8 @@ public final class HlsPackager implements Emitter {
   private final List<RenditionWriter> renditions = new ArrayList<>();
   private final ArrayDeque<SegmentTiming> timings = new ArrayDeque<>();
   private final int fixedTargetDuration;
+  /** Low-Latency HLS parts (null unless {@link Builder#partTarget} is set). */
+  private final PartialSegmentWriter parts;
 
   private Instant pdtAnchor;
   private long pdtAnchorStart90k;
@@ -113,10 +115,12 @@ public final class HlsPackager implements Emitter {
         : config.segmentFormat.defaultSegmentNameTemplate());
     ChunkingPolicy policy = ChunkingPolicy.of(config.segmentDuration)
         .withMergeShortTail(config.playlistType == HlsPlaylistType.VOD);
-    this.chunker = new Chunker(policy, this::onChunk);
     long bound90k = Timestamps.fromDuration(config.segmentDuration.plus(config.maxKeyframeInterval));
     this.fixedTargetDuration = (int) Math.max(1, (bound90k + Timestamps.TICKS_PER_SECOND - 1)
         / Timestamps.TICKS_PER_SECOND);
+    this.parts = config.partTarget == null ? null : new PartialSegmentWriter(config.partTarget,
+        config.firstMediaSequence, fixedTargetDuration, config.playlistName, config.listSize, sink);
+    this.chunker = new Chunker(policy, this::onChunk, parts);
   }
 
   /** Starts configuring a packager. */
@@ -133,6 +137,9 @@ public final class HlsPackager implements Emitter {
       formats.put(changed.format().trackId(), changed.format());
     }
     chunker.onEvent(event);
+    if (parts != null) {
+      parts.drain(renditions);
+    }
     if (event instanceof StreamEvent.EndOfStream) {
       finish();
     }
@@ -244,8 +251,10 @@ public final class HlsPackager implements Emitter {
       }
       RenditionWriter.Written segment = r.write(sequence, chunk);
       String segmentName = r.segmentName(names, sequence, chunk);
+      ByteSlice bytes = parts == null ? segment.bytes()
+          : parts.segmentBytes(r, sequence, chunk, segment.bytes(), renditions);
       TransformedSegment published = config.segmentTransform.transform(
-          new SegmentContext(r.dir(), sequence, r.trackTypes()), segment.bytes());
+          new SegmentContext(r.dir(), sequence, r.trackTypes()), bytes);
       String path = r.dir() + "/" + segmentName;
       write(path, published.bytes());
       long size = published.bytes().length();
@@ -281,7 +290,11 @@ public final class HlsPackager implements Emitter {
     for (RenditionWriter r : renditions) {
       MediaPlaylist playlist = r.playlist(config.playlistType == HlsPlaylistType.VOD ? 0 : fixedTargetDuration,
           endList);
-      write(r.playlistName(config.playlistName), writer.writeBytes(playlist));
+      if (parts != null) {
+        parts.writePlaylist(r, playlist, renditions);
+      } else {
+        write(r.playlistName(config.playlistName), writer.writeBytes(playlist));
+      }
       if (r.hasIFramePlaylist()) {
         write(r.playlistName(config.iFramePlaylistName), writer.writeBytes(r.iFramePlaylist(
             config.playlistType == HlsPlaylistType.VOD ? 0 : fixedTargetDuration, endList)));
@@ -488,8 +501,26 @@ public final class HlsPackager implements Emitter {
     private long firstMediaSequence;
     private PackagingListener listener = PackagingListener.NONE;
     private SegmentTransform segmentTransform = SegmentTransform.identity();
+    private Duration partTarget;
 
     private Builder() {}
+
+    /**
+     * Low-Latency HLS (RFC 8216bis §4.4.4.9): publish each segment also as partial segments of at most this
+     * duration (0.2 to 2 s; 0.3 to 1 s is typical), each one CMAF fragment written as soon as it is complete;
+     * the playlists get EXT-X-PART, EXT-X-PRELOAD-HINT, EXT-X-SERVER-CONTROL (blocking reload, delta
+     * updates), EXT-X-RENDITION-REPORT, and a delta variant ({@code io.iptv.core.serve.LowLatencyNames}) for
+     * {@code _HLS_skip=YES}. Serve them through an {@code OriginHandler} with low-latency serving on, signalled
+     * by a {@link SignallingSegmentSink}. Needs {@link HlsPlaylistType#LIVE} (or EVENT) and
+     * {@link SegmentFormat#FMP4}; no segment transform, no I-frame playlists. Default: none.
+     */
+    public Builder partTarget(Duration value) {
+      once("partTarget");
+      Preconditions.requireArgument(value.compareTo(Duration.ofMillis(200)) >= 0
+          && value.compareTo(Duration.ofSeconds(2)) <= 0, "partTarget %s out of range 0.2..2 s", value);
+      partTarget = value;
+      return this;
+    }
 
     /** Target segment duration (default 6 s; 1 to 60 s). */
     public Builder segmentDuration(Duration value) {
@@ -667,6 +698,15 @@ public final class HlsPackager implements Emitter {
       Preconditions.requireState(iFramePlaylistName == null || !set.contains("segmentTransform"),
           "I-frame playlists address byte ranges of clear segments; they cannot be combined with a"
               + " whole-segment transform (AES-128)");
+      if (partTarget != null) {
+        Preconditions.requireState(playlistType != HlsPlaylistType.VOD, "partTarget needs a LIVE or EVENT playlist");
+        Preconditions.requireState(segmentFormat == SegmentFormat.FMP4,
+            "partTarget needs SegmentFormat.FMP4: each part is one CMAF fragment");
+        Preconditions.requireState(!set.contains("segmentTransform") && iFramePlaylistName == null,
+            "partTarget cannot be combined with a segment transform or I-frame playlists");
+        Preconditions.requireState(partTarget.compareTo(segmentDuration) < 0,
+            "partTarget %s must be shorter than segmentDuration %s", partTarget, segmentDuration);
+      }
       return new HlsPackager(this, Objects.requireNonNull(sink, "sink"));
     }
 
