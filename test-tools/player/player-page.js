@@ -52,6 +52,7 @@
   }
 
   const video = document.getElementById('video');
+  let liveState = () => ({});
 
   function watchVideo() {
     for (const name of ['playing', 'waiting', 'waitingforkey', 'stalled', 'seeking', 'ended']) {
@@ -100,7 +101,15 @@
     const options = config.licenseUrl
       ? { emeEnabled: true, drmSystems: { 'org.w3.clearkey': { licenseUrl: config.licenseUrl } } }
       : {};
+    if (config.lowLatency) options.lowLatencyMode = true; // LL-HLS: parts, blocking reload, delta updates
     const hls = new Hls(options);
+    liveState = () => ({
+      // hls.latency: live edge (playlist end + time since it was loaded) minus currentTime, seconds
+      latency: Number.isFinite(hls.latency) ? hls.latency : null,
+      targetLatency: Number.isFinite(hls.targetLatency) ? hls.targetLatency : null,
+      liveSyncPosition: Number.isFinite(hls.liveSyncPosition) ? hls.liveSyncPosition : null,
+      lowLatencyMode: !!hls.lowLatencyMode,
+    });
     hls.on(Hls.Events.ERROR, (_event, data) => addError({
       source: 'hls.js', fatal: !!data.fatal, type: data.type, detail: data.details,
       message: (data.error && data.error.message) || data.reason,
@@ -161,6 +170,7 @@
       decodedFrames: quality.totalVideoFrames,
       droppedFrames: quality.droppedVideoFrames,
       audioDecodedBytes: video.webkitAudioDecodedByteCount,
+      live: liveState(),
     };
   };
 })();

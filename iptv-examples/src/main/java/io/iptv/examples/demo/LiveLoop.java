@@ -12,6 +12,9 @@ import io.iptv.core.time.Timestamps;
 import io.iptv.segmenter.pkg.HlsPackager;
 import io.iptv.segmenter.pkg.HlsPlaylistType;
 import io.iptv.segmenter.pkg.InMemorySegmentSink;
+import io.iptv.segmenter.pkg.SegmentFormat;
+import io.iptv.segmenter.pkg.SignallingSegmentSink;
+import io.iptv.core.serve.PlaylistUpdates;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -67,17 +70,23 @@ public final class LiveLoop implements AutoCloseable {
     this.clip = b.clip;
     this.tick = b.tick;
     this.preroll90k = Timestamps.fromDuration(b.preroll);
-    this.packager = HlsPackager.builder()
+    HlsPackager.Builder config = HlsPackager.builder()
         .segmentDuration(b.segmentDuration)
         .playlistType(HlsPlaylistType.LIVE)
         .listSize(b.listSize)
-        .segmentTransform(b.segmentTransform)
         .listener((name, duration, bytes) -> {
           segments.incrementAndGet();
           segmentBytes.addAndGet(bytes);
           lastSegment = name;
-        })
-        .build(sink);
+        });
+    if (b.set.contains("segmentTransform")) {
+      config.segmentTransform(b.segmentTransform);
+    }
+    if (b.partTarget != null) {
+      // LL-HLS: CMAF parts published as they complete (RFC 8216bis §4.4.4.9)
+      config.segmentFormat(SegmentFormat.FMP4).partTarget(b.partTarget);
+    }
+    this.packager = config.build(b.updates == null ? sink : new SignallingSegmentSink(sink, b.updates, b.channel));
     long first = Long.MAX_VALUE;
     for (MediaSample s : clip.samples()) {
       first = Math.min(first, s.dts90k());
@@ -172,6 +181,9 @@ public final class LiveLoop implements AutoCloseable {
     private Duration tick = Duration.ofMillis(100);
     private Duration preroll;
     private SegmentTransform segmentTransform = SegmentTransform.identity();
+    private Duration partTarget;
+    private PlaylistUpdates updates;
+    private String channel;
     private final java.util.Set<String> set = new java.util.HashSet<>();
 
     private Builder(DemoClip clip) {
@@ -213,6 +225,27 @@ public final class LiveLoop implements AutoCloseable {
     public Builder segmentTransform(SegmentTransform value) {
       once("segmentTransform");
       segmentTransform = Objects.requireNonNull(value, "segmentTransform");
+      return this;
+    }
+
+    /**
+     * Low-Latency HLS: CMAF segments published also as parts of at most this duration (see
+     * {@link HlsPackager.Builder#partTarget}); default none (MPEG-TS segments).
+     */
+    public Builder partTarget(Duration value) {
+      once("partTarget");
+      partTarget = Objects.requireNonNull(value, "partTarget");
+      return this;
+    }
+
+    /**
+     * Signals every written playlist and part of {@code channel} on {@code value}, for an origin with
+     * blocking playlist reload ({@code io.iptv.core.serve.LowLatencyServing}); default none.
+     */
+    public Builder updates(PlaylistUpdates value, String channel) {
+      once("updates");
+      updates = Objects.requireNonNull(value, "updates");
+      this.channel = Objects.requireNonNull(channel, "channel");
       return this;
     }
 
