@@ -17,7 +17,11 @@ import io.iptv.core.serve.CorsPolicy;
 import io.iptv.core.serve.HttpRequest;
 import io.iptv.core.serve.HttpResponse;
 import io.iptv.core.serve.JdkHttpServerAdapter;
+import io.iptv.core.serve.LowLatencyServing;
 import io.iptv.core.serve.OriginHandler;
+import io.iptv.core.serve.PlaylistUpdates;
+import io.iptv.core.serve.ResourceKey;
+import io.iptv.core.serve.ServedResource;
 import io.iptv.core.serve.ResourceLoader;
 import io.iptv.drm.Aes128SegmentEncryptor;
 import io.iptv.drm.DerivedKeys;
@@ -38,6 +42,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -53,7 +58,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * channels are encrypted with {@link Aes128SegmentEncryptor} (keys derived from another per-run secret, rotated)
  * and their keys served by {@link KeyDeliveryHandler} at {@code /{channel}/keys/<kid>.key} only to a token the
  * authorizer allows for that KEY resource ({@link KeyAccessPolicy#authorizedBy}); in front of it, {@link DemoFront}
- * serves the player page ({@code /}), {@code /status} and hls.js.
+ * serves the player page ({@code /}), {@code /status} and hls.js. A last channel, {@value #LOW_LATENCY_CHANNEL},
+ * is the live clip as Low-Latency HLS (CMAF parts of 500 ms, blocking playlist reload through
+ * {@link LowLatencyServing}), served beside the cache.
  *
  * <p>Threads: one scheduler thread feeds the live channels, a small pool serves requests and cache loads; all
  * are daemon threads owned by this object. {@link #close()} stops everything and is idempotent.
@@ -72,6 +79,10 @@ public final class DemoServer implements AutoCloseable {
   /** Segments per crypto period of the AES-128 channels. */
   static final int KEY_ROTATION_SEGMENTS = 3;
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** The Low-Latency HLS live channel (clear, CMAF parts, blocking reload); served without the cache. */
+  static final String LOW_LATENCY_CHANNEL = "live-ll";
+  /** Its part target: PART-HOLD-BACK 1.5 s. */
+  static final Duration PART_TARGET = Duration.ofMillis(500);
 
   private final Config config;
   private final List<DemoChannel> channels;
@@ -137,15 +148,27 @@ public final class DemoServer implements AutoCloseable {
             variant, vod.loader(), vod::status));
       }
       channels.forEach(c -> loaders.put(c.name(), c.loader()));
+      // LL-HLS: a blocking reload must see each playlist version as written, so this channel bypasses the cache
+      PlaylistUpdates updates = new PlaylistUpdates();
+      LiveLoop lowLatency = LiveLoop.builder(clip).segmentDuration(config.segmentDuration)
+          .listSize((int) Math.max(6, Duration.ofSeconds(30).dividedBy(config.segmentDuration)))
+          .tick(Duration.ofMillis(20))
+          .partTarget(PART_TARGET)
+          .updates(updates, LOW_LATENCY_CHANNEL)
+          .build();
+      lives.add(lowLatency);
+      channels.add(new DemoChannel(LOW_LATENCY_CHANNEL, "Live, Low-Latency HLS: CMAF parts, blocking reload", true,
+          DemoVariant.CLEAR, lowLatency.loader(), lowLatency::status));
       CachePolicy policy = CachePolicy.defaults();
       SegmentCache cache = SegmentCache.builder().maximumBytes(config.cacheBytes).cachePolicy(policy)
           .executor(requests).build(ResourceLoader.byChannel(loaders));
+      ResourceLoader served = bypassingCache(cache, LOW_LATENCY_CHANNEL, lowLatency.loader());
       byte[] secret = new byte[32];
       RANDOM.nextBytes(secret); // per run: tokens of an earlier run are worthless
       TokenSigner signer = TokenSigner.builder().key(KID, secret).build();
       HmacTokenAuthorizer authorizer = HmacTokenAuthorizer.builder().secret(KID, secret)
           .maxClockSkew(Duration.ofSeconds(5)).build();
-      OriginHandler origin = OriginHandler.builder(cache)
+      OriginHandler origin = OriginHandler.builder(served)
           .cachePolicy(policy)
           .cors(CorsPolicy.anyOrigin()) // other players' pages (and the test harness) may load the channels
           // Keys are answered by the key handler, and only on the authorizer's explicit allow of the KEY
@@ -156,6 +179,7 @@ public final class DemoServer implements AutoCloseable {
               .interceptor(AuthInterceptor.of(authorizer)))
           .resourceTransform(TokenPropagation.queryToken())
           .executor(requests)
+          .lowLatency(LowLatencyServing.builder(updates).executor(requests).build())
           .build();
       HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), config.port), 0);
       DemoServer server = new DemoServer(config, channels, lives, cache, signer, origin, http, scheduler, requests);
@@ -173,6 +197,28 @@ public final class DemoServer implements AutoCloseable {
       shutdown(lives, scheduler, requests);
       throw e;
     }
+  }
+
+  /** {@code cache}, except for {@code channel}, which {@code direct} serves. */
+  private static ResourceLoader bypassingCache(SegmentCache cache, String channel, ResourceLoader direct) {
+    return new ResourceLoader() {
+      @Override
+      public ServedResource load(ResourceKey key) throws IOException {
+        return key.channel().equals(channel) ? direct.load(key) : cache.load(key);
+      }
+
+      @Override
+      public CompletableFuture<ServedResource> loadAsync(ResourceKey key, Executor executor) {
+        return key.channel().equals(channel) ? direct.loadAsync(key, executor) : cache.loadAsync(key, executor);
+      }
+
+      @Override
+      public CompletableFuture<ServedResource> revalidateAsync(ResourceKey key, ServedResource stale,
+          Executor executor) {
+        return key.channel().equals(channel) ? direct.loadAsync(key, executor)
+            : cache.revalidateAsync(key, stale, executor);
+      }
+    };
   }
 
   /**
