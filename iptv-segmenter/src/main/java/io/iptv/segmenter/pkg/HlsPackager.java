@@ -71,6 +71,12 @@ import java.util.Set;
  * discontinuity) plus media time. Every playlist has {@code EXT-X-INDEPENDENT-SEGMENTS} (every segment
  * starts with a keyframe) and the lowest EXT-X-VERSION that fits (3).
  *
+ * <p><b>Low-Latency HLS</b> ({@link Builder#partTarget}, LIVE or EVENT CMAF): each rendition's samples are
+ * also cut into partial segments of at most the part target as the chunker places them, each written at
+ * once as one CMAF fragment ({@code part-SEQUENCE.INDEX.m4s}) followed by that rendition's playlist with
+ * EXT-X-PART, EXT-X-PRELOAD-HINT, EXT-X-SERVER-CONTROL and EXT-X-RENDITION-REPORT, plus its delta update
+ * ({@code io.iptv.core.serve.LowLatencyNames}); a finished segment is the concatenation of its parts.
+ *
  * <p>Not thread-safe: one thread feeds it. Memory is bounded by a few segments' samples, plus, for VOD and
  * EVENT, a few dozen bytes per segment for the playlist; a LIVE packager keeps only its window (playlist,
  * {@link #timings()}, bit-rate state; see {@link io.iptv.segmenter.hls.BandwidthTracker}) and runs forever.

@@ -50,7 +50,7 @@ final class PartialSegmentWriter implements Chunker.PlacementListener {
   private final int listSize;
   private final SegmentSink sink;
   private final ArrayDeque<Placement> placements = new ArrayDeque<>();
-  private final Map<Long, Long> sequenceByChunk = new HashMap<>();
+  private final TreeMap<Long, Long> sequenceByChunk = new TreeMap<>();
   private final Map<Integer, Long> lastChunkByTrack = new HashMap<>();
   private final Map<RenditionWriter, TrackParts> states = new LinkedHashMap<>();
   private long nextSequence;
@@ -170,7 +170,7 @@ final class PartialSegmentWriter implements Chunker.PlacementListener {
         own++;
       }
     }
-    if (own != seg.samples || seg.bytes.isEmpty()) {
+    if (own != seg.samples || seg.parts.isEmpty()) {
       return written; // a late sample went elsewhere: the parts stay listed, the segment is written whole
     }
     int total = 0;
@@ -183,6 +183,7 @@ final class PartialSegmentWriter implements Chunker.PlacementListener {
       b.copyTo(out, at);
       at += b.length();
     }
+    seg.bytes.clear(); // the sink has them; only the playlist entries stay
     return ByteSlice.wrap(out);
   }
 
@@ -265,11 +266,7 @@ final class PartialSegmentWriter implements Chunker.PlacementListener {
       }
     }
     while (sequenceByChunk.size() > 4L * listSize + 16) {
-      long oldest = Long.MAX_VALUE;
-      for (Map.Entry<Long, Long> e : sequenceByChunk.entrySet()) {
-        oldest = Math.min(oldest, e.getKey());
-      }
-      sequenceByChunk.remove(oldest);
+      sequenceByChunk.pollFirstEntry(); // chunks long emitted: no sample is placed into them any more
     }
   }
 
