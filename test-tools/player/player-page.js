@@ -101,7 +101,10 @@
     const options = config.licenseUrl
       ? { emeEnabled: true, drmSystems: { 'org.w3.clearkey': { licenseUrl: config.licenseUrl } } }
       : {};
-    if (config.lowLatency) options.lowLatencyMode = true; // LL-HLS: parts, blocking reload, delta updates
+    if (config.lowLatency) {
+      options.lowLatencyMode = true; // LL-HLS: parts, blocking reload, delta updates
+      options.maxLiveSyncPlaybackRate = 1.5; // catch up to the target latency after a slow start, as LL players do
+    }
     const hls = new Hls(options);
     liveState = () => ({
       // hls.latency: live edge (playlist end + time since it was loaded) minus currentTime, seconds
