@@ -176,7 +176,7 @@ async function watchPlayback(context, origin, options, log) {
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     snapshot = await page.evaluate(() => window.snapshot());
     // distance to the live edge, once playback has settled (the first 4 s include startup and catch-up)
-    if (snapshot.playedSeconds > 4 && snapshot.live && snapshot.live.latency !== null) {
+    if (snapshot.playedSeconds > 4 && typeof snapshot.live?.latency === 'number') {
       log.latencies.push(snapshot.live.latency);
     }
     if (snapshot.playedSeconds > lastPlayed + 0.01) {
@@ -251,12 +251,13 @@ function verdict(options, snapshot, reasons, log, counters, harnessError) {
 
 // hls.js live-edge distance samples (seconds) taken while playing, after the first 4 s
 function liveSummary(s, log) {
+  const live = s.live || {};
+  if (live.lowLatencyMode === undefined) return null; // not hls.js
   const samples = [...log.latencies].sort((a, b) => a - b);
-  if (samples.length === 0) return s.live && s.live.lowLatencyMode !== undefined ? { ...s.live, samples: 0 } : null;
-  const round = (x) => +x.toFixed(3);
+  const round = (x) => (typeof x === 'number' ? +x.toFixed(3) : null);
   return {
-    lowLatencyMode: s.live.lowLatencyMode,
-    targetLatency: s.live.targetLatency === null ? null : round(s.live.targetLatency),
+    lowLatencyMode: live.lowLatencyMode,
+    targetLatency: round(live.targetLatency),
     latencyLast: round(log.latencies[log.latencies.length - 1]),
     latencyMedian: round(samples[Math.floor(samples.length / 2)]),
     latencyMax: round(samples[samples.length - 1]),

@@ -205,7 +205,7 @@ final class PartialSegmentWriter implements Chunker.PlacementListener {
       throws MediaException {
     long next = base.mediaSequence() + base.segments().size();
     TrackParts state = states.get(rendition);
-    Map<Long, List<PartialSegment>> parts = new TreeMap<>();
+    TreeMap<Long, List<PartialSegment>> parts = new TreeMap<>();
     String hint = null;
     if (state != null) {
       // §4.4.3.7: parts older than three target durations from the end may go
@@ -227,7 +227,10 @@ final class PartialSegmentWriter implements Chunker.PlacementListener {
       if (!base.endList() && state.active && state.sequence == next) {
         hint = partName(next, current == null ? 0 : current.parts.size());
       }
-      prune(state, base.mediaSequence());
+      // parts files go when their segment left the window (LIVE) or, for EVENT, listSize segments after they
+      // left the playlist
+      long firstParts = parts.isEmpty() ? next : parts.firstKey();
+      prune(state, Math.max(base.mediaSequence() - 1, firstParts - listSize));
     }
     List<LowLatencyPlaylist.RenditionReport> reports = new ArrayList<>();
     for (RenditionWriter other : renditions) {
@@ -253,9 +256,9 @@ final class PartialSegmentWriter implements Chunker.PlacementListener {
         last == null || last.parts.isEmpty() ? -1 : last.parts.size() - 1);
   }
 
-  /** Forgets and deletes the parts of segments that left the live window. */
-  private void prune(TrackParts state, long firstListed) throws MediaException {
-    while (!state.segments.isEmpty() && state.segments.firstKey() < firstListed - 1) {
+  /** Forgets and deletes the parts of segments before {@code keepFrom}. */
+  private void prune(TrackParts state, long keepFrom) throws MediaException {
+    while (!state.segments.isEmpty() && state.segments.firstKey() < keepFrom) {
       Map.Entry<Long, SegmentParts> gone = state.segments.pollFirstEntry();
       for (PartialSegment p : gone.getValue().parts) {
         try {

@@ -151,6 +151,24 @@ class LowLatencyPackagingTest {
   }
 
   @Test
+  void eventPlaylistsKeepPartsOnlyNearTheEdge() throws Exception {
+    LoopedClip clip = LoopedClip.of("h264_aac.ts");
+    InMemorySegmentSink sink = new InMemorySegmentSink();
+    HlsPackager packager = HlsPackager.builder().segmentDuration(Duration.ofSeconds(1))
+        .playlistType(HlsPlaylistType.EVENT).listSize(3).segmentFormat(SegmentFormat.FMP4)
+        .partTarget(PART_TARGET).build(sink);
+    clip.feed(packager, 8); // 24 segments, all kept by EVENT
+    String text = new String(sink.get("stream/index.m3u8").toByteArray(), StandardCharsets.UTF_8);
+    LowLatencyPlaylist ll = LowLatencyPlaylistParser.parse(text);
+    assertTrue(ll.base().segments().size() >= 20, text);
+    long partFiles = sink.snapshot().keySet().stream().filter(n -> n.startsWith("stream/part-")).count();
+    long listed = ll.parts().values().stream().mapToLong(List::size).sum();
+    assertTrue(listed >= 4, text);
+    // listed parts + listSize segments' worth (4 parts each) of grace, not every part ever written (~88)
+    assertTrue(partFiles <= listed + 4 * 4, partFiles + " part files for " + listed + " listed");
+  }
+
+  @Test
   void partTargetNeedsLiveCmaf() {
     assertThrows(IllegalStateException.class, () -> HlsPackager.builder().playlistType(HlsPlaylistType.LIVE)
         .partTarget(PART_TARGET).build(new InMemorySegmentSink()), "TS segments");
