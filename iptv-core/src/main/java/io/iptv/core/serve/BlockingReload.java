@@ -153,12 +153,16 @@ final class BlockingReload {
       return response;
     }
     List<HttpResponse.Header> headers = new ArrayList<>(response.headers().size());
+    boolean personal = false;
     for (HttpResponse.Header h : response.headers()) {
-      if (!h.name().equalsIgnoreCase("Cache-Control")) {
+      if (h.name().equalsIgnoreCase("Cache-Control")) {
+        personal = h.value().startsWith("private") || h.value().contains("no-store");
+      } else {
         headers.add(h);
       }
     }
-    headers.add(new HttpResponse.Header("Cache-Control", "public, max-age=1"));
+    // a per-request rewrite (tokens, see ResourceTransform) stays out of shared caches
+    headers.add(new HttpResponse.Header("Cache-Control", personal ? "private, max-age=1" : "public, max-age=1"));
     return new HttpResponse(response.status(), headers, response.body(), response.sendBody(),
         response.contentLength());
   }

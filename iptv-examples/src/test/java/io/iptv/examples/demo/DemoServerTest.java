@@ -108,6 +108,8 @@ class DemoServerTest {
     assertTrue(s2.find());
     assertTrue(Long.parseLong(s2.group(1)) + after > next + 1, "segment " + (next + 1) + " listed: " + blocked.body());
     assertTrue(heldMs > 200, "held until the live edge reached it: " + heldMs + " ms");
+    assertEquals("private, max-age=1", blocked.headers().firstValue("Cache-Control").orElse(""),
+        "a token-rewritten blocking answer stays out of shared caches");
     assertEquals(400, get(media + "&_HLS_msn=" + (next + 5)).statusCode());
   }
 
