@@ -26,6 +26,9 @@ final class BlockingReload {
     HttpResponse answer(HttpRequest request, ServedResource resource);
 
     HttpResponse error(int status, String message, HttpRequest request);
+
+    /** A loader failure: 503 for I/O, else 500. */
+    HttpResponse failure(Throwable error, HttpRequest request, ResourceKey key);
   }
 
   private final LowLatencyServing config;
@@ -86,7 +89,19 @@ final class BlockingReload {
     return value;
   }
 
-  /** A media playlist request. */
+  /** Whether the request carries a delivery directive ({@code _HLS_msn}, {@code _HLS_part}, {@code _HLS_skip}). */
+  static boolean hasDirectives(HttpRequest request) {
+    String q = request.rawQuery();
+    return q != null && q.contains("_HLS_");
+  }
+
+  /** A playlist served without directives: remembers its preload hint. */
+  void observe(ResourceKey key, ServedResource resource) {
+    PlaylistPosition position = PlaylistPosition.scan(resource.body());
+    rememberHint(key, position.preloadHintUri(), position.targetDurationSeconds());
+  }
+
+  /** A media playlist request with delivery directives. */
   CompletableFuture<HttpResponse> playlist(HttpRequest request, ResourceKey key) {
     Directives d = directives(request.rawQuery());
     if (d == null) {
@@ -108,8 +123,7 @@ final class BlockingReload {
         return;
       }
       if (error != null || resource == null) {
-        result.complete(error != null ? origin.error(503, "resource temporarily unavailable", request)
-            : origin.error(404, "not found", request));
+        result.complete(error != null ? origin.failure(error, request, key) : origin.error(404, "not found", request));
         return;
       }
       PlaylistPosition position = PlaylistPosition.scan(resource.body());

@@ -73,6 +73,11 @@ public final class OriginHandler {
       public HttpResponse error(int status, String message, HttpRequest request) {
         return OriginHandler.this.error(status, message, request);
       }
+
+      @Override
+      public HttpResponse failure(Throwable error, HttpRequest request, ResourceKey key) {
+        return OriginHandler.this.failure(error, request, key);
+      }
     });
   }
 
@@ -148,7 +153,7 @@ public final class OriginHandler {
     if (key.kind() == ResourceKind.LICENSE) {
       return licenseHandler.apply(request).exceptionally(error -> failure(error, request, key));
     }
-    if (lowLatency != null && key.kind() == ResourceKind.PLAYLIST) {
+    if (lowLatency != null && key.kind() == ResourceKind.PLAYLIST && BlockingReload.hasDirectives(request)) {
       return lowLatency.playlist(request, key); // RFC 8216bis §6.2.5 delivery directives
     }
     CompletableFuture<ServedResource> loading;
@@ -160,6 +165,9 @@ public final class OriginHandler {
     CompletableFuture<HttpResponse> answered = loading.handle((resource, error) -> {
       if (error != null) {
         return failure(error, request, key);
+      }
+      if (lowLatency != null && resource != null && key.kind() == ResourceKind.PLAYLIST) {
+        lowLatency.observe(key, resource); // remembers its preload hint
       }
       return answer(request, resource);
     });
