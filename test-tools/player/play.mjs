@@ -28,6 +28,7 @@ const USAGE = `usage: node play.mjs --url URL [options]
   --timeout N          hard limit in wall seconds for the whole run (default 2*seconds + 30)
   --clearkey KID:KEY   ClearKey pair, 32 hex digits each (repeatable)
   --license-url URL    W3C ClearKey licence server the player asks for keys (instead of --clearkey)
+  --low-latency        hls.js with lowLatencyMode: true; reports the distance to the live edge (latency)
   --chromium PATH      browser binary (default $CHROMIUM_PATH or /usr/bin/chromium)
   --verbose            echo the browser console to stderr`;
 
@@ -35,7 +36,7 @@ const USAGE = `usage: node play.mjs --url URL [options]
 function parseOptions(argv) {
   const options = {
     url: null, player: null, seconds: 8, maxGapMs: 500, stallSeconds: 15, timeoutSeconds: null,
-    clearKeys: {}, licenseUrl: null, chromium: process.env.CHROMIUM_PATH || '/usr/bin/chromium', verbose: false,
+    clearKeys: {}, licenseUrl: null, lowLatency: false, chromium: process.env.CHROMIUM_PATH || '/usr/bin/chromium', verbose: false,
   };
   const value = (i) => {
     if (i + 1 >= argv.length) usageError(`${argv[i]} needs a value`);
@@ -63,6 +64,7 @@ function parseOptions(argv) {
       }
       case '--license-url': options.licenseUrl = value(i++); break;
       case '--verbose': options.verbose = true; break;
+      case '--low-latency': options.lowLatency = true; break;
       case '-h': case '--help': console.error(USAGE); process.exit(0); break;
       default: usageError(`unknown argument ${argv[i]}`);
     }
@@ -163,6 +165,7 @@ async function watchPlayback(context, origin, options, log) {
     url: options.url,
     clearKeys: options.player === 'shaka' && hasKeys ? options.clearKeys : null,
     licenseUrl: options.licenseUrl ?? (options.player === 'hls' && hasKeys ? `${origin}/clearkey` : null),
+    lowLatency: options.lowLatency,
   };
   await page.evaluate((c) => window.startPlayback(c), config);
 
@@ -174,6 +177,10 @@ async function watchPlayback(context, origin, options, log) {
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     snapshot = await page.evaluate(() => window.snapshot());
+    // distance to the live edge, once playback has settled (the first 4 s include startup and catch-up)
+    if (snapshot.playedSeconds > 4 && typeof snapshot.live?.latency === 'number') {
+      log.latencies.push(snapshot.live.latency);
+    }
     if (snapshot.playedSeconds > lastPlayed + 0.01) {
       lastPlayed = snapshot.playedSeconds;
       lastProgressAt = Date.now();
@@ -240,13 +247,30 @@ function verdict(options, snapshot, reasons, log, counters, harnessError) {
       keySystem: s.eme.keySystem ?? null, sessions: s.eme.sessions ?? 0, keyStatuses: s.eme.keyStatuses,
       licenceRequests: counters.licenceRequests,
     },
+    live: liveSummary(s, log),
     reasons: all,
+  };
+}
+
+// hls.js live-edge distance samples (seconds) taken while playing, after the first 4 s
+function liveSummary(s, log) {
+  const live = s.live || {};
+  if (live.lowLatencyMode === undefined) return null; // not hls.js
+  const samples = [...log.latencies].sort((a, b) => a - b);
+  const round = (x) => (typeof x === 'number' ? +x.toFixed(3) : null);
+  return {
+    lowLatencyMode: live.lowLatencyMode,
+    targetLatency: round(live.targetLatency),
+    latencyLast: round(log.latencies[log.latencies.length - 1]),
+    latencyMedian: round(samples[Math.floor(samples.length / 2)]),
+    latencyMax: round(samples[samples.length - 1]),
+    samples: samples.length,
   };
 }
 
 // ------------------------------------------------------------------ main
 const options = parseOptions(process.argv.slice(2));
-const log = { startedAt: Date.now(), deadline: Date.now() + options.timeoutSeconds * 1000, http: [], media: [], console: [] };
+const log = { startedAt: Date.now(), deadline: Date.now() + options.timeoutSeconds * 1000, http: [], media: [], console: [], latencies: [] };
 const counters = { licenceRequests: 0 };
 const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'iptv-player-'));
 let server = null;

@@ -52,6 +52,7 @@
   }
 
   const video = document.getElementById('video');
+  let liveState = () => ({});
 
   function watchVideo() {
     for (const name of ['playing', 'waiting', 'waitingforkey', 'stalled', 'seeking', 'ended']) {
@@ -103,7 +104,18 @@
     const options = config.licenseUrl
       ? { emeEnabled: true, drmSystems: { 'org.w3.clearkey': { licenseUrl: config.licenseUrl } } }
       : {};
+    if (config.lowLatency) {
+      options.lowLatencyMode = true; // LL-HLS: parts, blocking reload, delta updates
+      options.maxLiveSyncPlaybackRate = 1.5; // catch up to the target latency after a slow start, as LL players do
+    }
     const hls = new Hls(options);
+    liveState = () => ({
+      // hls.latency: live edge (playlist end + time since it was loaded) minus currentTime, seconds
+      latency: Number.isFinite(hls.latency) ? hls.latency : null,
+      targetLatency: Number.isFinite(hls.targetLatency) ? hls.targetLatency : null,
+      liveSyncPosition: Number.isFinite(hls.liveSyncPosition) ? hls.liveSyncPosition : null,
+      lowLatencyMode: !!hls.lowLatencyMode,
+    });
     hls.on(Hls.Events.ERROR, (_event, data) => addError({
       source: 'hls.js', fatal: !!data.fatal, type: data.type, detail: data.details,
       message: (data.error && data.error.message) || data.reason,
@@ -168,6 +180,7 @@
       decodedFrames: quality.totalVideoFrames,
       droppedFrames: quality.droppedVideoFrames,
       audioDecodedBytes: video.webkitAudioDecodedByteCount,
+      live: liveState(),
     };
   };
 })();

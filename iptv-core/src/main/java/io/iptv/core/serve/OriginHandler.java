@@ -46,6 +46,7 @@ public final class OriginHandler {
   private final Executor executor;
   private final String basePath;
   private final Function<HttpRequest, CompletableFuture<HttpResponse>> licenseHandler;
+  private final BlockingReload lowLatency;
 
   private OriginHandler(Builder b) {
     this.loader = b.loader;
@@ -57,6 +58,27 @@ public final class OriginHandler {
     this.executor = b.executor != null ? b.executor : Runnable::run;
     this.basePath = b.basePath != null ? b.basePath : "";
     this.licenseHandler = b.licenseHandler;
+    this.lowLatency = b.lowLatency == null ? null : new BlockingReload(b.lowLatency, new BlockingReload.Origin() {
+      @Override
+      public CompletableFuture<ServedResource> load(ResourceKey key) {
+        return loader.loadAsync(key, executor);
+      }
+
+      @Override
+      public HttpResponse answer(HttpRequest request, ServedResource resource) {
+        return OriginHandler.this.answer(request, resource);
+      }
+
+      @Override
+      public HttpResponse error(int status, String message, HttpRequest request) {
+        return OriginHandler.this.error(status, message, request);
+      }
+
+      @Override
+      public HttpResponse failure(Throwable error, HttpRequest request, ResourceKey key) {
+        return OriginHandler.this.failure(error, request, key);
+      }
+    });
   }
 
   /** A builder serving what {@code loader} supplies. */
@@ -134,21 +156,38 @@ public final class OriginHandler {
       return licenseHandler.apply(request).thenApply(response -> withCors(request, response))
           .exceptionally(error -> failure(error, request, key));
     }
+    if (lowLatency != null && key.kind() == ResourceKind.PLAYLIST && BlockingReload.hasDirectives(request)) {
+      return lowLatency.playlist(request, key); // RFC 8216bis §6.2.5 delivery directives
+    }
     CompletableFuture<ServedResource> loading;
     try {
       loading = loader.loadAsync(key, executor);
     } catch (RuntimeException e) {
       return done(failure(e, request, key));
     }
-    return loading.handle((resource, error) -> {
+    CompletableFuture<HttpResponse> answered = loading.handle((resource, error) -> {
       if (error != null) {
         return failure(error, request, key);
       }
-      ServedResource served = resource == null || transform == null ? resource
-          : transform.transform(request, resource);
-      HttpResponse response = served == null ? notFound(request) : respond(request, served, served != resource);
-      return head ? response.withoutBody() : response;
+      if (lowLatency != null && resource != null && key.kind() == ResourceKind.PLAYLIST) {
+        lowLatency.observe(key, resource); // remembers its preload hint
+      }
+      return answer(request, resource);
     });
+    if (lowLatency != null && key.kind() == ResourceKind.SEGMENT && lowLatency.isHinted(key)) {
+      // a part announced by EXT-X-PRELOAD-HINT: hold the request until it is written
+      return answered.thenCompose(response -> response.status() == 404
+          ? lowLatency.hintedPart(request, key, response) : done(response));
+    }
+    return answered;
+  }
+
+  /** The response for a loaded resource (null: 404), transformed per request; without a body for HEAD. */
+  private HttpResponse answer(HttpRequest request, ServedResource resource) {
+    ServedResource served = resource == null || transform == null ? resource
+        : transform.transform(request, resource);
+    HttpResponse response = served == null ? notFound(request) : respond(request, served, served != resource);
+    return request.method().equals("HEAD") ? response.withoutBody() : response;
   }
 
   private HttpResponse respond(HttpRequest request, ServedResource resource, boolean personalised) {
@@ -308,6 +347,7 @@ public final class OriginHandler {
     private Executor executor;
     private String basePath;
     private Function<HttpRequest, CompletableFuture<HttpResponse>> licenseHandler;
+    private LowLatencyServing lowLatency;
 
     private Builder(ResourceLoader loader) {
       this.loader = Objects.requireNonNull(loader, "loader");
@@ -373,6 +413,16 @@ public final class OriginHandler {
     public Builder licenseHandler(Function<HttpRequest, CompletableFuture<HttpResponse>> value) {
       Preconditions.requireState(licenseHandler == null, "licenseHandler was already set");
       licenseHandler = Objects.requireNonNull(value, "licenseHandler");
+      return this;
+    }
+
+    /**
+     * Low-Latency HLS delivery directives on media playlists (blocking reload, delta updates) and held
+     * preload-hint part requests (default none: query parameters are ignored). See {@link LowLatencyServing}.
+     */
+    public Builder lowLatency(LowLatencyServing value) {
+      Preconditions.requireState(lowLatency == null, "lowLatency was already set");
+      lowLatency = Objects.requireNonNull(value, "lowLatency");
       return this;
     }
 

@@ -270,6 +270,14 @@ public final class PlayerCheck {
 
   /** Runs play.mjs for {@code run} and returns its verdict; a harness failure (exit 2) fails the test. */
   public Result play(Run run) {
+    return play(run, List.of());
+  }
+
+  /**
+   * Runs one check with extra play.mjs options, e.g. {@code --low-latency} (hls.js lowLatencyMode; the
+   * verdict's {@code live} object, read from {@link Result#json()}, reports the distance to the live edge).
+   */
+  public Result play(Run run, List<String> extraOptions) {
     List<String> command = new ArrayList<>(List.of(node, toolDir.resolve(SCRIPT).toString(),
         "--url", run.url(), "--player", run.player().cliName(), "--seconds", Integer.toString(run.seconds()),
         "--max-gap-ms", Integer.toString(run.maxGapMs()), "--stall", Long.toString(run.stall().toSeconds()),
@@ -282,6 +290,7 @@ public final class PlayerCheck {
       command.add("--license-url");
       command.add(run.licenseUrl());
     }
+    command.addAll(extraOptions);
     Output output = execute(command, run.timeout().plus(KILL_MARGIN));
     Result result = parse(output);
     System.out.println("PlayerCheck " + run.player().cliName() + ": " + result.json()); // the CI log's record

@@ -16,10 +16,14 @@ import io.iptv.core.serve.CorsPolicy;
 import io.iptv.core.serve.HttpRequest;
 import io.iptv.core.serve.HttpResponse;
 import io.iptv.core.serve.JdkHttpServerAdapter;
+import io.iptv.core.serve.LowLatencyServing;
 import io.iptv.core.serve.OriginHandler;
+import io.iptv.core.serve.PlaylistUpdates;
 import io.iptv.core.serve.RequestInterceptor;
+import io.iptv.core.serve.ResourceKey;
 import io.iptv.core.serve.ResourceKind;
 import io.iptv.core.serve.ResourceLoader;
+import io.iptv.core.serve.ServedResource;
 import io.iptv.drm.Aes128SegmentEncryptor;
 import io.iptv.drm.ClearKeyLicenseHandler;
 import io.iptv.drm.DerivedKeys;
@@ -44,6 +48,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -62,7 +67,9 @@ import java.util.function.Consumer;
  * authorizer allows for that KEY resource ({@link KeyAccessPolicy#authorizedBy}), and by the W3C ClearKey licence
  * endpoint {@code POST /license/clearkey} ({@link ClearKeyLicenseHandler}, which asks the same authorizer about
  * each key's KEY resource); in front of it, {@link DemoFront}
- * serves the player page ({@code /}), {@code /status} and hls.js.
+ * serves the player page ({@code /}), {@code /status} and hls.js. A last channel, {@value #LOW_LATENCY_CHANNEL},
+ * is the live clip as Low-Latency HLS (CMAF parts of 500 ms, blocking playlist reload through
+ * {@link LowLatencyServing}), served beside the cache.
  *
  * <p>Threads: one scheduler thread feeds the live channels, a small pool serves requests and cache loads; all
  * are daemon threads owned by this object. {@link #close()} stops everything and is idempotent.
@@ -83,6 +90,10 @@ public final class DemoServer implements AutoCloseable {
   /** The DASH manifest's name below a channel with {@link DemoVariant#dash()}. */
   static final String DASH_MANIFEST = "manifest.mpd";
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** The Low-Latency HLS live channel (clear, CMAF parts, blocking reload); served without the cache. */
+  static final String LOW_LATENCY_CHANNEL = "live-ll";
+  /** Its part target: PART-HOLD-BACK 1.5 s. */
+  static final Duration PART_TARGET = Duration.ofMillis(500);
 
   private final Config config;
   private final List<DemoChannel> channels;
@@ -148,9 +159,21 @@ public final class DemoServer implements AutoCloseable {
             variant, vod.loader(), vod::status));
       }
       channels.forEach(c -> loaders.put(c.name(), c.loader()));
+      // LL-HLS: a blocking reload must see each playlist version as written, so this channel bypasses the cache
+      PlaylistUpdates updates = new PlaylistUpdates();
+      LiveLoop lowLatency = LiveLoop.builder(clip).segmentDuration(config.segmentDuration)
+          .listSize((int) Math.max(6, Duration.ofSeconds(30).dividedBy(config.segmentDuration)))
+          .tick(Duration.ofMillis(20))
+          .partTarget(PART_TARGET)
+          .updates(updates, LOW_LATENCY_CHANNEL)
+          .build();
+      lives.add(lowLatency);
+      channels.add(new DemoChannel(LOW_LATENCY_CHANNEL, "Live, Low-Latency HLS: CMAF parts, blocking reload", true,
+          DemoVariant.CLEAR, lowLatency.loader(), lowLatency::status));
       CachePolicy policy = CachePolicy.defaults();
       SegmentCache cache = SegmentCache.builder().maximumBytes(config.cacheBytes).cachePolicy(policy)
           .executor(requests).build(ResourceLoader.byChannel(loaders));
+      ResourceLoader served = bypassingCache(cache, LOW_LATENCY_CHANNEL, lowLatency.loader());
       byte[] secret = new byte[32];
       RANDOM.nextBytes(secret); // per run: tokens of an earlier run are worthless
       TokenSigner signer = TokenSigner.builder().key(KID, secret).build();
@@ -165,7 +188,7 @@ public final class DemoServer implements AutoCloseable {
           .interceptor(AuthInterceptor.of(authorizer));
       ClearKeyLicenseHandler license = ClearKeyLicenseHandler.builder(
           KeyLocator.inChannels(keys, List.copyOf(loaders.keySet()))).authorizer(authorizer).build();
-      OriginHandler origin = OriginHandler.builder(cache)
+      OriginHandler origin = OriginHandler.builder(served)
           .cachePolicy(policy)
           .cors(CorsPolicy.anyOrigin()) // other players' pages (and the test harness) may load the channels
           .interceptor((request, key) -> key.kind() == ResourceKind.LICENSE ? null
@@ -173,6 +196,7 @@ public final class DemoServer implements AutoCloseable {
           .licenseHandler(license::handleAsync)
           .resourceTransform(TokenPropagation.queryToken())
           .executor(requests)
+          .lowLatency(LowLatencyServing.builder(updates).executor(requests).build())
           .build();
       HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), config.port), 0);
       DemoServer server = new DemoServer(config, channels, lives, cache, signer, origin, http, scheduler, requests);
@@ -199,6 +223,28 @@ public final class DemoServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while starting the live channels", e);
     }
+  }
+
+  /** {@code cache}, except for {@code channel}, which {@code direct} serves. */
+  private static ResourceLoader bypassingCache(SegmentCache cache, String channel, ResourceLoader direct) {
+    return new ResourceLoader() {
+      @Override
+      public ServedResource load(ResourceKey key) throws IOException {
+        return key.channel().equals(channel) ? direct.load(key) : cache.load(key);
+      }
+
+      @Override
+      public CompletableFuture<ServedResource> loadAsync(ResourceKey key, Executor executor) {
+        return key.channel().equals(channel) ? direct.loadAsync(key, executor) : cache.loadAsync(key, executor);
+      }
+
+      @Override
+      public CompletableFuture<ServedResource> revalidateAsync(ResourceKey key, ServedResource stale,
+          Executor executor) {
+        return key.channel().equals(channel) ? direct.loadAsync(key, executor)
+            : cache.revalidateAsync(key, stale, executor);
+      }
+    };
   }
 
   /**

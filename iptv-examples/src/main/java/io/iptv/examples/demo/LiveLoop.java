@@ -5,12 +5,15 @@ import io.iptv.core.io.ByteSlice;
 import io.iptv.core.media.MediaSample;
 import io.iptv.core.media.StreamEvent;
 import io.iptv.core.media.TrackFormat;
+import io.iptv.core.serve.PlaylistUpdates;
 import io.iptv.core.serve.ResourceLoader;
 import io.iptv.core.serve.ServedResource;
 import io.iptv.core.time.Timestamps;
 import io.iptv.segmenter.pkg.HlsPackager;
 import io.iptv.segmenter.pkg.HlsPlaylistType;
 import io.iptv.segmenter.pkg.InMemorySegmentSink;
+import io.iptv.segmenter.pkg.SegmentFormat;
+import io.iptv.segmenter.pkg.SignallingSegmentSink;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -78,8 +81,13 @@ public final class LiveLoop implements AutoCloseable {
           segmentBytes.addAndGet(bytes);
           lastSegment = name;
         });
+    if (b.partTarget != null) {
+      // LL-HLS: CMAF parts published as they complete (RFC 8216bis §4.4.4.9)
+      packaging.segmentFormat(SegmentFormat.FMP4).partTarget(b.partTarget);
+    }
     b.packaging.accept(packaging);
-    this.packager = packaging.build(sink);
+    this.packager = packaging.build(b.updates == null ? sink
+        : new SignallingSegmentSink(sink, b.updates, b.channel));
     long first = Long.MAX_VALUE;
     for (MediaSample s : clip.samples()) {
       first = Math.min(first, s.dts90k());
@@ -191,6 +199,9 @@ public final class LiveLoop implements AutoCloseable {
     private Duration tick = Duration.ofMillis(100);
     private Duration preroll;
     private Consumer<HlsPackager.Builder> packaging = p -> { };
+    private Duration partTarget;
+    private PlaylistUpdates updates;
+    private String channel;
     private final java.util.Set<String> set = new java.util.HashSet<>();
 
     private Builder(DemoClip clip) {
@@ -235,6 +246,27 @@ public final class LiveLoop implements AutoCloseable {
     public Builder packaging(Consumer<HlsPackager.Builder> value) {
       once("packaging");
       packaging = Objects.requireNonNull(value, "packaging");
+      return this;
+    }
+
+    /**
+     * Low-Latency HLS: CMAF segments published also as parts of at most this duration (see
+     * {@link HlsPackager.Builder#partTarget}); default none (MPEG-TS segments).
+     */
+    public Builder partTarget(Duration value) {
+      once("partTarget");
+      partTarget = Objects.requireNonNull(value, "partTarget");
+      return this;
+    }
+
+    /**
+     * Signals every written playlist and part of {@code channel} on {@code value}, for an origin with
+     * blocking playlist reload ({@code io.iptv.core.serve.LowLatencyServing}); default none.
+     */
+    public Builder updates(PlaylistUpdates value, String channel) {
+      once("updates");
+      updates = Objects.requireNonNull(value, "updates");
+      this.channel = Objects.requireNonNull(channel, "channel");
       return this;
     }
 

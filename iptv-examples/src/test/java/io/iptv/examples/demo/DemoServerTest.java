@@ -83,9 +83,43 @@ class DemoServerTest {
   }
 
   @Test
+  void lowLatencyChannelAnswersBlockingReloadsThroughTheSignedOrigin() throws Exception {
+    String master = signedUrls().get(DemoServer.LOW_LATENCY_CHANNEL);
+    String token = master.substring(master.indexOf('?'));
+    String media = URI.create(master).resolve("stream/index.m3u8") + token;
+    String body = get(media).body();
+    long deadline = System.nanoTime() + 15_000_000_000L;
+    while (!body.contains("#EXT-X-PART:") && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+      body = get(media).body();
+    }
+    assertTrue(body.contains("#EXT-X-PART-INF:PART-TARGET=0.500"), body);
+    assertTrue(body.contains("#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES"), body);
+    assertTrue(body.matches("(?s).*#EXT-X-PART:[^\n]*URI=\"part-[0-9]+\\.[0-9]+\\.m4s\\?token=.*"),
+        "part URIs carry the token: " + body);
+    Matcher sequence = Pattern.compile("#EXT-X-MEDIA-SEQUENCE:(\\d+)").matcher(body);
+    assertTrue(sequence.find(), body);
+    long segments = body.lines().filter(l -> !l.isEmpty() && !l.startsWith("#")).count();
+    long next = Long.parseLong(sequence.group(1)) + segments; // the segment in progress
+    long start = System.nanoTime();
+    HttpResponse<String> blocked = get(media + "&_HLS_msn=" + (next + 1)); // the one after: held ~1 segment
+    long heldMs = (System.nanoTime() - start) / 1_000_000;
+    assertEquals(200, blocked.statusCode(), blocked.body());
+    long after = blocked.body().lines().filter(l -> !l.isEmpty() && !l.startsWith("#")).count();
+    Matcher s2 = Pattern.compile("#EXT-X-MEDIA-SEQUENCE:(\\d+)").matcher(blocked.body());
+    assertTrue(s2.find());
+    assertTrue(Long.parseLong(s2.group(1)) + after > next + 1, "segment " + (next + 1) + " listed: " + blocked.body());
+    assertTrue(heldMs > 200, "held until the live edge reached it: " + heldMs + " ms");
+    assertEquals("private, max-age=1", blocked.headers().firstValue("Cache-Control").orElse(""),
+        "a token-rewritten blocking answer stays out of shared caches");
+    assertEquals(400, get(media + "&_HLS_msn=" + (next + 5)).statusCode());
+  }
+
+  @Test
   void pageListsSignedUrlsForTheLiveAndVodChannels() throws Exception {
     Map<String, String> urls = signedUrls();
-    assertEquals(List.of("live", "vod", "live-cmaf", "vod-cmaf", "live-aes128", "vod-aes128"),
+    assertEquals(List.of("live", "vod", "live-cmaf", "vod-cmaf", "live-aes128", "vod-aes128",
+        DemoServer.LOW_LATENCY_CHANNEL),
         List.copyOf(urls.keySet()));
     for (String url : urls.values()) {
       assertTrue(url.matches(".*/master\\.m3u8\\?token=v1\\.[A-Za-z0-9._-]+"), url);
@@ -157,7 +191,7 @@ class DemoServerTest {
       assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
       Map<?, ?> status = assertInstanceOf(Map.class, MiniJson.parse(response.body()), response.body());
       List<?> channels = assertInstanceOf(List.class, status.get("channels"));
-      assertEquals(2 * DemoVariant.values().length, channels.size(), response.body());
+      assertEquals(2 * DemoVariant.values().length + 1, channels.size(), response.body()); // + live-ll
       Map<?, ?> live = assertInstanceOf(Map.class, channels.get(0));
       assertEquals("live", live.get("name"));
       assertEquals("running", live.get("state"), response.body());

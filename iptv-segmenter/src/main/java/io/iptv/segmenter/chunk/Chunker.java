@@ -62,8 +62,22 @@ public final class Chunker {
     void accept(Chunk chunk) throws MediaException;
   }
 
+  /**
+   * Observes each sample as it is placed into a chunk that is still being filled, before the chunk is
+   * emitted: low-latency packaging builds partial segments from these (RFC 8216bis §4.4.4.9). Chunks are
+   * identified by an id increasing in emission order; a chunk without samples is never observed nor emitted.
+   * Called on the feeding thread; must not throw.
+   */
+  @FunctionalInterface
+  public interface PlacementListener {
+    /** {@code sample} now belongs to the chunk {@code chunkId}. */
+    void placed(long chunkId, MediaSample sample);
+  }
+
   private final ChunkingPolicy policy;
   private final Sink sink;
+  private final PlacementListener placement;
+  private long nextPendingId;
   private final Map<Integer, TrackFormat> formats = new LinkedHashMap<>();
   private final Map<Integer, TrackState> states = new HashMap<>();
   private final ArrayDeque<Pending> open = new ArrayDeque<>();
@@ -92,8 +106,14 @@ public final class Chunker {
 
   /** A chunker that cuts by {@code policy} and hands chunks to {@code sink}. */
   public Chunker(ChunkingPolicy policy, Sink sink) {
+    this(policy, sink, null);
+  }
+
+  /** A chunker that also reports where each sample is placed (null: nobody). */
+  public Chunker(ChunkingPolicy policy, Sink sink, PlacementListener placement) {
     this.policy = Objects.requireNonNull(policy, "policy");
     this.sink = Objects.requireNonNull(sink, "sink");
+    this.placement = placement;
   }
 
   /** Consumes one event; {@link StreamEvent.EndOfStream} flushes everything. */
@@ -488,7 +508,8 @@ public final class Chunker {
   }
 
   /** A chunk being filled or waiting for lagging tracks. */
-  private static final class Pending {
+  private final class Pending {
+    final long id = nextPendingId++;
     final int period;
     final boolean discontinuity;
     final List<MediaSample> samples = new ArrayList<>();
@@ -509,6 +530,9 @@ public final class Chunker {
 
     void add(MediaSample s, long frameDuration90k) {
       samples.add(s);
+      if (placement != null) {
+        placement.placed(id, s);
+      }
       minPts90k = Math.min(minPts90k, s.pts90k());
       maxEnd90k = Math.max(maxEnd90k, s.pts90k() + frameDuration90k);
     }

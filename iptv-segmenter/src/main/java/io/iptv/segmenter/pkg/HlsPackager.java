@@ -81,6 +81,12 @@ import java.util.Set;
  * {@code EXT-X-DATERANGE} with the SCTE35-OUT/IN/CMD sections) and, with a DASH manifest, as a SCTE-35
  * {@code EventStream}; see {@link AdBreakSignals} and {@link #adBreaks()}.
  *
+ * <p><b>Low-Latency HLS</b> ({@link Builder#partTarget}, LIVE or EVENT CMAF): each rendition's samples are
+ * also cut into partial segments of at most the part target as the chunker places them, each written at
+ * once as one CMAF fragment ({@code part-SEQUENCE.INDEX.m4s}) followed by that rendition's playlist with
+ * EXT-X-PART, EXT-X-PRELOAD-HINT, EXT-X-SERVER-CONTROL and EXT-X-RENDITION-REPORT, plus its delta update
+ * ({@code io.iptv.core.serve.LowLatencyNames}); a finished segment is the concatenation of its parts.
+ *
  * <p>Not thread-safe: one thread feeds it. Memory is bounded by a few segments' samples, plus, for VOD and
  * EVENT, a few dozen bytes per segment for the playlist; a LIVE packager keeps only its window (playlist,
  * {@link #timings()}, bit-rate state; see {@link io.iptv.segmenter.hls.BandwidthTracker}) and runs forever.
@@ -107,6 +113,8 @@ public final class HlsPackager implements Emitter {
   private final ArrayDeque<SegmentTiming> timings = new ArrayDeque<>();
   private final int fixedTargetDuration;
   private final AdBreakSignals adSignals;
+  /** Low-Latency HLS parts (null unless {@link Builder#partTarget} is set). */
+  private final PartialSegmentWriter parts;
 
   private Instant pdtAnchor;
   private long pdtAnchorStart90k;
@@ -128,11 +136,13 @@ public final class HlsPackager implements Emitter {
         : config.segmentFormat.defaultSegmentNameTemplate());
     ChunkingPolicy policy = ChunkingPolicy.of(config.segmentDuration)
         .withMergeShortTail(config.playlistType == HlsPlaylistType.VOD);
-    this.chunker = new Chunker(policy, this::onChunk);
     this.adSignals = new AdBreakSignals(config.effectiveAdMarkers(), !config.programDateTime());
     long bound90k = Timestamps.fromDuration(config.segmentDuration.plus(config.maxKeyframeInterval));
     this.fixedTargetDuration = (int) Math.max(1, (bound90k + Timestamps.TICKS_PER_SECOND - 1)
         / Timestamps.TICKS_PER_SECOND);
+    this.parts = config.partTarget == null ? null : new PartialSegmentWriter(config.partTarget,
+        config.firstMediaSequence, fixedTargetDuration, config.playlistName, config.listSize, sink);
+    this.chunker = new Chunker(policy, this::onChunk, parts);
   }
 
   /** Starts configuring a packager. */
@@ -155,6 +165,9 @@ public final class HlsPackager implements Emitter {
       adSignals.onDiscontinuity();
     }
     chunker.onEvent(event);
+    if (parts != null) {
+      parts.drain(renditions);
+    }
     if (event instanceof StreamEvent.EndOfStream) {
       finish();
     }
@@ -276,7 +289,9 @@ public final class HlsPackager implements Emitter {
           ? config.sampleEncryption.forSegment(context) : null;
       RenditionWriter.Written segment = r.write(sequence, chunk, sampleEncryptor);
       String segmentName = r.segmentName(names, sequence, chunk);
-      TransformedSegment published = config.segmentTransform.transform(context, segment.bytes());
+      ByteSlice bytes = parts == null ? segment.bytes()
+          : parts.segmentBytes(r, sequence, chunk, segment.bytes(), renditions);
+      TransformedSegment published = config.segmentTransform.transform(context, bytes);
       String path = r.dir() + "/" + segmentName;
       write(path, published.bytes());
       long size = published.bytes().length();
@@ -352,7 +367,11 @@ public final class HlsPackager implements Emitter {
     for (RenditionWriter r : renditions) {
       MediaPlaylist playlist = adSignals.decorate(r.playlist(
           config.playlistType == HlsPlaylistType.VOD ? 0 : fixedTargetDuration, endList));
-      write(r.playlistName(config.playlistName), writer.writeBytes(playlist));
+      if (parts != null) {
+        parts.writePlaylist(r, playlist, renditions);
+      } else {
+        write(r.playlistName(config.playlistName), writer.writeBytes(playlist));
+      }
       if (r.hasIFramePlaylist()) {
         write(r.playlistName(config.iFramePlaylistName), writer.writeBytes(r.iFramePlaylist(
             config.playlistType == HlsPlaylistType.VOD ? 0 : fixedTargetDuration, endList)));
@@ -568,6 +587,7 @@ public final class HlsPackager implements Emitter {
     private boolean sessionKeys;
     private SampleEncryption sampleEncryption; // null: none
     private Set<AdMarkerStyle> adMarkers;
+    private Duration partTarget;
 
     private Builder() {}
 
@@ -581,6 +601,23 @@ public final class HlsPackager implements Emitter {
     public Builder adMarkers(Set<AdMarkerStyle> value) {
       once("adMarkers");
       adMarkers = value.isEmpty() ? EnumSet.noneOf(AdMarkerStyle.class) : EnumSet.copyOf(value);
+      return this;
+    }
+
+    /**
+     * Low-Latency HLS (RFC 8216bis §4.4.4.9): publish each segment also as partial segments of at most this
+     * duration (0.2 to 2 s; 0.3 to 1 s is typical), each one CMAF fragment written as soon as it is complete;
+     * the playlists get EXT-X-PART, EXT-X-PRELOAD-HINT, EXT-X-SERVER-CONTROL (blocking reload, delta
+     * updates), EXT-X-RENDITION-REPORT, and a delta variant ({@code io.iptv.core.serve.LowLatencyNames}) for
+     * {@code _HLS_skip=YES}. Serve them through an {@code OriginHandler} with low-latency serving on, signalled
+     * by a {@link SignallingSegmentSink}. Needs {@link HlsPlaylistType#LIVE} (or EVENT) and
+     * {@link SegmentFormat#FMP4}; no segment transform, no I-frame playlists. Default: none.
+     */
+    public Builder partTarget(Duration value) {
+      once("partTarget");
+      Preconditions.requireArgument(value.compareTo(Duration.ofMillis(200)) >= 0
+          && value.compareTo(Duration.ofSeconds(2)) <= 0, "partTarget %s out of range 0.2..2 s", value);
+      partTarget = value;
       return this;
     }
 
@@ -791,6 +828,15 @@ public final class HlsPackager implements Emitter {
       Preconditions.requireState(adMarkers == null || !adMarkers.contains(AdMarkerStyle.DATERANGE)
           || !Boolean.FALSE.equals(programDateTime), "AdMarkerStyle.DATERANGE needs EXT-X-PROGRAM-DATE-TIME"
               + " (RFC 8216bis §4.4.5.1) but programDateTime(false) was set");
+      if (partTarget != null) {
+        Preconditions.requireState(playlistType != HlsPlaylistType.VOD, "partTarget needs a LIVE or EVENT playlist");
+        Preconditions.requireState(segmentFormat == SegmentFormat.FMP4,
+            "partTarget needs SegmentFormat.FMP4: each part is one CMAF fragment");
+        Preconditions.requireState(!set.contains("segmentTransform") && iFramePlaylistName == null,
+            "partTarget cannot be combined with a segment transform or I-frame playlists");
+        Preconditions.requireState(partTarget.compareTo(segmentDuration) < 0,
+            "partTarget %s must be shorter than segmentDuration %s", partTarget, segmentDuration);
+      }
       return new HlsPackager(this, Objects.requireNonNull(sink, "sink"));
     }
 
