@@ -18,6 +18,13 @@ import io.iptv.segmenter.chunk.ChunkingPolicy;
 import io.iptv.segmenter.hls.HlsKey;
 import io.iptv.segmenter.dash.DashRepresentation;
 import io.iptv.segmenter.dash.MpdWriter;
+import io.iptv.segmenter.dvr.CatchupPlaylists;
+import io.iptv.segmenter.dvr.ChannelState;
+import io.iptv.segmenter.dvr.ChannelStateStore;
+import io.iptv.segmenter.dvr.DvrWindow;
+import io.iptv.segmenter.dvr.RetainedSegment;
+import io.iptv.segmenter.hls.MediaInitialization;
+import io.iptv.segmenter.hls.MediaSegment;
 import io.iptv.segmenter.fmp4.Fmp4Track;
 import io.iptv.segmenter.hls.LiveWindow;
 import io.iptv.segmenter.hls.MediaPlaylist;
@@ -105,6 +112,12 @@ public final class HlsPackager implements Emitter {
   private boolean finished;
   private long firstStart90k = Long.MIN_VALUE;
   private Instant dashAvailabilityStart;
+  /** EVENT and LIVE: per rendition directory the segments kept in the sink (live + DVR window). */
+  private final Map<String, DvrWindow> retained = new java.util.concurrent.ConcurrentHashMap<>();
+  /** The state loaded from the {@link ChannelStateStore} at the first segment (null: fresh start). */
+  private ChannelState restored;
+  private long sequenceBase;
+  private long discontinuityCount;
 
   private HlsPackager(Builder config, SegmentSink sink) {
     this.config = config;
@@ -117,6 +130,7 @@ public final class HlsPackager implements Emitter {
     long bound90k = Timestamps.fromDuration(config.segmentDuration.plus(config.maxKeyframeInterval));
     this.fixedTargetDuration = (int) Math.max(1, (bound90k + Timestamps.TICKS_PER_SECOND - 1)
         / Timestamps.TICKS_PER_SECOND);
+    this.sequenceBase = config.firstMediaSequence;
   }
 
   /** Starts configuring a packager. */
@@ -213,9 +227,19 @@ public final class HlsPackager implements Emitter {
 
   private void onChunk(Chunk chunk) throws MediaException {
     if (renditions.isEmpty()) {
+      restoreState();
       layOut();
     }
-    long sequence = config.firstMediaSequence + chunk.sequence();
+    if (restored != null && chunk.sequence() == 0 && !chunk.discontinuity()) {
+      // a restart: the new encoder session does not continue the old timeline (RFC 8216 §4.3.2.3)
+      chunk = new Chunk(chunk.sequence(), chunk.period(), true, chunk.start90k(), chunk.duration90k(),
+          chunk.samples());
+    }
+    long discontinuitiesBefore = discontinuityCount;
+    if (chunk.discontinuity()) {
+      discontinuityCount++;
+    }
+    long sequence = sequenceBase + chunk.sequence();
     long rounded = MediaPlaylist.roundedSeconds(Timestamps.toDuration(chunk.duration90k()));
     String name = names.name(sequence, chunk.start90k());
     if (config.playlistType != HlsPlaylistType.VOD && rounded > fixedTargetDuration) {
@@ -251,7 +275,17 @@ public final class HlsPackager implements Emitter {
       long size = published.bytes().length();
       config.listener.onSegmentWritten(path, Timestamps.toDuration(chunk.duration90k()), size);
       HlsKey key = hlsKey(published.protection(), r.dir());
-      for (String expired : r.append(segmentName, chunk, pdt, size, now90k, config.retention90k(), key)) {
+      List<String> expiredNames = r.append(segmentName, chunk, pdt, size, now90k, config.retention90k(), key);
+      DvrWindow window = retained.get(r.dir());
+      if (window != null) {
+        List<String> gone = window.add(new RetainedSegment(sequence, segmentName, chunk.duration90k(), pdt,
+            chunk.discontinuity(), discontinuitiesBefore, size), now90k, config.retention90k());
+        if (config.dvrWindow != null) {
+          // the DVR window keeps at least the live window: its deletions replace the live window's
+          expiredNames = gone.stream().map(n -> r.dir() + "/" + n).toList();
+        }
+      }
+      for (String expired : expiredNames) {
         try {
           sink.delete(expired);
         } catch (IOException e) {
@@ -261,7 +295,62 @@ public final class HlsPackager implements Emitter {
     }
     if (config.playlistType != HlsPlaylistType.VOD) {
       writePlaylists(/* endList= */ false);
+      saveState(sequence + 1);
     }
+  }
+
+  /** Loads the channel state (restart) before the first segment. */
+  private void restoreState() throws MediaException {
+    if (config.stateStore == null) {
+      return;
+    }
+    try {
+      restored = config.stateStore.load(config.stateChannel());
+    } catch (IOException e) {
+      throw MediaException.of(MediaException.Kind.IO, "cannot load the state of channel " + config.stateChannel()
+          + ": " + e.getMessage(), e);
+    }
+    if (restored != null) {
+      sequenceBase = restored.nextMediaSequence();
+      discontinuityCount = restored.discontinuityCount();
+      lastSegmentEnd = restored.lastSegmentEnd();
+    }
+  }
+
+  private void saveState(long nextSequence) throws MediaException {
+    if (config.stateStore == null) {
+      return;
+    }
+    Map<String, List<RetainedSegment>> segments = new LinkedHashMap<>();
+    for (RenditionWriter r : renditions) {
+      DvrWindow w = retained.get(r.dir());
+      if (w != null) {
+        segments.put(r.dir(), w.segments());
+      }
+    }
+    try {
+      config.stateStore.save(config.stateChannel(), new ChannelState(nextSequence, discontinuityCount,
+          lastSegmentEnd, segments));
+    } catch (IOException e) {
+      throw MediaException.of(MediaException.Kind.IO, "cannot save the state of channel " + config.stateChannel()
+          + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The segments kept for rendition directory {@code dir} (EVENT and LIVE: the live window plus the DVR
+   * window), or null for an unknown rendition or VOD. Thread-safe.
+   */
+  public DvrWindow dvrWindow(String dir) {
+    return retained.get(dir);
+  }
+
+  /**
+   * Catch-up and start-over playlists over the retained segments by PROGRAM-DATE-TIME (EVENT and LIVE); serve
+   * them with {@link io.iptv.segmenter.dvr.CatchupEndpoint}. Thread-safe.
+   */
+  public CatchupPlaylists catchupPlaylists() {
+    return new CatchupPlaylists(retained::get, fixedTargetDuration, config.clock);
   }
 
   /** The EXT-X-KEY for a protection; channel-relative URIs are rewritten relative to {@code dir}'s playlist. */
@@ -282,6 +371,11 @@ public final class HlsPackager implements Emitter {
       MediaPlaylist playlist = r.playlist(config.playlistType == HlsPlaylistType.VOD ? 0 : fixedTargetDuration,
           endList);
       write(r.playlistName(config.playlistName), writer.writeBytes(playlist));
+      DvrWindow dvr = retained.get(r.dir());
+      if (config.dvrWindow != null && dvr != null) {
+        write(r.playlistName(config.dvrPlaylistName), writer.writeBytes(endList
+            ? dvr.playlist(fixedTargetDuration).toBuilder().endList(true).build() : dvr.playlist(fixedTargetDuration)));
+      }
       if (r.hasIFramePlaylist()) {
         write(r.playlistName(config.iFramePlaylistName), writer.writeBytes(r.iFramePlaylist(
             config.playlistType == HlsPlaylistType.VOD ? 0 : fixedTargetDuration, endList)));
@@ -392,12 +486,12 @@ public final class HlsPackager implements Emitter {
       // CMAF: one track per rendition; audio always in the audio group (unless there is no video).
       if (video == null) {
         if (!audio.isEmpty()) {
-          renditions.add(new RenditionWriter(base, List.of(audio.get(0)), false, newWindow(), fmt,
+          renditions.add(new RenditionWriter(base, List.of(audio.get(0)), false, newWindow(base, fmt), fmt,
               renditionTargetDuration()));
         }
         return;
       }
-      renditions.add(new RenditionWriter(base, List.of(video), false, newWindow(), fmt,
+      renditions.add(new RenditionWriter(base, List.of(video), false, newWindow(base, fmt), fmt,
           renditionTargetDuration(), newIFrameWindow()));
       addAudioRenditions(base, audio, fmt);
       return;
@@ -408,11 +502,13 @@ public final class HlsPackager implements Emitter {
         tracks.add(video);
       }
       tracks.addAll(video == null && !audio.isEmpty() ? audio.subList(0, 1) : audio);
-      renditions.add(new RenditionWriter(base, tracks, false, newWindow(), SegmentFormat.TS,
+      renditions.add(new RenditionWriter(base, tracks, false, newWindow(base, SegmentFormat.TS),
+          SegmentFormat.TS,
           renditionTargetDuration(), newIFrameWindow()));
       return;
     }
-    renditions.add(new RenditionWriter(base, List.of(video), false, newWindow(), SegmentFormat.TS,
+    renditions.add(new RenditionWriter(base, List.of(video), false, newWindow(base, SegmentFormat.TS),
+          SegmentFormat.TS,
         renditionTargetDuration(), newIFrameWindow()));
     addAudioRenditions(base, audio, SegmentFormat.TS);
   }
@@ -426,7 +522,7 @@ public final class HlsPackager implements Emitter {
       int n = counts.merge(label, 1, Integer::sum);
       String dir = base + "-audio-" + label + (n > 1 ? "-" + n : "");
       Preconditions.requireState(used.add(dir), "duplicate rendition %s", dir);
-      renditions.add(new RenditionWriter(dir, List.of(a), true, newWindow(), fmt,
+      renditions.add(new RenditionWriter(dir, List.of(a), true, newWindow(dir, fmt), fmt,
           renditionTargetDuration()));
     }
   }
@@ -447,7 +543,38 @@ public final class HlsPackager implements Emitter {
     return config.playlistType == HlsPlaylistType.VOD ? 0 : fixedTargetDuration;
   }
 
-  private LiveWindow newWindow() {
+  private LiveWindow newWindow(String dir, SegmentFormat fmt) {
+    List<RetainedSegment> before = restored == null ? null : restored.renditions().get(dir);
+    if (config.playlistType != HlsPlaylistType.VOD) {
+      DvrWindow.Builder dvr = DvrWindow.builder()
+          .minSegments(config.playlistType == HlsPlaylistType.LIVE ? config.listSize : Integer.MAX_VALUE)
+          .map(fmt == SegmentFormat.FMP4 ? new MediaInitialization(SegmentFormat.INIT_SEGMENT_NAME, null) : null);
+      if (config.dvrWindow != null) {
+        dvr.window(config.dvrWindow);
+      }
+      if (config.dvrMaxBytes > 0) {
+        dvr.maxBytes(config.dvrMaxBytes);
+      }
+      DvrWindow window = dvr.build();
+      if (before != null) {
+        window.restore(before);
+      }
+      retained.put(dir, window);
+    }
+    if (before != null && !before.isEmpty() && config.playlistType != HlsPlaylistType.VOD) {
+      // re-list the still-present segments: the last listSize (LIVE) or all (EVENT)
+      int from = config.playlistType == HlsPlaylistType.LIVE ? Math.max(0, before.size() - config.listSize) : 0;
+      List<MediaSegment> listed = new ArrayList<>();
+      for (RetainedSegment s : before.subList(from, before.size())) {
+        MediaSegment m = s.toMediaSegment();
+        listed.add(fmt == SegmentFormat.FMP4
+            ? m.toBuilder().map(new MediaInitialization(SegmentFormat.INIT_SEGMENT_NAME, null)).build() : m);
+      }
+      RetainedSegment first = before.get(from);
+      return LiveWindow.restored(config.playlistType == HlsPlaylistType.LIVE ? null
+          : MediaPlaylist.PlaylistType.EVENT, config.playlistType == HlsPlaylistType.LIVE ? config.listSize
+          : Integer.MAX_VALUE, first.sequence(), first.discontinuitySequence(), listed);
+    }
     return switch (config.playlistType) {
       case VOD -> LiveWindow.growing(MediaPlaylist.PlaylistType.VOD, config.firstMediaSequence);
       case EVENT -> LiveWindow.growing(MediaPlaylist.PlaylistType.EVENT, config.firstMediaSequence);
@@ -488,8 +615,56 @@ public final class HlsPackager implements Emitter {
     private long firstMediaSequence;
     private PackagingListener listener = PackagingListener.NONE;
     private SegmentTransform segmentTransform = SegmentTransform.identity();
+    private Duration dvrWindow;
+    private long dvrMaxBytes;
+    private String dvrPlaylistName = "dvr.m3u8";
+    private ChannelStateStore stateStore;
+    private String stateChannel;
 
     private Builder() {}
+
+    /**
+     * LIVE: keep the segments of this much media time behind the live edge (a DVR / timeshift window) and
+     * write a timeshift playlist ({@link #dvrPlaylistName}) per rendition listing them; they also serve
+     * catch-up ({@link HlsPackager#catchupPlaylists()}). Default: none (only the live window, plus
+     * {@code segmentRetention}). Evicted segments are deleted after {@code segmentRetention}.
+     */
+    public Builder dvrWindow(Duration value) {
+      once("dvrWindow");
+      Preconditions.requireArgument(value.compareTo(Duration.ofSeconds(1)) >= 0
+          && value.compareTo(Duration.ofDays(30)) <= 0, "dvrWindow %s out of range 1 s..30 days", value);
+      dvrWindow = value;
+      return this;
+    }
+
+    /** LIVE with {@link #dvrWindow}: also bound each rendition's DVR window in bytes (default unbounded). */
+    public Builder dvrMaxBytes(long value) {
+      once("dvrMaxBytes");
+      Preconditions.requireArgument(value > 0, "dvrMaxBytes %d <= 0", value);
+      dvrMaxBytes = value;
+      return this;
+    }
+
+    /** File name of the timeshift playlist in each rendition directory (default {@code dvr.m3u8}). */
+    public Builder dvrPlaylistName(String value) {
+      once("dvrPlaylistName");
+      Preconditions.requireArgument(value.matches("[A-Za-z0-9._-]+\\.m3u8"), "invalid playlist name %s", value);
+      dvrPlaylistName = value;
+      return this;
+    }
+
+    /**
+     * EVENT and LIVE: persist the channel's numbering and retained segments in {@code store} under
+     * {@code channel} after every segment, and continue from them at start (media sequence continues, the
+     * still-present segments are listed again, an EXT-X-DISCONTINUITY marks the junction). Default: none.
+     */
+    public Builder stateStore(ChannelStateStore store, String channel) {
+      once("stateStore");
+      stateStore = Objects.requireNonNull(store, "store");
+      Preconditions.requireArgument(channel.matches("[A-Za-z0-9_-]{1,64}"), "bad channel name %s", channel);
+      stateChannel = channel;
+      return this;
+    }
 
     /** Target segment duration (default 6 s; 1 to 60 s). */
     public Builder segmentDuration(Duration value) {
@@ -667,7 +842,16 @@ public final class HlsPackager implements Emitter {
       Preconditions.requireState(iFramePlaylistName == null || !set.contains("segmentTransform"),
           "I-frame playlists address byte ranges of clear segments; they cannot be combined with a"
               + " whole-segment transform (AES-128)");
+      Preconditions.requireState(dvrWindow == null || playlistType == HlsPlaylistType.LIVE,
+          "dvrWindow needs a LIVE playlist");
+      Preconditions.requireState(dvrMaxBytes == 0 || dvrWindow != null, "dvrMaxBytes needs dvrWindow");
+      Preconditions.requireState(stateStore == null || playlistType != HlsPlaylistType.VOD,
+          "a state store needs an EVENT or LIVE playlist");
       return new HlsPackager(this, Objects.requireNonNull(sink, "sink"));
+    }
+
+    String stateChannel() {
+      return stateChannel;
     }
 
     boolean programDateTime() {
