@@ -21,7 +21,8 @@ import java.util.function.Function;
  * ({@link DvrWindow}) for a wall-clock range {@code [start, end)} matched against
  * {@code EXT-X-PROGRAM-DATE-TIME}.
  *
- * <p>A segment is listed when it overlaps the range: {@code pdt < end} and {@code pdt + duration > start}.
+ * <p>A segment is listed when it overlaps the range: {@code pdt < end} and {@code pdt + duration > start}
+ * (by more than the millisecond precision of PROGRAM-DATE-TIME).
  * When the range is complete (its end is at or before the end of the newest segment) the playlist is
  * {@code EXT-X-PLAYLIST-TYPE:VOD} with {@code EXT-X-ENDLIST}; when {@code end} is absent or not yet
  * reached it is {@code EVENT} without ENDLIST, and grows on reload as the packager adds segments
@@ -39,6 +40,7 @@ import java.util.function.Function;
  * }</pre>
  */
 public final class CatchupPlaylists {
+  private static final Duration PRECISION = Duration.ofMillis(1);
   private final Function<String, DvrWindow> windows;
   private final int targetDuration;
   private final InstantSource clock;
@@ -113,7 +115,8 @@ public final class CatchupPlaylists {
       if (s.programDateTime() == null) {
         continue;
       }
-      if ((end == null || s.start().isBefore(end)) && s.end().isAfter(start)) {
+      // PDTs are written in milliseconds: an overlap within that precision is none
+      if ((end == null || s.start().isBefore(end)) && s.end().minus(PRECISION).isAfter(start)) {
         selected.add(s);
       }
     }
