@@ -1,0 +1,150 @@
+package io.iptv.segmenter.pkg;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.iptv.core.io.ByteSlice;
+import io.iptv.segmenter.dvr.ChannelState;
+import io.iptv.segmenter.dvr.FileChannelStateStore;
+import io.iptv.segmenter.hls.HlsPlaylistParser;
+import io.iptv.segmenter.hls.MediaPlaylist;
+import io.iptv.segmenter.hls.MediaSegment;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A live packager restarted on the same {@link FileChannelStateStore} and output continues the channel. */
+class HlsPackagerRestartTest {
+  private static final Instant EPOCH = Instant.parse("2026-01-01T10:00:00Z");
+
+  /** Records every version of the media playlist and checks the listed segments exist on disk then. */
+  private static final class CheckingSink implements SegmentSink {
+    final DirectorySegmentSink files;
+    final List<MediaPlaylist> versions = new ArrayList<>();
+    final List<String> problems = new ArrayList<>();
+
+    CheckingSink(Path root) {
+      files = DirectorySegmentSink.of(root);
+    }
+
+    @Override
+    public void write(String name, ByteSlice bytes) throws IOException {
+      files.write(name, bytes);
+      if (name.equals("stream/index.m3u8")) {
+        MediaPlaylist p;
+        try {
+          p = HlsPlaylistParser.builder().build().parseMedia(bytes.toByteArray());
+        } catch (io.iptv.core.MediaException e) {
+          throw new IOException(e);
+        }
+        versions.add(p);
+        for (MediaSegment s : p.segments()) {
+          if (!Files.exists(files.root().resolve("stream").resolve(s.uri()))) {
+            problems.add(s.uri() + " listed but missing");
+          }
+        }
+      }
+    }
+
+    @Override
+    public void delete(String name) throws IOException {
+      files.delete(name);
+    }
+  }
+
+  private static HlsPackager.Builder live(FileChannelStateStore store, LiveClipFeed.ManualClock clock) {
+    return HlsPackager.builder().segmentDuration(Duration.ofSeconds(1)).playlistType(HlsPlaylistType.LIVE)
+        .listSize(4).segmentRetention(Duration.ofSeconds(3)).stateStore(store, "news").clock(clock);
+  }
+
+  @Test
+  void restartContinuesNumberingRelistsSegmentsAndMarksTheJunction(@TempDir Path dir) throws Exception {
+    FileChannelStateStore store = FileChannelStateStore.in(dir.resolve("state"));
+    Path out = dir.resolve("out");
+    LiveClipFeed.ManualClock clock = new LiveClipFeed.ManualClock(EPOCH);
+
+    // first run: 4 loops (12 s), then the process "dies" (no finish())
+    CheckingSink first = new CheckingSink(out);
+    HlsPackager a = live(store, clock).build(first);
+    new LiveClipFeed("h264_aac.ts").feedLoops(a, 4, clock, EPOCH, 0);
+    MediaPlaylist before = first.versions.get(first.versions.size() - 1);
+    MediaSegment lastBefore = before.segments().get(before.segments().size() - 1);
+    long lastSequence = before.mediaSequence() + before.segments().size() - 1;
+    ChannelState saved = store.load("news");
+    assertNotNull(saved);
+    assertEquals(lastSequence + 1, saved.nextMediaSequence());
+    assertTrue(Files.exists(store.file("news")));
+
+    // second run: a new packager, a new encoder whose timestamps restart elsewhere; the wall clock went on
+    Instant restartedAt = clock.instant().plusSeconds(5);
+    LiveClipFeed.ManualClock clock2 = new LiveClipFeed.ManualClock(restartedAt);
+    CheckingSink second = new CheckingSink(out);
+    HlsPackager b = live(store, clock2).build(second);
+    LiveClipFeed feed2 = new LiveClipFeed("h264_aac.ts");
+    feed2.feedLoops(b, 1, clock2, restartedAt, -5_000_000L);
+    // the output decodes across the junction (a finished copy: ffmpeg would keep reloading a live playlist)
+    Path decode = out.resolve("stream/junction-test.m3u8");
+    MediaPlaylist now = second.versions.get(second.versions.size() - 1);
+    assertTrue(now.segments().stream().anyMatch(MediaSegment::discontinuity));
+    Files.write(decode, io.iptv.segmenter.hls.PlaylistWriter.defaults().writeBytes(now.toBuilder().endList(true)
+        .build()).toByteArray());
+    // ffmpeg's HLS demuxer ignores EXT-X-DISCONTINUITY, so its null muxer complains that the timestamps go back
+    // at the junction; that is the expected discontinuity, not a decoding error. Anything else fails.
+    String errors = HlsOutput.ffmpegErrors(decode).lines()
+        .filter(l -> !l.contains("non monotonically increasing dts to muxer")).collect(Collectors.joining("\n"));
+    assertEquals("", errors.strip());
+    feed2.feedLoops(b, 3, clock2, restartedAt, -5_000_000L);
+
+    assertEquals(List.of(), first.problems);
+    assertEquals(List.of(), second.problems);
+    MediaPlaylist junction = second.versions.get(0);
+    // the still-present segments are listed again, followed by the new one after a discontinuity
+    int n = junction.segments().size();
+    assertEquals(4, n);
+    MediaSegment firstNew = junction.segments().get(n - 1);
+    assertTrue(firstNew.discontinuity(), "EXT-X-DISCONTINUITY at the junction");
+    assertEquals(lastBefore.uri(), junction.segments().get(n - 2).uri());
+    assertFalse(junction.segments().get(n - 2).discontinuity());
+    assertEquals(lastSequence + 1, junction.mediaSequence() + n - 1, "numbering continues");
+    assertEquals(String.format("seg-%05d.ts", lastSequence + 1), firstNew.uri());
+    assertEquals(before.mediaSequence() + 1, junction.mediaSequence());
+    assertEquals(0, junction.discontinuitySequence());
+    assertTrue(!firstNew.programDateTime().toInstant().isBefore(lastBefore.programDateTime().toInstant()
+        .plus(lastBefore.duration()).minusMillis(1)), "PROGRAM-DATE-TIME does not go back");
+    // as the junction leaves the window the discontinuity sequence counts it
+    for (MediaPlaylist p : second.versions) {
+      boolean junctionListed = p.segments().stream().anyMatch(s -> s.uri().equals(firstNew.uri()));
+      boolean junctionLeft = p.mediaSequence() > lastSequence + 1;
+      assertEquals(junctionLeft ? 1 : 0, p.discontinuitySequence(), "playlist at " + p.mediaSequence());
+      assertTrue(junctionListed || junctionLeft);
+    }
+    MediaPlaylist last = second.versions.get(second.versions.size() - 1);
+    assertTrue(last.mediaSequence() > lastSequence + 1, "the junction left the window");
+    // old segments of the first run are eventually deleted
+    assertFalse(Files.exists(out.resolve("stream").resolve(before.segments().get(0).uri())));
+  }
+
+  @Test
+  void stateRoundTripsThroughTheFile(@TempDir Path dir) throws Exception {
+    FileChannelStateStore store = FileChannelStateStore.in(dir);
+    LiveClipFeed.ManualClock clock = new LiveClipFeed.ManualClock(EPOCH);
+    HlsPackager p = live(store, clock).build(new InMemorySegmentSink());
+    new LiveClipFeed("h264_aac.ts").feedLoops(p, 2, clock, EPOCH, 0);
+    ChannelState state = store.load("news");
+    assertEquals(p.dvrWindow("stream").segments(), state.renditions().get("stream"));
+    store.save("copy", state);
+    assertEquals(state, store.load("copy"));
+    Files.writeString(store.file("broken"), "version=1\nnextMediaSequence=x\n");
+    org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> store.load("broken"));
+    assertEquals(null, store.load("never"));
+  }
+}
