@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.iptv.core.media.MediaSample;
+import io.iptv.core.media.StreamEvent;
 import io.iptv.core.testing.ExternalTools;
+import io.iptv.core.testing.LocalOrigin;
+import io.iptv.core.testing.PlayerCheck;
 import io.iptv.segmenter.hls.HlsPlaylistParser;
 import io.iptv.segmenter.hls.MediaPlaylist;
 import io.iptv.segmenter.hls.MediaSegment;
@@ -20,6 +24,8 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -88,6 +94,74 @@ class InputLossSlateTest {
         .discontinuity(false).build()).toList()).build()).toByteArray());
     String errors = HlsOutput.ffmpegErrors(slateOnly);
     assertEquals("", errors.strip(), errors);
+  }
+
+  /**
+   * Real time: the clip is fed paced by the wall clock, the input stops for 10 s and resumes; hls.js must play
+   * 22 s across the gap without stalling for as long as the gap would have stalled it (the slate fills it).
+   */
+  @Test
+  void hlsJsPlaysAcrossATenSecondInputGap(@TempDir Path dir) throws Exception {
+    PlayerCheck check = PlayerCheck.require();
+    LiveClipFeed feed = new LiveClipFeed("h264_aac.ts");
+    HlsPackager packager = HlsPackager.builder().segmentDuration(Duration.ofSeconds(1))
+        .playlistType(HlsPlaylistType.LIVE).listSize(6).build(DirectorySegmentSink.of(dir));
+    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    InputLossGuard guard = InputLossGuard.builder(packager).silence(Duration.ofMillis(1500))
+        .keyframeInterval(Duration.ofSeconds(1)).scheduler(scheduler).build();
+    guard.start();
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicReference<Exception> feedFailure = new AtomicReference<>();
+    long preroll90k = 3 * 90_000L;
+    long gapStartMs = 8_000;
+    long gapEndMs = 18_000;
+    Thread feeder = new Thread(() -> {
+      long startNanos = System.nanoTime();
+      try {
+        for (StreamEvent t : feed.tracks) {
+          guard.emit(t);
+        }
+        for (long loop = 0; !stop.get(); loop++) {
+          for (MediaSample s : feed.samples) {
+            MediaSample m = feed.shifted(s, loop, 0);
+            long dueMs = (m.dts90k() - feed.firstDts90k - preroll90k) / 90;
+            if (dueMs >= gapStartMs && dueMs < gapEndMs) {
+              continue; // the source is down: its media of that time is lost
+            }
+            long waitMs = dueMs - (System.nanoTime() - startNanos) / 1_000_000;
+            if (waitMs > 0) {
+              Thread.sleep(waitMs);
+            }
+            if (stop.get()) {
+              return;
+            }
+            guard.emit(m);
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (Exception e) {
+        feedFailure.set(e);
+      }
+    }, "live-feed");
+    feeder.setDaemon(true);
+    try (LocalOrigin origin = LocalOrigin.serve("ch", dir)) {
+      feeder.start();
+      Thread.sleep(3000); // a few segments published
+      PlayerCheck.Result result = check.play(PlayerCheck.Run.builder(PlayerCheck.Player.HLS_JS,
+          origin.url("stream/index.m3u8")).seconds(22).maxGapMs(2000).stall(Duration.ofSeconds(7))
+          .timeout(Duration.ofSeconds(90)).build());
+      assertTrue(result.ok(), result.json());
+      assertTrue(result.playedSeconds() >= 20, result.json());
+    } finally {
+      stop.set(true);
+      feeder.interrupt();
+      feeder.join(5000);
+      guard.close();
+      scheduler.shutdownNow();
+    }
+    assertEquals(null, feedFailure.get());
+    assertEquals(1, guard.slatePeriods(), "the slate ran once, during the gap");
   }
 
   private static String run(String... command) throws Exception {
