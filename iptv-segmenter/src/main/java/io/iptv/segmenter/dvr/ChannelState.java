@@ -21,9 +21,11 @@ import java.util.Objects;
  *     {@link RetainedSegment#discontinuitySequence()})
  * @param lastSegmentEnd the wall-clock end of the newest segment (PROGRAM-DATE-TIME must not go back), or null
  * @param renditions per rendition directory its retained segments, oldest first
+ * @param expiring per rendition directory the names of segments that left the windows but are still in their
+ *     grace period: a restarted packager deletes them after a grace period of its own, so none is orphaned
  */
 public record ChannelState(long nextMediaSequence, long discontinuityCount, Instant lastSegmentEnd,
-    Map<String, List<RetainedSegment>> renditions) {
+    Map<String, List<RetainedSegment>> renditions, Map<String, List<String>> expiring) {
 
   /** Validates and copies. */
   public ChannelState {
@@ -31,5 +33,7 @@ public record ChannelState(long nextMediaSequence, long discontinuityCount, Inst
     Objects.requireNonNull(renditions, "renditions");
     renditions = renditions.entrySet().stream().collect(java.util.stream.Collectors.toUnmodifiableMap(
         Map.Entry::getKey, e -> List.copyOf(e.getValue())));
+    expiring = Objects.requireNonNull(expiring, "expiring").entrySet().stream().collect(
+        java.util.stream.Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> List.copyOf(e.getValue())));
   }
 }

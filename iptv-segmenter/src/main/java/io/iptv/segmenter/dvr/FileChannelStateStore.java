@@ -28,7 +28,8 @@ import java.util.Properties;
  *
  * <p>Format (version 1): {@code nextMediaSequence}, {@code discontinuityCount}, {@code lastSegmentEnd},
  * {@code renditions} (count), and per rendition {@code r.N.dir}, {@code r.N.count} and
- * {@code r.N.s.M=sequence|uri|duration90k|pdt|discontinuity|discontinuitySequence|bytes}. A file that
+ * {@code r.N.s.M=sequence|uri|duration90k|pdt|discontinuity|discontinuitySequence|bytes}, and
+ * {@code r.N.expiring} (segment names in their grace period, separated by {@code |}). A file that
  * cannot be parsed is reported as an {@link IOException} naming it (the operator decides; it is never
  * silently ignored).
  *
@@ -101,6 +102,8 @@ public final class FileChannelStateStore implements ChannelStateStore {
     for (Map.Entry<String, List<RetainedSegment>> e : new java.util.TreeMap<>(state.renditions()).entrySet()) {
       p.setProperty("r." + r + ".dir", e.getKey());
       p.setProperty("r." + r + ".count", Integer.toString(e.getValue().size()));
+      p.setProperty("r." + r + ".expiring", String.join("|", state.expiring().getOrDefault(e.getKey(),
+          List.of())));
       int m = 0;
       for (RetainedSegment s : e.getValue()) {
         p.setProperty("r." + r + ".s." + m++, s.sequence() + "|" + s.uri() + "|" + s.duration90k() + "|"
@@ -122,6 +125,7 @@ public final class FileChannelStateStore implements ChannelStateStore {
     String end = p.getProperty("lastSegmentEnd");
     int count = integer(p, "renditions");
     Map<String, List<RetainedSegment>> renditions = new LinkedHashMap<>();
+    Map<String, List<String>> expiring = new LinkedHashMap<>();
     for (int r = 0; r < count; r++) {
       String dir = required(p, "r." + r + ".dir");
       int n = integer(p, "r." + r + ".count");
@@ -134,9 +138,16 @@ public final class FileChannelStateStore implements ChannelStateStore {
             Long.parseLong(f[6])));
       }
       renditions.put(dir, segments);
+      String names = p.getProperty("r." + r + ".expiring", "");
+      List<String> pending = names.isEmpty() ? List.of() : List.of(names.split("\\|"));
+      for (String name : pending) {
+        Preconditions.requireArgument(name.matches("[A-Za-z0-9._-]+"), "bad segment name %s", name);
+      }
+      expiring.put(dir, pending);
     }
     return new ChannelState(Long.parseLong(required(p, "nextMediaSequence")),
-        Long.parseLong(required(p, "discontinuityCount")), end == null ? null : Instant.parse(end), renditions);
+        Long.parseLong(required(p, "discontinuityCount")), end == null ? null : Instant.parse(end), renditions,
+        expiring);
   }
 
   private static String required(Properties p, String key) {

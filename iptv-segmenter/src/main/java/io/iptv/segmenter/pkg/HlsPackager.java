@@ -118,6 +118,7 @@ public final class HlsPackager implements Emitter {
   private ChannelState restored;
   private long sequenceBase;
   private long discontinuityCount;
+  private final ArrayDeque<RestoredExpiring> restoredExpiring = new ArrayDeque<>();
 
   private HlsPackager(Builder config, SegmentSink sink) {
     this.config = config;
@@ -293,6 +294,7 @@ public final class HlsPackager implements Emitter {
         }
       }
     }
+    deleteRestoredExpiring(now90k);
     if (config.playlistType != HlsPlaylistType.VOD) {
       writePlaylists(/* endList= */ false);
       saveState(sequence + 1);
@@ -314,23 +316,51 @@ public final class HlsPackager implements Emitter {
       sequenceBase = restored.nextMediaSequence();
       discontinuityCount = restored.discontinuityCount();
       lastSegmentEnd = restored.lastSegmentEnd();
+      // segments of the previous run still in their grace period: deleted after a grace period from now
+      for (Map.Entry<String, List<String>> e : restored.expiring().entrySet()) {
+        for (String name : e.getValue()) {
+          restoredExpiring.addLast(new RestoredExpiring(e.getKey() + "/" + name, config.retention90k()));
+        }
+      }
     }
   }
+
+  /** Deletes the previous run's expiring segments whose new grace period ended. */
+  private void deleteRestoredExpiring(long now90k) throws MediaException {
+    while (!restoredExpiring.isEmpty() && restoredExpiring.peekFirst().deleteAt90k() <= now90k) {
+      String path = restoredExpiring.removeFirst().path();
+      try {
+        sink.delete(path);
+      } catch (IOException e) {
+        throw MediaException.of(MediaException.Kind.IO, "cannot delete " + path + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  private record RestoredExpiring(String path, long deleteAt90k) {}
 
   private void saveState(long nextSequence) throws MediaException {
     if (config.stateStore == null) {
       return;
     }
     Map<String, List<RetainedSegment>> segments = new LinkedHashMap<>();
+    Map<String, List<String>> expiring = new LinkedHashMap<>();
     for (RenditionWriter r : renditions) {
       DvrWindow w = retained.get(r.dir());
       if (w != null) {
         segments.put(r.dir(), w.segments());
+        List<String> pending = new ArrayList<>(w.expiring());
+        for (RestoredExpiring e : restoredExpiring) {
+          if (e.path().startsWith(r.dir() + "/")) {
+            pending.add(e.path().substring(r.dir().length() + 1));
+          }
+        }
+        expiring.put(r.dir(), pending);
       }
     }
     try {
       config.stateStore.save(config.stateChannel(), new ChannelState(nextSequence, discontinuityCount,
-          lastSegmentEnd, segments));
+          lastSegmentEnd, segments, expiring));
     } catch (IOException e) {
       throw MediaException.of(MediaException.Kind.IO, "cannot save the state of channel " + config.stateChannel()
           + ": " + e.getMessage(), e);

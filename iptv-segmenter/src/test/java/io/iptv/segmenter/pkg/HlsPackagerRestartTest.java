@@ -129,8 +129,17 @@ class HlsPackagerRestartTest {
     }
     MediaPlaylist last = second.versions.get(second.versions.size() - 1);
     assertTrue(last.mediaSequence() > lastSequence + 1, "the junction left the window");
-    // old segments of the first run are eventually deleted
+    // old segments of the first run are eventually deleted, those in their grace period at the stop too: every
+    // segment file left is listed or still in its grace period
     assertFalse(Files.exists(out.resolve("stream").resolve(before.segments().get(0).uri())));
+    java.util.Set<String> allowed = new java.util.HashSet<>(b.dvrWindow("stream").expiring());
+    last.segments().forEach(s -> allowed.add(s.uri()));
+    try (java.util.stream.Stream<Path> files = Files.list(out.resolve("stream"))) {
+      List<String> orphans = files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".ts"))
+          .filter(f -> !allowed.contains(f)).toList();
+      assertEquals(List.of(), orphans);
+    }
+    assertFalse(saved.expiring().get("stream").isEmpty(), "the first run stopped with segments in grace");
   }
 
   @Test
