@@ -15,6 +15,7 @@ import io.iptv.core.time.Timestamps;
 import io.iptv.segmenter.chunk.Chunk;
 import io.iptv.segmenter.chunk.Chunker;
 import io.iptv.segmenter.chunk.ChunkingPolicy;
+import io.iptv.segmenter.chunk.TimestampJumpDetector;
 import io.iptv.segmenter.hls.HlsKey;
 import io.iptv.segmenter.dash.DashRepresentation;
 import io.iptv.segmenter.dash.MpdWriter;
@@ -99,6 +100,7 @@ public final class HlsPackager implements Emitter {
   private final SegmentNameTemplate names;
   private final PlaylistWriter writer = PlaylistWriter.defaults();
   private final Chunker chunker;
+  private final TimestampJumpDetector jumps = new TimestampJumpDetector();
   private final Map<Integer, TrackFormat> formats = new LinkedHashMap<>();
   private final List<RenditionWriter> renditions = new ArrayList<>();
   private final ArrayDeque<SegmentTiming> timings = new ArrayDeque<>();
@@ -146,6 +148,10 @@ public final class HlsPackager implements Emitter {
       formats.putIfAbsent(added.format().trackId(), added.format());
     } else if (event instanceof StreamEvent.TrackChanged changed && renditions.isEmpty()) {
       formats.put(changed.format().trackId(), changed.format());
+    }
+    StreamEvent.Discontinuity jump = jumps.check(event, chunker.leadTrackId());
+    if (jump != null) {
+      chunker.onEvent(jump); // a source reset without a signalled discontinuity
     }
     chunker.onEvent(event);
     if (event instanceof StreamEvent.EndOfStream) {

@@ -272,6 +272,30 @@ class HlsPackagerDvrTest {
     p.segments().forEach(s -> assertTrue(names.add(s.uri()), "unique names"));
   }
 
+  @Test
+  void sampleFeedWhoseTimestampsJumpBackBecomesADiscontinuity() throws Exception {
+    // samples fed directly (no demuxer to detect the jump): the clip twice with the same timestamps
+    LiveClipFeed feed = new LiveClipFeed("h264_aac.ts");
+    LiveClipFeed.ManualClock clock = new LiveClipFeed.ManualClock(EPOCH);
+    InMemorySegmentSink sink = new InMemorySegmentSink();
+    HlsPackager packager = HlsPackager.builder().segmentDuration(Duration.ofSeconds(1))
+        .playlistType(HlsPlaylistType.LIVE).listSize(10).clock(clock).build(sink);
+    feed.feedLoops(packager, 1, clock, EPOCH, 0);
+    for (io.iptv.core.media.MediaSample s : feed.samples) {
+      packager.emit(s);
+    }
+    packager.finish();
+    MediaPlaylist p = parse(sink.get("stream/index.m3u8"));
+    assertEquals(1, p.segments().stream().filter(MediaSegment::discontinuity).count(),
+        new String(sink.get("stream/index.m3u8").toByteArray(), StandardCharsets.UTF_8));
+    assertTrue(p.segments().get(3).discontinuity());
+    assertEquals(6, p.segments().size());
+    for (MediaSegment s : p.segments()) {
+      assertTrue(s.duration().compareTo(Duration.ofMillis(900)) > 0 && s.duration().compareTo(Duration.ofMillis(
+          1100)) < 0, s.toString());
+    }
+  }
+
   static String text(Path file) throws IOException {
     return Files.readString(file);
   }
