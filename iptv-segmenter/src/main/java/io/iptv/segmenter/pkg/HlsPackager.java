@@ -205,9 +205,13 @@ public final class HlsPackager implements Emitter {
 
   /** The renditions with their sizes so far, for a {@link MultivariantPlanner}; URIs relative to the root. */
   public List<MultivariantPlanner.Rendition> renditions() {
+    return renditions(config.playlistName);
+  }
+
+  private List<MultivariantPlanner.Rendition> renditions(String playlistFileName) {
     List<MultivariantPlanner.Rendition> out = new ArrayList<>();
     for (RenditionWriter r : renditions) {
-      out.add(r.summary(r.playlistName(config.playlistName), targetDuration(r)));
+      out.add(r.summary(r.playlistName(playlistFileName), targetDuration(r)));
     }
     return out;
   }
@@ -420,6 +424,11 @@ public final class HlsPackager implements Emitter {
     if (config.multivariantName != null) {
       MultivariantPlaylist master = MultivariantPlanner.plan(renditions(), iFrameRenditions());
       write(config.multivariantName, writer.writeBytes(master));
+    }
+    if (config.dvrWindow != null && config.multivariantName != null) {
+      // the same renditions, each with its timeshift playlist
+      write(config.dvrMultivariantName, writer.writeBytes(MultivariantPlanner.plan(
+          renditions(config.dvrPlaylistName), List.of())));
     }
     if (config.dashManifestName != null) {
       write(config.dashManifestName, ByteSlice.wrap(mpdWriter(endList).writeBytes(dashRepresentations())));
@@ -654,6 +663,7 @@ public final class HlsPackager implements Emitter {
     private Duration dvrWindow;
     private long dvrMaxBytes;
     private String dvrPlaylistName = "dvr.m3u8";
+    private String dvrMultivariantName = "master-dvr.m3u8";
     private ChannelStateStore stateStore;
     private String stateChannel;
 
@@ -686,6 +696,17 @@ public final class HlsPackager implements Emitter {
       once("dvrPlaylistName");
       Preconditions.requireArgument(value.matches("[A-Za-z0-9._-]+\\.m3u8"), "invalid playlist name %s", value);
       dvrPlaylistName = value;
+      return this;
+    }
+
+    /**
+     * Name of the multivariant playlist at the root listing the renditions' timeshift playlists, written with
+     * {@link #dvrWindow} when a multivariant playlist is (default {@code master-dvr.m3u8}).
+     */
+    public Builder dvrMultivariantName(String value) {
+      once("dvrMultivariantName");
+      Preconditions.requireArgument(value.matches("[A-Za-z0-9._-]+\\.m3u8"), "invalid playlist name %s", value);
+      dvrMultivariantName = value;
       return this;
     }
 

@@ -132,6 +132,8 @@ class HlsPackagerDvrTest {
     for (MediaSegment s : dvr.segments()) {
       assertNotNull(s.programDateTime());
     }
+    String master = new String(sink.files.get("master-dvr.m3u8").toByteArray(), StandardCharsets.UTF_8);
+    assertTrue(master.contains("\nstream/dvr.m3u8\n") && master.contains("#EXT-X-STREAM-INF"), master);
   }
 
   /** The name of the segment {@code back} sequence numbers before the playlist's first. */
