@@ -79,6 +79,15 @@ import java.util.Set;
  * discontinuity) plus media time. Every playlist has {@code EXT-X-INDEPENDENT-SEGMENTS} (every segment
  * starts with a keyframe) and the lowest EXT-X-VERSION that fits (3).
  *
+ * <p><b>DVR, catch-up, restarts.</b> With {@link Builder#dvrWindow} a LIVE packager keeps the segments of
+ * that much media time (bounded also by {@link Builder#dvrMaxBytes}) in a {@link DvrWindow} per rendition and
+ * writes a timeshift playlist ({@code dvr.m3u8}) and {@code master-dvr.m3u8}; {@link #catchupPlaylists()}
+ * answers start-over and catch-up ranges by PROGRAM-DATE-TIME. With {@link Builder#stateStore} the numbering,
+ * discontinuity count and retained segments are saved after every segment, and a new packager on the same store
+ * and sink continues them: the still-present segments are listed again and the first new segment carries
+ * EXT-X-DISCONTINUITY. A lead-track timestamp jump that the input did not signal (samples fed directly) becomes
+ * a discontinuity ({@link TimestampJumpDetector}).
+ *
  * <p>Not thread-safe: one thread feeds it. Memory is bounded by a few segments' samples, plus, for VOD and
  * EVENT, a few dozen bytes per segment for the playlist; a LIVE packager keeps only its window (playlist,
  * {@link #timings()}, bit-rate state; see {@link io.iptv.segmenter.hls.BandwidthTracker}) and runs forever.
