@@ -247,6 +247,31 @@ class HlsPackagerDvrTest {
         first.end(), first.start()));
   }
 
+  @Test
+  void originHandlerServesCatchupThroughTheEndpoint(@TempDir Path dir) throws Exception {
+    LiveClipFeed feed = new LiveClipFeed("h264_aac.ts");
+    LiveClipFeed.ManualClock clock = new LiveClipFeed.ManualClock(EPOCH);
+    HlsPackager packager = live(clock).dvrWindow(Duration.ofSeconds(30)).build(DirectorySegmentSink.of(dir));
+    feed.feedLoops(packager, 3, clock, EPOCH, 0);
+    io.iptv.core.serve.OriginHandler origin = io.iptv.core.serve.OriginHandler.builder(
+        io.iptv.core.serve.DirectoryResourceLoader.builder().channel("news", dir).build())
+        .interceptor(CatchupEndpoint.builder().channel("news", packager.catchupPlaylists()).build())
+        .executor(Runnable::run)
+        .build();
+    RetainedSegment second = packager.dvrWindow("stream").segments().get(1);
+    HttpResponse ok = origin.handle(new HttpRequest("GET", "/news/stream/catchup.m3u8", "start=" + second.start()
+        + "&end=" + second.end(), RequestHeaders.none(), null, false, ByteSlice.empty())).get();
+    String body = new String(ok.body().toByteArray(), StandardCharsets.UTF_8);
+    assertEquals(200, ok.status(), body);
+    assertTrue(body.contains(second.uri()) && body.contains("#EXT-X-ENDLIST"), body);
+    assertEquals(1, parse(ok.body()).segments().size());
+    assertEquals(400, origin.handle(new HttpRequest("GET", "/news/stream/catchup.m3u8", "start=nope",
+        RequestHeaders.none(), null, false, ByteSlice.empty())).get().status());
+    // the listed segment is served by the same origin
+    assertEquals(200, origin.handle(HttpRequest.get("/news/stream/" + second.uri())).get().status());
+    assertEquals(200, origin.handle(HttpRequest.get("/news/stream/dvr.m3u8")).get().status());
+  }
+
   private static HttpRequest request(String query) {
     return new HttpRequest("GET", "/news/stream/catchup.m3u8", query.isEmpty() ? null : query,
         RequestHeaders.none(), null, false, ByteSlice.empty());
