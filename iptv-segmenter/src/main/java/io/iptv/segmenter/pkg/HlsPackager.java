@@ -557,13 +557,11 @@ public final class HlsPackager implements Emitter {
       }
       tracks.addAll(video == null && !audio.isEmpty() ? audio.subList(0, 1) : audio);
       renditions.add(new RenditionWriter(base, tracks, false, newWindow(base, SegmentFormat.TS),
-          SegmentFormat.TS,
-          renditionTargetDuration(), newIFrameWindow()));
+          SegmentFormat.TS, renditionTargetDuration(), newIFrameWindow()));
       return;
     }
     renditions.add(new RenditionWriter(base, List.of(video), false, newWindow(base, SegmentFormat.TS),
-          SegmentFormat.TS,
-        renditionTargetDuration(), newIFrameWindow()));
+        SegmentFormat.TS, renditionTargetDuration(), newIFrameWindow()));
     addAudioRenditions(base, audio, SegmentFormat.TS);
   }
 
@@ -597,43 +595,56 @@ public final class HlsPackager implements Emitter {
     return config.playlistType == HlsPlaylistType.VOD ? 0 : fixedTargetDuration;
   }
 
+  /**
+   * The playlist window of rendition {@code dir}, continuing the restored state if any; for EVENT and LIVE also
+   * registers the rendition's {@link DvrWindow}.
+   */
   private LiveWindow newWindow(String dir, SegmentFormat fmt) {
     List<RetainedSegment> before = restored == null ? null : restored.renditions().get(dir);
     if (config.playlistType != HlsPlaylistType.VOD) {
-      DvrWindow.Builder dvr = DvrWindow.builder()
-          .minSegments(config.playlistType == HlsPlaylistType.LIVE ? config.listSize : Integer.MAX_VALUE)
-          .map(fmt == SegmentFormat.FMP4 ? new MediaInitialization(SegmentFormat.INIT_SEGMENT_NAME, null) : null);
-      if (config.dvrWindow != null) {
-        dvr.window(config.dvrWindow);
-      }
-      if (config.dvrMaxBytes > 0) {
-        dvr.maxBytes(config.dvrMaxBytes);
-      }
-      DvrWindow window = dvr.build();
-      if (before != null) {
-        window.restore(before);
-      }
-      retained.put(dir, window);
+      retained.put(dir, newRetainedWindow(fmt, before));
     }
     if (before != null && !before.isEmpty() && config.playlistType != HlsPlaylistType.VOD) {
-      // re-list the still-present segments: the last listSize (LIVE) or all (EVENT)
-      int from = config.playlistType == HlsPlaylistType.LIVE ? Math.max(0, before.size() - config.listSize) : 0;
-      List<MediaSegment> listed = new ArrayList<>();
-      for (RetainedSegment s : before.subList(from, before.size())) {
-        MediaSegment m = s.toMediaSegment();
-        listed.add(fmt == SegmentFormat.FMP4
-            ? m.toBuilder().map(new MediaInitialization(SegmentFormat.INIT_SEGMENT_NAME, null)).build() : m);
-      }
-      RetainedSegment first = before.get(from);
-      return LiveWindow.restored(config.playlistType == HlsPlaylistType.LIVE ? null
-          : MediaPlaylist.PlaylistType.EVENT, config.playlistType == HlsPlaylistType.LIVE ? config.listSize
-          : Integer.MAX_VALUE, first.sequence(), first.discontinuitySequence(), listed);
+      return restoredWindow(fmt, before);
     }
     return switch (config.playlistType) {
       case VOD -> LiveWindow.growing(MediaPlaylist.PlaylistType.VOD, config.firstMediaSequence);
       case EVENT -> LiveWindow.growing(MediaPlaylist.PlaylistType.EVENT, config.firstMediaSequence);
       case LIVE -> LiveWindow.sliding(config.listSize, config.firstMediaSequence);
     };
+  }
+
+  /** The live window plus the DVR window of one rendition, with the restored segments. */
+  private DvrWindow newRetainedWindow(SegmentFormat fmt, List<RetainedSegment> before) {
+    DvrWindow.Builder dvr = DvrWindow.builder()
+        .minSegments(config.playlistType == HlsPlaylistType.LIVE ? config.listSize : Integer.MAX_VALUE)
+        .map(fmt == SegmentFormat.FMP4 ? new MediaInitialization(SegmentFormat.INIT_SEGMENT_NAME, null) : null);
+    if (config.dvrWindow != null) {
+      dvr.window(config.dvrWindow);
+    }
+    if (config.dvrMaxBytes > 0) {
+      dvr.maxBytes(config.dvrMaxBytes);
+    }
+    DvrWindow window = dvr.build();
+    if (before != null) {
+      window.restore(before);
+    }
+    return window;
+  }
+
+  /** Re-lists the still-present segments of the previous run: the last listSize (LIVE) or all (EVENT). */
+  private LiveWindow restoredWindow(SegmentFormat fmt, List<RetainedSegment> before) {
+    int from = config.playlistType == HlsPlaylistType.LIVE ? Math.max(0, before.size() - config.listSize) : 0;
+    List<MediaSegment> listed = new ArrayList<>();
+    for (RetainedSegment s : before.subList(from, before.size())) {
+      MediaSegment m = s.toMediaSegment();
+      listed.add(fmt == SegmentFormat.FMP4
+          ? m.toBuilder().map(new MediaInitialization(SegmentFormat.INIT_SEGMENT_NAME, null)).build() : m);
+    }
+    RetainedSegment first = before.get(from);
+    return LiveWindow.restored(config.playlistType == HlsPlaylistType.LIVE ? null
+        : MediaPlaylist.PlaylistType.EVENT, config.playlistType == HlsPlaylistType.LIVE ? config.listSize
+        : Integer.MAX_VALUE, first.sequence(), first.discontinuitySequence(), listed);
   }
 
   /**

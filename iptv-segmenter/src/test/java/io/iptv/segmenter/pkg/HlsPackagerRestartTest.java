@@ -143,6 +143,29 @@ class HlsPackagerRestartTest {
   }
 
   @Test
+  void eventPlaylistRestartKeepsEverySegment(@TempDir Path dir) throws Exception {
+    FileChannelStateStore store = FileChannelStateStore.in(dir.resolve("state"));
+    LiveClipFeed.ManualClock clock = new LiveClipFeed.ManualClock(EPOCH);
+    InMemorySegmentSink sink = new InMemorySegmentSink();
+    HlsPackager.Builder event = HlsPackager.builder().segmentDuration(Duration.ofSeconds(1))
+        .playlistType(HlsPlaylistType.EVENT).stateStore(store, "show").clock(clock);
+    new LiveClipFeed("h264_aac.ts").feedLoops(event.build(sink), 2, clock, EPOCH, 0);
+    HlsPackager second = HlsPackager.builder().segmentDuration(Duration.ofSeconds(1))
+        .playlistType(HlsPlaylistType.EVENT).stateStore(store, "show").clock(clock).build(sink);
+    new LiveClipFeed("h264_aac.ts").feedLoops(second, 2, clock, clock.instant(), 0);
+    second.finish();
+    MediaPlaylist p = HlsPlaylistParser.builder().build().parseMedia(sink.get("stream/index.m3u8").toByteArray());
+    assertEquals(MediaPlaylist.PlaylistType.EVENT, p.playlistType());
+    assertEquals(0, p.mediaSequence());
+    assertEquals(1, p.segments().stream().filter(MediaSegment::discontinuity).count());
+    for (int i = 0; i < p.segments().size(); i++) {
+      assertEquals(String.format("seg-%05d.ts", i), p.segments().get(i).uri());
+      assertNotNull(sink.get("stream/" + p.segments().get(i).uri()));
+    }
+    assertTrue(p.segments().size() >= 10, "both runs listed: " + p.segments().size());
+  }
+
+  @Test
   void stateRoundTripsThroughTheFile(@TempDir Path dir) throws Exception {
     FileChannelStateStore store = FileChannelStateStore.in(dir);
     LiveClipFeed.ManualClock clock = new LiveClipFeed.ManualClock(EPOCH);
