@@ -184,10 +184,11 @@ public final class InputLossGuard implements Emitter, AutoCloseable {
     }
   }
 
+  /** Whether a slate can start: audio only, or H.264 video whose GOP is encoded (other video: never). */
   private boolean ready() {
     TrackFormat video = videoFormat;
     Slate s = slate;
-    return video == null || video.codec() != Codec.H264 || (s != null && s.matches(video));
+    return video == null || (video.codec() == Codec.H264 && s != null && s.matches(video));
   }
 
   /** Encodes the GOP for the current video format if it changed (outside the lock: it takes a while). */
