@@ -332,6 +332,7 @@ public final class HlsPackager implements Emitter {
           + ": " + e.getMessage(), e);
     }
     if (restored != null) {
+      restored = withoutMissingSegments(restored);
       sequenceBase = restored.nextMediaSequence();
       discontinuityCount = restored.discontinuityCount();
       lastSegmentEnd = restored.lastSegmentEnd();
@@ -342,6 +343,32 @@ public final class HlsPackager implements Emitter {
         }
       }
     }
+  }
+
+  /**
+   * The sink may have lost files while the packager was down (a tmpfs after a reboot, a cleanup job): only the
+   * segments after the last missing one are listed again, so a restored playlist never lists a 404 and stays
+   * contiguous.
+   */
+  private ChannelState withoutMissingSegments(ChannelState state) throws MediaException {
+    Map<String, List<RetainedSegment>> kept = new LinkedHashMap<>();
+    for (Map.Entry<String, List<RetainedSegment>> e : state.renditions().entrySet()) {
+      List<RetainedSegment> segments = e.getValue();
+      int from = 0;
+      for (int i = 0; i < segments.size(); i++) {
+        String path = e.getKey() + "/" + segments.get(i).uri();
+        try {
+          if (!sink.exists(path)) {
+            from = i + 1;
+          }
+        } catch (IOException ex) {
+          throw MediaException.of(MediaException.Kind.IO, "cannot check " + path + ": " + ex.getMessage(), ex);
+        }
+      }
+      kept.put(e.getKey(), segments.subList(from, segments.size()));
+    }
+    return new ChannelState(state.nextMediaSequence(), state.discontinuityCount(), state.lastSegmentEnd(), kept,
+        state.expiring());
   }
 
   /** Deletes the previous run's expiring segments whose new grace period ended. */

@@ -59,6 +59,11 @@ class HlsPackagerRestartTest {
     public void delete(String name) throws IOException {
       files.delete(name);
     }
+
+    @Override
+    public boolean exists(String name) {
+      return files.exists(name);
+    }
   }
 
   private static HlsPackager.Builder live(FileChannelStateStore store, LiveClipFeed.ManualClock clock) {
@@ -140,6 +145,25 @@ class HlsPackagerRestartTest {
       assertEquals(List.of(), orphans);
     }
     assertFalse(saved.expiring().get("stream").isEmpty(), "the first run stopped with segments in grace");
+  }
+
+  @Test
+  void segmentsLostWhileDownAreNotListedAgain(@TempDir Path dir) throws Exception {
+    FileChannelStateStore store = FileChannelStateStore.in(dir.resolve("state"));
+    Path out = dir.resolve("out");
+    LiveClipFeed.ManualClock clock = new LiveClipFeed.ManualClock(EPOCH);
+    CheckingSink first = new CheckingSink(out);
+    new LiveClipFeed("h264_aac.ts").feedLoops(live(store, clock).build(first), 3, clock, EPOCH, 0);
+    MediaPlaylist before = first.versions.get(first.versions.size() - 1);
+    // the second of the four listed segments vanished while the packager was down
+    Files.delete(out.resolve("stream").resolve(before.segments().get(1).uri()));
+    CheckingSink second = new CheckingSink(out);
+    new LiveClipFeed("h264_aac.ts").feedLoops(live(store, clock).build(second), 1, clock, clock.instant(), 0);
+    assertEquals(List.of(), second.problems, "no listed segment is missing");
+    MediaPlaylist junction = second.versions.get(0);
+    assertEquals(List.of(before.segments().get(2).uri(), before.segments().get(3).uri()),
+        junction.segments().subList(0, 2).stream().map(MediaSegment::uri).toList());
+    assertEquals(before.mediaSequence() + 2, junction.mediaSequence());
   }
 
   @Test
