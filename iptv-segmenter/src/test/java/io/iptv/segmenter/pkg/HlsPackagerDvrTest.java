@@ -21,7 +21,6 @@ import io.iptv.segmenter.hls.HlsPlaylistParser;
 import io.iptv.segmenter.hls.MediaPlaylist;
 import io.iptv.segmenter.hls.MediaSegment;
 import io.iptv.segmenter.hls.PlaylistWriter;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -323,7 +322,4 @@ class HlsPackagerDvrTest {
     }
   }
 
-  static String text(Path file) throws IOException {
-    return Files.readString(file);
-  }
 }

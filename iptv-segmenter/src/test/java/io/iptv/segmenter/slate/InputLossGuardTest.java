@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.iptv.core.io.ByteSlice;
 import io.iptv.core.media.Codec;
 import io.iptv.core.media.MediaSample;
 import io.iptv.core.media.StreamEvent;
