@@ -1,6 +1,7 @@
 package io.iptv.segmenter.dvr;
 
 import io.iptv.core.internal.Preconditions;
+import io.iptv.segmenter.hls.HlsKey;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -28,8 +29,10 @@ import java.util.Properties;
  *
  * <p>Format (version 1): {@code nextMediaSequence}, {@code discontinuityCount}, {@code lastSegmentEnd},
  * {@code renditions} (count), and per rendition {@code r.N.dir}, {@code r.N.count} and
- * {@code r.N.s.M=sequence|uri|duration90k|pdt|discontinuity|discontinuitySequence|bytes}, and
- * {@code r.N.expiring} (segment names in their grace period, separated by {@code |}). A file that
+ * {@code r.N.s.M=sequence|uri|duration90k|pdt|discontinuity|discontinuitySequence|bytes|keyIndex}, the
+ * distinct keys as {@code r.N.k.K.method}, {@code .uri}, {@code .iv}, {@code .format}, {@code .versions}
+ * (absent when null; keyIndex empty for a clear segment), and {@code r.N.expiring} (segment names in their
+ * grace period, separated by {@code |}). A file that
  * cannot be parsed is reported as an {@link IOException} naming it (the operator decides; it is never
  * silently ignored).
  *
@@ -105,10 +108,21 @@ public final class FileChannelStateStore implements ChannelStateStore {
       p.setProperty("r." + r + ".expiring", String.join("|", state.expiring().getOrDefault(e.getKey(),
           List.of())));
       int m = 0;
+      List<HlsKey> keys = new ArrayList<>();
       for (RetainedSegment s : e.getValue()) {
+        String keyIndex = "";
+        if (s.key() != null) {
+          int k = keys.indexOf(s.key());
+          if (k < 0) {
+            k = keys.size();
+            keys.add(s.key());
+            putKey(p, "r." + r + ".k." + k, s.key());
+          }
+          keyIndex = Integer.toString(k);
+        }
         p.setProperty("r." + r + ".s." + m++, s.sequence() + "|" + s.uri() + "|" + s.duration90k() + "|"
             + (s.programDateTime() == null ? "" : s.programDateTime().toString()) + "|"
-            + (s.discontinuity() ? 1 : 0) + "|" + s.discontinuitySequence() + "|" + s.bytes());
+            + (s.discontinuity() ? 1 : 0) + "|" + s.discontinuitySequence() + "|" + s.bytes() + "|" + keyIndex);
       }
       r++;
     }
@@ -132,10 +146,11 @@ public final class FileChannelStateStore implements ChannelStateStore {
       List<RetainedSegment> segments = new ArrayList<>(n);
       for (int m = 0; m < n; m++) {
         String[] f = required(p, "r." + r + ".s." + m).split("\\|", -1);
-        Preconditions.requireArgument(f.length == 7, "segment entry r.%s.s.%s has %s fields", r, m, f.length);
+        Preconditions.requireArgument(f.length == 8, "segment entry r.%s.s.%s has %s fields", r, m, f.length);
+        HlsKey key = f[7].isEmpty() ? null : key(p, "r." + r + ".k." + Integer.parseInt(f[7]));
         segments.add(new RetainedSegment(Long.parseLong(f[0]), f[1], Long.parseLong(f[2]),
             f[3].isEmpty() ? null : OffsetDateTime.parse(f[3]), f[4].equals("1"), Long.parseLong(f[5]),
-            Long.parseLong(f[6])));
+            Long.parseLong(f[6]), key));
       }
       renditions.put(dir, segments);
       String names = p.getProperty("r." + r + ".expiring", "");
@@ -148,6 +163,25 @@ public final class FileChannelStateStore implements ChannelStateStore {
     return new ChannelState(Long.parseLong(required(p, "nextMediaSequence")),
         Long.parseLong(required(p, "discontinuityCount")), end == null ? null : Instant.parse(end), renditions,
         expiring);
+  }
+
+  private static void putKey(Properties p, String prefix, HlsKey key) {
+    p.setProperty(prefix + ".method", key.method());
+    p.setProperty(prefix + ".uri", key.uri());
+    if (key.iv() != null) {
+      p.setProperty(prefix + ".iv", key.iv());
+    }
+    if (key.keyFormat() != null) {
+      p.setProperty(prefix + ".format", key.keyFormat());
+    }
+    if (key.keyFormatVersions() != null) {
+      p.setProperty(prefix + ".versions", key.keyFormatVersions());
+    }
+  }
+
+  private static HlsKey key(Properties p, String prefix) {
+    return new HlsKey(required(p, prefix + ".method"), required(p, prefix + ".uri"), p.getProperty(prefix + ".iv"),
+        p.getProperty(prefix + ".format"), p.getProperty(prefix + ".versions"));
   }
 
   private static String required(Properties p, String key) {

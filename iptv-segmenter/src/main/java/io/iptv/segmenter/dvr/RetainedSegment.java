@@ -2,6 +2,7 @@ package io.iptv.segmenter.dvr;
 
 import io.iptv.core.internal.Preconditions;
 import io.iptv.core.time.Timestamps;
+import io.iptv.segmenter.hls.HlsKey;
 import io.iptv.segmenter.hls.MediaSegment;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -12,7 +13,7 @@ import java.util.Objects;
  * packager, need to list it again. Immutable.
  *
  * <pre>{@code
- * RetainedSegment s = new RetainedSegment(42, "seg-00042.ts", 180_000, pdt, false, 3, 412_000);
+ * RetainedSegment s = new RetainedSegment(42, "seg-00042.ts", 180_000, pdt, false, 3, 412_000, null);
  * s.end();   // pdt + 2 s
  * }</pre>
  *
@@ -25,9 +26,10 @@ import java.util.Objects;
  *     (not counting its own): a playlist starting with it has this {@code EXT-X-DISCONTINUITY-SEQUENCE}
  *     (RFC 8216 §4.3.3.3)
  * @param bytes the segment's size
+ * @param key the {@code EXT-X-KEY} in force for it (URI as written in its playlist), or null when clear
  */
 public record RetainedSegment(long sequence, String uri, long duration90k, OffsetDateTime programDateTime,
-    boolean discontinuity, long discontinuitySequence, long bytes) {
+    boolean discontinuity, long discontinuitySequence, long bytes, HlsKey key) {
 
   /** Validates. */
   public RetainedSegment {
@@ -54,6 +56,7 @@ public record RetainedSegment(long sequence, String uri, long duration90k, Offse
     return MediaSegment.builder(Timestamps.toDuration(duration90k), uri)
         .discontinuity(discontinuity)
         .programDateTime(programDateTime)
+        .key(key)
         .build();
   }
 }

@@ -299,7 +299,7 @@ public final class HlsPackager implements Emitter {
       DvrWindow window = retained.get(r.dir());
       if (window != null) {
         List<String> gone = window.add(new RetainedSegment(sequence, segmentName, chunk.duration90k(), pdt,
-            chunk.discontinuity(), discontinuitiesBefore, size), now90k, config.retention90k());
+            chunk.discontinuity(), discontinuitiesBefore, size, key), now90k, config.retention90k());
         if (config.dvrWindow != null) {
           // the DVR window keeps at least the live window: its deletions replace the live window's
           expiredNames = gone.stream().map(n -> r.dir() + "/" + n).toList();

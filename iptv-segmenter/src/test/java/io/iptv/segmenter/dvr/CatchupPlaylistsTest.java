@@ -22,7 +22,7 @@ class CatchupPlaylistsTest {
   private static RetainedSegment segment(int i, boolean discontinuity, long discontinuitySequence) {
     return new RetainedSegment(100 + i, "seg-" + (100 + i) + ".ts", 180_000,
         OffsetDateTime.ofInstant(T0.plusSeconds(2L * i), ZoneOffset.UTC), discontinuity, discontinuitySequence,
-        1000);
+        1000, null);
   }
 
   private static DvrWindow window(int segments) {

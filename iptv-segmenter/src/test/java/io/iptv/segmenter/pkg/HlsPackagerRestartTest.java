@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.iptv.core.io.ByteSlice;
 import io.iptv.segmenter.dvr.ChannelState;
 import io.iptv.segmenter.dvr.FileChannelStateStore;
+import io.iptv.segmenter.dvr.RetainedSegment;
 import io.iptv.segmenter.hls.HlsPlaylistParser;
 import io.iptv.segmenter.hls.MediaPlaylist;
 import io.iptv.segmenter.hls.MediaSegment;
@@ -164,6 +165,29 @@ class HlsPackagerRestartTest {
     assertEquals(List.of(before.segments().get(2).uri(), before.segments().get(3).uri()),
         junction.segments().subList(0, 2).stream().map(MediaSegment::uri).toList());
     assertEquals(before.mediaSequence() + 2, junction.mediaSequence());
+  }
+
+  @Test
+  void restoredAndTimeshiftEntriesKeepTheirKeys(@TempDir Path dir) throws Exception {
+    FileChannelStateStore store = FileChannelStateStore.in(dir.resolve("state"));
+    LiveClipFeed.ManualClock clock = new LiveClipFeed.ManualClock(EPOCH);
+    InMemorySegmentSink sink = new InMemorySegmentSink();
+    // a stand-in for AES-128: the protection is what the playlists must carry (bytes stay clear here)
+    io.iptv.core.pipeline.SegmentTransform keyed = (context, bytes) -> new io.iptv.core.pipeline.TransformedSegment(
+        bytes, new io.iptv.core.pipeline.SegmentProtection("AES-128", "keys/k" + context.sequence() / 4 + ".key",
+            null, null, null));
+    HlsPackager a = live(store, clock).dvrWindow(Duration.ofSeconds(20)).segmentTransform(keyed).build(sink);
+    new LiveClipFeed("h264_aac.ts").feedLoops(a, 3, clock, EPOCH, 0);
+    List<RetainedSegment> before = a.dvrWindow("stream").segments();
+    assertTrue(before.stream().allMatch(s -> s.key() != null && s.key().uri().startsWith("../keys/k")));
+    HlsPackager b = live(store, clock).dvrWindow(Duration.ofSeconds(20)).segmentTransform(keyed).build(sink);
+    new LiveClipFeed("h264_aac.ts").feedLoops(b, 1, clock, clock.instant(), 0);
+    assertEquals(before, b.dvrWindow("stream").segments().subList(0, before.size()), "restored with their keys");
+    String dvr = new String(sink.get("stream/dvr.m3u8").toByteArray(), java.nio.charset.StandardCharsets.UTF_8);
+    MediaPlaylist parsed = HlsPlaylistParser.builder().build().parseMedia(sink.get("stream/dvr.m3u8").toByteArray());
+    assertTrue(parsed.segments().stream().allMatch(s -> s.key() != null), dvr);
+    MediaPlaylist live = HlsPlaylistParser.builder().build().parseMedia(sink.get("stream/index.m3u8").toByteArray());
+    assertTrue(live.segments().stream().allMatch(s -> s.key() != null));
   }
 
   @Test
