@@ -4,6 +4,7 @@ import io.iptv.core.serve.CorsPolicy;
 import io.iptv.core.serve.DirectoryResourceLoader;
 import io.iptv.core.serve.JdkHttpServerAdapter;
 import io.iptv.core.serve.OriginHandler;
+import io.iptv.core.serve.RequestInterceptor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -41,8 +42,17 @@ public final class LocalOrigin implements AutoCloseable {
 
   /** Starts serving {@code directory} as {@code /channel/...}. */
   public static LocalOrigin serve(String channel, Path directory) {
+    return serve(channel, directory, RequestInterceptor.allowAll());
+  }
+
+  /**
+   * Starts serving {@code directory} as {@code /channel/...} with {@code interceptor} in the origin's
+   * interceptor slot (authorisation, or an endpoint answering some requests itself such as catch-up playlists).
+   */
+  public static LocalOrigin serve(String channel, Path directory, RequestInterceptor interceptor) {
     OriginHandler origin = OriginHandler.builder(DirectoryResourceLoader.builder().channel(channel, directory).build())
         .cors(CorsPolicy.anyOrigin())
+        .interceptor(interceptor)
         .build();
     // File reads block: run them off the JDK server's single dispatcher thread (a player loads a playlist and
     // segments at the same time).

@@ -271,6 +271,24 @@ class HlsPackagerDvrTest {
     assertEquals(200, origin.handle(HttpRequest.get("/news/stream/dvr.m3u8")).get().status());
   }
 
+  @Test
+  void hlsJsPlaysACatchupRangeServedByTheOrigin(@TempDir Path dir) throws Exception {
+    io.iptv.core.testing.PlayerCheck check = io.iptv.core.testing.PlayerCheck.require();
+    LiveClipFeed feed = new LiveClipFeed("h264_aac.ts");
+    LiveClipFeed.ManualClock clock = new LiveClipFeed.ManualClock(EPOCH);
+    HlsPackager packager = live(clock).dvrWindow(Duration.ofSeconds(30)).build(DirectorySegmentSink.of(dir));
+    feed.feedLoops(packager, 8, clock, EPOCH, 0); // 24 s
+    List<RetainedSegment> retained = packager.dvrWindow("stream").segments();
+    String range = "start=" + retained.get(2).start() + "&end=" + retained.get(14).start();
+    CatchupEndpoint endpoint = CatchupEndpoint.builder().channel("news", packager.catchupPlaylists()).build();
+    try (io.iptv.core.testing.LocalOrigin origin = io.iptv.core.testing.LocalOrigin.serve("news", dir, endpoint)) {
+      io.iptv.core.testing.PlayerCheck.Result result = check.play(io.iptv.core.testing.PlayerCheck.Run.builder(
+          io.iptv.core.testing.PlayerCheck.Player.HLS_JS, origin.url("stream/catchup.m3u8") + "?" + range)
+          .seconds(10).build());
+      assertTrue(result.ok(), result.json());
+    }
+  }
+
   private static HttpRequest request(String query) {
     return new HttpRequest("GET", "/news/stream/catchup.m3u8", query.isEmpty() ? null : query,
         RequestHeaders.none(), null, false, ByteSlice.empty());
