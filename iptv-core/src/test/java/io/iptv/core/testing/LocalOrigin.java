@@ -6,6 +6,7 @@ import io.iptv.core.serve.HttpRequest;
 import io.iptv.core.serve.HttpResponse;
 import io.iptv.core.serve.JdkHttpServerAdapter;
 import io.iptv.core.serve.OriginHandler;
+import io.iptv.core.serve.RequestInterceptor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -58,6 +59,16 @@ public final class LocalOrigin implements AutoCloseable {
     return start(channel, OriginHandler.builder(DirectoryResourceLoader.builder().channel(channel, directory).build())
         .cors(CorsPolicy.anyOrigin())
         .licenseHandler(licenseHandler));
+  }
+
+  /**
+   * Starts serving {@code directory} as {@code /channel/...} with {@code interceptor} in the origin's
+   * interceptor slot (authorisation, or an endpoint answering some requests itself such as catch-up playlists).
+   */
+  public static LocalOrigin serve(String channel, Path directory, RequestInterceptor interceptor) {
+    return start(channel, OriginHandler.builder(DirectoryResourceLoader.builder().channel(channel, directory).build())
+        .cors(CorsPolicy.anyOrigin())
+        .interceptor(interceptor));
   }
 
   private static LocalOrigin start(String channel, OriginHandler.Builder builder) {

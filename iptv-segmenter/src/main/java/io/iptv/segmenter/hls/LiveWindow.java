@@ -46,6 +46,29 @@ public final class LiveWindow {
     return new LiveWindow(type, Integer.MAX_VALUE, firstMediaSequence);
   }
 
+  /**
+   * A window continuing a previous run (restart): lists {@code segments} again, numbered from
+   * {@code mediaSequence} with {@code discontinuitySequence} for the first of them.
+   *
+   * @param type null for a live sliding window, else VOD or EVENT (keeps everything)
+   */
+  public static LiveWindow restored(MediaPlaylist.PlaylistType type, int listSize, long mediaSequence,
+      long discontinuitySequence, List<MediaSegment> segments) {
+    Preconditions.requireArgument(listSize >= 1, "listSize %d < 1", listSize);
+    Preconditions.requireArgument(discontinuitySequence >= 0, "discontinuitySequence %d < 0", discontinuitySequence);
+    LiveWindow window = new LiveWindow(type, type == null ? listSize : Integer.MAX_VALUE, mediaSequence);
+    window.discontinuitySequence = discontinuitySequence;
+    window.segments.addAll(segments);
+    while (window.segments.size() > window.listSize) {
+      MediaSegment gone = window.segments.removeFirst();
+      window.mediaSequence++;
+      if (gone.discontinuity()) {
+        window.discontinuitySequence++;
+      }
+    }
+    return window;
+  }
+
   /** Appends a segment and returns those that left the window (oldest first). */
   public List<MediaSegment> add(MediaSegment segment) {
     segments.addLast(segment);

@@ -64,6 +64,11 @@ public final class DirectorySegmentSink implements SegmentSink {
     Files.deleteIfExists(resolve(name));
   }
 
+  @Override
+  public boolean exists(String name) {
+    return Files.isRegularFile(resolve(name));
+  }
+
   private Path resolve(String name) {
     Preconditions.requireArgument(!name.isEmpty() && !name.startsWith("/") && !name.contains("..")
         && !name.contains("\\"), "invalid resource name %s", name);

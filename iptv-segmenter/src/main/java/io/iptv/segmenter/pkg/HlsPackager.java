@@ -19,9 +19,17 @@ import io.iptv.core.time.Timestamps;
 import io.iptv.segmenter.chunk.Chunk;
 import io.iptv.segmenter.chunk.Chunker;
 import io.iptv.segmenter.chunk.ChunkingPolicy;
+import io.iptv.segmenter.chunk.TimestampJumpDetector;
 import io.iptv.segmenter.hls.HlsKey;
 import io.iptv.segmenter.dash.DashRepresentation;
 import io.iptv.segmenter.dash.MpdWriter;
+import io.iptv.segmenter.dvr.CatchupPlaylists;
+import io.iptv.segmenter.dvr.ChannelState;
+import io.iptv.segmenter.dvr.ChannelStateStore;
+import io.iptv.segmenter.dvr.DvrWindow;
+import io.iptv.segmenter.dvr.RetainedSegment;
+import io.iptv.segmenter.hls.MediaInitialization;
+import io.iptv.segmenter.hls.MediaSegment;
 import io.iptv.segmenter.fmp4.Fmp4Track;
 import io.iptv.segmenter.hls.LiveWindow;
 import io.iptv.segmenter.hls.MediaPlaylist;
@@ -87,6 +95,15 @@ import java.util.Set;
  * EXT-X-PART, EXT-X-PRELOAD-HINT, EXT-X-SERVER-CONTROL and EXT-X-RENDITION-REPORT, plus its delta update
  * ({@code io.iptv.core.serve.LowLatencyNames}); a finished segment is the concatenation of its parts.
  *
+ * <p><b>DVR, catch-up, restarts.</b> With {@link Builder#dvrWindow} a LIVE packager keeps the segments of
+ * that much media time (bounded also by {@link Builder#dvrMaxBytes}) in a {@link DvrWindow} per rendition and
+ * writes a timeshift playlist ({@code dvr.m3u8}) and {@code master-dvr.m3u8}; {@link #catchupPlaylists()}
+ * answers start-over and catch-up ranges by PROGRAM-DATE-TIME. With {@link Builder#stateStore} the numbering,
+ * discontinuity count and retained segments are saved after every segment, and a new packager on the same store
+ * and sink continues them: the still-present segments are listed again and the first new segment carries
+ * EXT-X-DISCONTINUITY. A lead-track timestamp jump that the input did not signal (samples fed directly) becomes
+ * a discontinuity ({@link TimestampJumpDetector}).
+ *
  * <p>Not thread-safe: one thread feeds it. Memory is bounded by a few segments' samples, plus, for VOD and
  * EVENT, a few dozen bytes per segment for the playlist; a LIVE packager keeps only its window (playlist,
  * {@link #timings()}, bit-rate state; see {@link io.iptv.segmenter.hls.BandwidthTracker}) and runs forever.
@@ -108,6 +125,7 @@ public final class HlsPackager implements Emitter {
   private final SegmentNameTemplate names;
   private final PlaylistWriter writer = PlaylistWriter.defaults();
   private final Chunker chunker;
+  private final TimestampJumpDetector jumps = new TimestampJumpDetector();
   private final Map<Integer, TrackFormat> formats = new LinkedHashMap<>();
   private final List<RenditionWriter> renditions = new ArrayList<>();
   private final ArrayDeque<SegmentTiming> timings = new ArrayDeque<>();
@@ -128,6 +146,13 @@ public final class HlsPackager implements Emitter {
   private static final long AST_JITTER_MILLIS = 250;
   /** The EXT-X-SESSION-KEYs (root-relative), taken from the first protected segment; null until then. */
   private List<HlsKey> sessionKeys;
+  /** EVENT and LIVE: per rendition directory the segments kept in the sink (live + DVR window). */
+  private final Map<String, DvrWindow> retained = new java.util.concurrent.ConcurrentHashMap<>();
+  /** The state loaded from the {@link ChannelStateStore} at the first segment (null: fresh start). */
+  private ChannelState restored;
+  private long sequenceBase;
+  private long discontinuityCount;
+  private final ArrayDeque<RestoredExpiring> restoredExpiring = new ArrayDeque<>();
 
   private HlsPackager(Builder config, SegmentSink sink) {
     this.config = config;
@@ -140,6 +165,7 @@ public final class HlsPackager implements Emitter {
     long bound90k = Timestamps.fromDuration(config.segmentDuration.plus(config.maxKeyframeInterval));
     this.fixedTargetDuration = (int) Math.max(1, (bound90k + Timestamps.TICKS_PER_SECOND - 1)
         / Timestamps.TICKS_PER_SECOND);
+    this.sequenceBase = config.firstMediaSequence;
     this.parts = config.partTarget == null ? null : new PartialSegmentWriter(config.partTarget,
         config.firstMediaSequence, fixedTargetDuration, config.playlistName, config.listSize, sink);
     this.chunker = new Chunker(policy, this::onChunk, parts);
@@ -163,6 +189,10 @@ public final class HlsPackager implements Emitter {
       adSignals.onCue(cue, chunker);
     } else if (event instanceof StreamEvent.Discontinuity) {
       adSignals.onDiscontinuity();
+    }
+    StreamEvent.Discontinuity jump = jumps.check(event, chunker.leadTrackId());
+    if (jump != null) {
+      chunker.onEvent(jump); // a source reset without a signalled discontinuity
     }
     chunker.onEvent(event);
     if (parts != null) {
@@ -224,9 +254,13 @@ public final class HlsPackager implements Emitter {
 
   /** The renditions with their sizes so far, for a {@link MultivariantPlanner}; URIs relative to the root. */
   public List<MultivariantPlanner.Rendition> renditions() {
+    return renditions(config.playlistName);
+  }
+
+  private List<MultivariantPlanner.Rendition> renditions(String playlistFileName) {
     List<MultivariantPlanner.Rendition> out = new ArrayList<>();
     for (RenditionWriter r : renditions) {
-      out.add(r.summary(r.playlistName(config.playlistName), targetDuration(r)));
+      out.add(r.summary(r.playlistName(playlistFileName), targetDuration(r)));
     }
     return out;
   }
@@ -253,9 +287,19 @@ public final class HlsPackager implements Emitter {
 
   private void onChunk(Chunk chunk) throws MediaException {
     if (renditions.isEmpty()) {
+      restoreState();
       layOut();
     }
-    long sequence = config.firstMediaSequence + chunk.sequence();
+    if (restored != null && chunk.sequence() == 0 && !chunk.discontinuity()) {
+      // a restart: the new encoder session does not continue the old timeline (RFC 8216 §4.3.2.3)
+      chunk = new Chunk(chunk.sequence(), chunk.period(), true, chunk.start90k(), chunk.duration90k(),
+          chunk.samples());
+    }
+    long discontinuitiesBefore = discontinuityCount;
+    if (chunk.discontinuity()) {
+      discontinuityCount++;
+    }
+    long sequence = sequenceBase + chunk.sequence();
     long rounded = MediaPlaylist.roundedSeconds(Timestamps.toDuration(chunk.duration90k()));
     String name = names.name(sequence, chunk.start90k());
     if (config.playlistType != HlsPlaylistType.VOD && rounded > fixedTargetDuration) {
@@ -300,7 +344,17 @@ public final class HlsPackager implements Emitter {
           : published.protection() != null ? List.of(published.protection()) : List.of();
       HlsKey key = hlsKey(protections.isEmpty() ? null : protections.get(0), r.dir());
       recordSessionKeys(protections);
-      for (String expired : r.append(segmentName, chunk, pdt, size, now90k, config.retention90k(), key)) {
+      List<String> expiredNames = r.append(segmentName, chunk, pdt, size, now90k, config.retention90k(), key);
+      DvrWindow window = retained.get(r.dir());
+      if (window != null) {
+        List<String> gone = window.add(new RetainedSegment(sequence, segmentName, chunk.duration90k(), pdt,
+            chunk.discontinuity(), discontinuitiesBefore, size, key), now90k, config.retention90k());
+        if (config.dvrWindow != null) {
+          // the DVR window keeps at least the live window: its deletions replace the live window's
+          expiredNames = gone.stream().map(n -> r.dir() + "/" + n).toList();
+        }
+      }
+      for (String expired : expiredNames) {
         try {
           sink.delete(expired);
         } catch (IOException e) {
@@ -308,8 +362,10 @@ public final class HlsPackager implements Emitter {
         }
       }
     }
+    deleteRestoredExpiring(now90k);
     if (config.playlistType != HlsPlaylistType.VOD) {
       writePlaylists(/* endList= */ false);
+      saveState(sequence + 1);
     }
   }
 
@@ -329,6 +385,115 @@ public final class HlsPackager implements Emitter {
         || candidate.isBefore(dashAvailabilityStart.minusMillis(AST_JITTER_MILLIS))) {
       dashAvailabilityStart = candidate;
     }
+  }
+
+  /** Loads the channel state (restart) before the first segment. */
+  private void restoreState() throws MediaException {
+    if (config.stateStore == null) {
+      return;
+    }
+    try {
+      restored = config.stateStore.load(config.stateChannel());
+    } catch (IOException e) {
+      throw MediaException.of(MediaException.Kind.IO, "cannot load the state of channel " + config.stateChannel()
+          + ": " + e.getMessage(), e);
+    }
+    if (restored != null) {
+      restored = withoutMissingSegments(restored);
+      sequenceBase = restored.nextMediaSequence();
+      discontinuityCount = restored.discontinuityCount();
+      lastSegmentEnd = restored.lastSegmentEnd();
+      // segments of the previous run still in their grace period: deleted after a grace period from now
+      for (Map.Entry<String, List<String>> e : restored.expiring().entrySet()) {
+        for (String name : e.getValue()) {
+          restoredExpiring.addLast(new RestoredExpiring(e.getKey() + "/" + name, config.retention90k()));
+        }
+      }
+    }
+  }
+
+  /**
+   * The sink may have lost files while the packager was down (a tmpfs after a reboot, a cleanup job): only the
+   * segments after the last missing one are listed again, so a restored playlist never lists a 404 and stays
+   * contiguous.
+   */
+  private ChannelState withoutMissingSegments(ChannelState state) throws MediaException {
+    Map<String, List<RetainedSegment>> kept = new LinkedHashMap<>();
+    for (Map.Entry<String, List<RetainedSegment>> e : state.renditions().entrySet()) {
+      List<RetainedSegment> segments = e.getValue();
+      int from = 0;
+      for (int i = 0; i < segments.size(); i++) {
+        String path = e.getKey() + "/" + segments.get(i).uri();
+        try {
+          if (!sink.exists(path)) {
+            from = i + 1;
+          }
+        } catch (IOException ex) {
+          throw MediaException.of(MediaException.Kind.IO, "cannot check " + path + ": " + ex.getMessage(), ex);
+        }
+      }
+      kept.put(e.getKey(), segments.subList(from, segments.size()));
+    }
+    return new ChannelState(state.nextMediaSequence(), state.discontinuityCount(), state.lastSegmentEnd(), kept,
+        state.expiring());
+  }
+
+  /** Deletes the previous run's expiring segments whose new grace period ended. */
+  private void deleteRestoredExpiring(long now90k) throws MediaException {
+    while (!restoredExpiring.isEmpty() && restoredExpiring.peekFirst().deleteAt90k() <= now90k) {
+      String path = restoredExpiring.removeFirst().path();
+      try {
+        sink.delete(path);
+      } catch (IOException e) {
+        throw MediaException.of(MediaException.Kind.IO, "cannot delete " + path + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  private record RestoredExpiring(String path, long deleteAt90k) {}
+
+  private void saveState(long nextSequence) throws MediaException {
+    if (config.stateStore == null) {
+      return;
+    }
+    Map<String, List<RetainedSegment>> segments = new LinkedHashMap<>();
+    Map<String, List<String>> expiring = new LinkedHashMap<>();
+    for (RenditionWriter r : renditions) {
+      DvrWindow w = retained.get(r.dir());
+      if (w != null) {
+        segments.put(r.dir(), w.segments());
+        List<String> pending = new ArrayList<>(w.expiring());
+        for (RestoredExpiring e : restoredExpiring) {
+          if (e.path().startsWith(r.dir() + "/")) {
+            pending.add(e.path().substring(r.dir().length() + 1));
+          }
+        }
+        expiring.put(r.dir(), pending);
+      }
+    }
+    try {
+      config.stateStore.save(config.stateChannel(), new ChannelState(nextSequence, discontinuityCount,
+          lastSegmentEnd, segments, expiring));
+    } catch (IOException e) {
+      throw MediaException.of(MediaException.Kind.IO, "cannot save the state of channel " + config.stateChannel()
+          + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The segments kept for rendition directory {@code dir} (EVENT and LIVE: the live window plus the DVR
+   * window), or null for an unknown rendition or VOD. Thread-safe.
+   */
+  public DvrWindow dvrWindow(String dir) {
+    return retained.get(dir);
+  }
+
+  /**
+   * Catch-up and start-over playlists over the retained segments by PROGRAM-DATE-TIME (EVENT and LIVE); serve
+   * them with {@link io.iptv.segmenter.dvr.CatchupEndpoint}. Thread-safe.
+   */
+  public CatchupPlaylists catchupPlaylists() {
+    return new CatchupPlaylists(retained::get, fixedTargetDuration, config.clock);
   }
 
   /** The EXT-X-KEY for a protection; channel-relative URIs are rewritten relative to {@code dir}'s playlist. */
@@ -372,6 +537,11 @@ public final class HlsPackager implements Emitter {
       } else {
         write(r.playlistName(config.playlistName), writer.writeBytes(playlist));
       }
+      DvrWindow dvr = retained.get(r.dir());
+      if (config.dvrWindow != null && dvr != null) {
+        write(r.playlistName(config.dvrPlaylistName), writer.writeBytes(endList
+            ? dvr.playlist(fixedTargetDuration).toBuilder().endList(true).build() : dvr.playlist(fixedTargetDuration)));
+      }
       if (r.hasIFramePlaylist()) {
         write(r.playlistName(config.iFramePlaylistName), writer.writeBytes(r.iFramePlaylist(
             config.playlistType == HlsPlaylistType.VOD ? 0 : fixedTargetDuration, endList)));
@@ -383,6 +553,11 @@ public final class HlsPackager implements Emitter {
         master = master.withSessionKeys(sessionKeys);
       }
       write(config.multivariantName, writer.writeBytes(master));
+    }
+    if (config.dvrWindow != null && config.multivariantName != null) {
+      // the same renditions, each with its timeshift playlist
+      write(config.dvrMultivariantName, writer.writeBytes(MultivariantPlanner.plan(
+          renditions(config.dvrPlaylistName), List.of())));
     }
     if (config.dashManifestName != null) {
       write(config.dashManifestName, ByteSlice.wrap(mpdWriter(endList).writeBytes(dashRepresentations())));
@@ -488,12 +663,12 @@ public final class HlsPackager implements Emitter {
       // CMAF: one track per rendition; audio always in the audio group (unless there is no video).
       if (video == null) {
         if (!audio.isEmpty()) {
-          renditions.add(new RenditionWriter(base, List.of(audio.get(0)), false, newWindow(), fmt,
+          renditions.add(new RenditionWriter(base, List.of(audio.get(0)), false, newWindow(base, fmt), fmt,
               renditionTargetDuration()));
         }
         return;
       }
-      renditions.add(new RenditionWriter(base, List.of(video), false, newWindow(), fmt,
+      renditions.add(new RenditionWriter(base, List.of(video), false, newWindow(base, fmt), fmt,
           renditionTargetDuration(), newIFrameWindow()));
       addAudioRenditions(base, audio, fmt);
       return;
@@ -504,12 +679,12 @@ public final class HlsPackager implements Emitter {
         tracks.add(video);
       }
       tracks.addAll(video == null && !audio.isEmpty() ? audio.subList(0, 1) : audio);
-      renditions.add(new RenditionWriter(base, tracks, false, newWindow(), SegmentFormat.TS,
-          renditionTargetDuration(), newIFrameWindow()));
+      renditions.add(new RenditionWriter(base, tracks, false, newWindow(base, SegmentFormat.TS),
+          SegmentFormat.TS, renditionTargetDuration(), newIFrameWindow()));
       return;
     }
-    renditions.add(new RenditionWriter(base, List.of(video), false, newWindow(), SegmentFormat.TS,
-        renditionTargetDuration(), newIFrameWindow()));
+    renditions.add(new RenditionWriter(base, List.of(video), false, newWindow(base, SegmentFormat.TS),
+        SegmentFormat.TS, renditionTargetDuration(), newIFrameWindow()));
     addAudioRenditions(base, audio, SegmentFormat.TS);
   }
 
@@ -522,7 +697,7 @@ public final class HlsPackager implements Emitter {
       int n = counts.merge(label, 1, Integer::sum);
       String dir = base + "-audio-" + label + (n > 1 ? "-" + n : "");
       Preconditions.requireState(used.add(dir), "duplicate rendition %s", dir);
-      renditions.add(new RenditionWriter(dir, List.of(a), true, newWindow(), fmt,
+      renditions.add(new RenditionWriter(dir, List.of(a), true, newWindow(dir, fmt), fmt,
           renditionTargetDuration()));
     }
   }
@@ -543,12 +718,56 @@ public final class HlsPackager implements Emitter {
     return config.playlistType == HlsPlaylistType.VOD ? 0 : fixedTargetDuration;
   }
 
-  private LiveWindow newWindow() {
+  /**
+   * The playlist window of rendition {@code dir}, continuing the restored state if any; for EVENT and LIVE also
+   * registers the rendition's {@link DvrWindow}.
+   */
+  private LiveWindow newWindow(String dir, SegmentFormat fmt) {
+    List<RetainedSegment> before = restored == null ? null : restored.renditions().get(dir);
+    if (config.playlistType != HlsPlaylistType.VOD) {
+      retained.put(dir, newRetainedWindow(fmt, before));
+    }
+    if (before != null && !before.isEmpty() && config.playlistType != HlsPlaylistType.VOD) {
+      return restoredWindow(fmt, before);
+    }
     return switch (config.playlistType) {
       case VOD -> LiveWindow.growing(MediaPlaylist.PlaylistType.VOD, config.firstMediaSequence);
       case EVENT -> LiveWindow.growing(MediaPlaylist.PlaylistType.EVENT, config.firstMediaSequence);
       case LIVE -> LiveWindow.sliding(config.listSize, config.firstMediaSequence);
     };
+  }
+
+  /** The live window plus the DVR window of one rendition, with the restored segments. */
+  private DvrWindow newRetainedWindow(SegmentFormat fmt, List<RetainedSegment> before) {
+    DvrWindow.Builder dvr = DvrWindow.builder()
+        .minSegments(config.playlistType == HlsPlaylistType.LIVE ? config.listSize : Integer.MAX_VALUE)
+        .map(fmt == SegmentFormat.FMP4 ? new MediaInitialization(SegmentFormat.INIT_SEGMENT_NAME, null) : null);
+    if (config.dvrWindow != null) {
+      dvr.window(config.dvrWindow);
+    }
+    if (config.dvrMaxBytes > 0) {
+      dvr.maxBytes(config.dvrMaxBytes);
+    }
+    DvrWindow window = dvr.build();
+    if (before != null) {
+      window.restore(before);
+    }
+    return window;
+  }
+
+  /** Re-lists the still-present segments of the previous run: the last listSize (LIVE) or all (EVENT). */
+  private LiveWindow restoredWindow(SegmentFormat fmt, List<RetainedSegment> before) {
+    int from = config.playlistType == HlsPlaylistType.LIVE ? Math.max(0, before.size() - config.listSize) : 0;
+    List<MediaSegment> listed = new ArrayList<>();
+    for (RetainedSegment s : before.subList(from, before.size())) {
+      MediaSegment m = s.toMediaSegment();
+      listed.add(fmt == SegmentFormat.FMP4
+          ? m.toBuilder().map(new MediaInitialization(SegmentFormat.INIT_SEGMENT_NAME, null)).build() : m);
+    }
+    RetainedSegment first = before.get(from);
+    return LiveWindow.restored(config.playlistType == HlsPlaylistType.LIVE ? null
+        : MediaPlaylist.PlaylistType.EVENT, config.playlistType == HlsPlaylistType.LIVE ? config.listSize
+        : Integer.MAX_VALUE, first.sequence(), first.discontinuitySequence(), listed);
   }
 
   /**
@@ -588,6 +807,12 @@ public final class HlsPackager implements Emitter {
     private SampleEncryption sampleEncryption; // null: none
     private Set<AdMarkerStyle> adMarkers;
     private Duration partTarget;
+    private Duration dvrWindow;
+    private long dvrMaxBytes;
+    private String dvrPlaylistName = "dvr.m3u8";
+    private String dvrMultivariantName = "master-dvr.m3u8";
+    private ChannelStateStore stateStore;
+    private String stateChannel;
 
     private Builder() {}
 
@@ -605,6 +830,36 @@ public final class HlsPackager implements Emitter {
     }
 
     /**
+     * LIVE: keep the segments of this much media time behind the live edge (a DVR / timeshift window) and
+     * write a timeshift playlist ({@link #dvrPlaylistName}) per rendition listing them; they also serve
+     * catch-up ({@link HlsPackager#catchupPlaylists()}). Default: none (only the live window, plus
+     * {@code segmentRetention}). Evicted segments are deleted after {@code segmentRetention}.
+     */
+    public Builder dvrWindow(Duration value) {
+      once("dvrWindow");
+      Preconditions.requireArgument(value.compareTo(Duration.ofSeconds(1)) >= 0
+          && value.compareTo(Duration.ofDays(30)) <= 0, "dvrWindow %s out of range 1 s..30 days", value);
+      dvrWindow = value;
+      return this;
+    }
+
+    /** LIVE with {@link #dvrWindow}: also bound each rendition's DVR window in bytes (default unbounded). */
+    public Builder dvrMaxBytes(long value) {
+      once("dvrMaxBytes");
+      Preconditions.requireArgument(value > 0, "dvrMaxBytes %d <= 0", value);
+      dvrMaxBytes = value;
+      return this;
+    }
+
+    /** File name of the timeshift playlist in each rendition directory (default {@code dvr.m3u8}). */
+    public Builder dvrPlaylistName(String value) {
+      once("dvrPlaylistName");
+      Preconditions.requireArgument(value.matches("[A-Za-z0-9._-]+\\.m3u8"), "invalid playlist name %s", value);
+      dvrPlaylistName = value;
+      return this;
+    }
+
+    /**
      * Low-Latency HLS (RFC 8216bis §4.4.4.9): publish each segment also as partial segments of at most this
      * duration (0.2 to 2 s; 0.3 to 1 s is typical), each one CMAF fragment written as soon as it is complete;
      * the playlists get EXT-X-PART, EXT-X-PRELOAD-HINT, EXT-X-SERVER-CONTROL (blocking reload, delta
@@ -618,6 +873,30 @@ public final class HlsPackager implements Emitter {
       Preconditions.requireArgument(value.compareTo(Duration.ofMillis(200)) >= 0
           && value.compareTo(Duration.ofSeconds(2)) <= 0, "partTarget %s out of range 0.2..2 s", value);
       partTarget = value;
+      return this;
+    }
+
+    /**
+     * Name of the multivariant playlist at the root listing the renditions' timeshift playlists, written with
+     * {@link #dvrWindow} when a multivariant playlist is (default {@code master-dvr.m3u8}).
+     */
+    public Builder dvrMultivariantName(String value) {
+      once("dvrMultivariantName");
+      Preconditions.requireArgument(value.matches("[A-Za-z0-9._-]+\\.m3u8"), "invalid playlist name %s", value);
+      dvrMultivariantName = value;
+      return this;
+    }
+
+    /**
+     * EVENT and LIVE: persist the channel's numbering and retained segments in {@code store} under
+     * {@code channel} after every segment, and continue from them at start (media sequence continues, the
+     * still-present segments are listed again, an EXT-X-DISCONTINUITY marks the junction). Default: none.
+     */
+    public Builder stateStore(ChannelStateStore store, String channel) {
+      once("stateStore");
+      stateStore = Objects.requireNonNull(store, "store");
+      Preconditions.requireArgument(channel.matches("[A-Za-z0-9_-]{1,64}"), "bad channel name %s", channel);
+      stateChannel = channel;
       return this;
     }
 
@@ -837,6 +1116,11 @@ public final class HlsPackager implements Emitter {
         Preconditions.requireState(partTarget.compareTo(segmentDuration) < 0,
             "partTarget %s must be shorter than segmentDuration %s", partTarget, segmentDuration);
       }
+      Preconditions.requireState(dvrWindow == null || playlistType == HlsPlaylistType.LIVE,
+          "dvrWindow needs a LIVE playlist");
+      Preconditions.requireState(dvrMaxBytes == 0 || dvrWindow != null, "dvrMaxBytes needs dvrWindow");
+      Preconditions.requireState(stateStore == null || playlistType != HlsPlaylistType.VOD,
+          "a state store needs an EVENT or LIVE playlist");
       return new HlsPackager(this, Objects.requireNonNull(sink, "sink"));
     }
 
@@ -846,6 +1130,10 @@ public final class HlsPackager implements Emitter {
       }
       return Boolean.FALSE.equals(programDateTime) ? EnumSet.of(AdMarkerStyle.CUE)
           : EnumSet.of(AdMarkerStyle.DATERANGE);
+    }
+
+    String stateChannel() {
+      return stateChannel;
     }
 
     boolean programDateTime() {

@@ -30,6 +30,11 @@ public final class InMemorySegmentSink implements SegmentSink {
     resources.remove(name);
   }
 
+  @Override
+  public synchronized boolean exists(String name) {
+    return resources.containsKey(name);
+  }
+
   /** The resource, or null. */
   public synchronized ByteSlice get(String name) {
     return resources.get(name);

@@ -22,4 +22,12 @@ public interface SegmentSink {
 
   /** Deletes {@code name} (a segment that left the live window and its grace period); absent is fine. */
   void delete(String name) throws IOException;
+
+  /**
+   * Whether {@code name} is present. A restarted packager lists again only the segments its sink still holds
+   * (files may be lost while it is down); sinks that cannot tell answer true, and are trusted.
+   */
+  default boolean exists(String name) throws IOException {
+    return true;
+  }
 }
