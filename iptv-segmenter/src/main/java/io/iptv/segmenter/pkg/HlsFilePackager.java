@@ -58,6 +58,8 @@ public final class HlsFilePackager {
   public static final String IFRAME_PLAYLIST_NAME = "iframes.m3u8";
   /** The multivariant playlist's file name. */
   public static final String MULTIVARIANT_NAME = "master.m3u8";
+  /** Most bytes of finished segments waiting for the background writer (about two 8 Mbit/s segments). */
+  static final long WRITE_QUEUE_BYTES = 16L << 20;
 
   private final Duration segmentDuration;
   private final HlsPlaylistType playlistType;
@@ -107,11 +109,17 @@ public final class HlsFilePackager {
       throw MediaException.of(MediaException.Kind.IO, "cannot create output next to " + target + ": "
           + e.getMessage(), e);
     }
-    boolean published = false;
-    try {
-      Result result = packageInto(inputs, DirectorySegmentSink.of(staging));
+    // Files are written by one background thread while this one demuxes and muxes (two cores busy instead
+    // of one); the queue bound keeps memory bounded whatever the input size.
+    try (BackgroundSegmentSink sink = BackgroundSegmentSink.of(DirectorySegmentSink.of(staging),
+        WRITE_QUEUE_BYTES)) {
+      Result result = packageInto(inputs, sink);
+      try {
+        sink.finish();
+      } catch (IOException e) {
+        throw BackgroundSegmentSink.asMediaException(e);
+      }
       publish(staging, target);
-      published = true;
       return result;
     } finally {
       deleteRecursively(staging, true);
