@@ -13,10 +13,15 @@
 # neither tool is throttled by the other's 1 GB of write-back; the input is in the page cache (read once
 # first); both write to the same file system. Reported: the median of RUNS wall times per tool, MB/s =
 # input bytes / wall time (10^6 bytes), and the ratio; CPU time (user + sys of the process and its threads,
-# bash's time) is printed too, since wall time on a shared machine partly measures the load.
+# /usr/bin/time) is printed too, since wall time on a shared machine partly measures the load.
+#
+# A third tool in the rotation, "tuned", is iptv.jar with the JVM options recommended for batch packaging
+# (TUNED_OPTS, default "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC": C1 only and the serial collector; they cut
+# the JVM's own CPU (C2 compiler threads ~30 % of all CPU samples of a default run, parallel GC threads, heap
+# page faults) by about a third; see benchmarks/README.md). TUNED_OPTS= (empty) skips it.
 #
 # Env: RUNS (default 3), KINDS (default "ts mp4 cmaf"), CMAF_INPUT (an MP4 for the cmaf line instead of the
-#      loop), JAVA_OPTS (extra JVM options for our runs), JMH=1 also runs the in-memory JMH benchmarks
+#      loop), JAVA_OPTS (extra JVM options for the default runs), TUNED_OPTS, JMH=1 also runs the in-memory JMH benchmarks
 #      (TsToHlsBenchmark, Mp4ToHlsBenchmark on the 26.9 MB clips; JMH_ARGS default "-wi 3 -i 5 -f 1").
 #      Needs ffmpeg, java 17+, mvn, iptv-examples/target/iptv.jar (mvn -B -o -q -pl iptv-examples -am package
 #      -DskipTests).
@@ -31,39 +36,43 @@ JAR=iptv-examples/target/iptv.jar
 WORK=benchmarks/target/package-vs-ffmpeg
 # shellcheck disable=SC2206
 JAVA_OPTS_ARR=(${JAVA_OPTS:-})
+TUNED_OPTS="${TUNED_OPTS--XX:TieredStopAtLevel=1 -XX:+UseSerialGC}"
+# shellcheck disable=SC2206
+TUNED_OPTS_ARR=(${TUNED_OPTS})
+TOOLS=(ours theirs); [[ -n "$TUNED_OPTS" ]] && TOOLS=(ours tuned theirs)
 [[ -f "$JAR" ]] || { echo "missing $JAR: mvn -B -o -q -pl iptv-examples -am package -DskipTests" >&2; exit 1; }
 # shellcheck source=media.sh
 source benchmarks/scripts/media.sh
 
 input_of() { case "$1" in ts) echo "$BIG_TS" ;; mp4) echo "$BIG_MP4" ;; cmaf) echo "${CMAF_INPUT:-$BIG_MP4}" ;; esac; }
 
-run_tool() { # ours|theirs kind input output-dir
-  if [[ $1 == ours ]]; then
+run_tool() { # ours|tuned|theirs kind input output-dir
+  if [[ $1 == ours || $1 == tuned ]]; then
     local fmt=(); [[ $2 == cmaf ]] && fmt=(--format fmp4)
-    java "${JAVA_OPTS_ARR[@]}" -jar "$JAR" package --input "$3" --output "$4" --segment-duration 6 --quiet \
+    local opts=("${JAVA_OPTS_ARR[@]}"); [[ $1 == tuned ]] && opts=("${TUNED_OPTS_ARR[@]}")
+    "${TIMED[@]}" java "${opts[@]}" -jar "$JAR" package --input "$3" --output "$4" --segment-duration 6 --quiet \
       "${fmt[@]}"
   else
     mkdir -p "$4"
     if [[ $2 == cmaf ]]; then
-      ffmpeg -nostdin -v error -i "$3" -map 0 -c copy -f hls -hls_time 6 -hls_playlist_type vod \
+      "${TIMED[@]}" ffmpeg -nostdin -v error -i "$3" -map 0 -c copy -f hls -hls_time 6 -hls_playlist_type vod \
         -hls_segment_type fmp4 -hls_fmp4_init_filename init.mp4 -hls_segment_filename "$4/seg-%05d.m4s" \
         "$4/index.m3u8"
     else
-      ffmpeg -nostdin -v error -i "$3" -map 0 -c copy -f hls -hls_time 6 -hls_playlist_type vod \
+      "${TIMED[@]}" ffmpeg -nostdin -v error -i "$3" -map 0 -c copy -f hls -hls_time 6 -hls_playlist_type vod \
         -hls_segment_filename "$4/seg-%05d.ts" "$4/index.m3u8"
     fi
   fi
 }
-TIMEFORMAT='%3U %3S'
 TIMES=$(mktemp)
+TIMED=(/usr/bin/time -f "%U %S" -o "$TIMES") # user and sys CPU of the tool's process and its threads
 trap 'rm -f "$TIMES"; rm -rf "$WORK"' EXIT
 timed_run() { # ours|theirs kind input output-dir -> "wall_ns cpu_ns"
   local t0 t1
   rm -rf "$4"
   sync
   t0=$(date +%s%N)
-  # bash's time keyword: user and sys CPU of the tool's process and its threads
-  { time run_tool "$@" >/dev/null 2>"$WORK/stderr" ; } 2>"$TIMES" || { cat "$WORK/stderr" >&2; exit 1; }
+  run_tool "$@" >/dev/null 2>"$WORK/stderr" || { cat "$WORK/stderr" >&2; exit 1; }
   t1=$(date +%s%N)
   echo "$((t1 - t0)) $(awk '{printf "%d", ($1 + $2) * 1e9}' "$TIMES")"
 }
@@ -76,7 +85,7 @@ for kind in "${KINDS_ARR[@]}"; do
   in=$(input_of "$kind")
   cat "$in" >/dev/null # page cache
   for _ in $(seq "$RUNS"); do
-    for tool in ours theirs; do
+    for tool in "${TOOLS[@]}"; do
       read -r ns cpu < <(timed_run "$tool" "$kind" "$in" "$WORK/$tool-$kind")
       WALLS[$tool-$kind]+="$ns "
       CPUS[$tool-$kind]+="$cpu "
@@ -85,28 +94,34 @@ for kind in "${KINDS_ARR[@]}"; do
   ours_n=$(find "$WORK/ours-$kind" -name '*.ts' -o -name '*.m4s' | wc -l)
   theirs_n=$(find "$WORK/theirs-$kind" -name '*.ts' -o -name '*.m4s' | wc -l)
   echo "$kind: ours $ours_n segment files, ffmpeg $theirs_n; walls ours [${WALLS[ours-$kind]}] ffmpeg [${WALLS[theirs-$kind]}] ns"
-  rm -rf "$WORK/ours-$kind" "$WORK/theirs-$kind"
+  rm -rf "$WORK/ours-$kind" "$WORK/tuned-$kind" "$WORK/theirs-$kind"
 done
 echo "load after:  $(cut -d' ' -f1-3 /proc/loadavg)"
 
 echo
-printf '%-5s %-9s %-40s %8s %8s %8s %9s\n' kind input packager "wall s" "MB/s" "cpu s" "MB/cpu-s"
+printf '%-5s %-9s %-56s %8s %8s %8s %9s\n' kind input packager "wall s" "MB/s" "cpu s" "MB/cpu-s"
 for kind in "${KINDS_ARR[@]}"; do
   in=$(input_of "$kind")
   bytes=$(stat -c %s "$in")
-  for tool in ours theirs; do
+  for tool in "${TOOLS[@]}"; do
     w=$(tr ' ' '\n' <<<"${WALLS[$tool-$kind]}" | grep . | median)
     c=$(tr ' ' '\n' <<<"${CPUS[$tool-$kind]}" | grep . | median)
     eval "W_$tool=$w C_$tool=$c"
     label="iptv.jar package (JVM start included)"
+    [[ $tool == tuned ]] && label="same, java $TUNED_OPTS"
     [[ $tool == theirs ]] && label="ffmpeg 5.1 -c copy -f hls"
     awk -v k="$kind" -v b="$bytes" -v w="$w" -v c="$c" -v l="$label" 'BEGIN {
-      printf "%-5s %6.0f MB %-40s %8.3f %8.1f %8.3f %9.1f\n", k, b / 1e6, l, w / 1e9, b / (w / 1e9) / 1e6, c / 1e9,
+      printf "%-5s %6.0f MB %-56s %8.3f %8.1f %8.3f %9.1f\n", k, b / 1e6, l, w / 1e9, b / (w / 1e9) / 1e6, c / 1e9,
         b / (c / 1e9) / 1e6 }'
   done
   # shellcheck disable=SC2154
   awk -v k="$kind" -v o="$W_ours" -v f="$W_theirs" -v oc="$C_ours" -v fc="$C_theirs" 'BEGIN {
     printf "%-5s ratio ours / ffmpeg (MB/s): wall %.2f×, CPU %.2f×\n", k, f / o, fc / oc }'
+  if [[ -n "$TUNED_OPTS" ]]; then
+    # shellcheck disable=SC2154
+    awk -v k="$kind" -v o="$W_tuned" -v f="$W_theirs" -v oc="$C_tuned" -v fc="$C_theirs" 'BEGIN {
+      printf "%-5s ratio tuned / ffmpeg (MB/s): wall %.2f×, CPU %.2f×\n", k, f / o, fc / oc }'
+  fi
 done
 echo "(median of $RUNS interleaved runs each, sync before every run, $(nproc) cores)"
 
