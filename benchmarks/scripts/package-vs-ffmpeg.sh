@@ -74,7 +74,7 @@ timed_run() { # ours|theirs kind input output-dir -> "wall_ns cpu_ns"
   t0=$(date +%s%N)
   run_tool "$@" >/dev/null 2>"$WORK/stderr" || { cat "$WORK/stderr" >&2; exit 1; }
   t1=$(date +%s%N)
-  echo "$((t1 - t0)) $(awk '{printf "%d", ($1 + $2) * 1e9}' "$TIMES")"
+  echo "$((t1 - t0)) $(awk '{printf "%.0f", ($1 + $2) * 1e9}' "$TIMES")"
 }
 median() { sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 
