@@ -10,7 +10,7 @@ import java.util.Arrays;
  *
  * <p><b>Hand-over.</b> {@link #handOver} returns a complete unit as a view of the backing array instead of a
  * copy. The array is then never written below the handed-over end again: when room is needed, the kept
- * bytes move to a fresh array (of the initial size, or larger for a larger unit) and the old one belongs to
+ * bytes move to a fresh array (of the initial size, or just larger for a larger unit) and the old one belongs to
  * the slices. So a reader emitting access units copies each byte once (payload → accumulator) instead of
  * twice, and allocates one array per few units instead of one per unit.
  */
@@ -71,12 +71,11 @@ final class ByteAccumulator {
         return -1;
       }
       if (sharedEnd > 0) {
-        // The array belongs to handed-over slices up to sharedEnd: continue in a fresh one.
+        // The array belongs to handed-over slices up to sharedEnd: continue in a fresh one, sized for what
+        // it must hold plus a quarter of the initial size (not doubled: a block just over a power of two would
+        // waste half of itself, and on a small G1 heap become a humongous object).
         int kept = limit - start;
-        int capacity = Math.max(initialBytes, 1024);
-        while (capacity < kept + length) {
-          capacity = Math.min(maxBytes, capacity * 2);
-        }
+        int capacity = (int) Math.min(maxBytes, Math.max(initialBytes, (long) kept + length + initialBytes / 4));
         byte[] fresh = new byte[capacity];
         System.arraycopy(data, start, fresh, 0, kept);
         System.arraycopy(source, offset, fresh, kept, length);

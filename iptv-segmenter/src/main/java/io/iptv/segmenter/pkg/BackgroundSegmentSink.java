@@ -14,9 +14,9 @@ import java.util.Objects;
  * cores. Order is kept, hence the sink contract holds: a segment still reaches the wrapped sink before any
  * playlist that lists it.
  *
- * <p><b>Bounded memory.</b> At most {@code maxQueuedBytes} of pending resources wait in the queue (one
- * resource is always admitted, however large); {@link #write} blocks the packaging thread while the queue is
- * full. The slices are kept, not copied: callers must not change the bytes afterwards, as with
+ * <p><b>Bounded memory.</b> At most {@code maxQueuedBytes} of resources are in flight (queued or being
+ * written), except that one resource is always admitted when nothing is in flight, however large;
+ * {@link #write} blocks the packaging thread until there is room. The slices are kept, not copied: callers must not change the bytes afterwards, as with
  * {@link InMemorySegmentSink}.
  *
  * <p><b>Errors.</b> The first failure of the wrapped sink stops the background thread and is rethrown (as an
@@ -42,7 +42,8 @@ public final class BackgroundSegmentSink implements SegmentSink, AutoCloseable {
   private final long maxQueuedBytes;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private final Thread thread;
-  private long queuedBytes;
+  /** Bytes queued or being written. */
+  private long inFlightBytes;
   private boolean closed;
   private boolean busy;
   private IOException failure;
@@ -60,7 +61,7 @@ public final class BackgroundSegmentSink implements SegmentSink, AutoCloseable {
 
   /**
    * Starts a background writer in front of {@code target}, with at most {@code maxQueuedBytes} (at least 1)
-   * waiting.
+   * in flight.
    */
   public static BackgroundSegmentSink of(SegmentSink target, long maxQueuedBytes) {
     Objects.requireNonNull(target, "target");
@@ -112,7 +113,6 @@ public final class BackgroundSegmentSink implements SegmentSink, AutoCloseable {
     synchronized (this) {
       closed = true;
       queue.clear();
-      queuedBytes = 0;
       notifyAll();
     }
     boolean interrupted = false;
@@ -131,7 +131,7 @@ public final class BackgroundSegmentSink implements SegmentSink, AutoCloseable {
   private synchronized void enqueue(Pending pending) throws IOException {
     long size = pending.bytes == null ? 0 : pending.bytes.length();
     try {
-      while (failure == null && !closed && !queue.isEmpty() && queuedBytes + size > maxQueuedBytes) {
+      while (failure == null && !closed && inFlightBytes > 0 && inFlightBytes + size > maxQueuedBytes) {
         wait();
       }
     } catch (InterruptedException e) {
@@ -145,7 +145,7 @@ public final class BackgroundSegmentSink implements SegmentSink, AutoCloseable {
       throw new IOException("segment writer already finished; cannot write " + pending.name);
     }
     queue.add(pending);
-    queuedBytes += size;
+    inFlightBytes += size;
     notifyAll();
   }
 
@@ -170,11 +170,11 @@ public final class BackgroundSegmentSink implements SegmentSink, AutoCloseable {
       }
       IOException error = perform(next);
       synchronized (this) {
-        queuedBytes -= next.bytes == null ? 0 : next.bytes.length();
+        inFlightBytes -= next.bytes == null ? 0 : next.bytes.length();
         if (error != null) {
           failure = error;
           queue.clear();
-          queuedBytes = 0;
+          inFlightBytes = 0;
           busy = false;
           notifyAll();
           return;

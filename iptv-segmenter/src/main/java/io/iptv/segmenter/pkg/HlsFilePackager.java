@@ -58,8 +58,14 @@ public final class HlsFilePackager {
   public static final String IFRAME_PLAYLIST_NAME = "iframes.m3u8";
   /** The multivariant playlist's file name. */
   public static final String MULTIVARIANT_NAME = "master.m3u8";
-  /** Most bytes of finished segments waiting for the background writer (about two 8 Mbit/s segments). */
-  static final long WRITE_QUEUE_BYTES = 16L << 20;
+  /**
+   * Most bytes of finished segments queued for or being written by the background writer: 16 MiB (about
+   * two 6 s segments at 8 Mbit/s: one written while the next waits), less with a small heap (a sixteenth of
+   * it), so that {@code -Xmx64m} still packages any input; a single segment is admitted whatever its size.
+   */
+  static long writeQueueBytes() {
+    return Math.max(1, Math.min(16L << 20, Runtime.getRuntime().maxMemory() / 16));
+  }
 
   private final Duration segmentDuration;
   private final HlsPlaylistType playlistType;
@@ -112,7 +118,7 @@ public final class HlsFilePackager {
     // Files are written by one background thread while this one demuxes and muxes (two cores busy instead
     // of one); the queue bound keeps memory bounded whatever the input size.
     try (BackgroundSegmentSink sink = BackgroundSegmentSink.of(DirectorySegmentSink.of(staging),
-        WRITE_QUEUE_BYTES)) {
+        writeQueueBytes())) {
       Result result = packageInto(inputs, sink);
       try {
         sink.finish();
