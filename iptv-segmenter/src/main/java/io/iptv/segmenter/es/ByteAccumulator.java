@@ -1,21 +1,41 @@
 package io.iptv.segmenter.es;
 
+import io.iptv.core.io.ByteSlice;
 import java.util.Arrays;
 
 /**
  * A growable byte buffer with a hard capacity cap, for bytes a reader must keep across payload units
  * (a partial access unit or audio frame). Bytes before {@link #start()} are consumed and reclaimed lazily
  * when room is needed, so the common case (append, parse, consume) copies each byte once. Not thread-safe.
+ *
+ * <p><b>Hand-over.</b> {@link #handOver} returns a complete unit as a view of the backing array instead of a
+ * copy. The array is then never written below the handed-over end again: when room is needed, the kept
+ * bytes move to a fresh array (of the initial size, or just larger for a larger unit) and the old one belongs to
+ * the slices. So a reader emitting access units copies each byte once (payload → accumulator) instead of
+ * twice, and allocates one array per few units instead of one per unit.
  */
 final class ByteAccumulator {
+  private final int initialBytes;
   private final int maxBytes;
   private byte[] data;
   private int start;
   private int limit;
+  /** Bytes {@code [0, sharedEnd)} of {@link #data} are referenced by handed-over slices: never overwrite. */
+  private int sharedEnd;
 
   ByteAccumulator(int initialBytes, int maxBytes) {
+    this.initialBytes = initialBytes;
     this.data = new byte[initialBytes];
     this.maxBytes = maxBytes;
+  }
+
+  /**
+   * The bytes {@code [from, to)} of the backing array as a slice that stays valid (and unchanged) for good;
+   * the caller normally consumes them next ({@link #consumeTo}).
+   */
+  ByteSlice handOver(int from, int to) {
+    sharedEnd = Math.max(sharedEnd, to);
+    return ByteSlice.wrap(data, from, to - from);
   }
 
   /** The backing array; valid until the next {@link #append}. */
@@ -50,6 +70,22 @@ final class ByteAccumulator {
       if (limit - start + length > maxBytes) {
         return -1;
       }
+      if (sharedEnd > 0) {
+        // The array belongs to handed-over slices up to sharedEnd: continue in a fresh one, sized for what
+        // it must hold plus a quarter of the initial size (not doubled: a block just over a power of two would
+        // waste half of itself, and on a small G1 heap become a humongous object).
+        int kept = limit - start;
+        int capacity = (int) Math.min(maxBytes, Math.max(initialBytes, (long) kept + length + initialBytes / 4));
+        byte[] fresh = new byte[capacity];
+        System.arraycopy(data, start, fresh, 0, kept);
+        System.arraycopy(source, offset, fresh, kept, length);
+        shift = start;
+        data = fresh;
+        start = 0;
+        limit = kept + length;
+        sharedEnd = 0;
+        return shift;
+      }
       shift = start;
       if (shift > 0) {
         System.arraycopy(data, start, data, 0, limit - start);
@@ -76,6 +112,10 @@ final class ByteAccumulator {
 
   /** Drops everything. */
   void clear() {
+    if (sharedEnd > 0) {
+      data = new byte[initialBytes]; // the old array belongs to handed-over slices
+      sharedEnd = 0;
+    }
     start = 0;
     limit = 0;
   }

@@ -1,7 +1,6 @@
 package io.iptv.segmenter.es;
 
 import io.iptv.core.MediaException;
-import io.iptv.core.io.ByteSlice;
 import io.iptv.core.media.MediaSample;
 import io.iptv.core.media.StreamEvent;
 import io.iptv.core.media.TrackFormat;
@@ -312,7 +311,7 @@ abstract class StartCodeUnitReader implements ElementaryStreamReader {
     }
     lastPts90k = pts;
     lastDts90k = dts;
-    out.emit(new MediaSample(info.pid(), pts, dts, unit.keyframe, ByteSlice.copyOf(data, start, end - start)));
+    out.emit(new MediaSample(info.pid(), pts, dts, unit.keyframe, buffer.handOver(start, end)));
   }
 
   /**

@@ -168,7 +168,7 @@ public final class CmafSegmentWriter {
       out.patchU32(sidxSizeAt, out.position() - sidxEnd);
       out.patchU32(sidxDurationAt, segment.duration());
     }
-    return new Segment(out.toSlice(), written);
+    return new Segment(out.takeOut(), written); // handed over: the segment is written once
   }
 
   /** Configures a {@link CmafSegmentWriter}. Not thread-safe. */

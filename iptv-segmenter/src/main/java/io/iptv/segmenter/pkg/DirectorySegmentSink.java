@@ -22,6 +22,8 @@ import java.nio.file.StandardOpenOption;
  * }</pre>
  */
 public final class DirectorySegmentSink implements SegmentSink {
+  /** Largest write(2) per call (see {@link #write}). */
+  private static final int WRITE_CHUNK_BYTES = 1 << 20;
   private final Path root;
 
   private DirectorySegmentSink(Path root) {
@@ -44,12 +46,19 @@ public final class DirectorySegmentSink implements SegmentSink {
     Files.createDirectories(target.getParent());
     Path temp = target.resolveSibling("." + target.getFileName() + ".tmp");
     // A FileChannel writes a heap buffer through the JDK's per-thread cached direct buffer;
-    // FileOutputStream.write would malloc and free a native copy of every multi-megabyte segment.
+    // FileOutputStream.write would malloc and free a native copy of every multi-megabyte segment. Writing
+    // at most WRITE_CHUNK_BYTES per call keeps that cached buffer at one size: a whole segment per call made
+    // the JDK free and allocate (and the kernel fault in) a new segment-sized native buffer whenever a
+    // segment was larger than the one before.
     try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.TRUNCATE_EXISTING)) {
       ByteBuffer buffer = bytes.asReadOnlyByteBuffer();
-      while (buffer.hasRemaining()) {
-        out.write(buffer);
+      int end = buffer.limit();
+      while (buffer.position() < end) {
+        buffer.limit(Math.min(end, buffer.position() + WRITE_CHUNK_BYTES));
+        while (buffer.hasRemaining()) {
+          out.write(buffer);
+        }
       }
     }
     try {

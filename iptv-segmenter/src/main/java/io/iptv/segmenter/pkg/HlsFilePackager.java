@@ -58,6 +58,14 @@ public final class HlsFilePackager {
   public static final String IFRAME_PLAYLIST_NAME = "iframes.m3u8";
   /** The multivariant playlist's file name. */
   public static final String MULTIVARIANT_NAME = "master.m3u8";
+  /**
+   * Most bytes of finished segments queued for or being written by the background writer: 16 MiB (about
+   * two 6 s segments at 8 Mbit/s: one written while the next waits), less with a small heap (a sixteenth of
+   * it), so that {@code -Xmx64m} still packages any input; a single segment is admitted whatever its size.
+   */
+  static long writeQueueBytes() {
+    return Math.max(1, Math.min(16L << 20, Runtime.getRuntime().maxMemory() / 16));
+  }
 
   private final Duration segmentDuration;
   private final HlsPlaylistType playlistType;
@@ -111,11 +119,17 @@ public final class HlsFilePackager {
       throw MediaException.of(MediaException.Kind.IO, "cannot create output next to " + target + ": "
           + e.getMessage(), e);
     }
-    boolean published = false;
-    try {
-      Result result = packageInto(inputs, DirectorySegmentSink.of(staging));
+    // Files are written by one background thread while this one demuxes and muxes (two cores busy instead
+    // of one); the queue bound keeps memory bounded whatever the input size.
+    try (BackgroundSegmentSink sink = BackgroundSegmentSink.of(DirectorySegmentSink.of(staging),
+        writeQueueBytes())) {
+      Result result = packageInto(inputs, sink);
+      try {
+        sink.finish();
+      } catch (IOException e) {
+        throw BackgroundSegmentSink.asMediaException(e);
+      }
       publish(staging, target);
-      published = true;
       return result;
     } finally {
       deleteRecursively(staging, true);

@@ -49,6 +49,8 @@ final class TsPacketWriter {
   private int size;
   /** Capacity for the next fresh buffer: the last segment's size plus an eighth. */
   private int nextCapacity = INITIAL_CAPACITY;
+  /** Whether the owner sizes segments with {@link #reserve} (then a fresh buffer starts small). */
+  private boolean reserveUsed;
 
   /** Bytes written since the last {@link #reset()}. */
   int size() {
@@ -77,9 +79,16 @@ final class TsPacketWriter {
    * doubling copies everything written so far). While nothing is written, the room is a fresh array.
    */
   void reserve(int bytes) {
+    reserveUsed = true;
     long needed = (long) size + bytes;
     if (needed > buffer.length && needed <= MAX_CAPACITY) {
-      buffer = size == 0 ? new byte[(int) needed] : Arrays.copyOf(buffer, (int) needed);
+      if (size == 0) {
+        buffer = new byte[(int) needed];
+      } else {
+        byte[] grown = new byte[(int) needed];
+        System.arraycopy(buffer, 0, grown, 0, size); // only the written bytes (the PSI), not the capacity
+        buffer = grown;
+      }
     }
   }
 
@@ -256,7 +265,10 @@ final class TsPacketWriter {
   private void ensureCapacity(int needed) {
     if (needed > buffer.length) {
       if (size == 0) {
-        buffer = new byte[Math.max(needed, nextCapacity)];
+        // The first packets of a segment (its PAT): a buffer like the last segment's, unless the owner sizes
+        // segments with reserve() (then only a small one, so that a segment larger than the last does not hold two
+        // segment-sized arrays at once while reserve() replaces it).
+        buffer = new byte[Math.max(needed, reserveUsed ? INITIAL_CAPACITY : nextCapacity)];
       } else {
         buffer = Arrays.copyOf(buffer, (int) Math.min(MAX_CAPACITY, Math.max(needed, buffer.length * 2L)));
       }
