@@ -15,10 +15,11 @@ import io.iptv.segmenter.ts.TsStatistics;
  * @param channel the channel name
  * @param bytesReceived bytes handed to the channel (accepted into its input queue)
  * @param chunksReceived chunks (datagrams, reads) accepted
+ * @param bytesProcessed bytes demuxed so far ({@code bytesReceived - bytesProcessed} are queued)
  * @param droppedChunks chunks dropped because the input queue was full (the packager fell behind)
  * @param droppedBytes bytes of those chunks
  * @param inputBitrateBitsPerSecond input bit rate measured on the wall clock over the last second or so
- * @param tsPackets transport packets parsed
+ * @param tsPackets transport packets parsed (as of the last demuxer snapshot, at most about 250 ms old)
  * @param ccErrors continuity-counter errors over all PIDs (ISO/IEC 13818-1 §2.4.3.3)
  * @param pcrJitterMaxNanos the largest PCR jitter of any PID (see {@link io.iptv.segmenter.ts.PidStatistics})
  * @param rtpLostPackets RTP packets lost (sequence-number gaps), 0 without RTP
@@ -34,6 +35,7 @@ public record ChannelStatistics(
     String channel,
     long bytesReceived,
     long chunksReceived,
+    long bytesProcessed,
     long droppedChunks,
     long droppedBytes,
     long inputBitrateBitsPerSecond,

@@ -58,6 +58,7 @@ public final class LiveChannel implements TsReceiver, ResourceLoader, AutoClosea
   private static final System.Logger LOG = System.getLogger(LiveChannel.class.getName());
   private static final int ENTRIES_PER_TURN = 64;
   private static final long BITRATE_WINDOW_NANOS = 1_000_000_000L;
+  private static final long SNAPSHOT_INTERVAL_NANOS = 250_000_000L;
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
   private final String name;
@@ -85,6 +86,8 @@ public final class LiveChannel implements TsReceiver, ResourceLoader, AutoClosea
   private long ccErrorsBefore;
   private long packetsBefore;
 
+  private long lastSnapshotNanos;
+  private volatile long bytesProcessed;
   private volatile long segmentsProduced;
   private volatile long pipelineRestarts;
   private volatile long bitrate;
@@ -212,7 +215,8 @@ public final class LiveChannel implements TsReceiver, ResourceLoader, AutoClosea
       discontinuities += ts.discontinuities();
     }
     long lost = rtpLost.get();
-    return new ChannelStatistics(name, queue.acceptedBytes(), queue.acceptedEntries(), queue.droppedEntries(),
+    return new ChannelStatistics(name, queue.acceptedBytes(), queue.acceptedEntries(), bytesProcessed,
+        queue.droppedEntries(),
         queue.droppedBytes(), bitrate, packets, cc, jitter, lost, segmentsProduced, discontinuities,
         sourceRestarts.get(), pipelineRestarts, latency.summary(), lastError, ts);
   }
@@ -290,6 +294,11 @@ public final class LiveChannel implements TsReceiver, ResourceLoader, AutoClosea
       windowStartNanos = arrivalNanos;
     }
     windowBytes += length;
+    bytesProcessed += length;
+    if (now - lastSnapshotNanos > SNAPSHOT_INTERVAL_NANOS) {
+      lastSnapshotNanos = now;
+      lastTs = demuxer.statistics(); // besides the demuxer's own stream-time snapshots: bounded staleness
+    }
     long span = arrivalNanos - windowStartNanos;
     if (span >= BITRATE_WINDOW_NANOS) {
       bitrate = (long) (windowBytes * 8.0 * 1e9 / span);
