@@ -65,6 +65,32 @@ final class InputQueue {
     return true;
   }
 
+  /** As {@link #offer(byte[], int, int, long)} for the remaining bytes of {@code data} (consumed when queued). */
+  synchronized boolean offer(java.nio.ByteBuffer data, long arrivalNanos) {
+    int length = data.remaining();
+    Preconditions.requireArgument(length <= maxEntryBytes, "entry of %d bytes > %d", length, maxEntryBytes);
+    if (length == 0) {
+      return true;
+    }
+    if (ring.length - used < HEADER_BYTES + length) {
+      droppedEntries++;
+      droppedBytes += length;
+      data.position(data.limit());
+      return false;
+    }
+    putInt(header, 0, length);
+    putLong(header, 4, arrivalNanos);
+    write(header, 0, HEADER_BYTES);
+    int tail = (head + used) % ring.length;
+    int first = Math.min(length, ring.length - tail);
+    data.get(ring, tail, first);
+    data.get(ring, 0, length - first);
+    used += length;
+    acceptedEntries++;
+    acceptedBytes += length;
+    return true;
+  }
+
   /**
    * Removes the oldest entry into {@code target} (at least {@link #maxEntryBytes()} long) and returns its
    * length, or -1 when empty. Its arrival time is then {@link #lastArrivalNanos()}.

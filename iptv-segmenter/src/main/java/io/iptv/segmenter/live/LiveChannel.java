@@ -139,11 +139,20 @@ public final class LiveChannel implements TsReceiver, ResourceLoader, AutoClosea
       data.position(data.position() + n);
       return;
     }
-    byte[] copy = new byte[Math.min(data.remaining(), queue.maxEntryBytes())];
-    while (data.hasRemaining()) {
-      int n = Math.min(copy.length, data.remaining());
-      data.get(copy, 0, n);
-      feed(copy, 0, n);
+    if (closed.get()) {
+      data.position(data.limit());
+      return;
+    }
+    long now = System.nanoTime();
+    boolean queued = false;
+    int limit = data.limit();
+    while (data.hasRemaining()) { // direct buffers: copied straight into the queue, no intermediate array
+      data.limit(data.position() + Math.min(queue.maxEntryBytes(), limit - data.position()));
+      queued |= queue.offer(data, now);
+      data.limit(limit);
+    }
+    if (queued && drainScheduled.compareAndSet(false, true)) {
+      serial.execute(this::drain);
     }
   }
 

@@ -9,7 +9,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Runs tasks one at a time, in order, on a shared executor: many channels share a few threads, and each
  * channel's work never runs concurrently with itself (so its demuxer and packager need no locks). The
- * ordering guarantee also gives happens-before between consecutive tasks. Thread-safe.
+ * ordering guarantee also gives happens-before between consecutive tasks. When the executor rejects work (the
+ * host shut it down), queued tasks run on the submitting thread instead, so that a channel can still close.
+ * Thread-safe.
  */
 final class SerialExecutor implements Executor {
   private final Executor executor;
@@ -31,10 +33,20 @@ final class SerialExecutor implements Executor {
       try {
         executor.execute(this::runAll);
       } catch (RejectedExecutionException e) {
-        // The host shut its executor down: the channel is being torn down, its pending work is moot.
-        tasks.clear();
-        running.set(false);
+        // The host shut its executor down (teardown): run what is queued here, so that closing still flushes and
+        // completes. Safe: `running` was ours, so no task of this executor runs elsewhere.
+        runInline();
       }
+    }
+  }
+
+  private void runInline() {
+    try {
+      for (Runnable task; (task = tasks.poll()) != null; ) {
+        task.run();
+      }
+    } finally {
+      running.set(false);
     }
   }
 

@@ -43,6 +43,24 @@ class InputQueueTest {
   }
 
   @Test
+  void byteBufferEntriesMatchArrayEntries() {
+    InputQueue queue = new InputQueue(3000, 1316);
+    Random random = new Random(2);
+    byte[] target = new byte[1316];
+    for (int i = 0; i < 1000; i++) {
+      byte[] entry = new byte[1 + random.nextInt(1316)];
+      random.nextBytes(entry);
+      java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(entry.length + 3);
+      direct.put(new byte[3]).put(entry).flip().position(3);
+      assertTrue(queue.offer(direct, i));
+      assertEquals(0, direct.remaining());
+      assertEquals(entry.length, queue.poll(target));
+      assertArrayEquals(entry, Arrays.copyOf(target, entry.length));
+      assertEquals(i, queue.lastArrivalNanos());
+    }
+  }
+
+  @Test
   void reportsArrivalTimes() {
     InputQueue queue = new InputQueue(1000, 188);
     queue.offer(new byte[188], 0, 188, 111);

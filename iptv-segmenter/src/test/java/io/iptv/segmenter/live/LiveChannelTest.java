@@ -164,6 +164,38 @@ class LiveChannelTest {
   }
 
   @Test
+  void pipeSourceAndDirectBuffersFeedAChannel() throws Exception {
+    byte[] clip = TestMedia.bytes("h264_aac.ts");
+    LiveChannel piped = packager().openChannel("piped");
+    piped.attach(live.source(new java.io.ByteArrayInputStream(clip), "test pipe"));
+    LiveChannel direct = live.openChannel("direct");
+    java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocateDirect(clip.length);
+    buffer.put(clip).flip();
+    direct.feed(buffer);
+    assertEquals(0, buffer.remaining());
+    for (LiveChannel channel : List.of(piped, direct)) {
+      await(() -> channel.statistics().bytesProcessed() == clip.length, Duration.ofSeconds(20), "all input");
+      channel.closeAsync().get(20, TimeUnit.SECONDS);
+      assertTrue(channel.statistics().segmentsProduced() >= 2, channel.statistics().toString());
+    }
+    assertEquals(text(piped, "stream/index.m3u8").replaceAll("PROGRAM-DATE-TIME:.*", ""),
+        text(direct, "stream/index.m3u8").replaceAll("PROGRAM-DATE-TIME:.*", ""));
+  }
+
+  @Test
+  void closingAfterTheHostStoppedItsExecutorStillFlushes() throws Exception {
+    LiveChannel channel = packager().openChannel("late");
+    feedAsDatagrams(channel, TestMedia.bytes("h264_aac.ts"));
+    await(() -> channel.statistics().bytesProcessed() > 0, Duration.ofSeconds(20), "some input");
+    pool.shutdown();
+    assertTrue(pool.awaitTermination(20, TimeUnit.SECONDS));
+    long start = System.nanoTime();
+    channel.close();
+    assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "close waited for a dead executor");
+    assertTrue(text(channel, "stream/index.m3u8").contains("#EXT-X-ENDLIST"));
+  }
+
+  @Test
   void servesNothingForOtherChannelsOrUnknownNames() {
     LiveChannel channel = packager().openChannel("a");
     assertNull(channel.load(ResourceKey.of("b", "master.m3u8")));

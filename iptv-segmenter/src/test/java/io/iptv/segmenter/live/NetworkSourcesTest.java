@@ -82,6 +82,49 @@ class NetworkSourcesTest {
   }
 
   @Test
+  void httpPullReconnectsWhenTheServerStallsMidStream() throws Exception {
+    byte[] clip = TestMedia.bytes("h264_aac.ts");
+    AtomicInteger requests = new AtomicInteger();
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/live.ts", exchange -> {
+      int n = requests.incrementAndGet();
+      try (exchange) {
+        exchange.sendResponseHeaders(200, clip.length);
+        OutputStream body = exchange.getResponseBody();
+        body.write(clip, 0, n == 1 ? 50_000 : clip.length);
+        body.flush();
+        if (n == 1) {
+          release.await(); // the encoder hangs: the connection stays open without data
+        }
+      } catch (IOException | InterruptedException e) {
+        // the client went away
+      }
+    });
+    server.setExecutor(pool);
+    server.start();
+    java.util.concurrent.ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
+    try (LivePackager live = LivePackager.builder().executor(pool).segmentDuration(Duration.ofSeconds(1))
+        .maxKeyframeInterval(Duration.ofSeconds(1)).build()) {
+      LiveChannel channel = live.openChannel("stall");
+      HttpTsSource source = HttpTsSource.builder(
+              URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/live.ts"))
+          .scheduler(timers).initialBackoff(Duration.ofMillis(50)).stallTimeout(Duration.ofMillis(500)).build();
+      channel.attach(source);
+      LiveChannelTest.await(() -> requests.get() >= 2 && channel.statistics().sourceRestarts() >= 1,
+          Duration.ofSeconds(30), "a reconnect after the stall");
+      LiveChannelTest.await(() -> channel.statistics().segmentsProduced() >= 2, Duration.ofSeconds(30),
+          "segments from the second connection");
+      source.close();
+      assertTrue(channel.statistics().sourceRestarts() >= 1, channel.statistics().toString());
+    } finally {
+      release.countDown();
+      server.stop(0);
+      timers.shutdownNow();
+    }
+  }
+
+  @Test
   void httpPullReconnectsAfterAMidStreamDisconnectAndAnError() throws Exception {
     byte[] clip = TestMedia.bytes("h264_aac.ts");
     AtomicInteger requests = new AtomicInteger();
