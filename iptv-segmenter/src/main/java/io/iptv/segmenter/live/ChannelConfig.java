@@ -3,6 +3,7 @@ package io.iptv.segmenter.live;
 import io.iptv.core.internal.Preconditions;
 import io.iptv.segmenter.pkg.HlsPackager;
 import io.iptv.segmenter.pkg.SegmentFormat;
+import io.iptv.segmenter.ts.TsDemuxer;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Objects;
@@ -34,15 +35,24 @@ import java.util.function.Consumer;
  * @param programNumber the MPEG-TS program to package, or 0 for the first with video
  * @param endListOnClose whether {@link LiveChannel#close()} flushes the last segment and writes
  *     {@code EXT-X-ENDLIST} (true) or just stops (false)
+ * @param maxSegmentInputBytes input after which, without a segment completing, the pipeline is rebuilt (memory
+ *     bound for sources without keyframes), or 0 for the default ({@value #DEFAULT_MAX_SEGMENT_INPUT_BYTES})
  * @param packagerOptions extra {@link HlsPackager.Builder} settings, applied last
+ * @param demuxerOptions extra {@link TsDemuxer.Builder} settings (reader factory, PES limits), applied last; the
+ *     channel sets the statistics listener and the program number
  */
 public record ChannelConfig(Duration segmentDuration, int listSize, SegmentFormat segmentFormat,
     Duration maxKeyframeInterval, int inputQueueBytes, int programNumber, boolean endListOnClose,
-    Consumer<HlsPackager.Builder> packagerOptions) {
+    long maxSegmentInputBytes, Consumer<HlsPackager.Builder> packagerOptions,
+    Consumer<TsDemuxer.Builder> demuxerOptions) {
+
+  /** Default of {@link #maxSegmentInputBytes}: 64 MiB (over 100 s of a 5 Mbit/s stream). */
+  public static final long DEFAULT_MAX_SEGMENT_INPUT_BYTES = 64L << 20;
 
   /** Validates. */
   public ChannelConfig {
     Objects.requireNonNull(packagerOptions, "packagerOptions");
+    Objects.requireNonNull(demuxerOptions, "demuxerOptions");
   }
 
   /** All defaults. */
@@ -65,7 +75,9 @@ public record ChannelConfig(Duration segmentDuration, int listSize, SegmentForma
     private int inputQueueBytes;
     private int programNumber;
     private boolean endListOnClose = true;
+    private long maxSegmentInputBytes;
     private Consumer<HlsPackager.Builder> packagerOptions = b -> { };
+    private Consumer<TsDemuxer.Builder> demuxerOptions = b -> { };
 
     private Builder() {}
 
@@ -133,10 +145,26 @@ public record ChannelConfig(Duration segmentDuration, int listSize, SegmentForma
       return this;
     }
 
+    /** Input after which, without a completed segment, the pipeline is rebuilt (1 MiB to 4 GiB). */
+    public Builder maxSegmentInputBytes(long value) {
+      once("maxSegmentInputBytes");
+      Preconditions.requireArgument(value >= 1 << 20 && value <= 4L << 30,
+          "maxSegmentInputBytes %d out of range 1 MiB..4 GiB", value);
+      maxSegmentInputBytes = value;
+      return this;
+    }
+
+    /** Extra demuxer settings, applied after the channel's own (statistics listener, program number). */
+    public Builder demuxerOptions(Consumer<TsDemuxer.Builder> value) {
+      once("demuxerOptions");
+      demuxerOptions = Objects.requireNonNull(value, "demuxerOptions");
+      return this;
+    }
+
     /** Builds the configuration. */
     public ChannelConfig build() {
       return new ChannelConfig(segmentDuration, listSize, segmentFormat, maxKeyframeInterval, inputQueueBytes,
-          programNumber, endListOnClose, packagerOptions);
+          programNumber, endListOnClose, maxSegmentInputBytes, packagerOptions, demuxerOptions);
     }
 
     private void once(String setting) {

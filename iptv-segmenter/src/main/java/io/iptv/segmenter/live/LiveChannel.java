@@ -39,7 +39,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p><b>Damage.</b> Garbage, gaps and timestamp jumps are the demuxer's normal input: a source restart
  * (timestamps jumping back) becomes {@code EXT-X-DISCONTINUITY}. Input the demuxer or packager cannot survive
- * (no sync for {@code maxResyncBytes}, a segment longer than the fixed target duration) rebuilds the pipeline:
+ * (no sync for {@code maxResyncBytes}, a segment longer than the fixed target duration, no segment completed
+ * within {@link ChannelConfig#maxSegmentInputBytes()} of input, e.g. a source without keyframes, whose open
+ * segment would otherwise grow without bound) rebuilds the pipeline:
  * a new demuxer and packager continue the media sequence, counted in {@link ChannelStatistics#pipelineRestarts}.
  *
  * <p><b>Publish latency</b> is measured per segment from the arrival (enqueue) time of the input chunk whose
@@ -78,6 +80,7 @@ public final class LiveChannel implements TsReceiver, ResourceLoader, AutoClosea
 
   // Drain-task state (serialised by `serial`).
   private final byte[] scratch;
+  private final long maxSegmentInputBytes;
   private TsDemuxer demuxer;
   private HlsPackager packager;
   private long windowStartNanos;
@@ -85,6 +88,7 @@ public final class LiveChannel implements TsReceiver, ResourceLoader, AutoClosea
   private long discontinuitiesBefore; // from demuxers replaced by a pipeline restart
   private long ccErrorsBefore;
   private long packetsBefore;
+  private long bytesSinceSegment;
 
   private long lastSnapshotNanos;
   private volatile long bytesProcessed;
@@ -103,6 +107,8 @@ public final class LiveChannel implements TsReceiver, ResourceLoader, AutoClosea
     int queueBytes = config.inputQueueBytes() > 0 ? config.inputQueueBytes() : settings.inputQueueBytes();
     this.queue = new InputQueue(queueBytes, 64 * 1024);
     this.scratch = new byte[queue.maxEntryBytes()];
+    this.maxSegmentInputBytes = config.maxSegmentInputBytes() > 0 ? config.maxSegmentInputBytes()
+        : ChannelConfig.DEFAULT_MAX_SEGMENT_INPUT_BYTES;
     this.serial = new SerialExecutor(settings.executor());
     buildPipeline(0);
   }
@@ -299,6 +305,13 @@ public final class LiveChannel implements TsReceiver, ResourceLoader, AutoClosea
     for (long s = before; s < segmentsProduced; s++) {
       latency.record(now - arrivalNanos);
     }
+    bytesSinceSegment = segmentsProduced != before ? 0 : bytesSinceSegment + length;
+    if (bytesSinceSegment > maxSegmentInputBytes) {
+      // No keyframe for far too long: the open segment would grow without bound. Start over (memory bound).
+      bytesSinceSegment = 0;
+      restartPipeline(MediaException.limitExceeded("no segment after " + maxSegmentInputBytes
+          + " bytes of input: the source sends no keyframes"));
+    }
     if (windowStartNanos == 0) {
       windowStartNanos = arrivalNanos;
     }
@@ -371,6 +384,7 @@ public final class LiveChannel implements TsReceiver, ResourceLoader, AutoClosea
     if (config.programNumber() > 0) {
       d.programNumber(config.programNumber());
     }
+    config.demuxerOptions().accept(d);
     demuxer = d.build(packager);
   }
 }

@@ -196,6 +196,30 @@ class LiveChannelTest {
   }
 
   @Test
+  void aSourceWithoutKeyframesCannotGrowTheOpenSegmentWithoutBound() throws Exception {
+    LiveChannel channel = packager().openChannel("nokeys", ChannelConfig.builder()
+        .maxSegmentInputBytes(1 << 20).build());
+    byte[] clip = TestMedia.bytes("h264_aac.ts");
+    feedAsDatagrams(channel, clip); // starts a segment
+    // then the same stream's packets again and again, with the keyframes' PES removed: here simply the clip's
+    // audio packets (PID 0x101) with video absent, so no keyframe ever closes the open segment
+    java.io.ByteArrayOutputStream audioOnly = new java.io.ByteArrayOutputStream();
+    for (int at = 0; at + 188 <= clip.length; at += 188) {
+      int pid = (clip[at + 1] & 0x1F) << 8 | (clip[at + 2] & 0xFF);
+      if (pid == 0x101) {
+        audioOnly.write(clip, at, 188);
+      }
+    }
+    byte[] audio = audioOnly.toByteArray();
+    for (int i = 0; i < (3 << 20) / audio.length; i++) {
+      feedAsDatagrams(channel, audio);
+      Thread.sleep(1);
+    }
+    await(() -> channel.statistics().pipelineRestarts() >= 1, Duration.ofSeconds(20), "a bounded restart");
+    assertTrue(channel.statistics().lastError().contains("no segment after"), channel.statistics().lastError());
+  }
+
+  @Test
   void servesNothingForOtherChannelsOrUnknownNames() {
     LiveChannel channel = packager().openChannel("a");
     assertNull(channel.load(ResourceKey.of("b", "master.m3u8")));
