@@ -85,9 +85,11 @@ public final class LiveChannel implements TsReceiver, ResourceLoader, AutoClosea
   private HlsPackager packager;
   private long windowStartNanos;
   private long windowBytes;
-  private long discontinuitiesBefore; // from demuxers replaced by a pipeline restart
-  private long ccErrorsBefore;
-  private long packetsBefore;
+  private boolean finished;
+  // Counters of demuxers replaced by a pipeline restart (written by the drain task, read by statistics()).
+  private volatile long discontinuitiesBefore;
+  private volatile long ccErrorsBefore;
+  private volatile long packetsBefore;
   private long bytesSinceSegment;
 
   private long lastSnapshotNanos;
@@ -280,6 +282,11 @@ public final class LiveChannel implements TsReceiver, ResourceLoader, AutoClosea
   // ------------------------------------------------------------------------------------------ drain task
 
   private void drain() {
+    if (finished) { // input that raced with close()
+      queue.clear();
+      drainScheduled.set(false);
+      return;
+    }
     for (int i = 0; i < ENTRIES_PER_TURN; i++) {
       int n = queue.poll(scratch);
       if (n < 0) {
@@ -330,6 +337,7 @@ public final class LiveChannel implements TsReceiver, ResourceLoader, AutoClosea
   }
 
   private void finish() {
+    finished = true;
     try {
       if (config.endListOnClose()) {
         for (int n; (n = queue.poll(scratch)) >= 0; ) {
