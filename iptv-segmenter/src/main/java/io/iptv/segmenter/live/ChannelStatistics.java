@@ -18,6 +18,7 @@ import io.iptv.segmenter.ts.TsStatistics;
  * @param bytesProcessed bytes demuxed so far ({@code bytesReceived - bytesProcessed} are queued)
  * @param droppedChunks chunks dropped because the input queue was full (the packager fell behind)
  * @param droppedBytes bytes of those chunks
+ * @param inputIdle time since input last arrived (input loss shows here first), or {@code null} before any
  * @param inputBitrateBitsPerSecond input bit rate measured on the wall clock over the last second or so
  * @param tsPackets transport packets parsed (as of the last demuxer snapshot, at most about 250 ms old)
  * @param ccErrors continuity-counter errors over all PIDs (ISO/IEC 13818-1 §2.4.3.3)
@@ -38,6 +39,7 @@ public record ChannelStatistics(
     long bytesProcessed,
     long droppedChunks,
     long droppedBytes,
+    java.time.Duration inputIdle,
     long inputBitrateBitsPerSecond,
     long tsPackets,
     long ccErrors,

@@ -94,6 +94,7 @@ public final class LiveChannel implements TsReceiver, ResourceLoader, AutoClosea
 
   private long lastSnapshotNanos;
   private volatile long bytesProcessed;
+  private volatile long lastInputNanos;
   private volatile long segmentsProduced;
   private volatile long pipelineRestarts;
   private volatile long bitrate;
@@ -130,6 +131,7 @@ public final class LiveChannel implements TsReceiver, ResourceLoader, AutoClosea
       return;
     }
     long now = System.nanoTime();
+    lastInputNanos = now;
     boolean queued = false;
     for (int at = offset, end = offset + length; at < end; at += queue.maxEntryBytes()) {
       queued |= queue.offer(data, at, Math.min(queue.maxEntryBytes(), end - at), now);
@@ -152,6 +154,7 @@ public final class LiveChannel implements TsReceiver, ResourceLoader, AutoClosea
       return;
     }
     long now = System.nanoTime();
+    lastInputNanos = now;
     boolean queued = false;
     int limit = data.limit();
     while (data.hasRemaining()) { // direct buffers: copied straight into the queue, no intermediate array
@@ -233,8 +236,9 @@ public final class LiveChannel implements TsReceiver, ResourceLoader, AutoClosea
     }
     long lost = rtpLost.get();
     return new ChannelStatistics(name, queue.acceptedBytes(), queue.acceptedEntries(), bytesProcessed,
-        queue.droppedEntries(),
-        queue.droppedBytes(), bitrate, packets, cc, jitter, lost, segmentsProduced, discontinuities,
+        queue.droppedEntries(), queue.droppedBytes(),
+        lastInputNanos == 0 ? null : Duration.ofNanos(System.nanoTime() - lastInputNanos),
+        bitrate, packets, cc, jitter, lost, segmentsProduced, discontinuities,
         sourceRestarts.get(), pipelineRestarts, latency.summary(), lastError, ts);
   }
 

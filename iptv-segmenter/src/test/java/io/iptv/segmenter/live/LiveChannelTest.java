@@ -155,6 +155,8 @@ class LiveChannelTest {
     assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "feeding blocked");
     ChannelStatistics s = channel.statistics();
     assertTrue(s.droppedChunks() > 0, s.toString());
+    Thread.sleep(50);
+    assertTrue(channel.statistics().inputIdle().toMillis() >= 50, "input idle since the last datagram");
     assertEquals(clip.length, s.bytesReceived() + s.droppedBytes());
     assertTrue(s.bytesReceived() <= 100_000);
     park.set(false);
