@@ -6,7 +6,7 @@
 #   benchmarks/scripts/live-channels.sh [channels=100] [threads=2]
 #
 # Needs ffmpeg, java 17+, and benchmarks/target/benchmarks.jar or a compiled reactor
-# (mvn -B -o -q -pl benchmarks -am compile). Env: HEAP (default 4g).
+# (mvn -B -o -q -pl benchmarks -am compile). Env: HEAP (default 4g), JAVA_OPTS (e.g. -XX:+UseZGC).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -32,4 +32,4 @@ else
   # the harness needs only iptv-core and iptv-segmenter (JDK-only): a compiled reactor is enough
   CP="benchmarks/target/classes:iptv-segmenter/target/classes:iptv-core/target/classes"
 fi
-exec java -Xmx"$HEAP" -cp "$CP" io.iptv.benchmarks.LiveChannelsHarness "$CLIP" "$CHANNELS" "$THREADS" 5000000
+exec java -Xmx"$HEAP" ${JAVA_OPTS:-} -cp "$CP" io.iptv.benchmarks.LiveChannelsHarness "$CLIP" "$CHANNELS" "$THREADS" 5000000
