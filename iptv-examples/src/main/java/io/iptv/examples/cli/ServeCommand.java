@@ -17,6 +17,8 @@ import io.iptv.drm.KeyDeliveryHandler;
 import io.iptv.drm.KeyLocator;
 import io.iptv.drm.KeyProvider;
 import io.iptv.drm.KeyResolver;
+import io.iptv.segmenter.live.LivePackager;
+import io.iptv.segmenter.live.SourceUri;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -24,6 +26,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -39,8 +42,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code iptv serve --port P [--host H] [--dir NAME=DIR …] [--upstream NAME=URL …] [--cache-bytes N]
- * [--server nio|jdk]}: serves packaged directories and/or acts as an edge for upstream origins, through a
+ * {@code iptv serve --port P [--host H] [--dir NAME=DIR …] [--upstream NAME=URL …] [--channel NAME=SOURCE …]
+ * [--cache-bytes N] [--server nio|jdk]}: serves packaged directories, live channels packaged from UDP/RTP
+ * (unicast or multicast), HTTP or stdin sources ({@link LivePackager}), and/or acts as an edge for upstream
+ * origins, through a
  * byte-bounded segment cache and the NIO event-loop server (or the JDK HTTP server). Binds 127.0.0.1 unless {@code --host} says otherwise. Runs until the JVM is stopped, or,
  * when run embedded ({@link IptvCommand#execute}), until the thread running it is interrupted.
  *
@@ -67,6 +72,19 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--upstream", paramLabel = "NAME=URL",
       description = "Fetch channel NAME from the origin at URL (e.g. http://origin:8080/NAME/).")
   List<String> upstreams = new ArrayList<>();
+
+  @Option(names = "--channel", paramLabel = "NAME=SOURCE",
+      description = "Package the live MPEG-TS from SOURCE as channel NAME: udp://GROUP:PORT[?source=S&interface=I],"
+          + " udp://:PORT, rtp://..., http(s)://..., or - for stdin.")
+  List<String> liveChannels = new ArrayList<>();
+
+  @Option(names = "--segment-duration", defaultValue = "4",
+      description = "Live channels: target segment duration in seconds (default ${DEFAULT-VALUE}).")
+  double segmentSeconds;
+
+  @Option(names = "--list-size", defaultValue = "6",
+      description = "Live channels: segments in the live playlist (default ${DEFAULT-VALUE}).")
+  int listSize;
 
   @Option(names = "--cache-bytes", defaultValue = "268435456",
       description = "Segment cache budget in bytes (default ${DEFAULT-VALUE}).")
@@ -143,8 +161,9 @@ final class ServeCommand implements Callable<Integer> {
 
   /** Validates the options, builds the loaders, cache and origin, and starts listening. */
   Running start() throws BadInputException {
-    if (dirs.isEmpty() && upstreams.isEmpty()) {
-      throw new BadInputException("nothing to serve: give at least one --dir NAME=DIR or --upstream NAME=URL");
+    if (dirs.isEmpty() && upstreams.isEmpty() && liveChannels.isEmpty()) {
+      throw new BadInputException(
+          "nothing to serve: give at least one --dir NAME=DIR, --upstream NAME=URL or --channel NAME=SOURCE");
     }
     if (port < 0 || port > 65535) {
       throw new BadInputException("--port must be in 0..65535: " + port);
@@ -187,6 +206,7 @@ final class ServeCommand implements Callable<Integer> {
       names.forEach(name -> byChannel.put(name, loader));
     }
     KeyResolver resolver = keyResolver();
+    LivePackager live = liveChannels.isEmpty() ? null : startLiveChannels(byChannel);
     int poolSize = threads > 0 ? threads : 4 * Runtime.getRuntime().availableProcessors();
     ExecutorService pool = Executors.newFixedThreadPool(poolSize);
     CachePolicy policy = CachePolicy.defaults();
@@ -208,13 +228,20 @@ final class ServeCommand implements Callable<Integer> {
       InetSocketAddress address = new InetSocketAddress(host, port);
       if (server == Server.jdk) {
         JdkHttpServerAdapter jdk = JdkHttpServerAdapter.builder(origin).address(address).executor(pool).start();
-        return new Running(jdk.port(), jdk::close, cache, pool);
+        return new Running(jdk.port(), () -> {
+          jdk.close();
+          closeLive(live);
+        }, cache, pool);
       }
       // Cache hits are answered on the event loops; misses load on the pool (the cache's executor).
       NioHttpServerAdapter nio = NioHttpServerAdapter.builder(origin).address(address).start();
-      return new Running(nio.port(), nio::close, cache, pool);
+      return new Running(nio.port(), () -> {
+        nio.close();
+        closeLive(live);
+      }, cache, pool);
     } catch (IOException | RuntimeException e) {
       pool.shutdownNow();
+      closeLive(live);
       throw new BadInputException("cannot listen on " + host + ":" + port + ": " + e.getMessage());
     }
   }
@@ -244,8 +271,53 @@ final class ServeCommand implements Callable<Integer> {
     }
   }
 
+  /** Opens a live channel per --channel, each with its source attached; the packager routes their keys. */
+  private LivePackager startLiveChannels(Map<String, ResourceLoader> byChannel) throws BadInputException {
+    if (segmentSeconds < 0.5 || segmentSeconds > 60) {
+      throw new BadInputException("--segment-duration must be in 0.5..60: " + segmentSeconds);
+    }
+    if (listSize < 3 || listSize > 10_000) {
+      throw new BadInputException("--list-size must be in 3..10000: " + listSize);
+    }
+    List<String[]> specs = new ArrayList<>();
+    List<SourceUri> sources = new ArrayList<>();
+    for (String spec : liveChannels) {
+      String[] nameValue = split("--channel", spec, byChannel);
+      try {
+        sources.add(SourceUri.parse(nameValue[1]));
+      } catch (IllegalArgumentException e) {
+        throw new BadInputException("--channel " + spec + ": " + e.getMessage());
+      }
+      byChannel.put(nameValue[0], null);
+      specs.add(nameValue);
+    }
+    LivePackager live = LivePackager.builder()
+        .segmentDuration(Duration.ofMillis(Math.round(segmentSeconds * 1000)))
+        .listSize(listSize)
+        .build();
+    for (int i = 0; i < specs.size(); i++) {
+      String name = specs.get(i)[0];
+      try {
+        live.openChannel(name).attach(live.source(sources.get(i)));
+      } catch (IOException e) {
+        live.close();
+        throw new BadInputException("--channel " + name + "=" + specs.get(i)[1] + ": " + e.getMessage());
+      }
+      byChannel.put(name, live);
+    }
+    return live;
+  }
+
+  private static void closeLive(LivePackager live) {
+    if (live != null) {
+      live.close();
+    }
+  }
+
   private String channels() {
     List<String> names = new ArrayList<>();
+    liveChannels.forEach(c -> names.add(c.substring(0, c.indexOf('=')) + " (live " + c.substring(c.indexOf('=') + 1)
+        + ")"));
     dirs.forEach(d -> names.add(d.substring(0, d.indexOf('='))));
     upstreams.forEach(u -> names.add(u.substring(0, u.indexOf('=')) + " (edge)"));
     return String.join(", ", names);

@@ -213,10 +213,14 @@ public final class Chunker {
       leadTrack = chooseLead(s.trackId());
     }
     int p = period;
-    if (s.trackId() != leadTrack && belongsToOldPeriod(s)) {
+    TrackState state = states.computeIfAbsent(s.trackId(), id -> new TrackState(isVideo(id)));
+    // Only a track's first samples after a discontinuity may still belong to the old period: once it has a
+    // sample in the new one, its later samples do too (each track's timestamps are monotonic within a period).
+    // Without this, after an encoder restart every sample nearer the old timeline's end than the new start
+    // (the whole middle of a long new run) went to the old period and the new period's segments stalled.
+    if (s.trackId() != leadTrack && state.period < period && belongsToOldPeriod(s)) {
       p = period - 1;
     }
-    TrackState state = states.computeIfAbsent(s.trackId(), id -> new TrackState(isVideo(id)));
     state.observe(s, p);
     if (s.trackId() == leadTrack) {
       if (p == period) {
