@@ -34,6 +34,20 @@ public interface SegmentSampleEncryptor {
   int perSampleIvSize();
 
   /**
+   * The pattern's encrypted 16-byte blocks (ISO/IEC 23001-7 §9.6, {@code tenc} default_crypt_byte_block) for
+   * samples of {@code format}: 1 for {@code cbcs} video (1:9), 0 where no pattern applies ({@code cenc},
+   * {@code cbcs} audio, which encrypts every whole block).
+   */
+  default int cryptByteBlock(TrackFormat format) {
+    return scheme() == SampleEncryptionScheme.CBCS && format.type() == io.iptv.core.media.TrackType.VIDEO ? 1 : 0;
+  }
+
+  /** The pattern's skipped 16-byte blocks ({@code tenc} default_skip_byte_block): 9 for {@code cbcs} video, else 0. */
+  default int skipByteBlock(TrackFormat format) {
+    return scheme() == SampleEncryptionScheme.CBCS && format.type() == io.iptv.core.media.TrackType.VIDEO ? 9 : 0;
+  }
+
+  /**
    * What the HLS media playlist signals for this segment: one {@code EXT-X-KEY} per key format (identity,
    * Widevine, PlayReady, FairPlay), all with the scheme's METHOD. Channel-relative URIs as in
    * {@link SegmentProtection}.

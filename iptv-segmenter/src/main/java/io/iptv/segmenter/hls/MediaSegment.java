@@ -3,6 +3,7 @@ package io.iptv.segmenter.hls;
 import io.iptv.core.internal.Preconditions;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -23,11 +24,12 @@ import java.util.Objects;
  * @param discontinuity whether {@code EXT-X-DISCONTINUITY} precedes it
  * @param programDateTime {@code EXT-X-PROGRAM-DATE-TIME}, or null
  * @param byteRange {@code EXT-X-BYTERANGE}, or null
- * @param key the key in force, or null (not encrypted)
+ * @param keys the keys in force, one {@code EXT-X-KEY} each (several key formats for the same segment, RFC 8216
+ *     §4.3.2.4), empty when not encrypted
  * @param map the {@code EXT-X-MAP} in force, or null
  */
 public record MediaSegment(Duration duration, String title, String uri, boolean discontinuity,
-    OffsetDateTime programDateTime, ByteRange byteRange, HlsKey key, MediaInitialization map) {
+    OffsetDateTime programDateTime, ByteRange byteRange, List<HlsKey> keys, MediaInitialization map) {
 
   /** Validates. */
   public MediaSegment {
@@ -38,6 +40,12 @@ public record MediaSegment(Duration duration, String title, String uri, boolean 
     Preconditions.requireArgument(!uri.isEmpty() && uri.indexOf('\n') < 0 && uri.indexOf('\r') < 0,
         "invalid URI '%s'", uri);
     Preconditions.requireArgument(title.indexOf('\n') < 0 && title.indexOf('\r') < 0, "title with line break");
+    keys = keys == null ? List.of() : List.copyOf(keys);
+  }
+
+  /** The first key in force, or null (not encrypted). */
+  public HlsKey key() {
+    return keys.isEmpty() ? null : keys.get(0);
   }
 
   /** Starts a segment. */
@@ -48,7 +56,7 @@ public record MediaSegment(Duration duration, String title, String uri, boolean 
   /** A builder pre-filled with this segment. */
   public Builder toBuilder() {
     return new Builder(duration, uri).title(title).discontinuity(discontinuity).programDateTime(programDateTime)
-        .byteRange(byteRange).key(key).map(map);
+        .byteRange(byteRange).keys(keys).map(map);
   }
 
   /** Builds {@link MediaSegment}s. Not thread-safe. */
@@ -59,7 +67,7 @@ public record MediaSegment(Duration duration, String title, String uri, boolean 
     private boolean discontinuity;
     private OffsetDateTime programDateTime;
     private ByteRange byteRange;
-    private HlsKey key;
+    private List<HlsKey> keys = List.of();
     private MediaInitialization map;
 
     private Builder(Duration duration, String uri) {
@@ -91,9 +99,15 @@ public record MediaSegment(Duration duration, String title, String uri, boolean 
       return this;
     }
 
-    /** The key in force (null: not encrypted). */
+    /** The key in force (null: not encrypted); replaces any keys set before. */
     public Builder key(HlsKey value) {
-      this.key = value;
+      this.keys = value == null ? List.of() : List.of(value);
+      return this;
+    }
+
+    /** The keys in force, one per key format (empty: not encrypted); replaces any keys set before. */
+    public Builder keys(List<HlsKey> value) {
+      this.keys = List.copyOf(value);
       return this;
     }
 
@@ -105,7 +119,7 @@ public record MediaSegment(Duration duration, String title, String uri, boolean 
 
     /** Builds the segment. */
     public MediaSegment build() {
-      return new MediaSegment(duration, title, uri, discontinuity, programDateTime, byteRange, key, map);
+      return new MediaSegment(duration, title, uri, discontinuity, programDateTime, byteRange, keys, map);
     }
   }
 }

@@ -65,6 +65,7 @@ public final class HlsFilePackager {
   private final InstantSource clock;
   private final PackagingListener listener;
   private final io.iptv.core.pipeline.SegmentTransform segmentTransform;
+  private final io.iptv.core.pipeline.SampleEncryption sampleEncryption;
   private final SegmentFormat segmentFormat;
   private final boolean dash;
   private final boolean iFrames;
@@ -79,6 +80,7 @@ public final class HlsFilePackager {
     this.clock = b.clock;
     this.listener = b.listener;
     this.segmentTransform = b.segmentTransform;
+    this.sampleEncryption = b.sampleEncryption;
   }
 
   /** Starts configuring. */
@@ -141,6 +143,9 @@ public final class HlsFilePackager {
       if (segmentTransform != null) {
         // Only when configured: HlsPackager refuses any transform next to I-frame playlists or DASH.
         builder.segmentTransform(segmentTransform);
+      }
+      if (sampleEncryption != null) {
+        builder.sampleEncryption(sampleEncryption);
       }
       HlsPackager packager = builder.build(sink);
       try (MediaInput in = MediaInputs.open(input, programNumber)) {
@@ -261,6 +266,7 @@ public final class HlsFilePackager {
     private InstantSource clock = InstantSource.system();
     private PackagingListener listener = PackagingListener.NONE;
     private io.iptv.core.pipeline.SegmentTransform segmentTransform; // null: none
+    private io.iptv.core.pipeline.SampleEncryption sampleEncryption; // null: none
     private SegmentFormat segmentFormat = SegmentFormat.TS;
     private boolean dash;
     private boolean iFrames;
@@ -334,6 +340,13 @@ public final class HlsFilePackager {
     public Builder segmentTransform(io.iptv.core.pipeline.SegmentTransform value) {
       once("segmentTransform");
       segmentTransform = Objects.requireNonNull(value, "segmentTransform");
+      return this;
+    }
+
+    /** Encrypts samples (fMP4: cenc/cbcs from iptv-drm's {@code CencSampleEncryption}; default: none). */
+    public Builder sampleEncryption(io.iptv.core.pipeline.SampleEncryption value) {
+      once("sampleEncryption");
+      sampleEncryption = Objects.requireNonNull(value, "sampleEncryption");
       return this;
     }
 

@@ -9,7 +9,11 @@ import io.iptv.core.media.TrackType;
 import io.iptv.core.pipeline.Emitter;
 import io.iptv.core.pipeline.SegmentContext;
 import io.iptv.core.pipeline.SegmentProtection;
+import io.iptv.core.pipeline.SampleEncryption;
+import io.iptv.core.pipeline.SegmentSampleEncryptor;
 import io.iptv.core.pipeline.SegmentTransform;
+import io.iptv.segmenter.dash.ContentProtection;
+import io.iptv.segmenter.fmp4.TrackEncryption;
 import io.iptv.core.pipeline.TransformedSegment;
 import io.iptv.core.time.Timestamps;
 import io.iptv.segmenter.chunk.Chunk;
@@ -239,10 +243,15 @@ public final class HlsPackager implements Emitter {
     packagedDuration90k += chunk.duration90k();
     long now90k = packagedDuration90k;
     for (RenditionWriter r : renditions) {
+      SegmentContext context = new SegmentContext(r.dir(), sequence, r.trackTypes());
+      boolean fmp4Samples = r.format() == SegmentFormat.FMP4 && config.sampleEncryption != null;
       if (r.format() == SegmentFormat.FMP4 && r.fmp4Track() == null) {
-        write(r.dir() + "/" + SegmentFormat.INIT_SEGMENT_NAME, r.initSegment(chunk));
+        SegmentSampleEncryptor defaults = fmp4Samples ? config.sampleEncryption.defaultEncryptor(context) : null;
+        write(r.dir() + "/" + SegmentFormat.INIT_SEGMENT_NAME, r.initSegment(chunk, defaults));
       }
-      RenditionWriter.Written segment = r.write(sequence, chunk);
+      // ISO Common Encryption of fMP4 samples (cenc/cbcs): null for a clear (clear-lead) segment
+      SegmentSampleEncryptor samples = fmp4Samples ? config.sampleEncryption.forSegment(context) : null;
+      RenditionWriter.Written segment = r.write(sequence, chunk, samples);
       String segmentName = r.segmentName(names, sequence, chunk);
       TransformedSegment published = config.segmentTransform.transform(
           new SegmentContext(r.dir(), sequence, r.trackTypes()), segment.bytes());
@@ -250,8 +259,16 @@ public final class HlsPackager implements Emitter {
       write(path, published.bytes());
       long size = published.bytes().length();
       config.listener.onSegmentWritten(path, Timestamps.toDuration(chunk.duration90k()), size);
-      HlsKey key = hlsKey(published.protection(), r.dir());
-      for (String expired : r.append(segmentName, chunk, pdt, size, now90k, config.retention90k(), key)) {
+      List<HlsKey> keys = new ArrayList<>();
+      if (published.protection() != null) {
+        keys.add(hlsKey(published.protection(), r.dir()));
+      }
+      if (samples != null) {
+        for (SegmentProtection p : samples.protections()) {
+          keys.add(hlsKey(p, r.dir()));
+        }
+      }
+      for (String expired : r.append(segmentName, chunk, pdt, size, now90k, config.retention90k(), keys)) {
         try {
           sink.delete(expired);
         } catch (IOException e) {
@@ -314,9 +331,12 @@ public final class HlsPackager implements Emitter {
       }
       // the rendition's bit rates: from every segment size (VOD) or measured incrementally (EVENT, LIVE)
       long peak = r.summary(r.playlistName(config.playlistName), targetDuration(r)).bitRates().peak();
+      TrackEncryption protection = r.protection();
+      ContentProtection dashProtection = protection == null ? null : new ContentProtection(
+          protection.scheme().fourcc(), ContentProtection.uuid(protection.keyIdHex()), protection.psshBoxes());
       out.add(new DashRepresentation(r.dir(), r.tracks().get(0), track.timescale(), peak,
           r.dir() + "/" + SegmentFormat.INIT_SEGMENT_NAME, r.dir() + "/" + names, timeline.get(0).sequence(),
-          track.fromTicks90k(firstStart90k), segments));
+          track.fromTicks90k(firstStart90k), segments, dashProtection));
     }
     return out;
   }
@@ -488,6 +508,8 @@ public final class HlsPackager implements Emitter {
     private long firstMediaSequence;
     private PackagingListener listener = PackagingListener.NONE;
     private SegmentTransform segmentTransform = SegmentTransform.identity();
+    /** Sample-level encryption (SAMPLE-AES for TS, cenc/cbcs for fMP4), or null. */
+    SampleEncryption sampleEncryption;
 
     private Builder() {}
 
@@ -658,6 +680,18 @@ public final class HlsPackager implements Emitter {
       return this;
     }
 
+    /**
+     * Encrypts the samples of each segment (default: none). With {@link SegmentFormat#FMP4} this is ISO Common
+     * Encryption ({@code cenc}/{@code cbcs}, e.g. iptv-drm's {@code CencSampleEncryption}): protected sample
+     * entries, {@code pssh}, per-fragment {@code senc}/{@code saiz}/{@code saio}, one {@code EXT-X-KEY} per
+     * {@link SegmentProtection} and DASH {@code ContentProtection}.
+     */
+    public Builder sampleEncryption(SampleEncryption value) {
+      once("sampleEncryption");
+      sampleEncryption = Objects.requireNonNull(value, "sampleEncryption");
+      return this;
+    }
+
     /** Builds a packager writing to {@code sink}. */
     public HlsPackager build(SegmentSink sink) {
       Preconditions.requireState(dashManifestName == null || segmentFormat == SegmentFormat.FMP4,
@@ -667,6 +701,11 @@ public final class HlsPackager implements Emitter {
       Preconditions.requireState(iFramePlaylistName == null || !set.contains("segmentTransform"),
           "I-frame playlists address byte ranges of clear segments; they cannot be combined with a"
               + " whole-segment transform (AES-128)");
+      Preconditions.requireState(sampleEncryption == null || !set.contains("segmentTransform"),
+          "sample encryption and a whole-segment transform (AES-128) exclude each other");
+      Preconditions.requireState(sampleEncryption == null || iFramePlaylistName == null
+          || segmentFormat != SegmentFormat.FMP4,
+          "I-frame playlists do not carry the EXT-X-KEYs of sample-encrypted fMP4 segments yet");
       return new HlsPackager(this, Objects.requireNonNull(sink, "sink"));
     }
 
