@@ -1,6 +1,8 @@
 package io.iptv.examples.cli;
 
+import io.iptv.core.pipeline.SampleEncryptionScheme;
 import io.iptv.drm.Aes128SegmentEncryptor;
+import io.iptv.drm.CencSampleEncryption;
 import io.iptv.drm.ContentKey;
 import io.iptv.drm.IvPolicy;
 import io.iptv.drm.KeyProvider;
@@ -74,8 +76,10 @@ final class PackageCommand implements Callable<Integer> {
       description = "MPEG-TS program number (default: the first with video).")
   int program;
 
-  @Option(names = "--encryption", paramLabel = "none|aes-128", defaultValue = "none",
-      description = "Segment encryption: none (default) or aes-128 (whole segment, AES-CBC, RFC 8216).")
+  @Option(names = "--encryption", paramLabel = "none|aes-128|cenc|cbcs", defaultValue = "none",
+      description = "Encryption: none (default), aes-128 (whole segment, AES-CBC, RFC 8216), or ISO Common"
+          + " Encryption of fMP4 samples: cenc (AES-CTR) or cbcs (AES-CBC 1:9 pattern); cenc/cbcs need --format"
+          + " fmp4.")
   String encryption;
 
   @Option(names = "--key", paramLabel = "KID_HEX:KEY_HEX",
@@ -158,7 +162,23 @@ final class PackageCommand implements Callable<Integer> {
     if (program < 0 || program > 0xFFFF) {
       throw new BadInputException("--program must be 0..65535");
     }
-    Aes128SegmentEncryptor encryptor = encryptor();
+    CencSampleEncryption cenc = null;
+    String mode = encryption.toLowerCase(Locale.ROOT);
+    if (mode.equals("cenc") || mode.equals("cbcs")) {
+      if (segmentFormat != SegmentFormat.FMP4) {
+        throw new BadInputException("--encryption " + mode + " needs --format fmp4");
+      }
+      if (iFrames) {
+        throw new BadInputException("--iframes cannot be combined with --encryption " + mode + " yet");
+      }
+      cenc = CencSampleEncryption.builder(keyProvider())
+          .scheme(mode.equals("cbcs") ? SampleEncryptionScheme.CBCS : SampleEncryptionScheme.CENC)
+          .channel(channelName())
+          .rotation(rotation())
+          .clearKeyFormat(true)
+          .build();
+    }
+    Aes128SegmentEncryptor encryptor = cenc != null ? null : encryptor();
     if (encryptor != null && dash) {
       throw new BadInputException("--dash cannot signal whole-segment AES-128 (DASH players cannot decrypt it);"
           + " CENC for DASH is not implemented yet");
@@ -187,10 +207,13 @@ final class PackageCommand implements Callable<Integer> {
     if (encryptor != null) {
       builder.segmentTransform(encryptor);
     }
+    if (cenc != null) {
+      builder.sampleEncryption(cenc);
+    }
     HlsFilePackager.Result result = builder.build().packageFiles(inputs, output);
-    if (encryptor != null && writeKeys) {
+    if ((encryptor != null || cenc != null) && writeKeys) {
       Path keyDir = Files.createDirectories(output.resolve("keys"));
-      for (ContentKey key : encryptor.usedKeys()) {
+      for (ContentKey key : encryptor != null ? encryptor.usedKeys() : cenc.usedKeys()) {
         Files.write(keyDir.resolve(key.keyId().toHex() + ".key"), key.keyBytes());
       }
     }
@@ -213,20 +236,32 @@ final class PackageCommand implements Callable<Integer> {
     boolean aes = switch (encryption.toLowerCase(Locale.ROOT)) {
       case "none" -> false;
       case "aes-128" -> true;
-      default -> throw new BadInputException("--encryption must be none or aes-128, not " + encryption);
+      default -> throw new BadInputException("--encryption must be none, aes-128, cenc or cbcs, not " + encryption);
     };
     if (!aes) {
       if (!keys.isEmpty() || keySeed != null || iv != null || rotateEvery != 0 || clearLead != 0 || writeKeys) {
         throw new BadInputException("--key, --key-seed, --iv, --rotate-every, --clear-lead and --write-keys need"
-            + " --encryption aes-128");
+            + " --encryption aes-128, cenc or cbcs");
       }
       return null;
     }
+    return Aes128SegmentEncryptor.builder(keyProvider())
+        .channel(channelName())
+        .rotation(rotation())
+        .build();
+  }
+
+  /** The keys of --key (with --iv) or --key-seed. */
+  private KeyProvider keyProvider() throws BadInputException {
     if (keys.isEmpty() == (keySeed == null)) {
-      throw new BadInputException("--encryption aes-128 needs either --key (repeatable) or --key-seed");
+      throw new BadInputException("--encryption " + encryption + " needs either --key (repeatable) or --key-seed");
     }
     if (rotateEvery < 0 || clearLead < 0) {
       throw new BadInputException("--rotate-every and --clear-lead must be >= 0");
+    }
+    boolean cenc = !encryption.equalsIgnoreCase("aes-128");
+    if (cenc && iv != null) {
+      throw new BadInputException("--iv applies to aes-128; cenc/cbcs derive their IVs from the key");
     }
     IvPolicy ivPolicy = IvPolicy.mediaSequence();
     if (iv != null) {
@@ -234,42 +269,45 @@ final class PackageCommand implements Callable<Integer> {
       if (!digits.matches("[0-9A-Fa-f]{32}")) {
         throw new BadInputException("--iv must be 32 hex digits");
       }
+      if (keySeed != null) {
+        throw new BadInputException("--iv applies to --key keys; derived keys use the media sequence number");
+      }
       ivPolicy = IvPolicy.explicit(HexFormat.of().parseHex(digits));
     }
-    KeyProvider provider;
     try {
       if (keySeed != null) {
         if (!keySeed.matches("([0-9A-Fa-f]{2}){16,}")) {
           throw new BadInputException("--key-seed must be at least 32 hex digits (an even number)");
         }
-        if (iv != null) {
-          throw new BadInputException("--iv applies to --key keys; derived keys use the media sequence number");
-        }
-        provider = KeyProvider.derived(HexFormat.of().parseHex(keySeed));
-      } else {
-        ContentKey[] parsed = new ContentKey[keys.size()];
-        for (int i = 0; i < parsed.length; i++) {
-          parsed[i] = ContentKey.parse(keys.get(i)).withIvPolicy(ivPolicy);
-        }
-        if (rotateEvery > 0 && parsed.length < 2) {
-          throw new BadInputException("--rotate-every with --key needs at least two keys (or use --key-seed)");
-        }
-        provider = KeyProvider.fixed(parsed);
+        return KeyProvider.derived(HexFormat.of().parseHex(keySeed));
       }
+      ContentKey[] parsed = new ContentKey[keys.size()];
+      for (int i = 0; i < parsed.length; i++) {
+        parsed[i] = ContentKey.parse(keys.get(i)).withIvPolicy(ivPolicy);
+      }
+      if (rotateEvery > 0 && parsed.length < 2) {
+        throw new BadInputException("--rotate-every with --key needs at least two keys (or use --key-seed)");
+      }
+      return KeyProvider.fixed(parsed);
     } catch (IllegalArgumentException e) {
       throw new BadInputException("bad key: " + e.getMessage()); // messages never contain key bytes
     }
+  }
+
+  /** --channel, or the output directory's name. */
+  private String channelName() throws BadInputException {
     String name = channel != null ? channel
         : output.toAbsolutePath().normalize().getFileName() != null
             ? output.toAbsolutePath().normalize().getFileName().toString() : "";
     if (!name.matches("[A-Za-z0-9_-]{1,64}")) {
       throw new BadInputException("channel name '" + name + "' is not [A-Za-z0-9_-]{1,64}; set --channel");
     }
+    return name;
+  }
+
+  private KeyRotation rotation() {
     KeyRotation rotation = rotateEvery > 0 ? KeyRotation.everySegments(rotateEvery) : KeyRotation.none();
-    return Aes128SegmentEncryptor.builder(provider)
-        .channel(name)
-        .rotation(rotation.withClearLead(clearLead))
-        .build();
+    return rotation.withClearLead(clearLead);
   }
 
   private static boolean isEmptyDirectory(Path dir) throws IOException {

@@ -147,6 +147,23 @@ final class CencBoxes {
     w.end();
   }
 
+  /**
+   * Whether the samples have auxiliary information at all: not with a constant IV and full-sample encryption
+   * ({@code cbcs} audio), where the {@code tenc} defaults say everything and {@code senc}/{@code saiz}/{@code saio}
+   * are left out.
+   */
+  static boolean hasAuxInfo(EncryptedSample[] samples, int n, int ivSize) {
+    if (ivSize > 0) {
+      return true;
+    }
+    for (int i = 0; i < n; i++) {
+      if (samples[i].subsampleCount() > 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static int auxSize(EncryptedSample s, int ivSize, boolean subsampled) {
     return ivSize + (subsampled ? 2 + 6 * s.subsampleCount() : 0);
   }

@@ -216,7 +216,7 @@ public final class FragmentWriter {
     if (ownGroup) {
       CencBoxes.writeSeigGroup(out, n, fragmentProtection, protection);
     }
-    if (fragmentProtection != null) {
+    if (fragmentProtection != null && CencBoxes.hasAuxInfo(encrypted, n, fragmentProtection.perSampleIvSize())) {
       CencBoxes.writeAuxInfo(out, start, encrypted, n, fragmentProtection.perSampleIvSize());
     }
     out.end(); // traf
