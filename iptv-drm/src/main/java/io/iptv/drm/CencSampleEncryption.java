@@ -54,6 +54,7 @@ public final class CencSampleEncryption implements SampleEncryption {
   private final boolean clearKeyFormat;
   private final Function<KeyId, List<SegmentProtection>> extraProtections;
   private final Function<KeyId, List<ByteSlice>> psshBoxes;
+  private final boolean commonPssh;
   private final Map<KeyId, ContentKey> used = new LinkedHashMap<>();
 
   private CencSampleEncryption(Builder b) {
@@ -65,6 +66,7 @@ public final class CencSampleEncryption implements SampleEncryption {
     this.clearKeyFormat = b.clearKeyFormat;
     this.extraProtections = b.extraProtections;
     this.psshBoxes = b.psshBoxes;
+    this.commonPssh = b.commonPssh;
   }
 
   /** Starts configuring an encryption taking its keys from {@code keys}. */
@@ -108,8 +110,12 @@ public final class CencSampleEncryption implements SampleEncryption {
       protections.add(clearKeyProtection(scheme, kid));
     }
     protections.addAll(extraProtections.apply(kid));
-    return new CencSegmentEncryptor(scheme, key, context.rendition(), context.sequence(), protections,
-        psshBoxes.apply(kid));
+    List<ByteSlice> pssh = new ArrayList<>();
+    if (commonPssh) {
+      pssh.add(commonPssh(kid));
+    }
+    pssh.addAll(psshBoxes.apply(kid));
+    return new CencSegmentEncryptor(scheme, key, context.rendition(), context.sequence(), protections, pssh);
   }
 
   /**
@@ -121,6 +127,24 @@ public final class CencSampleEncryption implements SampleEncryption {
     return new SegmentProtection(scheme.hlsMethod(),
         "data:text/plain;base64," + Base64.getEncoder().encodeToString(kid.toByteArray()), null, "org.w3.clearkey",
         "1");
+  }
+
+  /**
+   * The W3C "Common PSSH box" (W3C Encrypted Media Extensions, Common SystemID and PSSH Box Format: SystemID
+   * {@code 1077efec-c0b2-4d02-ace3-3c1e52e2fb4b}, a version 1 {@code pssh} listing the KIDs, no data). It lets a
+   * browser fire the {@code encrypted} event with the key ids (ClearKey in hls.js and Shaka).
+   */
+  public static ByteSlice commonPssh(KeyId... kids) {
+    int size = 12 + 16 + 4 + 16 * kids.length + 4;
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(size);
+    b.putInt(size).put("pssh".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(0x0100_0000); // v1
+    b.put(java.util.HexFormat.of().parseHex("1077efecc0b24d02ace33c1e52e2fb4b")); // SystemID
+    b.putInt(kids.length); // KID_count
+    for (KeyId kid : kids) {
+      b.put(kid.toByteArray());
+    }
+    b.putInt(0); // DataSize
+    return ByteSlice.wrap(b.array());
   }
 
   /** The keys issued so far, in first-use order (e.g. to write key files or register them). */
@@ -141,6 +165,8 @@ public final class CencSampleEncryption implements SampleEncryption {
     private boolean clearKeyFormat;
     private Function<KeyId, List<SegmentProtection>> extraProtections;
     private Function<KeyId, List<ByteSlice>> psshBoxes;
+    private Boolean commonPsshSet;
+    private boolean commonPssh;
 
     private Builder(KeyProvider keys) {
       this.keys = Objects.requireNonNull(keys, "keys");
@@ -214,6 +240,14 @@ public final class CencSampleEncryption implements SampleEncryption {
     public Builder psshBoxes(List<ByteSlice> value) {
       List<ByteSlice> copy = List.copyOf(value);
       return psshBoxes(kid -> copy);
+    }
+
+    /** Whether to carry the W3C Common PSSH box of {@link #commonPssh(KeyId...)} for each key (default false). */
+    public Builder commonPssh(boolean value) {
+      requireUnset(commonPsshSet, "commonPssh");
+      commonPsshSet = value;
+      commonPssh = value;
+      return this;
     }
 
     /** Builds the encryption. */

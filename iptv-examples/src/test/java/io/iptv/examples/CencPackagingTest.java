@@ -57,13 +57,19 @@ class CencPackagingTest {
 
   @BeforeAll
   static void encodeSource() throws Exception {
+    source = encodeSource(work);
+  }
+
+  /** A 12 s H.264 (2 s GOPs, B-frames) + AAC MPEG-TS clip made with ffmpeg in {@code work}. */
+  static Path encodeSource(Path work) throws Exception {
     String ffmpeg = ExternalTools.requireFfmpeg();
-    source = work.resolve("source.ts");
+    Path source = work.resolve("source.ts");
     run(ffmpeg, "-nostdin", "-v", "error",
         "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25:duration=" + CLIP_SECONDS,
         "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=" + CLIP_SECONDS,
         "-c:v", "libx264", "-preset", "veryfast", "-g", "50", "-bf", "2", "-pix_fmt", "yuv420p",
         "-c:a", "aac", "-b:a", "96k", source.toString());
+    return source;
   }
 
   @ParameterizedTest
@@ -415,6 +421,11 @@ class CencPackagingTest {
 
   /** {@code iptv package} of the source into {@code work/name/clip} with 2 s segments (once per name). */
   static Path pack(String name, String... options) throws Exception {
+    return pack(work, source, name, options);
+  }
+
+  /** {@code iptv package} of {@code source} into {@code work/name/clip} with 2 s segments (once per name). */
+  static Path pack(Path work, Path source, String name, String... options) throws Exception {
     Path output = work.resolve(name).resolve(CHANNEL);
     if (Files.exists(output)) {
       return output;

@@ -176,6 +176,7 @@ final class PackageCommand implements Callable<Integer> {
           .channel(channelName())
           .rotation(rotation())
           .clearKeyFormat(true)
+          .commonPssh(true)
           .build();
     }
     Aes128SegmentEncryptor encryptor = cenc != null ? null : encryptor();
