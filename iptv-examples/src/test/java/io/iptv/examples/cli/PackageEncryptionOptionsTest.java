@@ -36,6 +36,11 @@ class PackageEncryptionOptionsTest {
       "--encryption aes-128 --key " + KID + ":" + KEY + " --clear-lead -1",
       "--encryption aes-128 --key " + KID + ":" + KEY + " --iframes",   // byte ranges into ciphertext
       "--encryption aes-128 --key " + KID + ":" + KEY + " --format fmp4 --dash", // DASH cannot signal it
+      "--encryption cenc --key " + KID + ":" + KEY,                     // CENC needs fMP4
+      "--encryption cbcs --key " + KID + ":" + KEY + " --format ts",
+      "--encryption cenc --format fmp4",                                // no key
+      "--encryption cenc --key " + KID + ":" + KEY + " --format fmp4 --iv 000102030405060708090a0b0c0d0e0f",
+      "--encryption cbcs --key " + KID + ":" + KEY + " --format fmp4 --iframes",
   })
   void rejectsInconsistentOptions(String options) throws Exception {
     Result r = pack(options.split(" "));
@@ -61,6 +66,14 @@ class PackageEncryptionOptionsTest {
     Files.walk(dir.resolve("out")).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     assertEquals(0, pack("--encryption", "aes-128", "--key", KID + ":" + KEY, "--write-keys").code());
     assertEquals(KEY, java.util.HexFormat.of().formatHex(Files.readAllBytes(dir.resolve("out/keys/" + KID + ".key"))));
+  }
+
+  @Test
+  void cencNeedsFmp4AndSaysSoInOneLine() throws Exception {
+    Result r = pack("--encryption", "cenc", "--key", KID + ":" + KEY);
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("--encryption cenc needs --format fmp4"), r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
   }
 
   private record Result(int code, String err) {}
