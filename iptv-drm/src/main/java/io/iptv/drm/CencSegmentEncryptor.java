@@ -41,6 +41,8 @@ final class CencSegmentEncryptor implements SegmentSampleEncryptor {
   private final byte[] constantIv;
   private final long firstIv;
   private final NalSubsamples subsamples = new NalSubsamples();
+  /** Slice header measurement, fed with the track's parameter sets on the first H.264 sample. */
+  private H264SliceHeaders sliceHeaders;
   private long sampleIndex;
 
   CencSegmentEncryptor(SampleEncryptionScheme scheme, ContentKey key, String rendition, long sequence,
@@ -113,8 +115,13 @@ final class CencSegmentEncryptor implements SegmentSampleEncryptor {
     byte[] b = sample.toByteArray();
     boolean nalAware = (format.codec() == Codec.H264 || format.codec() == Codec.H265)
         && (nalLengthSize == 1 || nalLengthSize == 2 || nalLengthSize == 4);
+    if (nalAware && format.codec() == Codec.H264 && sliceHeaders == null) {
+      sliceHeaders = new H264SliceHeaders();
+      sliceHeaders.addParameterSets(format.codecConfig());
+    }
     int[] pairs = nalAware
-        ? subsamples.compute(format.codec(), b, 0, b.length, nalLengthSize, scheme == SampleEncryptionScheme.CENC)
+        ? subsamples.compute(format.codec(), b, 0, b.length, nalLengthSize, scheme == SampleEncryptionScheme.CENC,
+            sliceHeaders)
         : new int[0];
     CencCiphers aes = CencCiphers.get();
     try {

@@ -11,11 +11,12 @@ import java.util.Arrays;
  * <ul>
  *   <li>Every NAL length field and every NAL header stay clear.</li>
  *   <li>Non-VCL NAL units (parameter sets, SEI, AUD, end of sequence, …) stay entirely clear.</li>
- *   <li>VCL (slice) NAL units keep a clear leader of {@value #SLICE_CLEAR_LEADER} bytes after the length
- *       field. This is a <em>conservative</em> leader, not a parsed slice header: it covers the NAL header and
- *       the slice header of common streams (the same 32 bytes Apple's SAMPLE-AES leaves clear), so decoders that
- *       read slice headers before decryption find them; a slice header longer than the leader (large
- *       pred_weight_table) would be partly encrypted.</li>
+ *   <li>H.264 slice NAL units keep their NAL header and slice header clear, measured by
+ *       {@link H264SliceHeaders} from the SPS/PPS (sample entry and in-band). Where the header cannot be measured
+ *       (unknown parameter sets, FMO, damage) and for HEVC, whose slice headers are not parsed here, a
+ *       <em>conservative</em> clear leader of {@value #SLICE_CLEAR_LEADER} bytes after the length field is used
+ *       instead: it covers the NAL header and the slice header of common streams (the same 32 bytes Apple's
+ *       SAMPLE-AES leaves clear); a longer HEVC slice header would be partly encrypted.</li>
  *   <li>{@code cenc}: the protected part of a slice is a multiple of 16 bytes (§10.1, as Shaka Packager does);
  *       the excess joins the clear part before it. {@code cbcs}: the protected part runs to the end of the
  *       NAL unit; the pattern leaves its trailing partial block clear (§10.4.2).</li>
@@ -48,6 +49,15 @@ final class NalSubsamples {
    * @return (clear, protected) pairs, a new array
    */
   int[] compute(Codec codec, byte[] b, int offset, int length, int nalLengthSize, boolean wholeBlocks) {
+    return compute(codec, b, offset, length, nalLengthSize, wholeBlocks, null);
+  }
+
+  /**
+   * As {@link #compute(Codec, byte[], int, int, int, boolean)}, measuring H.264 slice headers with
+   * {@code sliceHeaders} (null: the conservative leader for every slice); in-band SPS/PPS are added to it.
+   */
+  int[] compute(Codec codec, byte[] b, int offset, int length, int nalLengthSize, boolean wholeBlocks,
+      H264SliceHeaders sliceHeaders) {
     count = 0;
     long pendingClear = 0;
     int pos = offset;
@@ -68,7 +78,16 @@ final class NalSubsamples {
       }
       int header = b[pos + nalLengthSize] & 0xFF;
       boolean vcl = isVcl(codec, header);
-      long clear = nalLengthSize + SLICE_CLEAR_LEADER;
+      int leader = SLICE_CLEAR_LEADER;
+      if (sliceHeaders != null && codec == Codec.H264) {
+        if (vcl) {
+          int measured = sliceHeaders.headerBytes(b, pos + nalLengthSize, (int) nalSize);
+          leader = measured > 0 ? measured : SLICE_CLEAR_LEADER;
+        } else {
+          sliceHeaders.addParameterSet(b, pos + nalLengthSize, (int) nalSize); // in-band SPS/PPS
+        }
+      }
+      long clear = nalLengthSize + leader;
       long rest = total - clear;
       long protectedBytes = 0;
       if (vcl && rest >= 16) {
