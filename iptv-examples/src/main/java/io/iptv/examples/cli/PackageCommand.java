@@ -52,6 +52,13 @@ import picocli.CommandLine.Spec;
  * the output directory (a CDN origin bucket, a static web server, a backup) could otherwise fetch the keys
  * next to the content they protect, which defeats the encryption. {@code --write-keys} writes them to
  * {@code DIR/keys/} for tests, local playback and demos only.
+ *
+ * <p>{@code --encryption cenc|cbcs} (needs {@code --format fmp4}): ISO Common Encryption of the samples
+ * (ISO/IEC 23001-7), with the same key options ({@code --key}, {@code --key-seed}, {@code --rotate-every},
+ * {@code --clear-lead}; no {@code --iv}: IVs derive from the key). Playlists carry {@code METHOD=SAMPLE-AES-CTR}
+ * ({@code cenc}) or {@code SAMPLE-AES} ({@code cbcs}) twice: {@code KEYFORMAT="identity"} with the key URI and
+ * {@code KEYFORMAT="org.w3.clearkey"} with the KID (hls.js); init segments carry the W3C Common PSSH box, and
+ * {@code --dash} signals {@code ContentProtection}.
  */
 @Command(name = "package", mixinStandardHelpOptions = true,
     description = "Package media files as HLS (MPEG-TS or fMP4 segments, optionally DASH too): DIR/master.m3u8,"

@@ -703,6 +703,9 @@ public final class HlsPackager implements Emitter {
               + " whole-segment transform (AES-128)");
       Preconditions.requireState(sampleEncryption == null || !set.contains("segmentTransform"),
           "sample encryption and a whole-segment transform (AES-128) exclude each other");
+      // MERGE NOTE: TS SAMPLE-AES comes from another branch; until it is merged, TS output would silently be clear.
+      Preconditions.requireState(sampleEncryption == null || segmentFormat == SegmentFormat.FMP4,
+          "sample encryption of MPEG-TS segments (SAMPLE-AES) is not supported here; use SegmentFormat.FMP4");
       Preconditions.requireState(sampleEncryption == null || iFramePlaylistName == null
           || segmentFormat != SegmentFormat.FMP4,
           "I-frame playlists do not carry the EXT-X-KEYs of sample-encrypted fMP4 segments yet");
