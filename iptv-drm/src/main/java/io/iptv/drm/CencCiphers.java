@@ -6,7 +6,8 @@ import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The bulk AES of ISO Common Encryption (ISO/IEC 23001-7 §9, §10), in place on a byte array, through
+ * The bulk AES of ISO Common Encryption (ISO/IEC 23001-7 §9, §10), from an input array into an output array
+ * that already holds a copy of the input (never in place: the JDK copies overlapping input first), through
  * {@code javax.crypto} (AES-NI): {@code cenc} AES-CTR with the counter running on across the protected ranges of
  * one sample, and {@code cbcs} AES-CBC with a crypt/skip pattern whose chain restarts from the constant IV at
  * every subsample. The ciphers are created once per instance and re-initialised per sample or subsample (the
@@ -16,7 +17,7 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <pre>{@code
  * CencCiphers aes = CencCiphers.get();
- * aes.ctr(key, iv16, sample, new int[] {5, 32}, 0, sample.length);
+ * aes.ctr(key, iv16, in, out, 0, in.length, new int[] {5, 32});
  * }</pre>
  */
 final class CencCiphers {
@@ -26,6 +27,7 @@ final class CencCiphers {
   private final Cipher cbc;
   /** The encrypted blocks of one cbcs subsample, gathered so that one cipher call does them all. */
   private byte[] gather = new byte[1 << 16];
+  private byte[] gathered = new byte[1 << 16];
 
   private CencCiphers() {
     try {
@@ -46,11 +48,11 @@ final class CencCiphers {
    * {@code b[offset, offset + length)}; the counter continues from one protected range to the next. With no
    * subsamples the whole range is protected.
    */
-  void ctr(SecretKeySpec key, byte[] iv16, byte[] b, int offset, int length, int[] subsamples)
+  void ctr(SecretKeySpec key, byte[] iv16, byte[] in, byte[] out, int offset, int length, int[] subsamples)
       throws GeneralSecurityException {
     ctr.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(iv16));
     if (subsamples.length == 0) {
-      ctr.doFinal(b, offset, length, b, offset);
+      ctr.doFinal(in, offset, length, out, offset);
       return;
     }
     int pos = offset;
@@ -58,7 +60,7 @@ final class CencCiphers {
       pos += subsamples[i];
       int n = subsamples[i + 1];
       if (n > 0) {
-        ctr.update(b, pos, n, b, pos);
+        ctr.update(in, pos, n, out, pos);
         pos += n;
       }
     }
@@ -68,7 +70,8 @@ final class CencCiphers {
   /**
    * {@code cbcs} (§10.4): in each protected range, AES-CBC from {@code iv16} over {@code crypt} blocks, then
    * {@code skip} blocks clear, repeated; the trailing partial block stays clear. {@code skip == 0} encrypts every
-   * whole block. With no subsamples the whole range is one protected range.
+   * whole block. With no subsamples the whole range is one protected range. Works on {@code b} (a copy of the
+   * input) through separate gather buffers.
    */
   void cbcPattern(SecretKeySpec key, byte[] iv16, byte[] b, int offset, int length, int[] subsamples, int crypt,
       int skip) throws GeneralSecurityException {
@@ -94,28 +97,30 @@ final class CencCiphers {
       return;
     }
     cbc.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(iv16)); // the constant IV, reset per subsample
+    if (gather.length < blocks * 16) {
+      gather = new byte[Math.max(blocks * 16, gather.length * 2)];
+      gathered = new byte[gather.length];
+    }
     if (skip == 0) {
-      cbc.doFinal(b, from, blocks * 16, b, from);
+      System.arraycopy(b, from, gather, 0, blocks * 16);
+      cbc.doFinal(gather, 0, blocks * 16, b, from);
       return;
     }
     int cryptBlocks = Math.max(1, crypt);
     int period = cryptBlocks + skip;
     // gather the encrypted blocks: the CBC chain runs through them only, skipping the clear blocks
-    int gathered = 0;
-    if (gather.length < blocks * 16) {
-      gather = new byte[Math.max(blocks * 16, gather.length * 2)];
-    }
+    int gatheredBytes = 0;
     for (int block = 0; block < blocks; block += period) {
       int n = Math.min(cryptBlocks, blocks - block) * 16;
-      System.arraycopy(b, from + block * 16, gather, gathered, n);
-      gathered += n;
+      System.arraycopy(b, from + block * 16, gather, gatheredBytes, n);
+      gatheredBytes += n;
     }
-    cbc.doFinal(gather, 0, gathered, gather, 0);
-    gathered = 0;
+    cbc.doFinal(gather, 0, gatheredBytes, gathered, 0);
+    int at = 0;
     for (int block = 0; block < blocks; block += period) {
       int n = Math.min(cryptBlocks, blocks - block) * 16;
-      System.arraycopy(gather, gathered, b, from + block * 16, n);
-      gathered += n;
+      System.arraycopy(gathered, at, b, from + block * 16, n);
+      at += n;
     }
   }
 }

@@ -10,6 +10,7 @@ import io.iptv.core.pipeline.SegmentProtection;
 import io.iptv.core.pipeline.SegmentSampleEncryptor;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
+import java.util.Arrays;
 import java.util.List;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -43,6 +44,8 @@ final class CencSegmentEncryptor implements SegmentSampleEncryptor {
   private final NalSubsamples subsamples = new NalSubsamples();
   /** Slice header measurement, fed with the track's parameter sets on the first H.264 sample. */
   private H264SliceHeaders sliceHeaders;
+  /** The current clear sample (grows to the largest). */
+  private byte[] scratch = new byte[1 << 16];
   private long sampleIndex;
 
   CencSegmentEncryptor(SampleEncryptionScheme scheme, ContentKey key, String rendition, long sequence,
@@ -112,7 +115,13 @@ final class CencSegmentEncryptor implements SegmentSampleEncryptor {
 
   @Override
   public EncryptedSample encrypt(TrackFormat format, ByteSlice sample, int nalLengthSize) throws MediaException {
-    byte[] b = sample.toByteArray();
+    int n = sample.length();
+    if (scratch.length < n) {
+      scratch = new byte[Math.max(n, scratch.length * 2)];
+    }
+    byte[] in = scratch; // the clear sample, in a reused array
+    sample.copyTo(in, 0);
+    byte[] b = Arrays.copyOf(in, n); // the output: clear ranges as they are, protected ones overwritten
     boolean nalAware = (format.codec() == Codec.H264 || format.codec() == Codec.H265)
         && (nalLengthSize == 1 || nalLengthSize == 2 || nalLengthSize == 4);
     if (nalAware && format.codec() == Codec.H264 && sliceHeaders == null) {
@@ -120,7 +129,7 @@ final class CencSegmentEncryptor implements SegmentSampleEncryptor {
       sliceHeaders.addParameterSets(format.codecConfig());
     }
     int[] pairs = nalAware
-        ? subsamples.compute(format.codec(), b, 0, b.length, nalLengthSize, scheme == SampleEncryptionScheme.CENC,
+        ? subsamples.compute(format.codec(), in, 0, n, nalLengthSize, scheme == SampleEncryptionScheme.CENC,
             sliceHeaders)
         : new int[0];
     CencCiphers aes = CencCiphers.get();
@@ -130,11 +139,11 @@ final class CencSegmentEncryptor implements SegmentSampleEncryptor {
         byte[] iv8 = ByteBuffer.allocate(8).putLong(ivValue).array();
         byte[] counter = new byte[16];
         System.arraycopy(iv8, 0, counter, 0, 8);
-        aes.ctr(secretKey, counter, b, 0, b.length, pairs);
+        aes.ctr(secretKey, counter, in, b, 0, n, pairs);
         return new EncryptedSample(ByteSlice.wrap(b), iv8, pairs);
       }
       if (scheme == SampleEncryptionScheme.CBCS) {
-        aes.cbcPattern(secretKey, constantIv, b, 0, b.length, pairs, cryptByteBlock(format), skipByteBlock(format));
+        aes.cbcPattern(secretKey, constantIv, b, 0, n, pairs, cryptByteBlock(format), skipByteBlock(format));
         return new EncryptedSample(ByteSlice.wrap(b), null, pairs);
       }
     } catch (GeneralSecurityException e) {
