@@ -49,8 +49,9 @@ JMH_CSV=benchmarks/target/jmh-cenc.csv
 java -jar benchmarks/target/benchmarks.jar 'CencBenchmark.encrypt$' $JMH_ARGS \
   -rf csv -rff "$JMH_CSV" >benchmarks/target/jmh-cenc.log
 # Secondary rows: "io.iptv.benchmarks.CencBenchmark.encrypt:bytes","thrpt",1,5,<bytes/s>,<err>,"ops/s",<impl>
-jmh_mbs() { awk -F, -v impl="$1" '$1 ~ /encrypt:bytes"$/ {gsub(/"/, "", $8)} $1 ~ /encrypt:bytes"$/ && $8 == impl {printf "%.1f", $5 / 1e6; exit}' "$JMH_CSV"; }
-jmh_err() { awk -F, -v impl="$1" '$1 ~ /encrypt:bytes"$/ {gsub(/"/, "", $8)} $1 ~ /encrypt:bytes"$/ && $8 == impl {printf "%.1f", $6 / 1e6; exit}' "$JMH_CSV"; }
+# (the impl column is the last one: JMH ends CSV lines with CR LF)
+jmh_mbs() { awk -F, -v impl="$1" '$1 ~ /encrypt:bytes"$/ {gsub(/["\r]/, "", $8)} $1 ~ /encrypt:bytes"$/ && $8 == impl {printf "%.1f", $5 / 1e6; exit}' "$JMH_CSV"; }
+jmh_err() { awk -F, -v impl="$1" '$1 ~ /encrypt:bytes"$/ {gsub(/["\r]/, "", $8)} $1 ~ /encrypt:bytes"$/ && $8 == impl {printf "%.1f", $6 / 1e6; exit}' "$JMH_CSV"; }
 CENC=$(jmh_mbs cenc); CENC_ERR=$(jmh_err cenc)
 CBCS=$(jmh_mbs cbcs); CBCS_ERR=$(jmh_err cbcs)
 CTR=$(jmh_mbs jdk-ctr); CTR_ERR=$(jmh_err jdk-ctr)
@@ -63,7 +64,7 @@ best_seconds() {
     rm -rf "$OUT/run" && mkdir -p "$OUT/run"
     local t0 t1
     t0=$(date +%s%N)
-    "$@" >/dev/null
+    "$@" >/dev/null || { echo "failed: $*" >&2; exit 1; }
     t1=$(date +%s%N)
     local ns=$((t1 - t0))
     if [[ -z "$best" || $ns -lt $best ]]; then best=$ns; fi
@@ -73,10 +74,11 @@ best_seconds() {
 mbs() { awk -v s="$1" -v b="$BYTES" 'BEGIN {printf "%.1f", b / s / 1e6}'; }
 mkdir -p "$OUT"
 cat "$CLIP" >/dev/null
-FF_CENC_S=$(best_seconds ffmpeg -nostdin -v error -i "$CLIP" -map 0 -c copy -encryption_scheme cenc-aes-ctr \
+FF_CENC_S=$(best_seconds ffmpeg -nostdin -v error -i "$CLIP" -map 0 -c copy -bsf:a aac_adtstoasc \
+  -encryption_scheme cenc-aes-ctr \
   -encryption_key "$KEY" -encryption_kid "$KID" -movflags +frag_keyframe+empty_moov+default_base_moof \
   -f mp4 "$OUT/run/cenc.mp4")
-FF_CLEAR_S=$(best_seconds ffmpeg -nostdin -v error -i "$CLIP" -map 0 -c copy \
+FF_CLEAR_S=$(best_seconds ffmpeg -nostdin -v error -i "$CLIP" -map 0 -c copy -bsf:a aac_adtstoasc \
   -movflags +frag_keyframe+empty_moov+default_base_moof -f mp4 "$OUT/run/clear.mp4")
 IPTV_CENC_S=$(best_seconds java -jar iptv-examples/target/iptv.jar package --quiet --input "$CLIP" \
   --output "$OUT/run/pkg" --segment-duration 6 --format fmp4 --encryption cenc --key "$KID:$KEY")
