@@ -151,6 +151,36 @@ class CencPackagingTest {
     }
   }
 
+  /** HEVC (NAL-aware subsamples with the conservative leader) and AC-3 (full-sample) decode like the clear output. */
+  @ParameterizedTest
+  @ValueSource(strings = {"cenc", "cbcs"})
+  void hevcAndAc3DecodeToTheFramesOfTheClearPackaging(String scheme) throws Exception {
+    String ffmpeg = ExternalTools.requireFfmpeg();
+    Path clip = io.iptv.core.testing.TestMedia.path("h265_ac3.ts");
+    Path clear = pack(work, clip, "hevc-clear", "--format", "fmp4");
+    Path encrypted = pack(work, clip, "hevc-" + scheme, "--format", "fmp4", "--encryption", scheme,
+        "--key", KID + ":" + KEY);
+    List<String> renditions = renditionDirs(encrypted);
+    assertEquals(2, renditions.size(), renditions.toString());
+    for (String rendition : renditions) {
+      byte[] init = Files.readAllBytes(encrypted.resolve(rendition).resolve("init.mp4"));
+      String text = new String(init, StandardCharsets.ISO_8859_1);
+      int frma = text.indexOf("frma");
+      assertTrue(frma > 0, "sinf/frma in " + rendition);
+      String entry = text.substring(frma + 4, frma + 8);
+      assertTrue(entry.equals("hvc1") || entry.equals("ac-3"), "original format " + entry);
+      for (String segment : segmentUris(encrypted.resolve(rendition).resolve("index.m3u8"))) {
+        Decode expected = framemd5(ffmpeg, concatenate(clear.resolve(rendition), segment,
+            work.resolve("hevc-clear.mp4")), null);
+        Decode decrypted = framemd5(ffmpeg, concatenate(encrypted.resolve(rendition), segment,
+            work.resolve("hevc-" + scheme + ".mp4")), KEY);
+        assertEquals("", decrypted.errors(), rendition + "/" + segment);
+        assertFalse(expected.frames().isEmpty());
+        assertEquals(expected.frames(), decrypted.frames(), rendition + "/" + segment);
+      }
+    }
+  }
+
   // ---- the init segment
 
   /** The track's default protection as read back from {@code tenc}. */
