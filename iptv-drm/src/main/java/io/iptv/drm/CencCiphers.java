@@ -25,6 +25,7 @@ final class CencCiphers {
 
   private final Cipher ctr;
   private final Cipher cbc;
+  private final Cipher ecb;
   /** The encrypted blocks of one cbcs subsample, gathered so that one cipher call does them all. */
   private byte[] gather = new byte[1 << 16];
   private byte[] gathered = new byte[1 << 16];
@@ -33,6 +34,7 @@ final class CencCiphers {
     try {
       ctr = Cipher.getInstance("AES/CTR/NoPadding");
       cbc = Cipher.getInstance("AES/CBC/NoPadding");
+      ecb = Cipher.getInstance("AES/ECB/NoPadding");
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("the JDK lacks AES/CTR or AES/CBC", e);
     }
@@ -41,6 +43,12 @@ final class CencCiphers {
   /** This thread's ciphers. */
   static CencCiphers get() {
     return PER_THREAD.get();
+  }
+
+  /** AES-ECB of one 16-byte block (IV derivation). */
+  byte[] ecb(SecretKeySpec key, byte[] block) throws GeneralSecurityException {
+    ecb.init(Cipher.ENCRYPT_MODE, key);
+    return ecb.doFinal(block);
   }
 
   /**

@@ -69,9 +69,7 @@ final class CencSegmentEncryptor implements SegmentSampleEncryptor {
   /** AES-ECB of one block under {@code key} (IV derivation). */
   static byte[] ecb(ContentKey key, byte[] block) throws MediaException {
     try {
-      javax.crypto.Cipher c = javax.crypto.Cipher.getInstance("AES/ECB/NoPadding");
-      c.init(javax.crypto.Cipher.ENCRYPT_MODE, key.secretKey());
-      return c.doFinal(block);
+      return CencCiphers.get().ecb(key.secretKey(), block);
     } catch (GeneralSecurityException e) {
       throw MediaException.of(MediaException.Kind.KEY_UNAVAILABLE, "AES failed for key " + key.keyId()
           + ": " + e.getClass().getSimpleName(), e);

@@ -66,7 +66,8 @@ public interface SegmentSampleEncryptor {
    * @param format the sample's track (codec decides the layout: NAL-aware for H.264/HEVC, full-sample or
    *     clear-leader for audio)
    * @param sample the sample as it will be stored: Annex B / ADTS for TS ({@code nalLengthSize == 0}), or with
-   *     {@code nalLengthSize}-byte NAL lengths for fMP4 video; not modified
+   *     {@code nalLengthSize}-byte NAL lengths for fMP4 video; not modified, and valid only during the call (the
+   *     writer may reuse its bytes): neither keep it nor return it or a slice of it
    * @param nalLengthSize 1, 2 or 4 for length-prefixed NAL units, 0 for Annex B or non-NAL codecs
    * @return the encrypted bytes (SAMPLE-AES may change the length by re-inserting emulation prevention) and,
    *     for CENC schemes, the sample's auxiliary information for {@code senc}

@@ -251,7 +251,8 @@ public final class FragmentWriter {
     for (int i = 0; i < n; i++) {
       clearSample.reset();
       payloads.append(samples.get(i).data(), clearSample);
-      EncryptedSample e = encryptor.encrypt(track.format(), clearSample.toSlice(), nal ? 4 : 0);
+      // a view, not a copy: SegmentSampleEncryptor.encrypt must not keep or modify its input
+      EncryptedSample e = encryptor.encrypt(track.format(), clearSample.view(), nal ? 4 : 0);
       if (e.bytes().length() != clearSample.position()) {
         throw MediaException.unsupported("ISO Common Encryption must keep the sample size ("
             + clearSample.position() + " bytes became " + e.bytes().length() + ")");
