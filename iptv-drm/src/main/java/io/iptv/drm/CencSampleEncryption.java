@@ -52,6 +52,7 @@ public final class CencSampleEncryption implements SampleEncryption {
   private final KeyRotation rotation;
   private final Function<KeyId, String> keyUri;
   private final boolean clearKeyFormat;
+  private final boolean identityKeyFormat;
   private final Function<KeyId, List<SegmentProtection>> extraProtections;
   private final Function<KeyId, List<ByteSlice>> psshBoxes;
   private final boolean commonPssh;
@@ -64,6 +65,7 @@ public final class CencSampleEncryption implements SampleEncryption {
     this.rotation = b.rotation;
     this.keyUri = b.keyUri;
     this.clearKeyFormat = b.clearKeyFormat;
+    this.identityKeyFormat = b.identityKeyFormat;
     this.extraProtections = b.extraProtections;
     this.psshBoxes = b.psshBoxes;
     this.commonPssh = b.commonPssh;
@@ -105,7 +107,9 @@ public final class CencSampleEncryption implements SampleEncryption {
     }
     KeyId kid = key.keyId();
     List<SegmentProtection> protections = new ArrayList<>();
-    protections.add(new SegmentProtection(scheme.hlsMethod(), keyUri.apply(kid), null, "identity", null));
+    if (identityKeyFormat) {
+      protections.add(new SegmentProtection(scheme.hlsMethod(), keyUri.apply(kid), null, "identity", null));
+    }
     if (clearKeyFormat) {
       protections.add(clearKeyProtection(scheme, kid));
     }
@@ -163,6 +167,8 @@ public final class CencSampleEncryption implements SampleEncryption {
     private Function<KeyId, String> keyUri;
     private Boolean clearKeyFormatSet;
     private boolean clearKeyFormat;
+    private Boolean identityKeyFormatSet;
+    private boolean identityKeyFormat = true;
     private Function<KeyId, List<SegmentProtection>> extraProtections;
     private Function<KeyId, List<ByteSlice>> psshBoxes;
     private Boolean commonPsshSet;
@@ -213,6 +219,19 @@ public final class CencSampleEncryption implements SampleEncryption {
       requireUnset(clearKeyFormatSet, "clearKeyFormat");
       clearKeyFormatSet = value;
       clearKeyFormat = value;
+      return this;
+    }
+
+    /**
+     * Whether to write the {@code KEYFORMAT="identity"} line (default true; Shaka Player fetches the key from its
+     * URI). hls.js 1.7 prefers an identity key and, for {@code METHOD=SAMPLE-AES}, takes it for MPEG-TS
+     * SAMPLE-AES and never starts EME: for {@code cbcs} in hls.js turn it off and keep
+     * {@link #clearKeyFormat(boolean)} (or a DRM system's line).
+     */
+    public Builder identityKeyFormat(boolean value) {
+      requireUnset(identityKeyFormatSet, "identityKeyFormat");
+      identityKeyFormatSet = value;
+      identityKeyFormat = value;
       return this;
     }
 

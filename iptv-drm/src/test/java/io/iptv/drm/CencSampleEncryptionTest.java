@@ -289,6 +289,16 @@ class CencSampleEncryptionTest {
   }
 
   @Test
+  void identityLineCanBeLeftOut() throws Exception {
+    CencSampleEncryption cbcs = CencSampleEncryption.builder(KeyProvider.fixed(ContentKey.parse(KID + ":" + KEY)))
+        .scheme(SampleEncryptionScheme.CBCS).channel("news").identityKeyFormat(false).clearKeyFormat(true).build();
+    List<SegmentProtection> p = cbcs.forSegment(VIDEO_1).protections();
+    assertEquals(1, p.size());
+    assertEquals("org.w3.clearkey", p.get(0).keyFormat());
+    assertEquals("SAMPLE-AES", p.get(0).method());
+  }
+
+  @Test
   void builderRejectsSampleAesAndMissingChannel() {
     KeyProvider keys = KeyProvider.fixed(ContentKey.parse(KID + ":" + KEY));
     assertThrows(IllegalArgumentException.class,

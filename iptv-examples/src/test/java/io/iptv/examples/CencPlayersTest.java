@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * fmp4 --dash --encryption cenc|cbcs} served by the library's origin ({@link LocalOrigin}); Shaka Player gets
  * the keys as {@code drm.clearKeys}, hls.js from play.mjs's ClearKey licence server (it reads the KID from the
  * {@code KEYFORMAT="org.w3.clearkey"} EXT-X-KEY). A stream rotating its key every 2 segments after a clear lead
- * plays through the key changes; a wrong key does not play.
+ * plays through the key changes (Shaka DASH, hls.js HLS); a wrong key does not play.
  *
  * <p>Needs ffmpeg, node, Chromium and {@code npm ci --prefix test-tools/player}: skipped without them, failed
  * when {@code CI=true}.
@@ -100,6 +100,20 @@ class CencPlayersTest {
         KID + ":" + KEY, KID2 + ":" + KEY2);
     assertTrue(r.ok(), r.json());
     assertTrue(r.playedSeconds() >= CencPackagingTest.CLIP_SECONDS - 2, "played through 3 key periods: " + r.json());
+  }
+
+  /**
+   * hls.js through a clear lead and two key changes: the clear-lead segment already lists the first key
+   * (hls.js does not set up EME when the first EXT-X-KEY appears after clear segments).
+   */
+  @Test
+  void hlsJsPlaysThroughKeyRotationAfterAClearLead() throws Exception {
+    PlayerCheck.require();
+    Path dir = pack("rotation", "--format", "fmp4", "--dash", "--encryption", "cenc", "--key", KID + ":" + KEY,
+        "--key", KID2 + ":" + KEY2, "--rotate-every", "2", "--clear-lead", "1");
+    PlayerCheck.Result r = play(Player.HLS_JS, dir, "master.m3u8", CencPackagingTest.CLIP_SECONDS - 2,
+        KID + ":" + KEY, KID2 + ":" + KEY2);
+    assertTrue(r.ok(), r.json());
   }
 
   @Test

@@ -263,10 +263,9 @@ public final class HlsPackager implements Emitter {
       if (published.protection() != null) {
         keys.add(hlsKey(published.protection(), r.dir()));
       }
-      if (samples != null) {
-        for (SegmentProtection p : samples.protections()) {
-          keys.add(hlsKey(p, r.dir()));
-        }
+      // a clear-lead segment of an encrypted fMP4 rendition lists the default key too (RenditionWriter)
+      for (SegmentProtection p : samples != null ? samples.protections() : r.defaultProtections()) {
+        keys.add(hlsKey(p, r.dir()));
       }
       for (String expired : r.append(segmentName, chunk, pdt, size, now90k, config.retention90k(), keys)) {
         try {

@@ -55,6 +55,8 @@ final class RenditionWriter {
   private final SegmentFormat format;
   /** FMP4: the writer of this rendition's single track, created with the init segment. */
   private CmafSegmentWriter cmaf;
+  /** FMP4: the default key's protections (see {@link #defaultProtections()}). */
+  private List<io.iptv.core.pipeline.SegmentProtection> defaultProtections = List.of();
   /** FMP4: per written segment its start and duration in the track timescale (for DASH). */
   private final List<TimelineEntry> timeline = new ArrayList<>();
 
@@ -154,6 +156,7 @@ final class RenditionWriter {
     }
     Fmp4Track track = Fmp4Track.of(1, t, sample);
     TrackEncryption protection = encryptor == null ? null : TrackEncryption.of(encryptor, t);
+    defaultProtections = encryptor == null ? List.of() : List.copyOf(encryptor.protections());
     cmaf = CmafSegmentWriter.builder(track).syncSampleFragments(iFrames != null).protection(protection).build();
     return InitSegmentWriter.write(List.of(track), protection);
   }
@@ -232,6 +235,15 @@ final class RenditionWriter {
   /** FMP4: the written segments on the track timeline. */
   List<TimelineEntry> timeline() {
     return List.copyOf(timeline);
+  }
+
+  /**
+   * FMP4 with sample encryption: the {@code EXT-X-KEY}s of the track's default key, also listed for clear-lead
+   * segments (their samples are marked unprotected in the container), so that players set up the key before the
+   * first encrypted segment (hls.js fails to when the first EXT-X-KEY appears mid-playlist after a clear lead).
+   */
+  List<io.iptv.core.pipeline.SegmentProtection> defaultProtections() {
+    return defaultProtections;
   }
 
   /** FMP4: the track's default protection (its init segment's {@code tenc}), or null. */
