@@ -26,4 +26,21 @@ public interface SampleEncryption {
    * @return the encryptor, or {@code null} for a clear segment
    */
   SegmentSampleEncryptor forSegment(SegmentContext context) throws MediaException;
+
+  /**
+   * The encryptor whose scheme, key id, IV layout and {@code pssh} boxes an fMP4 initialization segment declares
+   * ({@code sinf}/{@code tenc} default_KID, ISO/IEC 23001-7 §8.2): for a rendition whose first segment is
+   * {@code first}. Unlike {@link #forSegment} it never answers a clear-lead {@code null} while later segments
+   * are encrypted: it returns the encryptor of the first encrypted crypto period then (the init segment is
+   * written once, before the clear lead). {@code null} means the rendition is never encrypted.
+   *
+   * <p>The default asks {@link #forSegment} for {@code first}, which is right for implementations without a
+   * clear lead.
+   *
+   * @param first the rendition's first segment
+   * @return the encryptor that defines the track's default protection, or {@code null}
+   */
+  default SegmentSampleEncryptor defaultEncryptor(SegmentContext first) throws MediaException {
+    return forSegment(first);
+  }
 }

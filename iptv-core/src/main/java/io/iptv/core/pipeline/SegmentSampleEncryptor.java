@@ -34,6 +34,20 @@ public interface SegmentSampleEncryptor {
   int perSampleIvSize();
 
   /**
+   * The pattern's encrypted 16-byte blocks (ISO/IEC 23001-7 §9.6, {@code tenc} default_crypt_byte_block) for
+   * samples of {@code format}: 1 for {@code cbcs} video (1:9), 0 where no pattern applies ({@code cenc},
+   * {@code cbcs} audio, which encrypts every whole block).
+   */
+  default int cryptByteBlock(TrackFormat format) {
+    return scheme() == SampleEncryptionScheme.CBCS && format.type() == io.iptv.core.media.TrackType.VIDEO ? 1 : 0;
+  }
+
+  /** The pattern's skipped 16-byte blocks ({@code tenc} default_skip_byte_block): 9 for {@code cbcs} video, else 0. */
+  default int skipByteBlock(TrackFormat format) {
+    return scheme() == SampleEncryptionScheme.CBCS && format.type() == io.iptv.core.media.TrackType.VIDEO ? 9 : 0;
+  }
+
+  /**
    * What the HLS media playlist signals for this segment: one {@code EXT-X-KEY} per key format (identity,
    * Widevine, PlayReady, FairPlay), all with the scheme's METHOD. Channel-relative URIs as in
    * {@link SegmentProtection}.
@@ -52,7 +66,8 @@ public interface SegmentSampleEncryptor {
    * @param format the sample's track (codec decides the layout: NAL-aware for H.264/HEVC, full-sample or
    *     clear-leader for audio)
    * @param sample the sample as it will be stored: Annex B / ADTS for TS ({@code nalLengthSize == 0}), or with
-   *     {@code nalLengthSize}-byte NAL lengths for fMP4 video; not modified
+   *     {@code nalLengthSize}-byte NAL lengths for fMP4 video; not modified, and valid only during the call (the
+   *     writer may reuse its bytes): neither keep it nor return it or a slice of it
    * @param nalLengthSize 1, 2 or 4 for length-prefixed NAL units, 0 for Annex B or non-NAL codecs
    * @return the encrypted bytes (SAMPLE-AES may change the length by re-inserting emulation prevention) and,
    *     for CENC schemes, the sample's auxiliary information for {@code senc}

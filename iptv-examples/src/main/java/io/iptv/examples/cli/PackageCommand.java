@@ -1,19 +1,21 @@
 package io.iptv.examples.cli;
 
+import io.iptv.core.pipeline.SampleEncryption;
+import io.iptv.core.pipeline.SampleEncryptionScheme;
 import io.iptv.drm.Aes128SegmentEncryptor;
+import io.iptv.drm.CencSampleEncryption;
 import io.iptv.drm.ContentKey;
 import io.iptv.drm.DrmSignalling;
 import io.iptv.drm.DrmSystem;
 import io.iptv.drm.IvPolicy;
 import io.iptv.drm.KeyProvider;
 import io.iptv.drm.KeyRotation;
-import io.iptv.core.pipeline.SampleEncryptionScheme;
 import io.iptv.drm.SampleAesEncryption;
 import io.iptv.segmenter.input.MediaInputs;
 import io.iptv.segmenter.pkg.AdMarkerStyle;
 import io.iptv.segmenter.pkg.HlsFilePackager;
-import io.iptv.segmenter.pkg.SegmentFormat;
 import io.iptv.segmenter.pkg.HlsPlaylistType;
+import io.iptv.segmenter.pkg.SegmentFormat;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -71,6 +73,13 @@ import picocli.CommandLine.Spec;
  * encryption schemes (cenc, cbcs, SAMPLE-AES) signal, as {@code EXT-X-KEY} lines and {@code pssh} boxes
  * ({@link DrmSignalling}); an unknown name, a repeated one, or a system that cannot carry the scheme is refused
  * (exit 2). Whole-segment AES-128 signals no DRM system.
+ *
+ * <p>{@code --encryption cenc|cbcs} (needs {@code --format fmp4}): ISO Common Encryption of the samples
+ * (ISO/IEC 23001-7), with the same key options ({@code --key}, {@code --key-seed}, {@code --rotate-every},
+ * {@code --clear-lead}; no {@code --iv}: IVs derive from the key). Playlists carry {@code METHOD=SAMPLE-AES-CTR}
+ * ({@code cenc}) or {@code SAMPLE-AES} ({@code cbcs}) twice: {@code KEYFORMAT="identity"} with the key URI and
+ * {@code KEYFORMAT="org.w3.clearkey"} with the KID (hls.js); init segments carry the W3C Common PSSH box, and
+ * {@code --dash} signals {@code ContentProtection}.
  */
 @Command(name = "package", mixinStandardHelpOptions = true,
     description = "Package media files as HLS (MPEG-TS or fMP4 segments, optionally DASH too): DIR/master.m3u8,"
@@ -95,9 +104,10 @@ final class PackageCommand implements Callable<Integer> {
       description = "MPEG-TS program number (default: the first with video).")
   int program;
 
-  @Option(names = "--encryption", paramLabel = "none|aes-128|sample-aes", defaultValue = "none",
-      description = "Encryption: none (default), aes-128 (whole segment, AES-CBC, RFC 8216) or sample-aes"
-          + " (Apple SAMPLE-AES of H.264/AAC/AC-3 samples; --format ts only).")
+  @Option(names = "--encryption", paramLabel = "none|aes-128|sample-aes|cenc|cbcs", defaultValue = "none",
+      description = "Encryption: none (default), aes-128 (whole segment, AES-CBC, RFC 8216), sample-aes (Apple"
+          + " SAMPLE-AES of H.264/AAC/AC-3 samples; --format ts only), or ISO Common Encryption of fMP4 samples:"
+          + " cenc (AES-CTR) or cbcs (AES-CBC 1:9 pattern); cenc/cbcs need --format fmp4.")
   String encryption;
 
   @Option(names = "--key", paramLabel = "KID_HEX:KEY_HEX",
@@ -211,29 +221,47 @@ final class PackageCommand implements Callable<Integer> {
       throw new BadInputException("--program must be 0..65535");
     }
     EnumSet<AdMarkerStyle> markerStyles = adMarkerStyles(adMarkers);
-    boolean sampleAes = encryption.equalsIgnoreCase("sample-aes");
+    String mode = encryptionMode();
+    boolean sampleAes = mode.equals("sample-aes");
+    boolean isoCenc = mode.equals("cenc") || mode.equals("cbcs");
     if (sampleAes && segmentFormat != SegmentFormat.TS) {
       throw new BadInputException("--encryption sample-aes needs --format ts (SAMPLE-AES is defined for MPEG-TS)");
     }
-    if (sampleAes && iFrames) {
-      throw new BadInputException("--iframes cannot be combined with --encryption sample-aes");
+    if (isoCenc && segmentFormat != SegmentFormat.FMP4) {
+      throw new BadInputException("--encryption " + mode + " needs --format fmp4");
+    }
+    if ((sampleAes || isoCenc) && iFrames) {
+      throw new BadInputException("--iframes cannot be combined with --encryption " + mode + " yet");
     }
     List<DrmSystem> drmSystems = drmSystems();
-    if (!drmSystems.isEmpty() && !sampleEncryption()) {
+    if (!drmSystems.isEmpty() && !sampleAes && !isoCenc) {
       throw new BadInputException("--drm needs sample encryption (cenc, cbcs or SAMPLE-AES);"
           + " --encryption " + encryption + " signals no DRM system");
     }
-    Keys keySource = keys();
-    Aes128SegmentEncryptor encryptor = keySource == null || sampleAes ? null
-        : Aes128SegmentEncryptor.builder(keySource.provider()).channel(keySource.channel())
-            .rotation(keySource.rotation()).onKeyIssued(issuedKeys::add).build();
-    SampleAesEncryption sampleEncryption = null;
-    if (keySource != null && sampleAes) {
-      SampleAesEncryption.Builder b = SampleAesEncryption.builder(keySource.provider())
-          .channel(keySource.channel()).rotation(keySource.rotation()).onKeyIssued(issuedKeys::add);
+    Aes128SegmentEncryptor encryptor = null;
+    SampleEncryption sampleEncryption = null;
+    if (mode.equals("aes-128")) {
+      encryptor = Aes128SegmentEncryptor.builder(keyProvider()).channel(channelName()).rotation(rotation())
+          .onKeyIssued(issuedKeys::add).build();
+    } else if (sampleAes) {
+      SampleAesEncryption.Builder b = SampleAesEncryption.builder(keyProvider()).channel(channelName())
+          .rotation(rotation()).onKeyIssued(issuedKeys::add);
       DrmSignalling signalling = drmSignalling(SampleEncryptionScheme.SAMPLE_AES);
       if (signalling != null) {
         b.signalling(signalling);
+      }
+      sampleEncryption = b.build();
+    } else if (isoCenc) {
+      SampleEncryptionScheme scheme = mode.equals("cbcs") ? SampleEncryptionScheme.CBCS : SampleEncryptionScheme.CENC;
+      CencSampleEncryption.Builder b = CencSampleEncryption.builder(keyProvider()).scheme(scheme)
+          .channel(channelName()).rotation(rotation()).onKeyIssued(issuedKeys::add);
+      DrmSignalling signalling = drmSignalling(scheme);
+      if (signalling == null) {
+        b.clearKeyFormat(true).commonPssh(true); // identity (Shaka) + org.w3.clearkey (hls.js) + Common PSSH
+      } else {
+        b.identityKeyFormat(false) // DrmSignalling writes the identity line itself for --drm clearkey
+            .extraProtections(kid -> signalling.protections(scheme, kid, "keys/" + kid.toHex() + ".key", null))
+            .psshBoxes(kid -> signalling.psshBoxes(scheme, kid));
       }
       sampleEncryption = b.build();
     }
@@ -270,7 +298,7 @@ final class PackageCommand implements Callable<Integer> {
       builder.sampleEncryption(sampleEncryption);
     }
     HlsFilePackager.Result result = builder.build().packageFiles(inputs, output);
-    if (keySource != null && writeKeys) {
+    if (!mode.equals("none") && writeKeys) {
       Path keyDir = Files.createDirectories(output.resolve("keys"));
       for (ContentKey key : issuedKeys) {
         Files.write(keyDir.resolve(key.keyId().toHex() + ".key"), key.keyBytes());
@@ -326,29 +354,25 @@ final class PackageCommand implements Callable<Integer> {
     return DrmSignalling.builder().systems(systems).build();
   }
 
-  /** Whether {@code --encryption} names a sample encryption scheme (none exists yet on this command). */
-  private boolean sampleEncryption() {
-    String e = encryption.toLowerCase(Locale.ROOT);
-    return !e.equals("none") && !e.equals("aes-128");
+  /**
+   * The {@code --encryption} mode in lower case; exit 2 on an unknown one, and on key options without
+   * encryption.
+   */
+  private String encryptionMode() throws BadInputException {
+    String mode = encryption.toLowerCase(Locale.ROOT);
+    if (!List.of("none", "aes-128", "sample-aes", "cenc", "cbcs").contains(mode)) {
+      throw new BadInputException("--encryption must be none, aes-128, sample-aes, cenc or cbcs, not " + encryption);
+    }
+    if (mode.equals("none")
+        && (!keys.isEmpty() || keySeed != null || iv != null || rotateEvery != 0 || clearLead != 0 || writeKeys)) {
+      throw new BadInputException("--key, --key-seed, --iv, --rotate-every, --clear-lead and --write-keys need"
+          + " --encryption aes-128, sample-aes, cenc or cbcs");
+    }
+    return mode;
   }
 
-  /** Where the keys come from: provider, channel and rotation with clear lead. */
-  private record Keys(KeyProvider provider, String channel, KeyRotation rotation) {}
-
-  /** The keys the options ask for, or null for {@code --encryption none}. */
-  private Keys keys() throws BadInputException {
-    boolean encrypted = switch (encryption.toLowerCase(Locale.ROOT)) {
-      case "none" -> false;
-      case "aes-128", "sample-aes" -> true;
-      default -> throw new BadInputException("--encryption must be none, aes-128 or sample-aes, not " + encryption);
-    };
-    if (!encrypted) {
-      if (!keys.isEmpty() || keySeed != null || iv != null || rotateEvery != 0 || clearLead != 0 || writeKeys) {
-        throw new BadInputException("--key, --key-seed, --iv, --rotate-every, --clear-lead and --write-keys need"
-            + " --encryption aes-128 or sample-aes");
-      }
-      return null;
-    }
+  /** The keys of --key (with --iv) or --key-seed. */
+  private KeyProvider keyProvider() throws BadInputException {
     if (keys.isEmpty() == (keySeed == null)) {
       throw new BadInputException("--encryption " + encryption.toLowerCase(Locale.ROOT)
           + " needs either --key (repeatable) or --key-seed");
@@ -356,45 +380,55 @@ final class PackageCommand implements Callable<Integer> {
     if (rotateEvery < 0 || clearLead < 0) {
       throw new BadInputException("--rotate-every and --clear-lead must be >= 0");
     }
+    String mode = encryption.toLowerCase(Locale.ROOT);
+    if ((mode.equals("cenc") || mode.equals("cbcs")) && iv != null) {
+      throw new BadInputException("--iv applies to aes-128 and sample-aes; cenc/cbcs derive their IVs from the key");
+    }
     IvPolicy ivPolicy = IvPolicy.mediaSequence();
     if (iv != null) {
       String digits = iv.startsWith("0x") || iv.startsWith("0X") ? iv.substring(2) : iv;
       if (!digits.matches("[0-9A-Fa-f]{32}")) {
         throw new BadInputException("--iv must be 32 hex digits");
       }
+      if (keySeed != null) {
+        throw new BadInputException("--iv applies to --key keys; derived keys use the media sequence number");
+      }
       ivPolicy = IvPolicy.explicit(HexFormat.of().parseHex(digits));
     }
-    KeyProvider provider;
     try {
       if (keySeed != null) {
         if (!keySeed.matches("([0-9A-Fa-f]{2}){16,}")) {
           throw new BadInputException("--key-seed must be at least 32 hex digits (an even number)");
         }
-        if (iv != null) {
-          throw new BadInputException("--iv applies to --key keys; derived keys use the media sequence number");
-        }
-        provider = KeyProvider.derived(HexFormat.of().parseHex(keySeed));
-      } else {
-        ContentKey[] parsed = new ContentKey[keys.size()];
-        for (int i = 0; i < parsed.length; i++) {
-          parsed[i] = ContentKey.parse(keys.get(i)).withIvPolicy(ivPolicy);
-        }
-        if (rotateEvery > 0 && parsed.length < 2) {
-          throw new BadInputException("--rotate-every with --key needs at least two keys (or use --key-seed)");
-        }
-        provider = KeyProvider.fixed(parsed);
+        return KeyProvider.derived(HexFormat.of().parseHex(keySeed));
       }
+      ContentKey[] parsed = new ContentKey[keys.size()];
+      for (int i = 0; i < parsed.length; i++) {
+        parsed[i] = ContentKey.parse(keys.get(i)).withIvPolicy(ivPolicy);
+      }
+      if (rotateEvery > 0 && parsed.length < 2) {
+        throw new BadInputException("--rotate-every with --key needs at least two keys (or use --key-seed)");
+      }
+      return KeyProvider.fixed(parsed);
     } catch (IllegalArgumentException e) {
       throw new BadInputException("bad key: " + e.getMessage()); // messages never contain key bytes
     }
+  }
+
+  /** --channel, or the output directory's name. */
+  private String channelName() throws BadInputException {
     String name = channel != null ? channel
         : output.toAbsolutePath().normalize().getFileName() != null
             ? output.toAbsolutePath().normalize().getFileName().toString() : "";
     if (!name.matches("[A-Za-z0-9_-]{1,64}")) {
       throw new BadInputException("channel name '" + name + "' is not [A-Za-z0-9_-]{1,64}; set --channel");
     }
+    return name;
+  }
+
+  private KeyRotation rotation() {
     KeyRotation rotation = rotateEvery > 0 ? KeyRotation.everySegments(rotateEvery) : KeyRotation.none();
-    return new Keys(provider, name, rotation.withClearLead(clearLead));
+    return rotation.withClearLead(clearLead);
   }
 
   private static boolean isEmptyDirectory(Path dir) throws IOException {

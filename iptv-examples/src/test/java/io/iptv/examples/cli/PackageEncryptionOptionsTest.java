@@ -39,6 +39,11 @@ class PackageEncryptionOptionsTest {
       "--encryption sample-aes",                                      // no key
       "--encryption sample-aes --key " + KID + ":" + KEY + " --format fmp4", // SAMPLE-AES is MPEG-TS only
       "--encryption sample-aes --key " + KID + ":" + KEY + " --iframes",
+      "--encryption cenc --key " + KID + ":" + KEY,                     // CENC needs fMP4
+      "--encryption cbcs --key " + KID + ":" + KEY + " --format ts",
+      "--encryption cenc --format fmp4",                                // no key
+      "--encryption cenc --key " + KID + ":" + KEY + " --format fmp4 --iv 000102030405060708090a0b0c0d0e0f",
+      "--encryption cbcs --key " + KID + ":" + KEY + " --format fmp4 --iframes",
   })
   void rejectsInconsistentOptions(String options) throws Exception {
     Result r = pack(options.split(" "));
@@ -76,6 +81,14 @@ class PackageEncryptionOptionsTest {
     String playlist = Files.readString(dir.resolve("out/stream/index.m3u8"));
     assertTrue(playlist.contains("#EXT-X-KEY:METHOD=SAMPLE-AES,URI=\"../keys/" + KID + ".key\",IV=0x"), playlist);
     assertTrue(Files.exists(dir.resolve("out/keys/" + KID + ".key")));
+  }
+
+  @Test
+  void cencNeedsFmp4AndSaysSoInOneLine() throws Exception {
+    Result r = pack("--encryption", "cenc", "--key", KID + ":" + KEY);
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("--encryption cenc needs --format fmp4"), r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
   }
 
   private record Result(int code, String err) {}

@@ -24,9 +24,18 @@ import java.util.Objects;
  * @param startNumber the number of the first segment listed
  * @param presentationTimeOffset the track time that maps to the Period start
  * @param segments start and duration of each listed segment, in the timescale, in order
+ * @param protection the track's Common Encryption, or null when it is clear
  */
 public record DashRepresentation(String id, TrackFormat format, long timescale, long bandwidth,
-    String initialization, String media, long startNumber, long presentationTimeOffset, List<Segment> segments) {
+    String initialization, String media, long startNumber, long presentationTimeOffset, List<Segment> segments,
+    ContentProtection protection) {
+
+  /** A clear Representation. */
+  public DashRepresentation(String id, TrackFormat format, long timescale, long bandwidth, String initialization,
+      String media, long startNumber, long presentationTimeOffset, List<Segment> segments) {
+    this(id, format, timescale, bandwidth, initialization, media, startNumber, presentationTimeOffset, segments,
+        null);
+  }
 
   /** Validates and copies. */
   public DashRepresentation {

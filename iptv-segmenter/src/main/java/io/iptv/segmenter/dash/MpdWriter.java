@@ -81,7 +81,11 @@ public final class MpdWriter {
     Preconditions.requireArgument(!representations.isEmpty(), "no representations");
     StringBuilder x = new StringBuilder(2048);
     x.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    x.append("<MPD xmlns=\"urn:mpeg:dash:schema:mpd:2011\" ")
+    x.append("<MPD xmlns=\"urn:mpeg:dash:schema:mpd:2011\" ");
+    if (representations.stream().anyMatch(r -> r.protection() != null)) {
+      x.append("xmlns:cenc=\"urn:mpeg:cenc:2013\" "); // ISO/IEC 23001-7 §11.2
+    }
+    x
         .append("profiles=\"urn:mpeg:dash:profile:isoff-live:2011,urn:mpeg:dash:profile:cmaf:2019\" ")
         .append("type=\"").append(type == Type.STATIC ? "static" : "dynamic").append('"');
     x.append(" minBufferTime=\"").append(duration(minBufferTime)).append('"');
@@ -159,6 +163,9 @@ public final class MpdWriter {
             .append(" schemeIdUri=\"urn:mpeg:dash:23003:3:audio_channel_configuration:2011\" value=\"")
             .append(f.channels()).append("\"/>\n");
       }
+      if (r.protection() != null) {
+        writeContentProtection(x, r.protection()); // after AudioChannelConfiguration (RepresentationBaseType order)
+      }
       x.append("        <SegmentTemplate timescale=\"").append(r.timescale())
           .append("\" presentationTimeOffset=\"").append(r.presentationTimeOffset())
           .append("\" startNumber=\"").append(r.startNumber())
@@ -171,6 +178,25 @@ public final class MpdWriter {
       x.append("      </Representation>\n");
     }
     x.append("    </AdaptationSet>\n");
+  }
+
+  /**
+   * ContentProtection descriptors (ISO/IEC 23009-1 §5.8.4.1, ISO/IEC 23001-7 §11): the mp4protection scheme with
+   * {@code cenc:default_KID}, then one per {@code pssh} box, by its SystemID, with the box in {@code cenc:pssh}.
+   */
+  private static void writeContentProtection(StringBuilder x, ContentProtection p) {
+    x.append("        <ContentProtection schemeIdUri=\"urn:mpeg:dash:mp4protection:2011\" value=\"")
+        .append(escape(p.scheme())).append("\" cenc:default_KID=\"").append(p.defaultKid()).append("\"/>\n");
+    for (io.iptv.core.io.ByteSlice pssh : p.psshBoxes()) {
+      String systemId = ContentProtection.systemId(pssh);
+      if (systemId == null) {
+        continue;
+      }
+      x.append("        <ContentProtection schemeIdUri=\"urn:uuid:").append(systemId).append("\">\n")
+          .append("          <cenc:pssh>").append(java.util.Base64.getEncoder().encodeToString(pssh.toByteArray()))
+          .append("</cenc:pssh>\n")
+          .append("        </ContentProtection>\n");
+    }
   }
 
   /** S elements (§5.3.9.6): t where the timeline is not contiguous, d, and r for repeats. */

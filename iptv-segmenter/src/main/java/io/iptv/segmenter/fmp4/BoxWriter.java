@@ -193,6 +193,15 @@ public final class BoxWriter {
     return bytes;
   }
 
+  /**
+   * A read-only view of the bytes written, without copying: valid only until the next write or {@link #reset()}
+   * (for handing a staged sample to an encryptor that copies it).
+   */
+  ByteSlice view() {
+    Preconditions.requireState(depth == 0, "%d box(es) still open", depth);
+    return ByteSlice.wrap(buf, 0, pos);
+  }
+
   /** A copy of the bytes written, as an array. */
   public byte[] toByteArray() {
     Preconditions.requireState(depth == 0, "%d box(es) still open", depth);

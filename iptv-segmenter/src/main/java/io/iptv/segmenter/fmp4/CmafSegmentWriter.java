@@ -3,6 +3,7 @@ package io.iptv.segmenter.fmp4;
 import io.iptv.core.MediaException;
 import io.iptv.core.io.ByteSlice;
 import io.iptv.core.media.MediaSample;
+import io.iptv.core.pipeline.SegmentSampleEncryptor;
 import io.iptv.core.time.Timestamps;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,17 +41,24 @@ public final class CmafSegmentWriter {
   private final BoxWriter out = new BoxWriter(1 << 20);
   private final List<FragmentWriter.Fragment> written = new ArrayList<>();
   private long fragmentSequence;
+  private final TrackEncryption protection;
 
   private CmafSegmentWriter(Builder b) {
     this.track = b.track;
     this.sidx = b.sidx;
     this.syncSampleFragments = b.syncSampleFragments && b.track.isVideo();
-    this.fragments = new FragmentWriter(track, !syncSampleFragments);
+    this.protection = b.protection;
+    this.fragments = new FragmentWriter(track, !syncSampleFragments, b.protection);
   }
 
   /** Starts configuring a writer for {@code track}. */
   public static Builder builder(Fmp4Track track) {
     return new Builder(track);
+  }
+
+  /** The track's default protection, or null. */
+  public TrackEncryption protection() {
+    return protection;
   }
 
   /** The track written. */
@@ -115,6 +123,15 @@ public final class CmafSegmentWriter {
    * @param nextDts90k DTS of the sample that follows the segment, or {@link Timestamps#NO_TIMESTAMP}
    */
   public Segment write(long sequence, List<MediaSample> samples, long nextDts90k) throws MediaException {
+    return write(sequence, samples, nextDts90k, null);
+  }
+
+  /**
+   * Writes a segment of {@code samples} encrypted by {@code encryptor} (null: clear; needs
+   * {@link Builder#protection} otherwise), see {@link FragmentWriter}.
+   */
+  public Segment write(long sequence, List<MediaSample> samples, long nextDts90k, SegmentSampleEncryptor encryptor)
+      throws MediaException {
     out.reset();
     out.start("styp");
     out.fourcc("msdh").u32(0); // major_brand, minor_version
@@ -143,7 +160,7 @@ public final class CmafSegmentWriter {
     }
     written.clear();
     if (!syncSampleFragments) {
-      written.add(fragments.write(out, sequence + 1, samples, nextDts90k));
+      written.add(fragments.write(out, sequence + 1, samples, nextDts90k, encryptor));
     } else {
       int n = samples.size();
       int from = 0;
@@ -156,7 +173,7 @@ public final class CmafSegmentWriter {
           }
         }
         long next = to < n ? samples.get(to).dts90k() : nextDts90k;
-        written.add(fragments.write(out, ++fragmentSequence, samples.subList(from, to), next));
+        written.add(fragments.write(out, ++fragmentSequence, samples.subList(from, to), next, encryptor));
         from = to;
       }
     }
@@ -176,6 +193,7 @@ public final class CmafSegmentWriter {
     private final Fmp4Track track;
     private boolean sidx;
     private boolean syncSampleFragments;
+    private TrackEncryption protection;
 
     private Builder(Fmp4Track track) {
       this.track = java.util.Objects.requireNonNull(track, "track");
@@ -193,6 +211,15 @@ public final class CmafSegmentWriter {
      */
     public Builder syncSampleFragments(boolean value) {
       syncSampleFragments = value;
+      return this;
+    }
+
+    /**
+     * The track's default protection, as declared in its init segment (default null: a clear track). Needed to
+     * write encrypted segments.
+     */
+    public Builder protection(TrackEncryption value) {
+      protection = value;
       return this;
     }
 

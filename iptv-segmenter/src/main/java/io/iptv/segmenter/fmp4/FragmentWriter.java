@@ -3,6 +3,8 @@ package io.iptv.segmenter.fmp4;
 import io.iptv.core.MediaException;
 import io.iptv.core.internal.Preconditions;
 import io.iptv.core.media.MediaSample;
+import io.iptv.core.pipeline.EncryptedSample;
+import io.iptv.core.pipeline.SegmentSampleEncryptor;
 import io.iptv.core.time.Timestamps;
 import java.util.Arrays;
 import java.util.List;
@@ -34,6 +36,12 @@ import java.util.List;
  * {@code sample_depends_on = 1, sample_is_non_sync_sample = 1}. {@code tfhd} sets default-base-is-moof, so
  * {@code data_offset} counts from the start of the {@code moof} (CMAF, ISO/IEC 23000-19 §7.5.16).
  *
+ * <p>Encryption (ISO/IEC 23001-7): with a track default {@link TrackEncryption} (the {@code tenc} of the init
+ * segment) and a {@link SegmentSampleEncryptor} per fragment, each sample is converted to MP4 form, encrypted, and
+ * the {@code traf} gets {@code saiz}, {@code saio} and {@code senc}; a fragment whose key differs from the default
+ * (rotation) also gets a {@code seig} sample group and the key's {@code pssh} boxes in its {@code moof}, and a
+ * clear fragment of a protected track (clear lead) a {@code seig} group that marks its samples unprotected.
+ *
  * <p>Not thread-safe; reuses its scratch arrays between fragments.
  *
  * <pre>{@code
@@ -61,6 +69,10 @@ public final class FragmentWriter {
   private int[] sizes = new int[256];
   /** The composition shift D (track timescale), fixed by the first sample written; -1 before; 0 if off. */
   private long compositionShift = -1;
+  /** The track's default protection (its tenc), or null for a clear track. */
+  private final TrackEncryption protection;
+  private final BoxWriter clearSample = new BoxWriter(1 << 16);
+  private EncryptedSample[] encrypted = new EncryptedSample[256];
 
   /** A writer for {@code track} with the composition shift (see the class comment). */
   public FragmentWriter(Fmp4Track track) {
@@ -77,7 +89,16 @@ public final class FragmentWriter {
    *     keyframe and the next picture with the same DTS.
    */
   public FragmentWriter(Fmp4Track track, boolean shiftComposition) {
+    this(track, shiftComposition, null);
+  }
+
+  /**
+   * A writer for a {@code track} protected by default with {@code protection} (the init segment's
+   * {@code tenc}; null for a clear track), see the class comment.
+   */
+  public FragmentWriter(Fmp4Track track, boolean shiftComposition, TrackEncryption protection) {
     this.track = track;
+    this.protection = protection;
     this.payloads = new SamplePayloads(track.format());
     this.compositionShift = shiftComposition ? -1 : 0;
   }
@@ -110,6 +131,17 @@ public final class FragmentWriter {
    */
   public Fragment write(BoxWriter out, long sequenceNumber, List<MediaSample> samples, long nextDts90k)
       throws MediaException {
+    return write(out, sequenceNumber, samples, nextDts90k, null);
+  }
+
+  /**
+   * Appends {@code moof} + {@code mdat} for {@code samples}, encrypted by {@code encryptor} (null: clear; in a
+   * protected track the samples are then marked unprotected). See the class comment.
+   */
+  public Fragment write(BoxWriter out, long sequenceNumber, List<MediaSample> samples, long nextDts90k,
+      SegmentSampleEncryptor encryptor) throws MediaException {
+    Preconditions.requireArgument(encryptor == null || protection != null,
+        "track %d has no protection in its init segment", track.trackId());
     int n = samples.size();
     Preconditions.requireArgument(n > 0, "a fragment needs at least one sample");
     if (dts.length < n) {
@@ -127,9 +159,18 @@ public final class FragmentWriter {
       dts[i] += compositionShift;
     }
     boolean video = track.isVideo();
+    TrackEncryption fragmentProtection = null;
+    if (encryptor != null) {
+      encryptSamples(samples, encryptor);
+      fragmentProtection = TrackEncryption.of(encryptor, track.format());
+    }
+    boolean ownGroup = protection != null && !protection.sameKey(fragmentProtection);
     int start = out.position();
     out.start("moof");
     out.startFull("mfhd", 0, 0).u32(sequenceNumber).end(); // sequence_number (32)
+    if (ownGroup && fragmentProtection != null) {
+      CencBoxes.writePssh(out, fragmentProtection.psshBoxes()); // a rotated key: its pssh (ISO/IEC 23001-7 §8.1)
+    }
     out.start("traf");
     out.startFull("tfhd", 0, TFHD_DEFAULT_BASE_IS_MOOF | (video ? 0 : TFHD_DEFAULT_SAMPLE_FLAGS));
     out.u32(track.trackId()); // track_ID (32)
@@ -172,6 +213,12 @@ public final class FragmentWriter {
       }
     }
     out.end(); // trun
+    if (ownGroup) {
+      CencBoxes.writeSeigGroup(out, n, fragmentProtection, protection);
+    }
+    if (fragmentProtection != null && CencBoxes.hasAuxInfo(encrypted, n, fragmentProtection.perSampleIvSize())) {
+      CencBoxes.writeAuxInfo(out, start, encrypted, n, fragmentProtection.perSampleIvSize());
+    }
     out.end(); // traf
     out.end(); // moof
     int moofSize = out.position() - start;
@@ -180,11 +227,38 @@ public final class FragmentWriter {
     int mdatStart = out.position();
     out.start("mdat");
     for (int i = 0; i < n; i++) {
-      sizes[i] = payloads.append(samples.get(i).data(), out);
+      if (encryptor != null) {
+        out.bytes(encrypted[i].bytes());
+        sizes[i] = encrypted[i].bytes().length();
+      } else {
+        sizes[i] = payloads.append(samples.get(i).data(), out);
+      }
       out.patchU32(firstEntryAt + i * entryBytes + 4, sizes[i]);
     }
     out.end();
     return new Fragment(dts[0], total, earliest, n, start, out.position() - start, mdatStart + 8 + sizes[0],
         firstSync);
+  }
+
+  /** Converts each sample to MP4 form (4-byte NAL lengths for video) and encrypts it into {@link #encrypted}. */
+  private void encryptSamples(List<MediaSample> samples, SegmentSampleEncryptor encryptor) throws MediaException {
+    int n = samples.size();
+    if (encrypted.length < n) {
+      encrypted = new EncryptedSample[Math.max(n, encrypted.length * 2)];
+    }
+    boolean nal = track.format().codec() == io.iptv.core.media.Codec.H264
+        || track.format().codec() == io.iptv.core.media.Codec.H265;
+    for (int i = 0; i < n; i++) {
+      clearSample.reset();
+      payloads.append(samples.get(i).data(), clearSample);
+      // a view, not a copy: SegmentSampleEncryptor.encrypt must not keep or modify its input
+      EncryptedSample e = encryptor.encrypt(track.format(), clearSample.view(), nal ? 4 : 0);
+      if (e.bytes().length() != clearSample.position()) {
+        throw MediaException.unsupported("ISO Common Encryption must keep the sample size ("
+            + clearSample.position() + " bytes became " + e.bytes().length() + ")");
+      }
+      encrypted[i] = e;
+    }
+    java.util.Arrays.fill(encrypted, n, encrypted.length, null);
   }
 }

@@ -30,12 +30,21 @@ public final class InitSegmentWriter {
 
   /** The init segment for {@code tracks} (one for a CMAF track file). */
   public static ByteSlice write(List<Fmp4Track> tracks) throws MediaException {
+    return write(tracks, null);
+  }
+
+  /**
+   * The init segment for {@code tracks}, all protected by {@code encryption} (null: clear): sample entries
+   * {@code encv}/{@code enca} wrapping the original entry with a {@code sinf} (ISO/IEC 23001-7 §8.2,
+   * ISO/IEC 14496-12 §8.12), and the {@code pssh} boxes in {@code moov}.
+   */
+  public static ByteSlice write(List<Fmp4Track> tracks, TrackEncryption encryption) throws MediaException {
     BoxWriter w = new BoxWriter();
     w.start("ftyp").fourcc("iso6").u32(0).fourcc("iso6").fourcc("cmfc").fourcc("mp41").end();
     w.start("moov");
     writeMvhd(w, tracks.stream().mapToInt(Fmp4Track::trackId).max().orElse(0) + 1);
     for (Fmp4Track t : tracks) {
-      writeTrak(w, t);
+      writeTrak(w, t, encryption);
     }
     w.start("mvex");
     for (Fmp4Track t : tracks) {
@@ -48,6 +57,9 @@ public final class InitSegmentWriter {
       w.end();
     }
     w.end(); // mvex
+    if (encryption != null) {
+      CencBoxes.writePssh(w, encryption.psshBoxes());
+    }
     w.end(); // moov
     return w.toSlice();
   }
@@ -63,7 +75,7 @@ public final class InitSegmentWriter {
     w.end();
   }
 
-  private static void writeTrak(BoxWriter w, Fmp4Track t) throws MediaException {
+  private static void writeTrak(BoxWriter w, Fmp4Track t, TrackEncryption encryption) throws MediaException {
     TrackFormat f = t.format();
     boolean video = t.isVideo();
     w.start("trak");
@@ -97,7 +109,7 @@ public final class InitSegmentWriter {
     w.start("dinf").startFull("dref", 0, 0).u32(1).startFull("url ", 0, 1).end().end().end(); // self-contained
     w.start("stbl");
     w.startFull("stsd", 0, 0).u32(1); // entry_count
-    writeSampleEntry(w, t);
+    writeSampleEntry(w, t, encryption);
     w.end();
     w.startFull("stts", 0, 0).u32(0).end();
     w.startFull("stsc", 0, 0).u32(0).end();
@@ -109,39 +121,49 @@ public final class InitSegmentWriter {
     w.end(); // trak
   }
 
-  private static void writeSampleEntry(BoxWriter w, Fmp4Track t) throws MediaException {
+  private static void writeSampleEntry(BoxWriter w, Fmp4Track t, TrackEncryption e) throws MediaException {
     TrackFormat f = t.format();
+    String video = e == null ? null : "encv";
+    String audio = e == null ? null : "enca";
     switch (f.codec()) {
       case H264 -> {
-        visualEntry(w, "avc1", f);
+        visualEntry(w, video != null ? video : "avc1", f);
         DecoderConfigs.writeAvcC(w, f.codecConfig());
-        w.end();
+        endEntry(w, "avc1", e);
       }
       case H265 -> {
-        visualEntry(w, "hvc1", f);
+        visualEntry(w, video != null ? video : "hvc1", f);
         DecoderConfigs.writeHvcC(w, f.codecConfig());
-        w.end();
+        endEntry(w, "hvc1", e);
       }
       case AAC -> {
         if (f.codecConfig().isEmpty()) {
           throw MediaException.malformed("AAC track " + f.trackId() + " has no AudioSpecificConfig");
         }
-        audioEntry(w, "mp4a", f);
+        audioEntry(w, audio != null ? audio : "mp4a", f);
         DecoderConfigs.writeEsds(w, f.codecConfig().get(0), t.trackId(), 0);
-        w.end();
+        endEntry(w, "mp4a", e);
       }
       case AC3 -> {
-        audioEntry(w, "ac-3", f);
+        audioEntry(w, audio != null ? audio : "ac-3", f);
         Dolby.writeDac3(w, t.firstSample());
-        w.end();
+        endEntry(w, "ac-3", e);
       }
       case EAC3 -> {
-        audioEntry(w, "ec-3", f);
+        audioEntry(w, audio != null ? audio : "ec-3", f);
         Dolby.writeDec3(w, t.firstSample());
-        w.end();
+        endEntry(w, "ec-3", e);
       }
       default -> throw MediaException.unsupported("no fMP4 sample entry for " + f.codec());
     }
+  }
+
+  /** Closes a sample entry; a protected one gets its {@code sinf} naming the original {@code format} first. */
+  private static void endEntry(BoxWriter w, String format, TrackEncryption e) {
+    if (e != null) {
+      CencBoxes.writeSinf(w, format, e);
+    }
+    w.end();
   }
 
   /** VisualSampleEntry fields (ISO/IEC 14496-12 §12.1.3); leaves the box open for its children. */

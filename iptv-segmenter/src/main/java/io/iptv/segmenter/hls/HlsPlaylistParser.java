@@ -10,7 +10,9 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -212,9 +214,21 @@ public final class HlsPlaylistParser {
         Map<String, String> a = attributes(value);
         String method = required(a, "METHOD");
         if (method.equals("NONE")) {
-          s.key = null;
+          s.keys = List.of();
         } else {
-          s.key = new HlsKey(method, required(a, "URI"), a.get("IV"), a.get("KEYFORMAT"), a.get("KEYFORMATVERSIONS"));
+          // RFC 8216 §4.3.2.4: several EXT-X-KEYs with different KEYFORMATs apply together; a new one replaces
+          // the key of its own KEYFORMAT (absent = identity)
+          HlsKey key = new HlsKey(method, required(a, "URI"), a.get("IV"), a.get("KEYFORMAT"),
+              a.get("KEYFORMATVERSIONS"));
+          String format = key.keyFormat() == null ? "identity" : key.keyFormat();
+          List<HlsKey> keys = new ArrayList<>();
+          for (HlsKey k : s.keys) {
+            if (!format.equals(k.keyFormat() == null ? "identity" : k.keyFormat())) {
+              keys.add(k);
+            }
+          }
+          keys.add(key);
+          s.keys = List.copyOf(keys);
         }
       }
       case "#EXT-X-MAP" -> {
@@ -311,7 +325,7 @@ public final class HlsPlaylistParser {
       s.lastRangeUri = null;
     }
     s.media.addSegment(MediaSegment.builder(s.pendingExtinf, uri).title(s.pendingTitle)
-        .discontinuity(s.pendingDiscontinuity).programDateTime(s.pendingDateTime).byteRange(range).key(s.key)
+        .discontinuity(s.pendingDiscontinuity).programDateTime(s.pendingDateTime).byteRange(range).keys(s.keys)
         .map(s.map).dateRanges(s.pendingDateRanges).cueMarkers(s.pendingCueMarkers).build());
     s.pendingDateRanges.clear();
     s.pendingCueMarkers.clear();
@@ -455,7 +469,7 @@ public final class HlsPlaylistParser {
     final java.util.List<CueMarker> pendingCueMarkers = new java.util.ArrayList<>();
     String lastRangeUri;
     long lastRangeEnd;
-    HlsKey key;
+    List<HlsKey> keys = List.of();
     MediaInitialization map;
     Map<String, String> pendingVariant;
     MultivariantPlaylist.VariantBuilder pendingVariantBuilder;

@@ -24,19 +24,21 @@ import java.util.Objects;
  * @param discontinuity whether {@code EXT-X-DISCONTINUITY} precedes it
  * @param programDateTime {@code EXT-X-PROGRAM-DATE-TIME}, or null
  * @param byteRange {@code EXT-X-BYTERANGE}, or null
- * @param key the key in force, or null (not encrypted)
+ * @param keys the keys in force, one {@code EXT-X-KEY} each (several key formats for the same segment, RFC 8216
+ *     §4.3.2.4), empty when not encrypted
  * @param map the {@code EXT-X-MAP} in force, or null
  * @param dateRanges {@code EXT-X-DATERANGE} tags written before this segment (RFC 8216bis §4.4.5.1)
  * @param cueMarkers {@code EXT-X-CUE-OUT} / {@code -CUE-OUT-CONT} / {@code -CUE-IN} tags written before it
  */
 public record MediaSegment(Duration duration, String title, String uri, boolean discontinuity,
-    OffsetDateTime programDateTime, ByteRange byteRange, HlsKey key, MediaInitialization map,
+    OffsetDateTime programDateTime, ByteRange byteRange, List<HlsKey> keys, MediaInitialization map,
     List<DateRange> dateRanges, List<CueMarker> cueMarkers) {
 
-  /** A segment without date ranges or cue markers (the form before those were added). */
+  /** A segment with at most one key and without date ranges or cue markers (the original form). */
   public MediaSegment(Duration duration, String title, String uri, boolean discontinuity,
       OffsetDateTime programDateTime, ByteRange byteRange, HlsKey key, MediaInitialization map) {
-    this(duration, title, uri, discontinuity, programDateTime, byteRange, key, map, List.of(), List.of());
+    this(duration, title, uri, discontinuity, programDateTime, byteRange, key == null ? List.of() : List.of(key),
+        map, List.of(), List.of());
   }
 
   /** Validates and copies. */
@@ -50,6 +52,12 @@ public record MediaSegment(Duration duration, String title, String uri, boolean 
     Preconditions.requireArgument(!uri.isEmpty() && uri.indexOf('\n') < 0 && uri.indexOf('\r') < 0,
         "invalid URI '%s'", uri);
     Preconditions.requireArgument(title.indexOf('\n') < 0 && title.indexOf('\r') < 0, "title with line break");
+    keys = keys == null ? List.of() : List.copyOf(keys);
+  }
+
+  /** The first key in force, or null (not encrypted). */
+  public HlsKey key() {
+    return keys.isEmpty() ? null : keys.get(0);
   }
 
   /** Starts a segment. */
@@ -60,7 +68,7 @@ public record MediaSegment(Duration duration, String title, String uri, boolean 
   /** A builder pre-filled with this segment. */
   public Builder toBuilder() {
     return new Builder(duration, uri).title(title).discontinuity(discontinuity).programDateTime(programDateTime)
-        .byteRange(byteRange).key(key).map(map).dateRanges(dateRanges).cueMarkers(cueMarkers);
+        .byteRange(byteRange).keys(keys).map(map).dateRanges(dateRanges).cueMarkers(cueMarkers);
   }
 
   /** Builds {@link MediaSegment}s. Not thread-safe. */
@@ -71,7 +79,7 @@ public record MediaSegment(Duration duration, String title, String uri, boolean 
     private boolean discontinuity;
     private OffsetDateTime programDateTime;
     private ByteRange byteRange;
-    private HlsKey key;
+    private List<HlsKey> keys = List.of();
     private MediaInitialization map;
     private List<DateRange> dateRanges = List.of();
     private List<CueMarker> cueMarkers = List.of();
@@ -105,9 +113,15 @@ public record MediaSegment(Duration duration, String title, String uri, boolean 
       return this;
     }
 
-    /** The key in force (null: not encrypted). */
+    /** The key in force (null: not encrypted); replaces any keys set before. */
     public Builder key(HlsKey value) {
-      this.key = value;
+      this.keys = value == null ? List.of() : List.of(value);
+      return this;
+    }
+
+    /** The keys in force, one per key format (empty: not encrypted); replaces any keys set before. */
+    public Builder keys(List<HlsKey> value) {
+      this.keys = List.copyOf(value);
       return this;
     }
 
@@ -131,7 +145,7 @@ public record MediaSegment(Duration duration, String title, String uri, boolean 
 
     /** Builds the segment. */
     public MediaSegment build() {
-      return new MediaSegment(duration, title, uri, discontinuity, programDateTime, byteRange, key, map,
+      return new MediaSegment(duration, title, uri, discontinuity, programDateTime, byteRange, keys, map,
           dateRanges, cueMarkers);
     }
   }

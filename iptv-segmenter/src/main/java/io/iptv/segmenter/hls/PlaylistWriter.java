@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -94,10 +95,10 @@ public final class PlaylistWriter {
       if (s.byteRange() != null) {
         version = Math.max(version, 4);
       }
-      HlsKey key = s.key();
-      if (key != null && (key.keyFormat() != null || key.keyFormatVersions() != null
-          || key.method().startsWith("SAMPLE-AES"))) {
-        version = Math.max(version, 5);
+      for (HlsKey key : s.keys()) {
+        if (key.keyFormat() != null || key.keyFormatVersions() != null || key.method().startsWith("SAMPLE-AES")) {
+          version = Math.max(version, 5);
+        }
       }
       if (s.map() != null) {
         version = Math.max(version, playlist.iFramesOnly() ? 5 : 6);
@@ -124,7 +125,7 @@ public final class PlaylistWriter {
     if (p.independentSegments()) {
       out.append("#EXT-X-INDEPENDENT-SEGMENTS\n");
     }
-    HlsKey key = null;
+    List<HlsKey> keys = List.of();
     MediaInitialization map = null;
     for (MediaSegment s : p.segments()) {
       if (s.discontinuity()) {
@@ -135,10 +136,10 @@ public final class PlaylistWriter {
         if (map == null) {
           throw new IllegalArgumentException("segment " + s.uri() + " drops EXT-X-MAP, which HLS cannot express");
         }
-        if (key != null) {
+        if (!keys.isEmpty()) {
           // RFC 8216 §4.3.2.5: the EXT-X-KEY in force applies to the EXT-X-MAP too; initialization sections are
           // written in the clear, so no key may be in force where the map is declared.
-          key = null;
+          keys = List.of();
           writeKey(out, null);
         }
         out.append("#EXT-X-MAP:URI=").append(quoted(map.uri()));
@@ -147,9 +148,14 @@ public final class PlaylistWriter {
         }
         out.append('\n');
       }
-      if (!Objects.equals(key, s.key())) {
-        key = s.key();
-        writeKey(out, key);
+      if (!keys.equals(s.keys())) {
+        keys = s.keys();
+        if (keys.isEmpty()) {
+          writeKey(out, null);
+        }
+        for (HlsKey key : keys) {
+          writeKey(out, key); // one EXT-X-KEY per key format, all applying to the segments that follow
+        }
       }
       if (!s.cueMarkers().isEmpty() || !s.dateRanges().isEmpty()) {
         AdMarkerTags.write(out, s, p);

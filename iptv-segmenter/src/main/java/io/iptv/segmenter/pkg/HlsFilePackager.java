@@ -374,8 +374,8 @@ public final class HlsFilePackager {
     }
 
     /**
-     * Encrypts samples (SAMPLE-AES for TS, from iptv-drm; default: none). See
-     * {@link HlsPackager.Builder#sampleEncryption}.
+     * Encrypts samples (default: none): SAMPLE-AES for TS, cenc/cbcs for fMP4 (iptv-drm's
+     * {@code SampleAesEncryption} and {@code CencSampleEncryption}). See {@link HlsPackager.Builder#sampleEncryption}.
      */
     public Builder sampleEncryption(io.iptv.core.pipeline.SampleEncryption value) {
       once("sampleEncryption");

@@ -12,8 +12,11 @@ import io.iptv.core.pipeline.Emitter;
 import io.iptv.core.pipeline.SampleEncryption;
 import io.iptv.core.pipeline.SegmentContext;
 import io.iptv.core.pipeline.SegmentProtection;
+import io.iptv.core.pipeline.SampleEncryption;
 import io.iptv.core.pipeline.SegmentSampleEncryptor;
 import io.iptv.core.pipeline.SegmentTransform;
+import io.iptv.segmenter.dash.ContentProtection;
+import io.iptv.segmenter.fmp4.TrackEncryption;
 import io.iptv.core.pipeline.TransformedSegment;
 import io.iptv.core.time.Timestamps;
 import io.iptv.segmenter.chunk.Chunk;
@@ -324,12 +327,14 @@ public final class HlsPackager implements Emitter {
     updateAvailabilityStart();
     long now90k = packagedDuration90k;
     for (RenditionWriter r : renditions) {
-      if (r.format() == SegmentFormat.FMP4 && r.fmp4Track() == null) {
-        write(r.dir() + "/" + SegmentFormat.INIT_SEGMENT_NAME, r.initSegment(chunk));
-      }
       SegmentContext context = new SegmentContext(r.dir(), sequence, r.trackTypes());
-      // SAMPLE-AES: TS only here (fMP4 sample encryption is written by the CMAF path)
-      SegmentSampleEncryptor sampleEncryptor = config.sampleEncryption != null && r.format() == SegmentFormat.TS
+      boolean fmp4Samples = r.format() == SegmentFormat.FMP4 && config.sampleEncryption != null;
+      if (r.format() == SegmentFormat.FMP4 && r.fmp4Track() == null) {
+        SegmentSampleEncryptor defaults = fmp4Samples ? config.sampleEncryption.defaultEncryptor(context) : null;
+        write(r.dir() + "/" + SegmentFormat.INIT_SEGMENT_NAME, r.initSegment(chunk, defaults));
+      }
+      // SAMPLE-AES of TS samples before muxing, or ISO Common Encryption (cenc/cbcs) of fMP4 samples; null: clear
+      SegmentSampleEncryptor sampleEncryptor = config.sampleEncryption != null
           ? config.sampleEncryption.forSegment(context) : null;
       RenditionWriter.Written segment = r.write(sequence, chunk, sampleEncryptor);
       String segmentName = r.segmentName(names, sequence, chunk);
@@ -340,15 +345,24 @@ public final class HlsPackager implements Emitter {
       write(path, published.bytes());
       long size = published.bytes().length();
       config.listener.onSegmentWritten(path, Timestamps.toDuration(chunk.duration90k()), size);
-      List<SegmentProtection> protections = sampleEncryptor != null ? sampleEncryptor.protections()
-          : published.protection() != null ? List.of(published.protection()) : List.of();
-      HlsKey key = hlsKey(protections.isEmpty() ? null : protections.get(0), r.dir());
+      List<SegmentProtection> protections = new ArrayList<>();
+      if (published.protection() != null) {
+        protections.add(published.protection());
+      }
+      // a clear-lead segment of an encrypted fMP4 rendition lists the default key too (RenditionWriter)
+      protections.addAll(sampleEncryptor != null ? sampleEncryptor.protections() : r.defaultProtections());
+      List<HlsKey> keys = new ArrayList<>();
+      for (SegmentProtection p : protections) {
+        keys.add(hlsKey(p, r.dir()));
+      }
       recordSessionKeys(protections);
-      List<String> expiredNames = r.append(segmentName, chunk, pdt, size, now90k, config.retention90k(), key);
+      List<String> expiredNames = r.append(segmentName, chunk, pdt, size, now90k, config.retention90k(), keys);
       DvrWindow window = retained.get(r.dir());
       if (window != null) {
+        // the DVR index keeps the first key line (the identity one); restored playlists list only that
         List<String> gone = window.add(new RetainedSegment(sequence, segmentName, chunk.duration90k(), pdt,
-            chunk.discontinuity(), discontinuitiesBefore, size, key), now90k, config.retention90k());
+            chunk.discontinuity(), discontinuitiesBefore, size, keys.isEmpty() ? null : keys.get(0)), now90k,
+            config.retention90k());
         if (config.dvrWindow != null) {
           // the DVR window keeps at least the live window: its deletions replace the live window's
           expiredNames = gone.stream().map(n -> r.dir() + "/" + n).toList();
@@ -582,9 +596,12 @@ public final class HlsPackager implements Emitter {
       }
       // the rendition's bit rates: from every segment size (VOD) or measured incrementally (EVENT, LIVE)
       long peak = r.summary(r.playlistName(config.playlistName), targetDuration(r)).bitRates().peak();
+      TrackEncryption protection = r.protection();
+      ContentProtection dashProtection = protection == null ? null : new ContentProtection(
+          protection.scheme().fourcc(), ContentProtection.uuid(protection.keyIdHex()), protection.psshBoxes());
       out.add(new DashRepresentation(r.dir(), r.tracks().get(0), track.timescale(), peak,
           r.dir() + "/" + SegmentFormat.INIT_SEGMENT_NAME, r.dir() + "/" + names, timeline.get(0).sequence(),
-          track.fromTicks90k(firstStart90k), segments));
+          track.fromTicks90k(firstStart90k), segments, dashProtection));
     }
     return out;
   }
@@ -1081,9 +1098,11 @@ public final class HlsPackager implements Emitter {
     /**
      * Encrypts samples rather than whole segments (default: none). TS segments take
      * {@link io.iptv.core.pipeline.SampleEncryptionScheme#SAMPLE_AES} (iptv-drm's {@code SampleAesEncryption}):
-     * samples are encrypted before muxing, the PMT signals the SAMPLE-AES stream types, and the first
-     * {@link SegmentSampleEncryptor#protections() protection} becomes the segment's {@code EXT-X-KEY}. Cannot be
-     * combined with an encrypting {@link #segmentTransform}.
+     * samples are encrypted before muxing and the PMT signals the SAMPLE-AES stream types. fMP4 segments take ISO
+     * Common Encryption ({@code cenc}/{@code cbcs}, iptv-drm's {@code CencSampleEncryption}): protected sample
+     * entries, {@code pssh}, per-fragment {@code senc}/{@code saiz}/{@code saio}, and DASH
+     * {@code ContentProtection}. Every {@link SegmentSampleEncryptor#protections() protection} becomes an
+     * {@code EXT-X-KEY}. Cannot be combined with an encrypting {@link #segmentTransform}.
      */
     public Builder sampleEncryption(SampleEncryption value) {
       once("sampleEncryption");
@@ -1121,6 +1140,9 @@ public final class HlsPackager implements Emitter {
       Preconditions.requireState(dvrMaxBytes == 0 || dvrWindow != null, "dvrMaxBytes needs dvrWindow");
       Preconditions.requireState(stateStore == null || playlistType != HlsPlaylistType.VOD,
           "a state store needs an EVENT or LIVE playlist");
+      Preconditions.requireState(sampleEncryption == null || iFramePlaylistName == null
+          || segmentFormat != SegmentFormat.FMP4,
+          "I-frame playlists do not carry the EXT-X-KEYs of sample-encrypted fMP4 segments yet");
       return new HlsPackager(this, Objects.requireNonNull(sink, "sink"));
     }
 

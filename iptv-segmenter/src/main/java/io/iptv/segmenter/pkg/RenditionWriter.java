@@ -16,6 +16,7 @@ import io.iptv.segmenter.fmp4.FragmentWriter;
 import io.iptv.segmenter.hls.ByteRange;
 import io.iptv.segmenter.fmp4.Fmp4Track;
 import io.iptv.segmenter.fmp4.InitSegmentWriter;
+import io.iptv.segmenter.fmp4.TrackEncryption;
 import io.iptv.segmenter.hls.BandwidthTracker;
 import io.iptv.segmenter.hls.LiveWindow;
 import io.iptv.segmenter.hls.MediaInitialization;
@@ -56,6 +57,8 @@ final class RenditionWriter {
   private final SegmentFormat format;
   /** FMP4: the writer of this rendition's single track, created with the init segment. */
   private CmafSegmentWriter cmaf;
+  /** FMP4: the default key's protections (see {@link #defaultProtections()}). */
+  private List<io.iptv.core.pipeline.SegmentProtection> defaultProtections = List.of();
   /** FMP4: per written segment its start and duration in the track timescale (for DASH). */
   private final List<TimelineEntry> timeline = new ArrayList<>();
 
@@ -169,6 +172,14 @@ final class RenditionWriter {
    * configuration comes from a sync frame).
    */
   ByteSlice initSegment(Chunk first) throws MediaException {
+    return initSegment(first, null);
+  }
+
+  /**
+   * FMP4: as {@link #initSegment(Chunk)}, the track protected by default as {@code encryptor} encrypts (null:
+   * clear): {@code encv}/{@code enca} + {@code sinf}, {@code pssh} (ISO/IEC 23001-7).
+   */
+  ByteSlice initSegment(Chunk first, io.iptv.core.pipeline.SegmentSampleEncryptor encryptor) throws MediaException {
     TrackFormat t = tracks.get(0);
     ByteSlice sample = null;
     for (MediaSample s : first.samples()) {
@@ -178,8 +189,10 @@ final class RenditionWriter {
       }
     }
     Fmp4Track track = Fmp4Track.of(1, t, sample);
-    cmaf = CmafSegmentWriter.builder(track).syncSampleFragments(iFrames != null).build();
-    return InitSegmentWriter.write(List.of(track));
+    TrackEncryption protection = encryptor == null ? null : TrackEncryption.of(encryptor, t);
+    defaultProtections = encryptor == null ? List.of() : List.copyOf(encryptor.protections());
+    cmaf = CmafSegmentWriter.builder(track).syncSampleFragments(iFrames != null).protection(protection).build();
+    return InitSegmentWriter.write(List.of(track), protection);
   }
 
   /** The segment bytes for {@code chunk} and its keyframes' byte ranges (for I-frame playlists). */
@@ -187,7 +200,10 @@ final class RenditionWriter {
     return write(sequence, chunk, null);
   }
 
-  /** As {@link #write(long, Chunk)}; TS: samples encrypted by {@code encryptor} (SAMPLE-AES) unless null. */
+  /**
+   * As {@link #write(long, Chunk)}, samples encrypted by {@code encryptor} unless null: TS SAMPLE-AES before
+   * muxing, FMP4 cenc/cbcs with their senc/saiz/saio.
+   */
   Written write(long sequence, Chunk chunk, SegmentSampleEncryptor encryptor) throws MediaException {
     if (format == SegmentFormat.TS) {
       TsSegment ts = mux(chunk, encryptor);
@@ -208,7 +224,7 @@ final class RenditionWriter {
       throw MediaException.malformed("segment " + sequence + " has no sample of track "
           + tracks.get(0).trackId() + "; fMP4 segments cannot be empty");
     }
-    CmafSegmentWriter.Segment seg = cmaf.write(sequence, own, io.iptv.core.time.Timestamps.NO_TIMESTAMP);
+    CmafSegmentWriter.Segment seg = cmaf.write(sequence, own, io.iptv.core.time.Timestamps.NO_TIMESTAMP, encryptor);
     timeline.add(new TimelineEntry(sequence, seg.earliestPresentationTime(), seg.duration()));
     List<KeyRange> keys = new ArrayList<>();
     for (FragmentWriter.Fragment f : seg.syncSampleFragments()) {
@@ -257,6 +273,20 @@ final class RenditionWriter {
     return List.copyOf(timeline);
   }
 
+  /**
+   * FMP4 with sample encryption: the {@code EXT-X-KEY}s of the track's default key, also listed for clear-lead
+   * segments (their samples are marked unprotected in the container), so that players set up the key before the
+   * first encrypted segment (hls.js fails to when the first EXT-X-KEY appears mid-playlist after a clear lead).
+   */
+  List<io.iptv.core.pipeline.SegmentProtection> defaultProtections() {
+    return defaultProtections;
+  }
+
+  /** FMP4: the track's default protection (its init segment's {@code tenc}), or null. */
+  TrackEncryption protection() {
+    return cmaf == null ? null : cmaf.protection();
+  }
+
   /** FMP4: the track as written (null before the first segment). */
   Fmp4Track fmp4Track() {
     return cmaf == null ? null : cmaf.track();
@@ -265,6 +295,12 @@ final class RenditionWriter {
   /** Lists a written segment; returns the names of segments whose grace period ended. */
   List<String> append(String uri, Chunk chunk, OffsetDateTime programDateTime, long bytes, long now90k,
       long grace90k, HlsKey key) {
+    return append(uri, chunk, programDateTime, bytes, now90k, grace90k, key == null ? List.of() : List.of(key));
+  }
+
+  /** Lists a written segment with its {@code EXT-X-KEY}s (one per key format); see the other overload. */
+  List<String> append(String uri, Chunk chunk, OffsetDateTime programDateTime, long bytes, long now90k,
+      long grace90k, List<HlsKey> keys) {
     Duration duration = Timestamps.toDuration(chunk.duration90k());
     BandwidthCalculator.SegmentSize size = new BandwidthCalculator.SegmentSize(duration, bytes);
     if (tracker != null) {
@@ -275,7 +311,7 @@ final class RenditionWriter {
     MediaSegment segment = MediaSegment.builder(duration, uri)
         .discontinuity(chunk.discontinuity())
         .programDateTime(programDateTime)
-        .key(key)
+        .keys(keys)
         .map(format == SegmentFormat.FMP4 ? new MediaInitialization(SegmentFormat.INIT_SEGMENT_NAME, null) : null)
         .build();
     if (iFrames != null && lastWritten != null) {
