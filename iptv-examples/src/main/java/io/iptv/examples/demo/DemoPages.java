@@ -16,7 +16,13 @@ final class DemoPages {
       String url = server.signedMasterPath(channel, request.clientAddress() == null ? null
           : request.clientAddress().getAddress());
       items.append("    <li><a class=\"channel\" href=\"").append(html(url)).append("\" data-channel=\"")
-          .append(html(channel.name())).append("\" data-url=\"").append(html(url)).append("\">")
+          .append(html(channel.name())).append("\" data-url=\"").append(html(url)).append("\"");
+      String license = server.signedLicensePath(channel, request.clientAddress() == null ? null
+          : request.clientAddress().getAddress());
+      if (license != null) {
+        items.append(" data-license=\"").append(html(license)).append("\"");
+      }
+      items.append(">")
           .append(html(channel.title())).append("</a> <small>(").append(channel.live() ? "live" : "VOD")
           .append(", ").append(html(channel.variant().description())).append(")</small><br><code>")
           .append(html(url)).append("</code>");
@@ -56,11 +62,13 @@ final class DemoPages {
           const video = document.getElementById('video');
           const state = document.getElementById('state');
           let hls = null;
-          function play(url, title) {
+          function play(url, title, license) {
             if (hls) { hls.destroy(); hls = null; }
             state.textContent = 'Playing ' + title;
             if (window.Hls && Hls.isSupported()) {
-              hls = new Hls();
+              // ClearKey channels: hls.js asks the licence endpoint (with this page's token) for each key
+              hls = new Hls(license ? { emeEnabled: true,
+                  drmSystems: { 'org.w3.clearkey': { licenseUrl: new URL(license, location.href).href } } } : {});
               hls.on(Hls.Events.ERROR, (e, data) => { if (data.fatal) state.textContent = 'Error: ' + data.details; });
               hls.loadSource(url);
               hls.attachMedia(video);
@@ -74,7 +82,7 @@ final class DemoPages {
           }
           document.querySelectorAll('a.channel').forEach(a => a.addEventListener('click', event => {
             event.preventDefault();
-            play(a.dataset.url, a.textContent);
+            play(a.dataset.url, a.textContent, a.dataset.license);
           }));
         </script>
         </body>

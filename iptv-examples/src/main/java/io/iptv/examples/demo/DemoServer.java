@@ -11,6 +11,7 @@ import io.iptv.core.auth.HmacTokenAuthorizer;
 import io.iptv.core.auth.TokenPropagation;
 import io.iptv.core.auth.TokenSigner;
 import io.iptv.core.io.ByteSlice;
+import io.iptv.core.pipeline.SampleEncryptionScheme;
 import io.iptv.core.serve.CachePolicy;
 import io.iptv.core.serve.CorsPolicy;
 import io.iptv.core.serve.HttpRequest;
@@ -25,6 +26,7 @@ import io.iptv.core.serve.ResourceKind;
 import io.iptv.core.serve.ResourceLoader;
 import io.iptv.core.serve.ServedResource;
 import io.iptv.drm.Aes128SegmentEncryptor;
+import io.iptv.drm.CencSampleEncryption;
 import io.iptv.drm.ClearKeyLicenseHandler;
 import io.iptv.drm.DerivedKeys;
 import io.iptv.drm.KeyAccessPolicy;
@@ -259,6 +261,12 @@ public final class DemoServer implements AutoCloseable {
       case CMAF -> b -> b.segmentFormat(SegmentFormat.FMP4).dashManifestName(DASH_MANIFEST);
       case AES_128 -> b -> b.segmentTransform(Aes128SegmentEncryptor.builder(keys).channel(channel)
           .rotation(KeyRotation.everySegments(KEY_ROTATION_SEGMENTS)).build());
+      case CBCS_CLEARKEY -> b -> b.segmentFormat(SegmentFormat.FMP4).dashManifestName(DASH_MANIFEST)
+          .sampleEncryption(CencSampleEncryption.builder(keys).scheme(SampleEncryptionScheme.CBCS).channel(channel)
+              .identityKeyFormat(false)   // no key URI: keys only through the licence endpoint
+              .clearKeyFormat(true)       // KEYFORMAT="org.w3.clearkey" with the KID (hls.js)
+              .commonPssh(true)           // W3C Common PSSH in init and rotation fragments (EME 'encrypted')
+              .build());
     };
   }
 
@@ -272,6 +280,18 @@ public final class DemoServer implements AutoCloseable {
     }
     String master = signedMasterPath(channel, client);
     return channel.manifestPath() + master.substring(master.indexOf('?'));
+  }
+
+  /**
+   * The ClearKey licence path with a fresh token for {@code channel} (as {@link #signedMasterPath}), or
+   * {@code null} if the channel needs no licence.
+   */
+  public String signedLicensePath(DemoChannel channel, InetAddress client) {
+    if (!channel.variant().clearKeyLicense()) {
+      return null;
+    }
+    String master = signedMasterPath(channel, client);
+    return "/license/clearkey" + master.substring(master.indexOf('?'));
   }
 
   /** The channels, in page order. */

@@ -17,7 +17,15 @@ public enum DemoVariant {
    * HLS whole-segment AES-128 (RFC 8216 §4.3.2.4) with key rotation; keys are served only to a token that
    * covers the channel.
    */
-  AES_128("aes128", "AES-128, rotating keys behind the token");
+  AES_128("aes128", "AES-128, rotating keys behind the token"),
+  /**
+   * ISO Common Encryption {@code cbcs} (CMAF segments, one key per channel: with a key change both players stall
+   * at the change, see issue #5) with W3C ClearKey: keys only through the
+   * licence endpoint {@code /license/clearkey}, which releases each key to a token that covers the channel. The
+   * HLS playlist signals {@code KEYFORMAT="org.w3.clearkey"} (hls.js); Shaka Player plays the DASH MPD of the
+   * same segments (it takes only identity key lines in HLS, which would give the key away without a licence).
+   */
+  CBCS_CLEARKEY("cbcs", "cbcs, ClearKey licence behind the token (HLS for hls.js, DASH for Shaka)");
 
   private final String id;
   private final String description;
@@ -29,7 +37,12 @@ public enum DemoVariant {
 
   /** Whether the channel also has a DASH manifest ({@code /{channel}/manifest.mpd}). */
   public boolean dash() {
-    return this == CMAF;
+    return this == CMAF || this == CBCS_CLEARKEY;
+  }
+
+  /** Whether players need the ClearKey licence endpoint ({@code /license/clearkey}) for the channel's keys. */
+  public boolean clearKeyLicense() {
+    return this == CBCS_CLEARKEY;
   }
 
   /** The short name used in channel names and JSON ({@code "clear"}). */

@@ -42,6 +42,8 @@ class DemoServerTest {
   private static final int PLAY_SECONDS = 8;
   private static final Pattern KEY_LINE = Pattern.compile("#EXT-X-KEY:METHOD=AES-128,URI=\"([^\"]+)\"");
   private static final Pattern CHANNEL_LINK = Pattern.compile("data-channel=\"([^\"]+)\" data-url=\"([^\"]+)\"");
+  private static final Pattern LICENSE = Pattern.compile(
+      "data-channel=\"([^\"]+)\" data-url=\"[^\"]+\" data-license=\"([^\"]+)\"");
   private static final Pattern DASH_LINK = Pattern.compile("<code class=\"dash\">([^<]+)</code>");
 
   private static DemoServer demo;
@@ -118,8 +120,8 @@ class DemoServerTest {
   @Test
   void pageListsSignedUrlsForTheLiveAndVodChannels() throws Exception {
     Map<String, String> urls = signedUrls();
-    assertEquals(List.of("live", "vod", "live-cmaf", "vod-cmaf", "live-aes128", "vod-aes128",
-        DemoServer.LOW_LATENCY_CHANNEL),
+    assertEquals(List.of("live", "vod", "live-cmaf", "vod-cmaf", "live-aes128", "vod-aes128", "live-cbcs",
+        "vod-cbcs", DemoServer.LOW_LATENCY_CHANNEL),
         List.copyOf(urls.keySet()));
     for (String url : urls.values()) {
       assertTrue(url.matches(".*/master\\.m3u8\\?token=v1\\.[A-Za-z0-9._-]+"), url);
@@ -254,6 +256,7 @@ class DemoServerTest {
     while (m.find()) {
       manifests.add(demo.baseUrl() + m.group(1).replace("&amp;", "&"));
     }
+    manifests.removeIf(mpd -> mpd.contains("-cbcs/")); // played with their licence below
     assertEquals(2, manifests.size(), "live-cmaf and vod-cmaf list a DASH manifest: " + manifests);
     for (String mpd : manifests) {
       assertTrue(mpd.matches(".*/(live|vod)-cmaf/manifest\\.mpd\\?token=v1\\.[A-Za-z0-9._-]+"), mpd);
@@ -264,6 +267,53 @@ class DemoServerTest {
       PlayerCheck.Result result = PlayerCheck.assertPlays(Player.SHAKA, mpd, PLAY_SECONDS);
       assertTrue(result.playedSeconds() >= PLAY_SECONDS, mpd + " " + result.json());
     }
+  }
+
+  /** Per ClearKey channel, its signed licence URL as the page hands it out. */
+  static Map<String, String> licenseUrls() throws Exception {
+    Map<String, String> urls = new LinkedHashMap<>();
+    Matcher m = LICENSE.matcher(get("/").body());
+    while (m.find()) {
+      urls.put(m.group(1), demo.baseUrl() + m.group(2).replace("&amp;", "&"));
+    }
+    return urls;
+  }
+
+  @ParameterizedTest
+  @CsvSource({"HLS_JS, live-cbcs", "SHAKA, live-cbcs", "HLS_JS, vod-cbcs", "SHAKA, vod-cbcs"})
+  void cbcsChannelsPlayThroughTheTokenProtectedClearKeyLicence(Player player, String channel) throws Exception {
+    PlayerCheck.require();
+    String license = licenseUrls().get(channel);
+    assertTrue(license != null && license.matches(".*/license/clearkey\\?token=v1\\.[A-Za-z0-9._-]+"),
+        "the page hands out a signed licence URL: " + licenseUrls());
+    String master = signedUrls().get(channel);
+    String media = get(master.replace("master.m3u8", "stream/index.m3u8")).body();
+    assertTrue(media.contains("METHOD=SAMPLE-AES") && media.contains("KEYFORMAT=\"org.w3.clearkey\""), media);
+    assertFalse(media.contains("KEYFORMAT=\"identity\""), "no key URI besides the licence: " + media);
+    // hls.js plays the HLS playlist, Shaka the DASH MPD of the same segments (see DemoVariant.CBCS_CLEARKEY)
+    String url = player == Player.SHAKA ? master.replace("master.m3u8", "manifest.mpd") : master;
+    PlayerCheck.Result result = PlayerCheck.require().play(PlayerCheck.Run.builder(player, url)
+        .seconds(PLAY_SECONDS).licenseUrl(license).build());
+    assertTrue(result.ok() && result.playedSeconds() >= PLAY_SECONDS, result.json());
+  }
+
+  @Test
+  void clearKeyLicenceNeedsATokenForTheChannel() throws Exception {
+    PlayerCheck.require();
+    String license = licenseUrls().get("vod-cbcs");
+    String unsigned = license.substring(0, license.indexOf('?'));
+    String otherChannel = licenseUrls().get("live-cbcs");
+    String master = signedUrls().get("vod-cbcs");
+    PlayerCheck.Result refused = PlayerCheck.require().play(PlayerCheck.Run.builder(Player.SHAKA,
+        master.replace("master.m3u8", "manifest.mpd")).seconds(PLAY_SECONDS).licenseUrl(otherChannel).build());
+    assertFalse(refused.ok(), "another channel's token must not unlock vod-cbcs: " + refused.json());
+    assertTrue(refused.json().contains("/license/clearkey"), refused.json());
+    HttpResponse<String> noToken = http.send(HttpRequest.newBuilder(URI.create(unsigned))
+        .POST(HttpRequest.BodyPublishers.ofString("{\"kids\":[\"AAAAAAAAAAAAAAAAAAAAAA\"],\"type\":\"temporary\"}"))
+        .header("Content-Type", "application/json").timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertTrue(noToken.statusCode() == 401 || noToken.statusCode() == 403, noToken.statusCode() + " " + noToken.body());
+    assertFalse(noToken.body().contains("\"k\""), "no key without a token: " + noToken.body());
   }
 
   @ParameterizedTest
