@@ -10,9 +10,11 @@ import io.iptv.core.media.TrackFormat;
 import io.iptv.core.media.TrackType;
 import io.iptv.core.pipeline.Emitter;
 import io.iptv.core.pipeline.SampleEncryption;
+import io.iptv.core.pipeline.SampleEncryptionScheme;
 import io.iptv.core.pipeline.SegmentContext;
 import io.iptv.core.pipeline.SegmentProtection;
 import io.iptv.core.pipeline.SampleEncryption;
+import io.iptv.core.pipeline.SampleEncryptionScheme;
 import io.iptv.core.pipeline.SegmentSampleEncryptor;
 import io.iptv.core.pipeline.SegmentTransform;
 import io.iptv.segmenter.dash.ContentProtection;
@@ -336,6 +338,11 @@ public final class HlsPackager implements Emitter {
       // SAMPLE-AES of TS samples before muxing, or ISO Common Encryption (cenc/cbcs) of fMP4 samples; null: clear
       SegmentSampleEncryptor sampleEncryptor = config.sampleEncryption != null
           ? config.sampleEncryption.forSegment(context) : null;
+      if (sampleEncryptor != null
+          && (sampleEncryptor.scheme() == SampleEncryptionScheme.SAMPLE_AES) != (r.format() == SegmentFormat.TS)) {
+        throw MediaException.of(MediaException.Kind.UNSUPPORTED, sampleEncryptor.scheme() + " cannot encrypt "
+            + r.format() + " segments: SAMPLE-AES is for MPEG-TS, cenc/cbcs for fMP4");
+      }
       RenditionWriter.Written segment = r.write(sequence, chunk, sampleEncryptor);
       String segmentName = r.segmentName(names, sequence, chunk);
       ByteSlice bytes = parts == null ? segment.bytes()

@@ -132,6 +132,15 @@ class SampleEncryptionPackagingTest {
   }
 
   @Test
+  void aSchemeThatDoesNotFitTheSegmentFormatIsRefusedNotWrittenWrongly() {
+    // SAMPLE-AES is MPEG-TS only: an fMP4 rendition must not get SAMPLE-AES samples under ISO signalling.
+    MediaException e = assertThrows(MediaException.class,
+        () -> run(HlsPackager.builder().segmentFormat(SegmentFormat.FMP4).sampleEncryption(new Fake())));
+    assertEquals(MediaException.Kind.UNSUPPORTED, e.kind(), e.getMessage());
+    assertTrue(e.getMessage().contains("SAMPLE_AES"), e.getMessage());
+  }
+
+  @Test
   void builderRefusesTwoEncryptionsAndTsIFramePlaylists() {
     SampleEncryption none = context -> null;
     SegmentTransform transform = (context, segment) -> new io.iptv.core.pipeline.TransformedSegment(segment, null);
