@@ -1,8 +1,5 @@
 package io.iptv.examples.demo;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.iptv.core.serve.CorsPolicy;
 import io.iptv.core.serve.LowLatencyServing;
 import io.iptv.core.serve.NioHttpServerAdapter;
@@ -26,6 +23,11 @@ import org.junit.jupiter.api.Test;
  * {@link LiveLoop} with 2 s CMAF segments and 500 ms parts, served by an {@link OriginHandler} with
  * {@link LowLatencyServing} (blocking reload) over the NIO adapter. It must play 12 s, load parts and use
  * blocking reloads, and stay within 3 s of the live edge ({@code hls.latency}, sampled by play.mjs).
+ *
+ * <p>One retry, and only for one cause: hls.js reported a {@code bufferStalledError} while no HTTP request
+ * failed. On a loaded two-core CI machine Chromium once fell behind (34 missed frame callbacks), stalled at a
+ * part boundary for 2.5 s and, as hls.js does after a stall, raised its own target latency from 1.5 s to
+ * 2.5 s for the rest of the run. The retry gets a fresh channel and a fresh browser; a second stall fails.
  */
 class LowLatencyPlaybackTest {
   private static final double MAX_LATENCY_SECONDS = 3.0;
@@ -33,6 +35,25 @@ class LowLatencyPlaybackTest {
   @Test
   void hlsJsPlaysLowLatencyLiveNearTheEdge() throws Exception {
     PlayerCheck check = PlayerCheck.require();
+    Attempt first = attempt(check);
+    if (first.failure() == null) {
+      return;
+    }
+    if (!first.playerStalled()) {
+      throw new AssertionError(first.failure());
+    }
+    System.out.println("LL-HLS attempt 1 stalled in the player, retrying once: " + first.failure());
+    Attempt second = attempt(check);
+    if (second.failure() != null) {
+      throw new AssertionError("LL-HLS failed twice; first: " + first.failure() + "; second: " + second.failure());
+    }
+  }
+
+  /** One run; {@code failure} is null when every requirement held. */
+  private record Attempt(String failure, boolean playerStalled) {
+  }
+
+  private static Attempt attempt(PlayerCheck check) throws Exception {
     PlaylistUpdates updates = new PlaylistUpdates();
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     AtomicInteger partRequests = new AtomicInteger();
@@ -65,24 +86,47 @@ class LowLatencyPlaybackTest {
         String url = "http://127.0.0.1:" + server.port() + "/ll/master.m3u8";
         PlayerCheck.Result result = check.play(PlayerCheck.Run.builder(Player.HLS_JS, url).seconds(12).build(),
             List.of("--low-latency"));
-        assertTrue(result.ok(), "hls.js plays LL-HLS: " + result.json());
-        Map<?, ?> verdict = (Map<?, ?>) MiniJson.parse(result.json());
+        String json = result.json();
+        if (!result.ok()) {
+          return new Attempt("hls.js plays LL-HLS: " + json, false);
+        }
+        Map<?, ?> verdict = (Map<?, ?>) MiniJson.parse(json);
         Map<?, ?> liveInfo = (Map<?, ?>) verdict.get("live");
-        assertTrue(liveInfo != null, "latency reported: " + result.json());
-        assertEquals(Boolean.TRUE, liveInfo.get("lowLatencyMode"), result.json());
+        if (liveInfo == null || !Boolean.TRUE.equals(liveInfo.get("lowLatencyMode"))) {
+          return new Attempt("hls.js in low-latency mode reports its latency: " + json, false);
+        }
         double samples = ((Number) liveInfo.get("samples")).doubleValue();
         double median = ((Number) liveInfo.get("latencyMedian")).doubleValue();
         double max = ((Number) liveInfo.get("latencyMax")).doubleValue();
         System.out.printf("LL-HLS hls.js: latency median %.3f s, max %.3f s over %.0f samples; %d part and %d"
             + " blocking playlist requests; status %s%n", median, max, samples, partRequests.get(),
             blockingRequests.get(), live.status());
-        assertTrue(samples >= 10, "latency sampled during playback: " + result.json());
-        assertTrue(max <= MAX_LATENCY_SECONDS, "distance to the live edge ≤ 3 s: " + result.json());
-        assertTrue(partRequests.get() > 5, "hls.js loaded parts: " + partRequests.get());
-        assertTrue(blockingRequests.get() > 5, "hls.js used blocking reload: " + blockingRequests.get());
+        if (samples < 10) {
+          return new Attempt("latency sampled during playback: " + json, false);
+        }
+        if (partRequests.get() <= 5) {
+          return new Attempt("hls.js loaded parts: " + partRequests.get(), false);
+        }
+        if (blockingRequests.get() <= 5) {
+          return new Attempt("hls.js used blocking reload: " + blockingRequests.get(), false);
+        }
+        if (max > MAX_LATENCY_SECONDS) {
+          return new Attempt("distance to the live edge ≤ 3 s: " + json, stalledInPlayer(verdict));
+        }
+        return new Attempt(null, false);
       }
     } finally {
       scheduler.shutdownNow();
     }
+  }
+
+  /** hls.js reported a buffer stall and no HTTP request failed: the player, not the origin, fell behind. */
+  private static boolean stalledInPlayer(Map<?, ?> verdict) {
+    List<?> httpErrors = (List<?>) verdict.get("httpErrors");
+    List<?> errors = (List<?>) verdict.get("errors");
+    if (errors == null || (httpErrors != null && !httpErrors.isEmpty())) {
+      return false;
+    }
+    return errors.stream().anyMatch(e -> e instanceof Map<?, ?> m && "bufferStalledError".equals(m.get("detail")));
   }
 }
