@@ -31,6 +31,11 @@ import javax.crypto.spec.IvParameterSpec;
  * {@code KEYFORMAT="identity"}. The playlist writer emits {@code EXT-X-KEY} where the key changes (rotation) and
  * {@code METHOD=NONE} where encryption stops.
  *
+ * <p><b>Encrypt after cache</b> ({@link Builder#deferredEncryption}): the playlists get exactly the same
+ * {@code EXT-X-KEY} lines, but the segments are published clear, so that a shared cache holds one clear copy and
+ * {@link EncryptAfterCacheLoader} encrypts each response (same key, same IV, so the same bytes as encrypting
+ * here).
+ *
  * <p>Bulk AES runs through {@code javax.crypto} (AES-NI), fed in chunks of {@value #CHUNK_BYTES} bytes: the
  * JDK's AES intrinsics engage much later on very large single calls.
  *
@@ -60,6 +65,7 @@ public final class Aes128SegmentEncryptor implements SegmentTransform {
   private final Function<KeyId, String> keyUri;
   private final String keyFormat;
   private final Consumer<ContentKey> onKeyIssued;
+  private final boolean deferred;
   /** The most recent keys, bounded: a live channel rotating forever must not grow this without limit. */
   private final Map<KeyId, ContentKey> used;
 
@@ -70,6 +76,7 @@ public final class Aes128SegmentEncryptor implements SegmentTransform {
     this.keyUri = b.keyUri;
     this.keyFormat = b.keyFormat;
     this.onKeyIssued = b.onKeyIssued;
+    this.deferred = b.deferred;
     int retained = b.retainedKeys;
     this.used = new LinkedHashMap<>() {
       @Override
@@ -102,10 +109,13 @@ public final class Aes128SegmentEncryptor implements SegmentTransform {
     if (first && onKeyIssued != null) {
       onKeyIssued.accept(key);
     }
-    ByteSlice encrypted = encrypt(key, key.ivPolicy().ivFor(context.sequence()), segment);
     SegmentProtection protection = new SegmentProtection("AES-128", keyUri.apply(key.keyId()),
         key.ivPolicy().attribute(), keyFormat, null);
-    return new TransformedSegment(encrypted, protection);
+    if (deferred) {
+      // published clear; the origin serves it encrypted, PKCS#7-padded to the next multiple of 16
+      return new TransformedSegment(segment, protection, (segment.length() / 16 + 1) * 16L);
+    }
+    return new TransformedSegment(encrypt(key, key.ivPolicy().ivFor(context.sequence()), segment), protection);
   }
 
   /**
@@ -167,6 +177,7 @@ public final class Aes128SegmentEncryptor implements SegmentTransform {
     private boolean keyFormatSet;
     private Consumer<ContentKey> onKeyIssued;
     private int retainedKeys = DEFAULT_RETAINED_KEYS;
+    private boolean deferred;
 
     private Builder(KeyProvider keys) {
       this.keys = Objects.requireNonNull(keys, "keys");
@@ -227,6 +238,16 @@ public final class Aes128SegmentEncryptor implements SegmentTransform {
         throw new IllegalArgumentException("retainedKeys must be >= 1: " + value);
       }
       retainedKeys = value;
+      return this;
+    }
+
+    /**
+     * Encrypt after cache (default false): write the {@code EXT-X-KEY} signalling and issue the keys as usual,
+     * but publish the segments clear; an {@link EncryptAfterCacheLoader} in front of the origin's cache encrypts
+     * them per request. The clear segments must then only ever be served through that loader.
+     */
+    public Builder deferredEncryption(boolean value) {
+      deferred = value;
       return this;
     }
 

@@ -6,20 +6,25 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.iptv.cache.SegmentCache;
 import io.iptv.core.media.TrackType;
 import io.iptv.core.serve.CorsPolicy;
 import io.iptv.core.serve.DirectoryResourceLoader;
 import io.iptv.core.serve.JdkHttpServerAdapter;
 import io.iptv.core.serve.OriginHandler;
 import io.iptv.core.serve.RequestInterceptor;
+import io.iptv.core.serve.ResourceLoader;
 import io.iptv.core.testing.ExternalTools;
 import io.iptv.core.testing.PlayerCheck;
 import io.iptv.core.testing.PlayerCheck.Player;
 import io.iptv.drm.ContentKey;
+import io.iptv.drm.DerivedKeys;
+import io.iptv.drm.EncryptAfterCacheLoader;
 import io.iptv.drm.IvPolicy;
 import io.iptv.drm.KeyAccessPolicy;
 import io.iptv.drm.KeyDeliveryHandler;
 import io.iptv.drm.KeyId;
+import io.iptv.drm.KeyLocator;
 import io.iptv.drm.KeyProvider;
 import io.iptv.drm.KeyRequest;
 import io.iptv.drm.KeyResolver;
@@ -28,6 +33,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +49,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -213,6 +223,70 @@ class Aes128HlsTest {
     }
   }
 
+  /**
+   * Encrypt after cache: {@code --defer-encryption} writes the very playlists of packaging-time encryption with
+   * clear segments; served through a {@link SegmentCache} (clear copies) and an {@link EncryptAfterCacheLoader},
+   * every segment fetched over HTTP is byte for byte the file packaging-time encryption wrote, the same bytes
+   * and ETag on every request, and publicly cacheable.
+   */
+  @Test
+  void encryptAfterCacheServesExactlyWhatPackagingTimeEncryptionWrites() throws Exception {
+    String[] keyOptions = {"--encryption", "aes-128", "--key-seed", SEED, "--channel", CHANNEL,
+        "--rotate-every", "2", "--clear-lead", "1"};
+    Path encrypted = packOnce("rotation", keyOptions);
+    List<String> deferredArgs = new ArrayList<>(List.of(keyOptions));
+    deferredArgs.add("--defer-encryption");
+    Path deferred = packOnce("deferred", deferredArgs.toArray(String[]::new));
+    for (String playlist : List.of(MASTER, "stream/index.m3u8")) {
+      assertEquals(Files.readString(encrypted.resolve(playlist)), Files.readString(deferred.resolve(playlist)),
+          playlist + ": the same signalling");
+    }
+    List<String> segments = segmentUris(deferred.resolve("stream/index.m3u8"));
+    assertTrue(segments.size() >= 5, segments.toString());
+    HttpClient client = HttpClient.newHttpClient();
+    try (Served origin = Served.start(deferred, KeyProvider.derived(HEX.parseHex(SEED)), clear ->
+        EncryptAfterCacheLoader.builder(SegmentCache.builder().maximumBytes(64L << 20).build(clear),
+            KeyLocator.inChannels(KeyProvider.derived(HEX.parseHex(SEED)), List.of(CHANNEL))).build())) {
+      for (String segment : segments) {
+        byte[] expected = Files.readAllBytes(encrypted.resolve("stream").resolve(segment));
+        HttpResponse<byte[]> first = client.send(HttpRequest.newBuilder(URI.create(origin.url("stream/" + segment)))
+            .build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> again = client.send(HttpRequest.newBuilder(URI.create(origin.url("stream/" + segment)))
+            .build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, first.statusCode(), segment);
+        assertArrayEquals(expected, first.body(), segment + ": the bytes packaging-time encryption wrote");
+        assertArrayEquals(first.body(), again.body(), segment);
+        assertEquals(first.headers().firstValue("ETag"), again.headers().firstValue("ETag"));
+        assertTrue(first.headers().firstValue("Cache-Control").orElse("").startsWith("public"),
+            first.headers().toString());
+      }
+      byte[] clearFirst = Files.readAllBytes(deferred.resolve("stream").resolve(segments.get(1)));
+      assertFalse(java.util.Arrays.equals(clearFirst, Files.readAllBytes(encrypted.resolve("stream")
+          .resolve(segments.get(1)))), "the deferred directory holds clear segments");
+      Files.copy(deferred.resolve("stream").resolve(segments.get(1)), deferred.resolve("stream/unlisted.ts"));
+      HttpResponse<byte[]> unlisted = client.send(HttpRequest.newBuilder(URI.create(origin.url(
+          "stream/unlisted.ts"))).build(), HttpResponse.BodyHandlers.ofByteArray());
+      assertEquals(404, unlisted.statusCode(), "a clear segment no playlist lists is never served");
+    }
+  }
+
+  /** hls.js plays encrypt-after-cache output through three key periods. */
+  @Test
+  void hlsJsPlaysEncryptAfterCache() throws Exception {
+    PlayerCheck.require();
+    Path deferred = packOnce("deferred", "--encryption", "aes-128", "--key-seed", SEED, "--channel", CHANNEL,
+        "--rotate-every", "2", "--clear-lead", "1", "--defer-encryption");
+    DerivedKeys keys = KeyProvider.derived(HEX.parseHex(SEED));
+    try (Served origin = Served.start(deferred, keys, clear -> EncryptAfterCacheLoader.builder(
+        SegmentCache.builder().maximumBytes(64L << 20).build(clear), KeyLocator.inChannels(keys, List.of(CHANNEL)))
+        .build())) {
+      PlayerCheck.Result result = PlayerCheck.require().play(PlayerCheck.Run.builder(Player.HLS_JS,
+          origin.url(MASTER)).seconds(CLIP_SECONDS - 2).build());
+      assertTrue(result.ok(), result.json());
+      assertTrue(origin.distinctKeys().size() >= 3, "played through 3 key periods: " + origin.distinctKeys());
+    }
+  }
+
   /** {@code ffmpeg -v error -allowed_extensions ALL -i master.m3u8}: the error log and the decoded video frames. */
   private static Decode ffmpegDecode(String ffmpeg, Path dir) throws Exception {
     Path frames = work.resolve("frames-" + System.nanoTime() + ".txt");
@@ -269,6 +343,12 @@ class Aes128HlsTest {
     }
 
     static Served start(Path dir, KeyResolver keys) throws IOException {
+      return start(dir, keys, Function.identity());
+    }
+
+    /** Serves through {@code wrap} applied to the directory loader (a cache, encryption after the cache). */
+    static Served start(Path dir, KeyResolver keys, Function<ResourceLoader, ResourceLoader> wrap)
+        throws IOException {
       Set<KeyId> requested = java.util.Collections.synchronizedSet(new LinkedHashSet<>());
       KeyResolver recording = (channel, kid) -> {
         requested.add(kid);
@@ -278,7 +358,8 @@ class Aes128HlsTest {
           .accessPolicy(KeyAccessPolicy.allowAll())
           .allowOrigin("*")
           .build();
-      OriginHandler origin = OriginHandler.builder(DirectoryResourceLoader.builder().channel(CHANNEL, dir).build())
+      OriginHandler origin = OriginHandler.builder(wrap.apply(DirectoryResourceLoader.builder()
+          .channel(CHANNEL, dir).build()))
           .cors(CorsPolicy.anyOrigin())
           .interceptor(keyHandler.interceptor(RequestInterceptor.allowAll()))
           .build();

@@ -63,7 +63,8 @@ import picocli.CommandLine.Spec;
  * delivery handler answers after authorisation. Key files are <em>not</em> written by default: whoever can read
  * the output directory (a CDN origin bucket, a static web server, a backup) could otherwise fetch the keys
  * next to the content they protect, which defeats the encryption. {@code --write-keys} writes them to
- * {@code DIR/keys/} for tests, local playback and demos only.
+ * {@code DIR/keys/} for tests, local playback and demos only. {@code --defer-encryption} writes the same
+ * playlists with clear segments, for an origin that encrypts after its cache ({@code EncryptAfterCacheLoader}).
  *
  * <p>{@code --encryption sample-aes} takes the same key options but encrypts samples (Apple SAMPLE-AES: H.264
  * slices, AAC and AC-3 frames, signalled in the PMT) with {@code EXT-X-KEY:METHOD=SAMPLE-AES} and an explicit
@@ -141,6 +142,12 @@ final class PackageCommand implements Callable<Integer> {
       description = "Also write the keys to DIR/keys/<kid>.key (tests and demos only: anyone who can read DIR"
           + " then has the keys).")
   boolean writeKeys;
+
+  @Option(names = "--defer-encryption",
+      description = "With --encryption aes-128: write the EXT-X-KEY signalling but leave the segments clear, for"
+          + " an origin that encrypts each response after its cache (EncryptAfterCacheLoader). Never serve DIR"
+          + " without it.")
+  boolean deferEncryption;
 
   @Option(names = "--format", paramLabel = "ts|fmp4", defaultValue = "ts",
       description = "Segment format: ts (default) or fmp4 (CMAF, init.mp4 + .m4s, audio as separate renditions).")
@@ -240,9 +247,12 @@ final class PackageCommand implements Callable<Integer> {
     }
     Aes128SegmentEncryptor encryptor = null;
     SampleEncryption sampleEncryption = null;
+    if (deferEncryption && !mode.equals("aes-128")) {
+      throw new BadInputException("--defer-encryption needs --encryption aes-128");
+    }
     if (mode.equals("aes-128")) {
       encryptor = Aes128SegmentEncryptor.builder(keyProvider()).channel(channelName()).rotation(rotation())
-          .onKeyIssued(issuedKeys::add).build();
+          .onKeyIssued(issuedKeys::add).deferredEncryption(deferEncryption).build();
     } else if (sampleAes) {
       SampleAesEncryption.Builder b = SampleAesEncryption.builder(keyProvider()).channel(channelName())
           .rotation(rotation()).onKeyIssued(issuedKeys::add);

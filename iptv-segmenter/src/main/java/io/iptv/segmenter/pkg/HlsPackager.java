@@ -350,7 +350,7 @@ public final class HlsPackager implements Emitter {
       TransformedSegment published = config.segmentTransform.transform(context, bytes);
       String path = r.dir() + "/" + segmentName;
       write(path, published.bytes());
-      long size = published.bytes().length();
+      long size = published.servedLength();
       config.listener.onSegmentWritten(path, Timestamps.toDuration(chunk.duration90k()), size);
       List<SegmentProtection> protections = new ArrayList<>();
       if (published.protection() != null) {
