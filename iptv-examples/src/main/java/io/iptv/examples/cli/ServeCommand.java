@@ -405,7 +405,8 @@ final class ServeCommand implements Callable<Integer> {
       }
       if (part.toNanos() >= Math.round(segmentSeconds * 1e9)) {
         throw new BadInputException("--part-target " + DurationOption.format(part)
-            + " must be shorter than --segment-duration " + segmentSeconds + " s");
+            + (partTarget == null ? " (the default)" : "") + " must be shorter than --segment-duration "
+            + segmentSeconds + " s");
       }
     }
     return new LiveOptions(window, maxBytes, part);
