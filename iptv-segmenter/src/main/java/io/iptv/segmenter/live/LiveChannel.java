@@ -4,9 +4,11 @@ import io.iptv.core.MediaException;
 import io.iptv.core.serve.ResourceKey;
 import io.iptv.core.serve.ResourceLoader;
 import io.iptv.core.serve.ServedResource;
+import io.iptv.segmenter.dvr.CatchupPlaylists;
 import io.iptv.segmenter.pkg.HlsPackager;
 import io.iptv.segmenter.pkg.HlsPlaylistType;
 import io.iptv.segmenter.pkg.SegmentTiming;
+import io.iptv.segmenter.pkg.SignallingSegmentSink;
 import io.iptv.segmenter.ts.PidStatistics;
 import io.iptv.segmenter.ts.TsDemuxer;
 import io.iptv.segmenter.ts.TsStatistics;
@@ -82,7 +84,8 @@ public final class LiveChannel implements TsReceiver, ResourceLoader, AutoClosea
   private final byte[] scratch;
   private final long maxSegmentInputBytes;
   private TsDemuxer demuxer;
-  private HlsPackager packager;
+  /** Written by the drain task (pipeline restarts); read by {@link #catchupPlaylists()} on any thread. */
+  private volatile HlsPackager packager;
   private long windowStartNanos;
   private long windowBytes;
   private boolean finished;
@@ -242,6 +245,18 @@ public final class LiveChannel implements TsReceiver, ResourceLoader, AutoClosea
         sourceRestarts.get(), pipelineRestarts, latency.summary(), lastError, ts);
   }
 
+  /**
+   * Catch-up and start-over playlists over the segments the channel retains (its live window, plus the DVR
+   * window when {@link io.iptv.segmenter.pkg.HlsPackager.Builder#dvrWindow} is set through
+   * {@link ChannelConfig.Builder#packagerOptions}); serve them with {@link io.iptv.segmenter.dvr.CatchupEndpoint}.
+   * The answer follows pipeline restarts (it always reads the current packager's windows; a restart starts
+   * them afresh). Thread-safe.
+   */
+  public CatchupPlaylists catchupPlaylists() {
+    int targetDuration = packager.catchupPlaylists().targetDuration();
+    return new CatchupPlaylists(dir -> packager.dvrWindow(dir), targetDuration, settings.clock());
+  }
+
   /** Bytes the channel's store holds now (segments in the window and retention, playlists). */
   public long storedBytes() {
     return store.heldBytes();
@@ -391,7 +406,8 @@ public final class LiveChannel implements TsReceiver, ResourceLoader, AutoClosea
       b.firstMediaSequence(firstSequence);
     }
     config.packagerOptions().accept(b);
-    packager = b.build(store);
+    packager = b.build(settings.updates() == null ? store
+        : new SignallingSegmentSink(store, settings.updates(), name));
     TsDemuxer.Builder d = TsDemuxer.builder().statisticsListener(s -> lastTs = s);
     if (config.programNumber() > 0) {
       d.programNumber(config.programNumber());

@@ -1,6 +1,7 @@
 package io.iptv.segmenter.live;
 
 import io.iptv.core.internal.Preconditions;
+import io.iptv.core.serve.PlaylistUpdates;
 import io.iptv.core.serve.ResourceKey;
 import io.iptv.core.serve.ResourceLoader;
 import io.iptv.core.serve.ServedResource;
@@ -69,10 +70,11 @@ public final class LivePackager implements ResourceLoader, AutoCloseable {
    * @param segmentFormat default segment container
    * @param maxKeyframeInterval default longest keyframe interval of sources
    * @param inputQueueBytes default input queue capacity per channel
+   * @param updates where the channels signal each resource they write or delete, or null for nowhere
    */
   record Settings(Executor executor, ScheduledExecutorService scheduler, InstantSource clock,
       Duration segmentDuration, int listSize, SegmentFormat segmentFormat, Duration maxKeyframeInterval,
-      int inputQueueBytes) {}
+      int inputQueueBytes, PlaylistUpdates updates) {}
 
   private LivePackager(Builder b) {
     List<ExecutorService> own = new ArrayList<>();
@@ -91,7 +93,7 @@ public final class LivePackager implements ResourceLoader, AutoCloseable {
     }
     this.owned = List.copyOf(own);
     this.settings = new Settings(executor, scheduler, b.clock, b.segmentDuration, b.listSize, b.segmentFormat,
-        b.maxKeyframeInterval, b.inputQueueBytes);
+        b.maxKeyframeInterval, b.inputQueueBytes, b.updates);
   }
 
   /** Starts configuring a live packager. */
@@ -244,6 +246,7 @@ public final class LivePackager implements ResourceLoader, AutoCloseable {
     private SegmentFormat segmentFormat = SegmentFormat.TS;
     private Duration maxKeyframeInterval = Duration.ofSeconds(2);
     private int inputQueueBytes = 4 << 20;
+    private PlaylistUpdates updates;
 
     private Builder() {}
 
@@ -318,6 +321,18 @@ public final class LivePackager implements ResourceLoader, AutoCloseable {
       Preconditions.requireArgument(value >= 64 * 1024 + 64 && value <= 256 << 20,
           "inputQueueBytes %d out of range 64 KiB..256 MiB", value);
       inputQueueBytes = value;
+      return this;
+    }
+
+    /**
+     * Signals every resource the channels write or delete (playlists, parts, segments) on {@code value}, so that
+     * an origin with {@link io.iptv.core.serve.LowLatencyServing} on the same {@link PlaylistUpdates} answers
+     * blocking playlist reloads and preload-hinted part requests as soon as they can be (Low-Latency HLS: give
+     * the channels a part target through {@link ChannelConfig.Builder#packagerOptions}). Default: no signals.
+     */
+    public Builder playlistUpdates(PlaylistUpdates value) {
+      once("playlistUpdates");
+      updates = Objects.requireNonNull(value, "playlistUpdates");
       return this;
     }
 
