@@ -1,5 +1,6 @@
 package io.iptv.drm;
 
+import io.iptv.core.serve.HlsAttributes;
 import io.iptv.core.serve.ResourceKey;
 import io.iptv.core.serve.ResourcePathException;
 import java.util.ArrayList;
@@ -190,40 +191,8 @@ final class PlaylistSegmentKeys {
     return segments.isEmpty() ? null : "/" + String.join("/", segments);
   }
 
-  /** The value of attribute {@code name} of a tag line (quotes removed), or null (RFC 8216 §4.2). */
-  static String attribute(String line, String name) {
-    int colon = line.indexOf(':');
-    int i = colon + 1;
-    int n = line.length();
-    while (i > 0 && i < n) {
-      int eq = line.indexOf('=', i);
-      if (eq < 0) {
-        return null;
-      }
-      String attr = line.substring(i, eq).strip();
-      int end;
-      String value;
-      if (eq + 1 < n && line.charAt(eq + 1) == '"') {
-        int close = line.indexOf('"', eq + 2);
-        if (close < 0) {
-          return null;
-        }
-        value = line.substring(eq + 2, close);
-        end = close + 1;
-      } else {
-        int comma = line.indexOf(',', eq + 1);
-        end = comma < 0 ? n : comma;
-        value = line.substring(eq + 1, end).strip();
-      }
-      if (attr.equals(name)) {
-        return value;
-      }
-      i = end < n && line.charAt(end) == ',' ? end + 1 : end;
-      if (end >= n) {
-        break;
-      }
-    }
-    return null;
+  private static String attribute(String line, String name) {
+    return HlsAttributes.value(line, name);
   }
 
   private static byte[] iv(String hex) {

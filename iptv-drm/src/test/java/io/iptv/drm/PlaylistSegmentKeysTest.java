@@ -127,13 +127,4 @@ class PlaylistSegmentKeysTest {
     assertEquals(List.of(ResourceKey.parse("/news/audio/index.m3u8"), ResourceKey.parse("/news/video/index.m3u8")),
         media);
   }
-
-  @Test
-  void attributesWithQuotedCommas() {
-    String line = "#EXT-X-KEY:METHOD=AES-128,URI=\"a,b.key\",IV=0x01,KEYFORMAT=\"identity\"";
-    assertEquals("a,b.key", PlaylistSegmentKeys.attribute(line, "URI"));
-    assertEquals("0x01", PlaylistSegmentKeys.attribute(line, "IV"));
-    assertEquals("identity", PlaylistSegmentKeys.attribute(line, "KEYFORMAT"));
-    assertNull(PlaylistSegmentKeys.attribute(line, "KEYFORMATVERSIONS"));
-  }
 }

@@ -49,11 +49,11 @@ record PlaylistPosition(long targetDurationSeconds, long mediaSequence, long seg
       } else if (line.startsWith("#EXT-X-MEDIA-SEQUENCE:")) {
         sequence = number(line.substring(22), 0);
       } else if (line.startsWith("#EXT-X-SKIP:")) {
-        segments += number(attribute(line, "SKIPPED-SEGMENTS"), 0);
+        segments += number(HlsAttributes.value(line, "SKIPPED-SEGMENTS"), 0);
       } else if (line.equals("#EXT-X-ENDLIST")) {
         end = true;
       } else if (line.startsWith("#EXT-X-PRELOAD-HINT:") && line.contains("TYPE=PART")) {
-        hint = attribute(line, "URI");
+        hint = HlsAttributes.value(line, "URI");
       }
     }
     return new PlaylistPosition(target, sequence, segments, parts, end, hint);
@@ -70,20 +70,6 @@ record PlaylistPosition(long targetDurationSeconds, long mediaSequence, long seg
       return true;
     }
     return part >= 0 && msn == lastMsn() + 1 && part < trailingParts;
-  }
-
-  private static String attribute(String line, String name) {
-    int at = line.indexOf(name + "=");
-    if (at < 0) {
-      return null;
-    }
-    int start = at + name.length() + 1;
-    if (start < line.length() && line.charAt(start) == '"') {
-      int close = line.indexOf('"', start + 1);
-      return close < 0 ? null : line.substring(start + 1, close);
-    }
-    int end = line.indexOf(',', start);
-    return line.substring(start, end < 0 ? line.length() : end);
   }
 
   private static long number(String s, long fallback) {
