@@ -76,7 +76,7 @@ import java.util.function.Consumer;
  * {@link LowLatencyServing}), served beside the cache. Another, {@value #INGEST_CHANNEL}, is fed like
  * {@code iptv serve --channel}: a simulated headend ({@link TsHeadend}) sends the looped clip as MPEG-TS over UDP
  * on the loopback interface to a {@link LivePackager} channel ({@link IngestChannel}), with a DVR window of
- * {@link #DVR_WINDOW} ({@code stream/dvr.m3u8}, {@code master-dvr.m3u8}); its {@code ChannelStatistics} show in
+ * two minutes ({@code stream/dvr.m3u8}, {@code master-dvr.m3u8}); its {@code ChannelStatistics} show in
  * {@code /status}.
  *
  * <p>Threads: one scheduler thread feeds the live channels, a small pool serves requests and cache loads; all
@@ -331,6 +331,18 @@ public final class DemoServer implements AutoCloseable {
     return "/license/clearkey" + master.substring(master.indexOf('?'));
   }
 
+  /**
+   * The timeshift (DVR) multivariant playlist path of {@code channel} with a fresh token (as
+   * {@link #signedMasterPath}), or {@code null} if it has no DVR window (only {@value #INGEST_CHANNEL} has).
+   */
+  public String signedDvrPath(DemoChannel channel, InetAddress client) {
+    if (!channel.name().equals(INGEST_CHANNEL)) {
+      return null;
+    }
+    String master = signedMasterPath(channel, client);
+    return "/" + channel.name() + "/master-dvr.m3u8" + master.substring(master.indexOf('?'));
+  }
+
   /** The channels, in page order. */
   public List<DemoChannel> channels() {
     return channels;
@@ -378,6 +390,10 @@ public final class DemoServer implements AutoCloseable {
       c.put("master", channel.masterPath());
       if (channel.manifestPath() != null) {
         c.put("dash", channel.manifestPath());
+      }
+      if (channel.name().equals(INGEST_CHANNEL)) {
+        c.put("dvr", "/" + channel.name() + "/master-dvr.m3u8");
+        c.put("dvrWindowSeconds", DVR_WINDOW.toSeconds());
       }
       c.putAll(channel.status().get());
       list.add(c);

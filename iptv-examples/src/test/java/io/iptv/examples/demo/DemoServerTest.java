@@ -254,7 +254,11 @@ class DemoServerTest {
     HttpResponse<String> dvr = get(master.replace("master.m3u8", "stream/dvr.m3u8"));
     assertEquals(200, dvr.statusCode(), dvr.body());
     assertTrue(uris(dvr.body()).size() >= segments.size() - 1, dvr.body());
-    assertTrue(get(master.replace("master.m3u8", "master-dvr.m3u8")).body().contains("dvr.m3u8"));
+    Matcher dvrLink = Pattern.compile("class=\"channel dvr\" href=\"([^\"]+)\"").matcher(get("/").body());
+    assertTrue(dvrLink.find(), "the page links the DVR playlist");
+    HttpResponse<String> dvrMaster = get(dvrLink.group(1).replace("&amp;", "&"));
+    assertEquals(200, dvrMaster.statusCode(), dvrMaster.body());
+    assertTrue(dvrMaster.body().contains("stream/dvr.m3u8?token="), dvrMaster.body());
 
     HttpResponse<byte[]> segment = getBytes(URI.create(master).resolve("stream/")
         .resolve(segments.get(segments.size() - 1)).toString());
@@ -271,6 +275,7 @@ class DemoServerTest {
     Map<?, ?> ingest = ((List<?>) status.get("channels")).stream().map(Map.class::cast)
         .filter(c -> DemoServer.INGEST_CHANNEL.equals(c.get("name"))).findFirst().orElseThrow();
     assertEquals("running", ingest.get("state"), ingest.toString());
+    assertEquals("/" + DemoServer.INGEST_CHANNEL + "/master-dvr.m3u8", ingest.get("dvr"), ingest.toString());
     assertTrue(String.valueOf(ingest.get("source")).matches("udp://127\\.0\\.0\\.1:[0-9]+"), ingest.toString());
     assertTrue(((Number) ingest.get("datagramsSent")).longValue() > 0, ingest.toString());
     Map<?, ?> statistics = assertInstanceOf(Map.class, ingest.get("statistics"), ingest.toString());
