@@ -79,7 +79,8 @@ import java.util.function.Consumer;
  * two minutes ({@code stream/dvr.m3u8}, {@code master-dvr.m3u8}); its {@code ChannelStatistics} show in
  * {@code /status}.
  *
- * <p>Threads: one scheduler thread feeds the live channels, a small pool serves requests and cache loads; all
+ * <p>Threads: one scheduler thread feeds the live channels (and demuxes and packages the ingest channel), the
+ * live packager's one UDP selector thread receives its datagrams, a small pool serves requests and cache loads; all
  * are daemon threads owned by this object. {@link #close()} stops everything and is idempotent.
  *
  * <pre>{@code
