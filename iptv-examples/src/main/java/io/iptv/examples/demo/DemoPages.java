@@ -32,6 +32,13 @@ final class DemoPages {
         items.append("<br><small>DASH (for a DASH player such as Shaka):</small> <code class=\"dash\">")
             .append(html(mpd)).append("</code>");
       }
+      String dvr = server.signedDvrPath(channel, request.clientAddress() == null ? null
+          : request.clientAddress().getAddress());
+      if (dvr != null) {
+        items.append("<br><small>Timeshift (DVR window):</small> <a class=\"channel dvr\" href=\"").append(html(dvr))
+            .append("\" data-url=\"").append(html(dvr)).append("\">").append(html(channel.name()))
+            .append(" DVR</a>");
+      }
       items.append("</li>\n");
     }
     return """

@@ -34,6 +34,8 @@ import io.iptv.drm.KeyDeliveryHandler;
 import io.iptv.drm.KeyLocator;
 import io.iptv.drm.KeyProvider;
 import io.iptv.drm.KeyRotation;
+import io.iptv.segmenter.live.ChannelConfig;
+import io.iptv.segmenter.live.LivePackager;
 import io.iptv.segmenter.pkg.HlsPackager;
 import io.iptv.segmenter.pkg.SegmentFormat;
 import java.io.IOException;
@@ -71,9 +73,14 @@ import java.util.function.Consumer;
  * each key's KEY resource); in front of it, {@link DemoFront}
  * serves the player page ({@code /}), {@code /status} and hls.js. A last channel, {@value #LOW_LATENCY_CHANNEL},
  * is the live clip as Low-Latency HLS (CMAF parts of 500 ms, blocking playlist reload through
- * {@link LowLatencyServing}), served beside the cache.
+ * {@link LowLatencyServing}), served beside the cache. Another, {@value #INGEST_CHANNEL}, is fed like
+ * {@code iptv serve --channel}: a simulated headend ({@link TsHeadend}) sends the looped clip as MPEG-TS over UDP
+ * on the loopback interface to a {@link LivePackager} channel ({@link IngestChannel}), with a DVR window of
+ * two minutes ({@code stream/dvr.m3u8}, {@code master-dvr.m3u8}); its {@code ChannelStatistics} show in
+ * {@code /status}.
  *
- * <p>Threads: one scheduler thread feeds the live channels, a small pool serves requests and cache loads; all
+ * <p>Threads: one scheduler thread feeds the live channels (and demuxes and packages the ingest channel), the
+ * live packager's one UDP selector thread receives its datagrams, a small pool serves requests and cache loads; all
  * are daemon threads owned by this object. {@link #close()} stops everything and is idempotent.
  *
  * <pre>{@code
@@ -96,10 +103,18 @@ public final class DemoServer implements AutoCloseable {
   static final String LOW_LATENCY_CHANNEL = "live-ll";
   /** Its part target: PART-HOLD-BACK 1.5 s. */
   static final Duration PART_TARGET = Duration.ofMillis(500);
+  /** The live channel fed as MPEG-TS over UDP through {@link LivePackager}. */
+  static final String INGEST_CHANNEL = "live-ingest";
+  /** The timeshift window of {@value #INGEST_CHANNEL}. */
+  static final Duration DVR_WINDOW = Duration.ofMinutes(2);
+  /** A bound on the memory of that window (about 12 MiB at the clip's bit rate). */
+  private static final long DVR_MAX_BYTES = 32L << 20;
 
   private final Config config;
   private final List<DemoChannel> channels;
   private final List<LiveLoop> lives;
+  private final LivePackager livePackager;
+  private final IngestChannel ingest;
   private final SegmentCache cache;
   private final TokenSigner signer;
   private final OriginHandler origin;
@@ -110,12 +125,14 @@ public final class DemoServer implements AutoCloseable {
   private final long startNanos = System.nanoTime();
   private volatile boolean closed;
 
-  private DemoServer(Config config, List<DemoChannel> channels, List<LiveLoop> lives, SegmentCache cache,
-      TokenSigner signer, OriginHandler origin, HttpServer http, ScheduledExecutorService scheduler,
-      ExecutorService requests) {
+  private DemoServer(Config config, List<DemoChannel> channels, List<LiveLoop> lives, LivePackager livePackager,
+      IngestChannel ingest, SegmentCache cache, TokenSigner signer, OriginHandler origin, HttpServer http,
+      ScheduledExecutorService scheduler, ExecutorService requests) {
     this.config = config;
     this.channels = List.copyOf(channels);
     this.lives = List.copyOf(lives);
+    this.livePackager = livePackager;
+    this.ingest = ingest;
     this.cache = cache;
     this.signer = signer;
     this.origin = origin;
@@ -140,6 +157,12 @@ public final class DemoServer implements AutoCloseable {
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemon("iptv-demo-live"));
     ExecutorService requests = Executors.newFixedThreadPool(config.threads, daemon("iptv-demo-http"));
     List<LiveLoop> lives = new ArrayList<>();
+    // Demuxing/packaging tasks and timers of the ingest channel on the demo's scheduler; the UDP selector thread
+    // (one for all UDP sources) from this factory.
+    int listSize = (int) Math.max(6, Duration.ofSeconds(30).dividedBy(config.segmentDuration));
+    LivePackager livePackager = LivePackager.builder().executor(scheduler).scheduler(scheduler)
+        .threadFactory(daemon("iptv-demo-udp")).segmentDuration(config.segmentDuration).listSize(listSize).build();
+    IngestChannel ingest = null;
     try {
       List<DemoChannel> channels = new ArrayList<>();
       Map<String, ResourceLoader> loaders = new LinkedHashMap<>();
@@ -172,6 +195,16 @@ public final class DemoServer implements AutoCloseable {
       lives.add(lowLatency);
       channels.add(new DemoChannel(LOW_LATENCY_CHANNEL, "Live, Low-Latency HLS: CMAF parts, blocking reload", true,
           DemoVariant.CLEAR, lowLatency.loader(), lowLatency::status));
+      List<String> keyedChannels = List.copyOf(loaders.keySet());
+      // MPEG-TS over loopback UDP into LivePackager, as `iptv serve --channel live-ingest=udp://…` would take it
+      ingest = IngestChannel.open(livePackager, INGEST_CHANNEL, ChannelConfig.builder()
+          .endListOnClose(false) // the demo just stops
+          .packagerOptions(b -> b.dvrWindow(DVR_WINDOW).dvrMaxBytes(DVR_MAX_BYTES))
+          .build(), clip, config.segmentDuration.multipliedBy(Math.min(listSize, 6)));
+      IngestChannel ingestChannel = ingest;
+      channels.add(new DemoChannel(INGEST_CHANNEL, "Live ingest: the clip as MPEG-TS over UDP into LivePackager"
+          + " (DVR " + DVR_WINDOW.toMinutes() + " min)", true, DemoVariant.CLEAR, livePackager, ingestChannel::status));
+      loaders.put(INGEST_CHANNEL, livePackager);
       CachePolicy policy = CachePolicy.defaults();
       SegmentCache cache = SegmentCache.builder().maximumBytes(config.cacheBytes).cachePolicy(policy)
           .executor(requests).build(ResourceLoader.byChannel(loaders));
@@ -189,7 +222,7 @@ public final class DemoServer implements AutoCloseable {
           .build()
           .interceptor(AuthInterceptor.of(authorizer));
       ClearKeyLicenseHandler license = ClearKeyLicenseHandler.builder(
-          KeyLocator.inChannels(keys, List.copyOf(loaders.keySet()))).authorizer(authorizer).build();
+          KeyLocator.inChannels(keys, keyedChannels)).authorizer(authorizer).build();
       OriginHandler origin = OriginHandler.builder(served)
           .cachePolicy(policy)
           .cors(CorsPolicy.anyOrigin()) // other players' pages (and the test harness) may load the channels
@@ -201,27 +234,32 @@ public final class DemoServer implements AutoCloseable {
           .lowLatency(LowLatencyServing.builder(updates).executor(requests).build())
           .build();
       HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), config.port), 0);
-      DemoServer server = new DemoServer(config, channels, lives, cache, signer, origin, http, scheduler, requests);
+      DemoServer server = new DemoServer(config, channels, lives, livePackager, ingest, cache, signer, origin, http,
+          scheduler, requests);
       http.createContext("/", server::handle);
       http.setExecutor(requests);
       for (LiveLoop live : lives) {
         live.start(scheduler);
       }
+      ingest.start(scheduler);
       for (LiveLoop live : lives) { // listed channels must answer from the first request on
         if (!live.awaitPlayable(Duration.ofSeconds(30))) {
           throw new IOException("a live channel did not start: " + live.status());
         }
       }
+      if (!ingest.awaitPlayable(Duration.ofSeconds(30))) {
+        throw new IOException("the ingest channel did not start: " + ingest.status());
+      }
       http.start();
       return server;
     } catch (MediaException e) {
-      shutdown(lives, scheduler, requests);
+      shutdown(lives, ingest, livePackager, scheduler, requests);
       throw new IOException("cannot package the demo clip: " + e.getMessage(), e);
     } catch (IOException | RuntimeException e) {
-      shutdown(lives, scheduler, requests);
+      shutdown(lives, ingest, livePackager, scheduler, requests);
       throw e;
     } catch (InterruptedException e) {
-      shutdown(lives, scheduler, requests);
+      shutdown(lives, ingest, livePackager, scheduler, requests);
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while starting the live channels", e);
     }
@@ -294,6 +332,18 @@ public final class DemoServer implements AutoCloseable {
     return "/license/clearkey" + master.substring(master.indexOf('?'));
   }
 
+  /**
+   * The timeshift (DVR) multivariant playlist path of {@code channel} with a fresh token (as
+   * {@link #signedMasterPath}), or {@code null} if it has no DVR window (only {@value #INGEST_CHANNEL} has).
+   */
+  public String signedDvrPath(DemoChannel channel, InetAddress client) {
+    if (!channel.name().equals(INGEST_CHANNEL)) {
+      return null;
+    }
+    String master = signedMasterPath(channel, client);
+    return "/" + channel.name() + "/master-dvr.m3u8" + master.substring(master.indexOf('?'));
+  }
+
   /** The channels, in page order. */
   public List<DemoChannel> channels() {
     return channels;
@@ -342,6 +392,10 @@ public final class DemoServer implements AutoCloseable {
       if (channel.manifestPath() != null) {
         c.put("dash", channel.manifestPath());
       }
+      if (channel.name().equals(INGEST_CHANNEL)) {
+        c.put("dvr", "/" + channel.name() + "/master-dvr.m3u8");
+        c.put("dvrWindowSeconds", DVR_WINDOW.toSeconds());
+      }
       c.putAll(channel.status().get());
       list.add(c);
     }
@@ -376,11 +430,16 @@ public final class DemoServer implements AutoCloseable {
     }
     closed = true;
     http.stop(0);
-    shutdown(lives, scheduler, requests);
+    shutdown(lives, ingest, livePackager, scheduler, requests);
   }
 
-  private static void shutdown(List<LiveLoop> lives, ScheduledExecutorService scheduler, ExecutorService requests) {
+  private static void shutdown(List<LiveLoop> lives, IngestChannel ingest, LivePackager livePackager,
+      ScheduledExecutorService scheduler, ExecutorService requests) {
     lives.forEach(LiveLoop::close);
+    if (ingest != null) {
+      ingest.close();
+    }
+    livePackager.close(); // before the scheduler stops: its channels finish on it
     scheduler.shutdownNow();
     requests.shutdownNow();
     try {

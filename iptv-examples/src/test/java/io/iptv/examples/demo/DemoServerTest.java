@@ -6,14 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.iptv.core.testing.ExternalTools;
 import io.iptv.core.testing.MiniJson;
 import io.iptv.core.testing.PlayerCheck;
 import io.iptv.core.testing.PlayerCheck.Player;
+import io.iptv.core.testing.ToolRun;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -27,6 +31,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -121,7 +126,7 @@ class DemoServerTest {
   void pageListsSignedUrlsForTheLiveAndVodChannels() throws Exception {
     Map<String, String> urls = signedUrls();
     assertEquals(List.of("live", "vod", "live-cmaf", "vod-cmaf", "live-aes128", "vod-aes128", "live-cbcs",
-        "vod-cbcs", DemoServer.LOW_LATENCY_CHANNEL),
+        "vod-cbcs", DemoServer.LOW_LATENCY_CHANNEL, DemoServer.INGEST_CHANNEL),
         List.copyOf(urls.keySet()));
     for (String url : urls.values()) {
       assertTrue(url.matches(".*/master\\.m3u8\\?token=v1\\.[A-Za-z0-9._-]+"), url);
@@ -193,7 +198,7 @@ class DemoServerTest {
       assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
       Map<?, ?> status = assertInstanceOf(Map.class, MiniJson.parse(response.body()), response.body());
       List<?> channels = assertInstanceOf(List.class, status.get("channels"));
-      assertEquals(2 * DemoVariant.values().length + 1, channels.size(), response.body()); // + live-ll
+      assertEquals(2 * DemoVariant.values().length + 2, channels.size(), response.body()); // + live-ll, ingest
       Map<?, ?> live = assertInstanceOf(Map.class, channels.get(0));
       assertEquals("live", live.get("name"));
       assertEquals("running", live.get("state"), response.body());
@@ -226,6 +231,62 @@ class DemoServerTest {
     String media = get(URI.create(signedUrls().get("live")).resolve("stream/index.m3u8").toString()
         + signedUrls().get("live").substring(signedUrls().get("live").indexOf('?'))).body();
     assertFalse(media.contains("#EXT-X-DISCONTINUITY"), "the loop continues timestamps: " + media);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Player.class)
+  void ingestChannelFedOverUdpThroughLivePackagerPlays(Player player) throws Exception {
+    PlayerCheck.require();
+    PlayerCheck.Result result = PlayerCheck.assertPlays(player, signedUrls().get(DemoServer.INGEST_CHANNEL),
+        PLAY_SECONDS);
+    assertTrue(result.playedSeconds() >= PLAY_SECONDS, result.json());
+  }
+
+  @Test
+  void ingestChannelSegmentsDecodeAndItsStatisticsShowNoContinuityErrors(@TempDir Path dir) throws Exception {
+    String master = signedUrls().get(DemoServer.INGEST_CHANNEL);
+    String media = get(master.replace("master.m3u8", "stream/index.m3u8")).body();
+    List<String> segments = uris(media);
+    assertTrue(segments.size() >= IngestChannel.PLAYABLE_SEGMENTS, media);
+    assertFalse(media.contains("#EXT-X-DISCONTINUITY"), "timestamps run on across the headend's loops: " + media);
+    assertTrue(media.contains("#EXT-X-PROGRAM-DATE-TIME:"), "LivePackager's wall-clock mapping: " + media);
+    // The DVR window: a timeshift playlist per rendition and a multivariant playlist pointing at it
+    HttpResponse<String> dvr = get(master.replace("master.m3u8", "stream/dvr.m3u8"));
+    assertEquals(200, dvr.statusCode(), dvr.body());
+    assertTrue(uris(dvr.body()).size() >= segments.size() - 1, dvr.body());
+    Matcher dvrLink = Pattern.compile("class=\"channel dvr\" href=\"([^\"]+)\"").matcher(get("/").body());
+    assertTrue(dvrLink.find(), "the page links the DVR playlist");
+    HttpResponse<String> dvrMaster = get(dvrLink.group(1).replace("&amp;", "&"));
+    assertEquals(200, dvrMaster.statusCode(), dvrMaster.body());
+    assertTrue(dvrMaster.body().contains("stream/dvr.m3u8?token="), dvrMaster.body());
+
+    HttpResponse<byte[]> segment = getBytes(URI.create(master).resolve("stream/")
+        .resolve(segments.get(segments.size() - 1)).toString());
+    assertEquals(200, segment.statusCode());
+    Path file = Files.write(dir.resolve("segment.ts"), segment.body());
+    ToolRun probe = ToolRun.of(List.of(ExternalTools.requireFfprobe(), "-v", "error", "-count_frames",
+        "-show_entries", "stream=codec_type,nb_read_frames", "-of", "csv=p=0", file.toString()));
+    assertEquals(0, probe.exitCode(), probe.stderrText());
+    assertEquals("", probe.stderrText(), "decode errors");
+    assertTrue(probe.stdoutText().lines().anyMatch(l -> l.matches("video,[1-9][0-9]*")), probe.stdoutText());
+    assertTrue(probe.stdoutText().lines().anyMatch(l -> l.matches("audio,[1-9][0-9]*")), probe.stdoutText());
+
+    Map<?, ?> status = assertInstanceOf(Map.class, MiniJson.parse(get("/status?format=json").body()));
+    Map<?, ?> ingest = ((List<?>) status.get("channels")).stream().map(Map.class::cast)
+        .filter(c -> DemoServer.INGEST_CHANNEL.equals(c.get("name"))).findFirst().orElseThrow();
+    assertEquals("running", ingest.get("state"), ingest.toString());
+    assertEquals("/" + DemoServer.INGEST_CHANNEL + "/master-dvr.m3u8", ingest.get("dvr"), ingest.toString());
+    assertTrue(String.valueOf(ingest.get("source")).matches("udp://127\\.0\\.0\\.1:[0-9]+"), ingest.toString());
+    assertTrue(((Number) ingest.get("datagramsSent")).longValue() > 0, ingest.toString());
+    Map<?, ?> statistics = assertInstanceOf(Map.class, ingest.get("statistics"), ingest.toString());
+    assertTrue(((Number) statistics.get("segmentsProduced")).longValue() >= IngestChannel.PLAYABLE_SEGMENTS,
+        statistics.toString());
+    assertTrue(((Number) statistics.get("tsPackets")).longValue() > 0, statistics.toString());
+    assertTrue(((Number) statistics.get("bytesReceived")).longValue() > 0, statistics.toString());
+    assertEquals(0L, ((Number) statistics.get("ccErrors")).longValue(), statistics.toString());
+    assertEquals(0L, ((Number) statistics.get("droppedChunks")).longValue(), statistics.toString());
+    assertEquals(0L, ((Number) statistics.get("pipelineRestarts")).longValue(), statistics.toString());
+    assertEquals(0L, ((Number) statistics.get("discontinuities")).longValue(), statistics.toString());
   }
 
   @ParameterizedTest
