@@ -125,6 +125,7 @@ public final class Chunker {
       onSample(sample);
     } else if (event instanceof StreamEvent.TrackAdded added) {
       formats.put(added.format().trackId(), added.format());
+      promoteLateVideoLead(added.format());
     } else if (event instanceof StreamEvent.TrackChanged changed) {
       formats.put(changed.format().trackId(), changed.format());
     } else if (event instanceof StreamEvent.Discontinuity discontinuity) {
@@ -454,6 +455,31 @@ public final class Chunker {
 
   private static long roundedSeconds(long ticks90k) {
     return MediaPlaylist.roundedSeconds(Timestamps.toDuration(ticks90k));
+  }
+
+  /**
+   * A video track announced after another track's samples began becomes the lead, as long as nothing has been
+   * cut yet: the MPEG-TS demuxer announces a video track only once its first picture is complete (it needs the
+   * SPS), so a stream that starts with audio first chose audio as the lead, cut on the audio grid and started
+   * video segments between keyframes (no SPS/PPS, undecodable until the next IDR). The samples that waited
+   * for the old lead's decision go back to the open chunk; the first video keyframe sets its boundary.
+   */
+  private void promoteLateVideoLead(TrackFormat format) {
+    if (format.type() != TrackType.VIDEO || leadTrack < 0 || isVideo(leadTrack) || period != 0
+        || nextSequence != 0 || held != null || open.size() != 1 || open.peekFirst().closed) {
+      return;
+    }
+    Pending current = open.peekFirst();
+    leadTrack = format.trackId();
+    leadStarted = false;
+    leadPeriodFirst90k = Timestamps.NO_TIMESTAMP;
+    leadLatest90k = Timestamps.NO_TIMESTAMP;
+    leadLatestPts90k = Timestamps.NO_TIMESTAMP;
+    current.boundary90k = Timestamps.NO_TIMESTAMP;
+    for (MediaSample waiting : undecided) {
+      current.add(waiting, states.get(waiting.trackId()).frameDuration90k());
+    }
+    undecided.clear();
   }
 
   private int chooseLead(int firstSampleTrack) {

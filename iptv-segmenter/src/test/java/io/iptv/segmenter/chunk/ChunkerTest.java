@@ -39,6 +39,43 @@ class ChunkerTest {
     assertEquals(frames, chunker.samplesOut());
   }
 
+  /**
+   * The TS demuxer announces video only after its first complete picture, so a stream may start with audio
+   * samples before the video track exists. Video must still lead: every chunk starts at a video keyframe even
+   * when the keyframes are off the audio grid.
+   */
+  @Test
+  void videoAnnouncedAfterTheFirstAudioStillLeadsTheCuts() throws MediaException {
+    List<Chunk> chunks = new ArrayList<>();
+    Chunker chunker = new Chunker(ChunkingPolicy.of(Duration.ofSeconds(2)), chunks::add);
+    chunker.onEvent(new StreamEvent.TrackAdded(TrackFormat.builder(257, Codec.AAC).build()));
+    long audioT = 0;
+    for (; audioT < 9_000; audioT += AAC_FRAME_90K) { // 100 ms of audio before the video track exists
+      chunker.onEvent(new MediaSample(257, audioT, audioT, true, DATA));
+    }
+    chunker.onEvent(new StreamEvent.TrackAdded(TrackFormat.builder(256, Codec.H264).build()));
+    // 25 fps, keyframes every 70 frames (2.8 s: off the 2 s grid), first one at 40 ms
+    int video = 0;
+    for (int i = 1; i <= 500; i++) {
+      long t = i * 3600L;
+      chunker.onEvent(new MediaSample(256, t, t, (i - 1) % 70 == 0, DATA));
+      video++;
+      while (audioT <= t) {
+        chunker.onEvent(new MediaSample(257, audioT, audioT, true, DATA));
+        audioT += AAC_FRAME_90K;
+      }
+    }
+    chunker.onEvent(new StreamEvent.EndOfStream());
+    assertEquals(256, chunker.leadTrackId());
+    assertTrue(chunks.size() >= 5, "chunks: " + chunks.size());
+    for (Chunk c : chunks) {
+      MediaSample firstVideo = c.samples().stream().filter(s -> s.trackId() == 256).findFirst().orElseThrow();
+      assertTrue(firstVideo.keyframe(), "chunk " + c.sequence() + " starts its video with a keyframe");
+    }
+    assertEquals(chunker.samplesIn(), chunker.samplesOut() + chunker.samplesDropped());
+    assertEquals(0, chunker.samplesDropped(), "the first video frame is a keyframe");
+  }
+
   @Test
   void audioGoesToTheChunkItsTimestampBelongsToHoweverLateItArrives() throws MediaException {
     List<Chunk> chunks = new ArrayList<>();
