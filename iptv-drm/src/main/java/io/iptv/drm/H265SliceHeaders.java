@@ -452,6 +452,9 @@ final class H265SliceHeaders extends SliceHeaders {
           examined = Math.min(payload, MAX_HEADER_BYTES); // a long header: look further
           continue;
         }
+        if (e.kind() == MediaException.Kind.TRUNCATED && examined == payload) {
+          return -length; // the header claims more than the NAL unit holds: all of it is header
+        }
         return -lowerBound(bits.bitPosition());
       }
       if (headerBits < 0) {
