@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.iptv.core.testing.ExternalTools;
+import io.iptv.core.testing.TestMedia;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -61,6 +63,20 @@ class H265SliceHeadersFfmpegTest {
     Path annexB = dir.resolve("video.hevc");
     run(ffmpeg, "-nostdin", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=" + size + ":rate=25", "-t", "1.2",
         "-pix_fmt", pixelFormat, "-c:v", "libx265", "-x265-params", x265Params, "-f", "hevc", annexB.toString());
+    compareWithTrace(ffmpeg, annexB, name);
+  }
+
+  /** The committed HEVC clip (another encoder configuration, parameter sets as the TS carries them). */
+  @Test
+  void committedClipSliceSegmentHeadersEndWhereFfmpegSaysTheyDo() throws Exception {
+    String ffmpeg = ExternalTools.requireFfmpeg();
+    Path annexB = dir.resolve("clip.hevc");
+    run(ffmpeg, "-nostdin", "-v", "error", "-i", TestMedia.path("h265_ac3.ts").toString(), "-map", "0:v",
+        "-c", "copy", "-f", "hevc", annexB.toString());
+    compareWithTrace(ffmpeg, annexB, "h265_ac3.ts");
+  }
+
+  private void compareWithTrace(String ffmpeg, Path annexB, String name) throws Exception {
     List<String> trace = run(ffmpeg, "-nostdin", "-v", "trace", "-i", annexB.toString(), "-c", "copy",
         "-bsf:v", "trace_headers", "-f", "null", "-");
 

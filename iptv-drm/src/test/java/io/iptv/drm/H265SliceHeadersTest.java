@@ -7,11 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.iptv.core.io.ByteSlice;
 import io.iptv.core.io.EmulationPrevention;
 import io.iptv.core.media.Codec;
+import io.iptv.core.media.TrackFormat;
+import io.iptv.core.media.TrackType;
+import io.iptv.core.pipeline.EncryptedSample;
+import io.iptv.core.pipeline.SampleEncryptionScheme;
+import io.iptv.core.pipeline.SegmentContext;
+import io.iptv.core.pipeline.SegmentSampleEncryptor;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -394,6 +401,32 @@ class H265SliceHeadersTest {
     int[] cenc = new NalSubsamples().compute(Codec.H265, sample, 0, sample.length, 4, true,
         new H265SliceHeaders());
     assertArrayEquals(new int[] {parameterSets + 4 + s.expectedHeaderBytes() + rest % 16, rest / 16 * 16}, cenc);
+  }
+
+  /** The encryptor reads the VPS/SPS/PPS of the sample entry (hvcC), as fMP4 samples carry none in band. */
+  @Test
+  void cencAndCbcsEncryptorsTakeTheParameterSetsFromTheSampleEntry() throws Exception {
+    TrackFormat hevc = TrackFormat.builder(1, Codec.H265).type(TrackType.VIDEO).codecConfig(List.of(
+        ByteSlice.wrap(new byte[] {0x40, 0x01, 0x0C, 0x01}), ByteSlice.wrap(richSps().nal()),
+        ByteSlice.wrap(richPps().nal()))).build();
+    Slice slice = richBSlice();
+    byte[] nal = Arrays.copyOf(slice.nal(), slice.nal().length + 500); // more slice data
+    byte[] sample = lengthPrefixed(nal);
+    int rest = nal.length - slice.expectedHeaderBytes();
+    assertTrue(slice.expectedHeaderBytes() > NalSubsamples.SLICE_CLEAR_LEADER, "longer than the old leader");
+    for (SampleEncryptionScheme scheme : List.of(SampleEncryptionScheme.CENC, SampleEncryptionScheme.CBCS)) {
+      SegmentSampleEncryptor encryptor = CencSampleEncryption.builder(
+              KeyProvider.fixed(ContentKey.parse("0123456789abcdef0123456789abcdef:3c1f0e2d4b5a69788796a5b4c3d2e1f0")))
+          .scheme(scheme).channel("news").build()
+          .forSegment(new SegmentContext("video", 1, Set.of(TrackType.VIDEO)));
+      EncryptedSample out = encryptor.encrypt(hevc, ByteSlice.wrap(sample), 4);
+      boolean cenc = scheme == SampleEncryptionScheme.CENC;
+      assertArrayEquals(cenc ? new int[] {4 + slice.expectedHeaderBytes() + rest % 16, rest / 16 * 16}
+          : new int[] {4 + slice.expectedHeaderBytes(), rest}, out.subsamples(), scheme.toString());
+      byte[] encrypted = out.bytes().toByteArray();
+      assertArrayEquals(Arrays.copyOf(sample, 4 + slice.expectedHeaderBytes()),
+          Arrays.copyOf(encrypted, 4 + slice.expectedHeaderBytes()), "the slice header is written clear");
+    }
   }
 
   @Test
