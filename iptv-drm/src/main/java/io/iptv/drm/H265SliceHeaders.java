@@ -45,6 +45,8 @@ final class H265SliceHeaders extends SliceHeaders {
   private byte[] rbsp = new byte[FIRST_LOOK_BYTES];
   /** For each RBSP byte, its index in the escaped NAL unit payload (after the 2-byte NAL header). */
   private int[] escapedIndex = new int[FIRST_LOOK_BYTES + 1];
+  /** Reused for every slice over {@link #rbsp}. */
+  private final BitCursor cursor = new BitCursor(rbsp);
 
   /**
    * A short-term reference picture set (§7.4.8): DeltaPocS0/S1 and UsedByCurrPicS0/S1.
@@ -443,7 +445,8 @@ final class H265SliceHeaders extends SliceHeaders {
     int examined = Math.min(payload, FIRST_LOOK_BYTES);
     while (true) {
       int rbspLength = unescapePrefix(b, offset + 2, examined);
-      BitCursor bits = new BitCursor(rbsp, 0, rbspLength);
+      BitCursor bits = cursor;
+      bits.reset(rbsp, 0, rbspLength);
       long headerBits;
       try {
         headerBits = sliceSegmentHeaderBits(bits, type);
@@ -484,7 +487,8 @@ final class H265SliceHeaders extends SliceHeaders {
     }
     int rbspLength = unescapePrefix(b, offset + 2, header - 2);
     try {
-      long bits = sliceSegmentHeaderBits(new BitCursor(rbsp, 0, rbspLength), type);
+      cursor.reset(rbsp, 0, rbspLength);
+      long bits = sliceSegmentHeaderBits(cursor, type);
       return bits < 0 ? -1 : bits;
     } catch (MediaException e) {
       return -1;
