@@ -51,7 +51,7 @@ final class H265SliceHeaders extends SliceHeaders {
   /**
    * A short-term reference picture set (§7.4.8): DeltaPocS0/S1 and UsedByCurrPicS0/S1.
    */
-  record ShortTermRps(int[] deltaPocS0, boolean[] usedS0, int[] deltaPocS1, boolean[] usedS1) {
+  private record ShortTermRps(int[] deltaPocS0, boolean[] usedS0, int[] deltaPocS1, boolean[] usedS1) {
     int numDeltaPocs() {
       return deltaPocS0.length + deltaPocS1.length;
     }
@@ -223,7 +223,7 @@ final class H265SliceHeaders extends SliceHeaders {
    * @param count num_short_term_ref_pic_sets
    * @param sets the SPS's sets 0..index-1 (those of the SPS when called for a slice header)
    */
-  static ShortTermRps readShortTermRps(BitCursor bits, int index, int count, ShortTermRps[] sets)
+  private static ShortTermRps readShortTermRps(BitCursor bits, int index, int count, ShortTermRps[] sets)
       throws MediaException {
     if (index != 0 && bits.readBit()) { // inter_ref_pic_set_prediction_flag
       int deltaIdx = 1;
