@@ -42,8 +42,8 @@ final class CencSegmentEncryptor implements SegmentSampleEncryptor {
   private final byte[] constantIv;
   private final long firstIv;
   private final NalSubsamples subsamples = new NalSubsamples();
-  /** Slice header measurement, fed with the track's parameter sets on the first H.264 sample. */
-  private H264SliceHeaders sliceHeaders;
+  /** Slice header measurement, fed with the track's parameter sets on the first H.264/HEVC sample. */
+  private SliceHeaders sliceHeaders;
   /** The current clear sample (grows to the largest). */
   private byte[] scratch = new byte[1 << 16];
   private long sampleIndex;
@@ -122,8 +122,8 @@ final class CencSegmentEncryptor implements SegmentSampleEncryptor {
     byte[] b = Arrays.copyOf(in, n); // the output: clear ranges as they are, protected ones overwritten
     boolean nalAware = (format.codec() == Codec.H264 || format.codec() == Codec.H265)
         && (nalLengthSize == 1 || nalLengthSize == 2 || nalLengthSize == 4);
-    if (nalAware && format.codec() == Codec.H264 && sliceHeaders == null) {
-      sliceHeaders = new H264SliceHeaders();
+    if (nalAware && sliceHeaders == null) {
+      sliceHeaders = format.codec() == Codec.H264 ? new H264SliceHeaders() : new H265SliceHeaders();
       sliceHeaders.addParameterSets(format.codecConfig());
     }
     int[] pairs = nalAware

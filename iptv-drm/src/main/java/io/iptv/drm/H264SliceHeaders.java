@@ -2,9 +2,7 @@ package io.iptv.drm;
 
 import io.iptv.core.MediaException;
 import io.iptv.core.io.BitCursor;
-import io.iptv.core.io.ByteSlice;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * Measures H.264 slice headers (ITU-T H.264 §7.3.3), so that ISO Common Encryption leaves exactly the NAL header
@@ -24,7 +22,7 @@ import java.util.List;
  * int clear = headers.headerBytes(sample, nalStart, nalSize);   // NAL header + slice header, escaped bytes
  * }</pre>
  */
-final class H264SliceHeaders {
+final class H264SliceHeaders extends SliceHeaders {
   /** The escaped prefix of a slice NAL unit examined: slice headers are far shorter. */
   private static final int MAX_HEADER_BYTES = 512;
 
@@ -43,15 +41,8 @@ final class H264SliceHeaders {
       int numRefIdxL0Default, int numRefIdxL1Default, boolean weightedPred, int weightedBipredIdc,
       boolean deblockingFilterControlPresent, boolean redundantPicCntPresent) {}
 
-  /** Reads the SPS and PPS NAL units among {@code parameterSets} (others are ignored). */
-  void addParameterSets(List<ByteSlice> parameterSets) {
-    for (ByteSlice nal : parameterSets) {
-      byte[] b = nal.toByteArray();
-      addParameterSet(b, 0, b.length);
-    }
-  }
-
   /** Reads {@code b[offset, offset + length)} if it is an SPS (7) or PPS (8) NAL unit. */
+  @Override
   void addParameterSet(byte[] b, int offset, int length) {
     if (length < 2) {
       return;
@@ -170,6 +161,7 @@ final class H264SliceHeaders {
    * The size in bytes, as stored (with emulation prevention bytes), of the NAL header and slice header of the
    * coded slice {@code b[offset, offset + length)} (nal_unit_type 1 or 5), or -1 if unknown.
    */
+  @Override
   int headerBytes(byte[] b, int offset, int length) {
     int header = b[offset] & 0xFF;
     int nalRefIdc = (header >> 5) & 3; // nal_ref_idc (2)

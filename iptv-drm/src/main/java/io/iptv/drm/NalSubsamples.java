@@ -11,12 +11,14 @@ import java.util.Arrays;
  * <ul>
  *   <li>Every NAL length field and every NAL header stay clear.</li>
  *   <li>Non-VCL NAL units (parameter sets, SEI, AUD, end of sequence, …) stay entirely clear.</li>
- *   <li>H.264 slice NAL units keep their NAL header and slice header clear, measured by
- *       {@link H264SliceHeaders} from the SPS/PPS (sample entry and in-band). Where the header cannot be measured
- *       (unknown parameter sets, FMO, damage) and for HEVC, whose slice headers are not parsed here, a
- *       <em>conservative</em> clear leader of {@value #SLICE_CLEAR_LEADER} bytes after the length field is used
- *       instead: it covers the NAL header and the slice header of common streams (the same 32 bytes Apple's
- *       SAMPLE-AES leaves clear); a longer HEVC slice header would be partly encrypted.</li>
+ *   <li>Slice NAL units keep their NAL header and slice header clear, measured by {@link SliceHeaders} from the
+ *       parameter sets (sample entry and in-band): {@link H264SliceHeaders} (ITU-T H.264 §7.3.3) and
+ *       {@link H265SliceHeaders} (ITU-T H.265 §7.3.6.1, slice_segment_header() through byte_alignment(), with
+ *       reference picture sets, weighted prediction tables and tile/wavefront entry points). Where the header
+ *       cannot be measured (unknown parameter sets, H.264 FMO, HEVC layers above the base layer or the SCC,
+ *       multilayer and 3D extensions, damage) a <em>conservative</em> clear leader of
+ *       {@value #SLICE_CLEAR_LEADER} bytes after the length field is used instead (the same 32 bytes Apple's
+ *       SAMPLE-AES leaves clear), or the part of the header already known to be longer, if it is.</li>
  *   <li>{@code cenc}: the protected part of a slice is a multiple of 16 bytes (§10.1, as Shaka Packager does);
  *       the excess joins the clear part before it. {@code cbcs}: the protected part runs to the end of the
  *       NAL unit; the pattern leaves its trailing partial block clear (§10.4.2).</li>
@@ -53,11 +55,12 @@ final class NalSubsamples {
   }
 
   /**
-   * As {@link #compute(Codec, byte[], int, int, int, boolean)}, measuring H.264 slice headers with
-   * {@code sliceHeaders} (null: the conservative leader for every slice); in-band SPS/PPS are added to it.
+   * As {@link #compute(Codec, byte[], int, int, int, boolean)}, measuring slice headers with
+   * {@code sliceHeaders} of the codec (null: the conservative leader for every slice); in-band parameter sets
+   * are added to it.
    */
   int[] compute(Codec codec, byte[] b, int offset, int length, int nalLengthSize, boolean wholeBlocks,
-      H264SliceHeaders sliceHeaders) {
+      SliceHeaders sliceHeaders) {
     count = 0;
     long pendingClear = 0;
     int pos = offset;
@@ -79,12 +82,12 @@ final class NalSubsamples {
       int header = b[pos + nalLengthSize] & 0xFF;
       boolean vcl = isVcl(codec, header);
       int leader = SLICE_CLEAR_LEADER;
-      if (sliceHeaders != null && codec == Codec.H264) {
+      if (sliceHeaders != null) {
         if (vcl) {
           int measured = sliceHeaders.headerBytes(b, pos + nalLengthSize, (int) nalSize);
-          leader = measured > 0 ? measured : SLICE_CLEAR_LEADER;
+          leader = measured > 0 ? measured : Math.max(SLICE_CLEAR_LEADER, -measured); // unknown: lower bound
         } else {
-          sliceHeaders.addParameterSet(b, pos + nalLengthSize, (int) nalSize); // in-band SPS/PPS
+          sliceHeaders.addParameterSet(b, pos + nalLengthSize, (int) nalSize); // in-band parameter sets
         }
       }
       long clear = nalLengthSize + leader;

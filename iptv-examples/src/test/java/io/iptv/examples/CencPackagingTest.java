@@ -151,7 +151,7 @@ class CencPackagingTest {
     }
   }
 
-  /** HEVC (NAL-aware subsamples with the conservative leader) and AC-3 (full-sample) decode like the clear output. */
+  /** HEVC (NAL-aware subsamples, measured slice segment headers) and AC-3 (full-sample) decode like the clear output. */
   @ParameterizedTest
   @ValueSource(strings = {"cenc", "cbcs"})
   void hevcAndAc3DecodeToTheFramesOfTheClearPackaging(String scheme) throws Exception {
