@@ -51,13 +51,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class TsHeadend implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(TsHeadend.class.getName());
-  /**
-   * Video access units sent before the first audio: a receiver's TS demuxer announces the video track only once
-   * its first access unit is complete (the next one has begun), and a live packager whose first sample is audio
-   * takes the audio track as the one that decides segment cuts (io.iptv.segmenter.chunk.Chunker picks its lead
-   * track at the first sample), cutting video between keyframes. Audio before them is not sent (about 100 ms at the stream's start).
-   */
-  private static final int LEAD_IN_VIDEO_FRAMES = 3;
 
   private final DemoClip clip;
   private final TsReceiver output;
@@ -65,7 +58,6 @@ public final class TsHeadend implements AutoCloseable {
   private final long preroll90k;
   private final long maxPerTick90k;
   private final long start90k;
-  private final int videoTrackId;
   /** Added to every timestamp: the stream's first DTS is {@code firstDts90k}. */
   private final long offset90k;
   private final TsMuxer muxer = TsMuxer.builder().build();
@@ -76,7 +68,6 @@ public final class TsHeadend implements AutoCloseable {
   private long loop;
   private long startNanos = -1;
   private long sent90k;
-  private long videoWritten;
 
   private volatile long loops;
   private volatile String failure;
@@ -95,8 +86,9 @@ public final class TsHeadend implements AutoCloseable {
     }
     this.start90k = first;
     this.offset90k = b.firstDts90k - first;
-    this.videoTrackId = clip.tracks().stream().filter(t -> t.type() == TrackType.VIDEO).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("the clip has no video track")).trackId();
+    if (clip.tracks().stream().noneMatch(t -> t.type() == TrackType.VIDEO)) {
+      throw new IllegalArgumentException("the clip has no video track");
+    }
     // Video first (PID 0x100), as encoders lay programs out; then the others in the clip's order
     List<TrackFormat> tracks = new ArrayList<>(clip.tracks());
     tracks.sort(Comparator.comparing(t -> t.type() != TrackType.VIDEO));
@@ -154,14 +146,9 @@ public final class TsHeadend implements AutoCloseable {
         if (sample.dts90k() + loop * clip.loopDuration90k() > until90k) {
           break;
         }
-        if (sample.trackId() == videoTrackId) {
-          videoWritten++;
-        }
-        if (sample.trackId() == videoTrackId || videoWritten >= LEAD_IN_VIDEO_FRAMES) {
-          MediaSample shifted = clip.shifted(sample, loop);
-          muxer.write(new MediaSample(shifted.trackId(), shifted.pts90k() + offset90k,
-              shifted.dts90k() + offset90k, shifted.keyframe(), shifted.data()));
-        }
+        MediaSample shifted = clip.shifted(sample, loop);
+        muxer.write(new MediaSample(shifted.trackId(), shifted.pts90k() + offset90k,
+            shifted.dts90k() + offset90k, shifted.keyframe(), shifted.data()));
         if (++index == clip.samples().size()) {
           index = 0;
           loops = ++loop;

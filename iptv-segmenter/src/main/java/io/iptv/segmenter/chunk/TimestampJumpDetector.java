@@ -24,6 +24,7 @@ public final class TimestampJumpDetector {
   public static final long FORWARD_JUMP_90K = 10 * Timestamps.TICKS_PER_SECOND;
 
   private long lastDts90k = Timestamps.NO_TIMESTAMP;
+  private int watchedTrackId = -1;
   private long detected;
 
   /**
@@ -38,6 +39,13 @@ public final class TimestampJumpDetector {
       return null;
     }
     if (!(event instanceof MediaSample s) || (leadTrackId >= 0 && s.trackId() != leadTrackId)) {
+      return null;
+    }
+    if (s.trackId() != watchedTrackId) {
+      // a lead chosen or changed (the Chunker promotes a video track announced after the first audio): its
+      // own timeline starts here; comparing it with the previous lead's timestamps would invent a jump
+      watchedTrackId = s.trackId();
+      lastDts90k = s.dts90k();
       return null;
     }
     long last = lastDts90k;
