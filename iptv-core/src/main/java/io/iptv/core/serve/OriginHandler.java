@@ -10,12 +10,14 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The origin: turns an {@link HttpRequest} into an {@link HttpResponse} for the resources of named channels,
  * with no server framework. Adapters ({@link JdkHttpServerAdapter}, a Servlet, ...) only copy bytes.
  *
- * <p>What it does, in order: request limits (414, 431, 413) → CORS preflight → path to {@link ResourceKey}
+ * <p>What it does, in order: request limits (414, 431, 413) → host routes ({@link Builder#route}: the host's
+ * own pages, status or health checks on the same listener) → CORS preflight → path to {@link ResourceKey}
  * (traversal and encoded forms: 400; unknown: 404) → method (GET/HEAD, POST only for the licence endpoint; else
  * 405) → {@link RequestInterceptor} (auth slot; its refusals get the CORS headers too, so a player on another
  * origin sees the 401/403) → {@link ResourceLoader#loadAsync} → {@link ResourceTransform} (per-request rewriting) → conditional request
@@ -47,8 +49,14 @@ public final class OriginHandler {
   private final String basePath;
   private final Function<HttpRequest, CompletableFuture<HttpResponse>> licenseHandler;
   private final BlockingReload lowLatency;
+  private final List<Route> routes;
+
+  /** A host route: requests whose raw path matches go to the host's handler. */
+  private record Route(Predicate<String> rawPath, Function<HttpRequest, CompletableFuture<HttpResponse>> handler) {
+  }
 
   private OriginHandler(Builder b) {
+    this.routes = List.copyOf(b.routes);
     this.loader = b.loader;
     this.cachePolicy = b.cachePolicy != null ? b.cachePolicy : CachePolicy.defaults();
     this.cors = b.cors != null ? b.cors : CorsPolicy.disabled();
@@ -115,6 +123,15 @@ public final class OriginHandler {
     }
     if (request.body().length() > limits.maxBodyBytes()) {
       return done(error(413, "request body too large", request));
+    }
+    for (Route route : routes) {
+      if (route.rawPath().test(request.rawPath())) {
+        CompletableFuture<HttpResponse> answer = route.handler().apply(request);
+        return answer.exceptionally(error -> {
+          LOG.log(Level.WARNING, "host route failed on " + request.rawPath() + ": " + error.getClass().getName());
+          return HttpResponse.text(500, "internal error", List.of());
+        });
+      }
     }
     String method = request.method();
     if (method.equals("OPTIONS")) {
@@ -348,6 +365,7 @@ public final class OriginHandler {
     private String basePath;
     private Function<HttpRequest, CompletableFuture<HttpResponse>> licenseHandler;
     private LowLatencyServing lowLatency;
+    private final List<Route> routes = new ArrayList<>();
 
     private Builder(ResourceLoader loader) {
       this.loader = Objects.requireNonNull(loader, "loader");
@@ -423,6 +441,22 @@ public final class OriginHandler {
     public Builder lowLatency(LowLatencyServing value) {
       Preconditions.requireState(lowLatency == null, "lowLatency was already set");
       lowLatency = Objects.requireNonNull(value, "lowLatency");
+      return this;
+    }
+
+    /**
+     * A host route (repeatable, tried in order, before anything but the request limits): requests whose raw
+     * path matches {@code rawPath} are answered by {@code handler} — the host's own pages, status or health
+     * checks served by the same adapter as the channels. The handler answers every method (including HEAD and
+     * OPTIONS) itself; a failed future becomes a 500. Paths the fixed layout uses should not be routed away.
+     *
+     * <pre>{@code
+     * builder.route(path -> path.equals("/health"), request -> CompletableFuture.completedFuture(
+     *     HttpResponse.text(200, "ok", List.of())));
+     * }</pre>
+     */
+    public Builder route(Predicate<String> rawPath, Function<HttpRequest, CompletableFuture<HttpResponse>> handler) {
+      routes.add(new Route(Objects.requireNonNull(rawPath, "rawPath"), Objects.requireNonNull(handler, "handler")));
       return this;
     }
 

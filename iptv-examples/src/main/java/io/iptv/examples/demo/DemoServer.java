@@ -1,8 +1,5 @@
 package io.iptv.examples.demo;
 
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.iptv.cache.CacheMetrics;
 import io.iptv.cache.SegmentCache;
 import io.iptv.core.MediaException;
@@ -10,11 +7,9 @@ import io.iptv.core.auth.AuthInterceptor;
 import io.iptv.core.auth.HmacTokenAuthorizer;
 import io.iptv.core.auth.TokenPropagation;
 import io.iptv.core.auth.TokenSigner;
-import io.iptv.core.io.ByteSlice;
 import io.iptv.core.pipeline.SampleEncryptionScheme;
 import io.iptv.core.serve.CachePolicy;
 import io.iptv.core.serve.CorsPolicy;
-import io.iptv.core.serve.HttpRequest;
 import io.iptv.core.serve.HttpResponse;
 import io.iptv.core.serve.JdkHttpServerAdapter;
 import io.iptv.core.serve.LowLatencyServing;
@@ -39,9 +34,6 @@ import io.iptv.segmenter.live.LivePackager;
 import io.iptv.segmenter.pkg.HlsPackager;
 import io.iptv.segmenter.pkg.SegmentFormat;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
@@ -59,6 +51,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -70,8 +63,8 @@ import java.util.function.Consumer;
  * and their keys served by {@link KeyDeliveryHandler} at {@code /{channel}/keys/<kid>.key} only to a token the
  * authorizer allows for that KEY resource ({@link KeyAccessPolicy#authorizedBy}), and by the W3C ClearKey licence
  * endpoint {@code POST /license/clearkey} ({@link ClearKeyLicenseHandler}, which asks the same authorizer about
- * each key's KEY resource); in front of it, {@link DemoFront}
- * serves the player page ({@code /}), {@code /status} and hls.js. A last channel, {@value #LOW_LATENCY_CHANNEL},
+ * each key's KEY resource); a host route of the origin ({@link OriginHandler.Builder#route}) sends the player
+ * page ({@code /}), {@code /status} and hls.js to {@link DemoFront}; {@link JdkHttpServerAdapter} listens. A last channel, {@value #LOW_LATENCY_CHANNEL},
  * is the live clip as Low-Latency HLS (CMAF parts of 500 ms, blocking playlist reload through
  * {@link LowLatencyServing}), served beside the cache. Another, {@value #INGEST_CHANNEL}, is fed like
  * {@code iptv serve --channel}: a simulated headend ({@link TsHeadend}) sends the looped clip as MPEG-TS over UDP
@@ -91,7 +84,6 @@ import java.util.function.Consumer;
  * }</pre>
  */
 public final class DemoServer implements AutoCloseable {
-  private static final System.Logger LOG = System.getLogger(DemoServer.class.getName());
   /** The key id of the demo's signing secret. */
   static final String KID = "demo1";
   /** Segments per crypto period of the AES-128 channels. */
@@ -118,15 +110,14 @@ public final class DemoServer implements AutoCloseable {
   private final SegmentCache cache;
   private final TokenSigner signer;
   private final OriginHandler origin;
-  private final DemoFront front;
-  private final HttpServer http;
+  private final JdkHttpServerAdapter http;
   private final ScheduledExecutorService scheduler;
   private final ExecutorService requests;
   private final long startNanos = System.nanoTime();
   private volatile boolean closed;
 
   private DemoServer(Config config, List<DemoChannel> channels, List<LiveLoop> lives, LivePackager livePackager,
-      IngestChannel ingest, SegmentCache cache, TokenSigner signer, OriginHandler origin, HttpServer http,
+      IngestChannel ingest, SegmentCache cache, TokenSigner signer, OriginHandler origin, JdkHttpServerAdapter http,
       ScheduledExecutorService scheduler, ExecutorService requests) {
     this.config = config;
     this.channels = List.copyOf(channels);
@@ -136,7 +127,6 @@ public final class DemoServer implements AutoCloseable {
     this.cache = cache;
     this.signer = signer;
     this.origin = origin;
-    this.front = new DemoFront(this);
     this.http = http;
     this.scheduler = scheduler;
     this.requests = requests;
@@ -223,7 +213,12 @@ public final class DemoServer implements AutoCloseable {
           .interceptor(AuthInterceptor.of(authorizer));
       ClearKeyLicenseHandler license = ClearKeyLicenseHandler.builder(
           KeyLocator.inChannels(keys, keyedChannels)).authorizer(authorizer).build();
+      // the page and /status on the same listener, answered once the server exists (503 for a moment before)
+      AtomicReference<DemoFront> front = new AtomicReference<>();
       OriginHandler origin = OriginHandler.builder(served)
+          .route(DemoFront::handles, request -> CompletableFuture.completedFuture(front.get() == null
+              ? HttpResponse.text(503, "starting", List.of(new HttpResponse.Header("Retry-After", "1")))
+              : front.get().handle(request)))
           .cachePolicy(policy)
           .cors(CorsPolicy.anyOrigin()) // other players' pages (and the test harness) may load the channels
           .interceptor((request, key) -> key.kind() == ResourceKind.LICENSE ? null
@@ -233,11 +228,6 @@ public final class DemoServer implements AutoCloseable {
           .executor(requests)
           .lowLatency(LowLatencyServing.builder(updates).executor(requests).build())
           .build();
-      HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), config.port), 0);
-      DemoServer server = new DemoServer(config, channels, lives, livePackager, ingest, cache, signer, origin, http,
-          scheduler, requests);
-      http.createContext("/", server::handle);
-      http.setExecutor(requests);
       for (LiveLoop live : lives) {
         live.start(scheduler);
       }
@@ -250,7 +240,11 @@ public final class DemoServer implements AutoCloseable {
       if (!ingest.awaitPlayable(Duration.ofSeconds(30))) {
         throw new IOException("the ingest channel did not start: " + ingest.status());
       }
-      http.start();
+      JdkHttpServerAdapter http = JdkHttpServerAdapter.builder(origin)
+          .address(new InetSocketAddress(InetAddress.getLoopbackAddress(), config.port)).executor(requests).start();
+      DemoServer server = new DemoServer(config, channels, lives, livePackager, ingest, cache, signer, origin, http,
+          scheduler, requests);
+      front.set(new DemoFront(server));
       return server;
     } catch (MediaException e) {
       shutdown(lives, ingest, livePackager, scheduler, requests);
@@ -351,12 +345,12 @@ public final class DemoServer implements AutoCloseable {
 
   /** The bound port. */
   public int port() {
-    return http.getAddress().getPort();
+    return http.port();
   }
 
   /** {@code http://127.0.0.1:PORT}. */
   public String baseUrl() {
-    return "http://" + http.getAddress().getAddress().getHostAddress() + ":" + port();
+    return "http://" + http.address().getAddress().getHostAddress() + ":" + port();
   }
 
   /** How long the page's tokens are valid. */
@@ -429,7 +423,7 @@ public final class DemoServer implements AutoCloseable {
       return;
     }
     closed = true;
-    http.stop(0);
+    http.close();
     shutdown(lives, ingest, livePackager, scheduler, requests);
   }
 
@@ -447,62 +441,6 @@ public final class DemoServer implements AutoCloseable {
       requests.awaitTermination(2, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  // --- HTTP: the JDK server, front pages first, then the origin -------------------------------------------
-
-  private void handle(HttpExchange exchange) {
-    try {
-      ByteSlice body = ByteSlice.empty();
-      if (exchange.getRequestMethod().equals("POST")) { // the licence endpoint; bounded like the JDK adapter
-        int max = origin.limits().maxBodyBytes();
-        try (InputStream in = exchange.getRequestBody()) {
-          byte[] bytes = in.readNBytes(max + 1);
-          if (bytes.length > max) {
-            send(exchange, HttpResponse.text(413, "request body too large", List.of()));
-            return;
-          }
-          body = ByteSlice.wrap(bytes);
-        } catch (IOException e) {
-          exchange.close();
-          return;
-        }
-      }
-      HttpRequest request = new HttpRequest(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
-          exchange.getRequestURI().getRawQuery(), JdkHttpServerAdapter.requestHeaders(exchange.getRequestHeaders()),
-          exchange.getRemoteAddress(), false, body);
-      CompletableFuture<HttpResponse> response = DemoFront.handles(request.rawPath())
-          ? CompletableFuture.completedFuture(front.handle(request))
-          : origin.handle(request);
-      response.whenComplete((r, error) -> send(exchange,
-          error == null ? r : HttpResponse.text(500, "internal error", List.of())));
-    } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "demo request failed: " + e.getClass().getName());
-      exchange.close();
-    }
-  }
-
-  private static void send(HttpExchange exchange, HttpResponse response) {
-    try {
-      Headers out = exchange.getResponseHeaders();
-      for (HttpResponse.Header h : response.headers()) {
-        out.add(h.name(), h.value());
-      }
-      if (!response.sendBody() && response.contentLength() >= 0) {
-        out.set("Content-Length", Long.toString(response.contentLength())); // HEAD
-      }
-      long length = response.sendBody() ? (response.body().isEmpty() ? -1 : response.body().length()) : -1;
-      exchange.sendResponseHeaders(response.status(), length);
-      if (length > 0) {
-        try (OutputStream body = exchange.getResponseBody()) {
-          response.body().writeTo(body);
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      LOG.log(Level.DEBUG, "cannot send a response: " + e.getClass().getName());
-    } finally {
-      exchange.close();
     }
   }
 
