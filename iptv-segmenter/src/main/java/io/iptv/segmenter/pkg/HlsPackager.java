@@ -216,6 +216,9 @@ public final class HlsPackager implements Emitter {
     if (finished) {
       return;
     }
+    if (parts != null) {
+      parts.finishing();
+    }
     chunker.finish();
     finished = true;
     if (renditions.isEmpty()) {

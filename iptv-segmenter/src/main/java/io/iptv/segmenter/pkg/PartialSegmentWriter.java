@@ -54,6 +54,8 @@ final class PartialSegmentWriter implements Chunker.PlacementListener {
   private final Map<Integer, Long> lastChunkByTrack = new HashMap<>();
   private final Map<RenditionWriter, TrackParts> states = new LinkedHashMap<>();
   private long nextSequence;
+  /** The stream is ending: no part follows the segment being finished, so none is hinted. */
+  private boolean finishing;
 
   private record Placement(long chunkId, MediaSample sample) {}
 
@@ -107,6 +109,7 @@ final class PartialSegmentWriter implements Chunker.PlacementListener {
       throws MediaException {
     if (chunkId != state.chunkId) {
       if (state.active && !state.pending.isEmpty()) {
+        state.segments.get(state.sequence).lastPartWritten = true; // the hint moves to the next segment
         closePart(state, s.dts90k(), renditions);
       }
       state.chunkId = chunkId;
@@ -161,6 +164,7 @@ final class PartialSegmentWriter implements Chunker.PlacementListener {
       return written;
     }
     if (state.sequence == sequence && state.active && !state.pending.isEmpty()) {
+      seg.lastPartWritten = true;
       closePart(state, Timestamps.NO_TIMESTAMP, renditions);
     }
     seg.complete = true;
@@ -224,9 +228,7 @@ final class PartialSegmentWriter implements Chunker.PlacementListener {
       if (current != null && !current.complete && !current.parts.isEmpty()) {
         parts.put(next, current.parts);
       }
-      if (!base.endList() && state.active && state.sequence == next) {
-        hint = partName(next, current == null ? 0 : current.parts.size());
-      }
+      hint = preloadHint(state, base, next);
       // parts files go when their segment left the window (LIVE) or, for EVENT, listSize segments after they
       // left the playlist
       long firstParts = parts.isEmpty() ? next : parts.firstKey();
@@ -241,6 +243,31 @@ final class PartialSegmentWriter implements Chunker.PlacementListener {
     }
     return new LowLatencyPlaylist(base, partTarget, parts, hint,
         LowLatencyPlaylist.ServerControl.forTargets(partTarget, targetDuration), reports, 0);
+  }
+
+  /**
+   * The EXT-X-PRELOAD-HINT (RFC 8216bis §4.4.5.3): the next part this rendition will write, which after the
+   * last part of a segment is part 0 of the following one; null when the stream ends or the rendition has no
+   * parts yet.
+   */
+  private String preloadHint(TrackParts state, MediaPlaylist base, long next) {
+    if (base.endList() || !state.active) {
+      return null;
+    }
+    SegmentParts current = state.segments.get(state.sequence);
+    boolean segmentDone = current == null || current.lastPartWritten || current.complete;
+    if (segmentDone && finishing) {
+      return null;
+    }
+    long sequence = segmentDone ? state.sequence + 1 : state.sequence;
+    int index = segmentDone ? 0 : current.parts.size();
+    // the segment in progress, or the one after it when its parent's EXTINF is about to follow
+    return sequence == next || sequence == next + 1 ? partName(sequence, index) : null;
+  }
+
+  /** The stream is ending ({@link HlsPackager#finish}): the last segment's last part gets no successor hint. */
+  void finishing() {
+    finishing = true;
   }
 
   private LowLatencyPlaylist.RenditionReport report(RenditionWriter other, String uri) {
@@ -316,6 +343,8 @@ final class PartialSegmentWriter implements Chunker.PlacementListener {
     final List<PartialSegment> parts = new ArrayList<>();
     final List<ByteSlice> bytes = new ArrayList<>();
     int samples;
+    /** Whether its last part was written (the next part is the following segment's first). */
+    boolean lastPartWritten;
     boolean complete;
   }
 }
