@@ -155,6 +155,8 @@ public final class HlsPackager implements Emitter {
   private final Map<String, DvrWindow> retained = new java.util.concurrent.ConcurrentHashMap<>();
   /** The state loaded from the {@link ChannelStateStore} at the first segment (null: fresh start). */
   private ChannelState restored;
+  /** Whether the {@link ChannelStateStore} was read (at the first event, before any sample is placed). */
+  private boolean stateLoaded;
   private long sequenceBase;
   private long discontinuityCount;
   private final ArrayDeque<RestoredExpiring> restoredExpiring = new ArrayDeque<>();
@@ -184,6 +186,7 @@ public final class HlsPackager implements Emitter {
   @Override
   public void emit(StreamEvent event) throws MediaException {
     Preconditions.requireState(!finished, "packager already finished");
+    loadStateOnce();
     if (event instanceof StreamEvent.TrackAdded added) {
       formats.putIfAbsent(added.format().trackId(), added.format());
     } else if (event instanceof StreamEvent.TrackChanged changed && renditions.isEmpty()) {
@@ -295,7 +298,7 @@ public final class HlsPackager implements Emitter {
 
   private void onChunk(Chunk chunk) throws MediaException {
     if (renditions.isEmpty()) {
-      restoreState();
+      loadStateOnce();
       layOut();
     }
     if (restored != null && chunk.sequence() == 0 && !chunk.discontinuity()) {
@@ -411,7 +414,22 @@ public final class HlsPackager implements Emitter {
     }
   }
 
-  /** Loads the channel state (restart) before the first segment. */
+  /**
+   * Loads the channel state (restart) once, before the chunker places the first sample: the numbering of
+   * the Low-Latency parts, assigned as samples are placed, continues the restored sequence too.
+   */
+  private void loadStateOnce() throws MediaException {
+    if (stateLoaded) {
+      return;
+    }
+    stateLoaded = true;
+    restoreState();
+    if (parts != null) {
+      parts.continueFrom(sequenceBase);
+    }
+  }
+
+  /** Loads the channel state (restart). */
   private void restoreState() throws MediaException {
     if (config.stateStore == null) {
       return;

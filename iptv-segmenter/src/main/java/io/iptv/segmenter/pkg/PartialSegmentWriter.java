@@ -1,6 +1,7 @@
 package io.iptv.segmenter.pkg;
 
 import io.iptv.core.MediaException;
+import io.iptv.core.internal.Preconditions;
 import io.iptv.core.io.ByteSlice;
 import io.iptv.core.media.MediaSample;
 import io.iptv.core.serve.LowLatencyNames;
@@ -73,6 +74,15 @@ final class PartialSegmentWriter implements Chunker.PlacementListener {
   @Override
   public void placed(long chunkId, MediaSample sample) {
     placements.addLast(new Placement(chunkId, sample));
+  }
+
+  /**
+   * Numbers the segments from {@code firstMediaSequence} (a restarted packager continuing its restored
+   * state); only before the first sample is placed.
+   */
+  void continueFrom(long firstMediaSequence) {
+    Preconditions.requireState(sequenceByChunk.isEmpty() && placements.isEmpty(), "parts are already numbered");
+    nextSequence = firstMediaSequence;
   }
 
   /** The part file name for part {@code index} of segment {@code sequence}. */
