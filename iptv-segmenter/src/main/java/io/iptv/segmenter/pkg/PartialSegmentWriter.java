@@ -50,6 +50,7 @@ final class PartialSegmentWriter implements Chunker.PlacementListener {
   private final String playlistFileName;
   private final int listSize;
   private final SegmentSink sink;
+  private final NumberReservation reservation;
   private final ArrayDeque<Placement> placements = new ArrayDeque<>();
   private final TreeMap<Long, Long> sequenceByChunk = new TreeMap<>();
   private final Map<Integer, Long> lastChunkByTrack = new HashMap<>();
@@ -60,8 +61,14 @@ final class PartialSegmentWriter implements Chunker.PlacementListener {
 
   private record Placement(long chunkId, MediaSample sample) {}
 
+  /** Makes a restart continue past a number before anything is published under it (the channel state). */
+  interface NumberReservation {
+    /** Called before the first part of segment {@code next - 1} is written. */
+    void reserve(long next) throws MediaException;
+  }
+
   PartialSegmentWriter(Duration partTarget, long firstMediaSequence, int targetDuration, String playlistFileName,
-      int listSize, SegmentSink sink) {
+      int listSize, SegmentSink sink, NumberReservation reservation) {
     this.partTarget = partTarget;
     this.partTarget90k = Timestamps.fromDuration(partTarget);
     this.nextSequence = firstMediaSequence;
@@ -69,6 +76,7 @@ final class PartialSegmentWriter implements Chunker.PlacementListener {
     this.playlistFileName = playlistFileName;
     this.listSize = listSize;
     this.sink = sink;
+    this.reservation = reservation;
   }
 
   @Override
@@ -148,6 +156,9 @@ final class PartialSegmentWriter implements Chunker.PlacementListener {
     ByteSlice bytes = state.out.toSlice();
     int index = seg.parts.size();
     String name = partName(state.sequence, index);
+    if (index == 0) {
+      reservation.reserve(state.sequence + 1);
+    }
     Duration duration = Timestamps.toDuration(state.track.toTicks90k(f.duration()));
     seg.parts.add(new PartialSegment(duration, name, state.pending.get(0).keyframe(), null));
     seg.bytes.add(bytes);
