@@ -106,8 +106,12 @@ import java.util.Set;
  * answers start-over and catch-up ranges by PROGRAM-DATE-TIME. With {@link Builder#stateStore} the numbering,
  * discontinuity count and retained segments are saved after every segment, and a new packager on the same store
  * and sink continues them: the still-present segments are listed again and the first new segment carries
- * EXT-X-DISCONTINUITY. A lead-track timestamp jump that the input did not signal (samples fed directly) becomes
- * a discontinuity ({@link TimestampJumpDetector}).
+ * EXT-X-DISCONTINUITY. A number is saved as used before anything is published under it (a segment, or the
+ * first Low-Latency part of one), so a packager that died in between restarts past it, never overwriting what
+ * a client may hold; the previous run's segments are then not listed again (a playlist numbers by position)
+ * but deleted after the grace period. The DASH MPD and I-frame playlists list only the new run's segments.
+ * A lead-track timestamp jump that the input did not signal (samples fed directly) becomes a discontinuity
+ * ({@link TimestampJumpDetector}).
  *
  * <p>Not thread-safe: one thread feeds it. Memory is bounded by a few segments' samples, plus, for VOD and
  * EVENT, a few dozen bytes per segment for the playlist; a LIVE packager keeps only its window (playlist,
@@ -155,6 +159,10 @@ public final class HlsPackager implements Emitter {
   private final Map<String, DvrWindow> retained = new java.util.concurrent.ConcurrentHashMap<>();
   /** The state loaded from the {@link ChannelStateStore} at the first segment (null: fresh start). */
   private ChannelState restored;
+  /** Whether the {@link ChannelStateStore} was read (at the first event, before any sample is placed). */
+  private boolean stateLoaded;
+  /** The highest next media sequence number saved so far: saves never lower it (see {@link #reserve}). */
+  private long reservedNext = -1;
   private long sequenceBase;
   private long discontinuityCount;
   private final ArrayDeque<RestoredExpiring> restoredExpiring = new ArrayDeque<>();
@@ -172,7 +180,7 @@ public final class HlsPackager implements Emitter {
         / Timestamps.TICKS_PER_SECOND);
     this.sequenceBase = config.firstMediaSequence;
     this.parts = config.partTarget == null ? null : new PartialSegmentWriter(config.partTarget,
-        config.firstMediaSequence, fixedTargetDuration, config.playlistName, config.listSize, sink);
+        config.firstMediaSequence, fixedTargetDuration, config.playlistName, config.listSize, sink, this::reserve);
     this.chunker = new Chunker(policy, this::onChunk, parts);
   }
 
@@ -184,6 +192,7 @@ public final class HlsPackager implements Emitter {
   @Override
   public void emit(StreamEvent event) throws MediaException {
     Preconditions.requireState(!finished, "packager already finished");
+    loadStateOnce();
     if (event instanceof StreamEvent.TrackAdded added) {
       formats.putIfAbsent(added.format().trackId(), added.format());
     } else if (event instanceof StreamEvent.TrackChanged changed && renditions.isEmpty()) {
@@ -215,6 +224,9 @@ public final class HlsPackager implements Emitter {
   public void finish() throws MediaException {
     if (finished) {
       return;
+    }
+    if (parts != null) {
+      parts.finishing();
     }
     chunker.finish();
     finished = true;
@@ -292,7 +304,7 @@ public final class HlsPackager implements Emitter {
 
   private void onChunk(Chunk chunk) throws MediaException {
     if (renditions.isEmpty()) {
-      restoreState();
+      loadStateOnce();
       layOut();
     }
     if (restored != null && chunk.sequence() == 0 && !chunk.discontinuity()) {
@@ -316,6 +328,9 @@ public final class HlsPackager implements Emitter {
     }
     if (firstStart90k == Long.MIN_VALUE) {
       firstStart90k = chunk.start90k();
+    }
+    if (config.playlistType != HlsPlaylistType.VOD) {
+      reserve(sequence + 1);
     }
     OffsetDateTime chunkDate = programDateTime(chunk);
     adSignals.onChunk(sequence, chunk, chunkDate);
@@ -408,7 +423,22 @@ public final class HlsPackager implements Emitter {
     }
   }
 
-  /** Loads the channel state (restart) before the first segment. */
+  /**
+   * Loads the channel state (restart) once, before the chunker places the first sample: the numbering of
+   * the Low-Latency parts, assigned as samples are placed, continues the restored sequence too.
+   */
+  private void loadStateOnce() throws MediaException {
+    if (stateLoaded) {
+      return;
+    }
+    stateLoaded = true;
+    restoreState();
+    if (parts != null) {
+      parts.continueFrom(sequenceBase);
+    }
+  }
+
+  /** Loads the channel state (restart). */
   private void restoreState() throws MediaException {
     if (config.stateStore == null) {
       return;
@@ -420,7 +450,7 @@ public final class HlsPackager implements Emitter {
           + ": " + e.getMessage(), e);
     }
     if (restored != null) {
-      restored = withoutMissingSegments(restored);
+      restored = contiguous(withoutMissingSegments(restored));
       sequenceBase = restored.nextMediaSequence();
       discontinuityCount = restored.discontinuityCount();
       lastSegmentEnd = restored.lastSegmentEnd();
@@ -459,6 +489,67 @@ public final class HlsPackager implements Emitter {
         state.expiring());
   }
 
+  /**
+   * A restart after a crash between publishing number {@code next - 1} (its segment, or Low-Latency parts of
+   * it) and saving the state that lists it (see {@link #reserve}): that number is skipped, and as a playlist
+   * numbers its segments by position, the previous run's segments are not listed again but deleted after a
+   * grace period, with what was published under the skipped number (segment files named by
+   * {@code $Number$} alone, parts).
+   */
+  private ChannelState contiguous(ChannelState state) throws MediaException {
+    long next = state.nextMediaSequence();
+    Map<String, List<RetainedSegment>> kept = new LinkedHashMap<>();
+    Map<String, List<String>> expiring = new LinkedHashMap<>(state.expiring());
+    for (Map.Entry<String, List<RetainedSegment>> e : state.renditions().entrySet()) {
+      List<RetainedSegment> segments = e.getValue();
+      boolean relist = !segments.isEmpty() && segments.get(segments.size() - 1).sequence() + 1 == next;
+      kept.put(e.getKey(), relist ? segments : List.of());
+      if (relist || next == 0) {
+        continue;
+      }
+      List<String> gone = new ArrayList<>(expiring.getOrDefault(e.getKey(), List.of()));
+      segments.forEach(r -> gone.add(r.uri()));
+      if (!names.dependsOnTime()) {
+        gone.add(names.name(next - 1, 0));
+      }
+      if (parts != null) {
+        gone.addAll(existingParts(e.getKey(), next - 1));
+      }
+      expiring.put(e.getKey(), gone);
+    }
+    return new ChannelState(next, state.discontinuityCount(), state.lastSegmentEnd(), kept, expiring);
+  }
+
+  /** The Low-Latency part files of segment {@code sequence} in {@code dir} (bounded by a segment's parts). */
+  private List<String> existingParts(String dir, long sequence) throws MediaException {
+    List<String> found = new ArrayList<>();
+    long max = Timestamps.fromDuration(config.segmentDuration.plus(config.maxKeyframeInterval))
+        / Math.max(1, Timestamps.fromDuration(config.partTarget)) + 2;
+    for (int i = 0; i <= max; i++) {
+      String name = PartialSegmentWriter.partName(sequence, i);
+      try {
+        if (!sink.exists(dir + "/" + name)) {
+          break;
+        }
+      } catch (IOException ex) {
+        throw MediaException.of(MediaException.Kind.IO, "cannot check " + name + ": " + ex.getMessage(), ex);
+      }
+      found.add(name);
+    }
+    return found;
+  }
+
+  /**
+   * Saves the state with {@code next} as the next media sequence number before anything numbered
+   * {@code next - 1} is published (its segment, or its first Low-Latency part): a crash before the state
+   * listing it is saved restarts past that number instead of overwriting what a client may already hold.
+   */
+  private void reserve(long next) throws MediaException {
+    if (config.stateStore != null && next > reservedNext) {
+      saveState(next);
+    }
+  }
+
   /** Deletes the previous run's expiring segments whose new grace period ended. */
   private void deleteRestoredExpiring(long now90k) throws MediaException {
     while (!restoredExpiring.isEmpty() && restoredExpiring.peekFirst().deleteAt90k() <= now90k) {
@@ -473,10 +564,12 @@ public final class HlsPackager implements Emitter {
 
   private record RestoredExpiring(String path, long deleteAt90k) {}
 
-  private void saveState(long nextSequence) throws MediaException {
+  private void saveState(long next) throws MediaException {
     if (config.stateStore == null) {
       return;
     }
+    long nextSequence = Math.max(next, reservedNext);
+    reservedNext = nextSequence;
     Map<String, List<RetainedSegment>> segments = new LinkedHashMap<>();
     Map<String, List<String>> expiring = new LinkedHashMap<>();
     for (RenditionWriter r : renditions) {
@@ -753,6 +846,11 @@ public final class HlsPackager implements Emitter {
     }
     if (before != null && !before.isEmpty() && config.playlistType != HlsPlaylistType.VOD) {
       return restoredWindow(fmt, before);
+    }
+    if (restored != null) {
+      // nothing to list again: a fresh window continuing the numbering and the discontinuity count
+      return LiveWindow.restored(config.playlistType == HlsPlaylistType.LIVE ? null
+          : MediaPlaylist.PlaylistType.EVENT, config.listSize, sequenceBase, discontinuityCount, List.of());
     }
     return switch (config.playlistType) {
       case VOD -> LiveWindow.growing(MediaPlaylist.PlaylistType.VOD, config.firstMediaSequence);

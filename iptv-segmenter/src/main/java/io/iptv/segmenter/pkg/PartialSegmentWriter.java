@@ -1,6 +1,7 @@
 package io.iptv.segmenter.pkg;
 
 import io.iptv.core.MediaException;
+import io.iptv.core.internal.Preconditions;
 import io.iptv.core.io.ByteSlice;
 import io.iptv.core.media.MediaSample;
 import io.iptv.core.serve.LowLatencyNames;
@@ -49,16 +50,25 @@ final class PartialSegmentWriter implements Chunker.PlacementListener {
   private final String playlistFileName;
   private final int listSize;
   private final SegmentSink sink;
+  private final NumberReservation reservation;
   private final ArrayDeque<Placement> placements = new ArrayDeque<>();
   private final TreeMap<Long, Long> sequenceByChunk = new TreeMap<>();
   private final Map<Integer, Long> lastChunkByTrack = new HashMap<>();
   private final Map<RenditionWriter, TrackParts> states = new LinkedHashMap<>();
   private long nextSequence;
+  /** The stream is ending: no part follows the segment being finished, so none is hinted. */
+  private boolean finishing;
 
   private record Placement(long chunkId, MediaSample sample) {}
 
+  /** Makes a restart continue past a number before anything is published under it (the channel state). */
+  interface NumberReservation {
+    /** Called before the first part of segment {@code next - 1} is written. */
+    void reserve(long next) throws MediaException;
+  }
+
   PartialSegmentWriter(Duration partTarget, long firstMediaSequence, int targetDuration, String playlistFileName,
-      int listSize, SegmentSink sink) {
+      int listSize, SegmentSink sink, NumberReservation reservation) {
     this.partTarget = partTarget;
     this.partTarget90k = Timestamps.fromDuration(partTarget);
     this.nextSequence = firstMediaSequence;
@@ -66,11 +76,21 @@ final class PartialSegmentWriter implements Chunker.PlacementListener {
     this.playlistFileName = playlistFileName;
     this.listSize = listSize;
     this.sink = sink;
+    this.reservation = reservation;
   }
 
   @Override
   public void placed(long chunkId, MediaSample sample) {
     placements.addLast(new Placement(chunkId, sample));
+  }
+
+  /**
+   * Numbers the segments from {@code firstMediaSequence} (a restarted packager continuing its restored
+   * state); only before the first sample is placed.
+   */
+  void continueFrom(long firstMediaSequence) {
+    Preconditions.requireState(sequenceByChunk.isEmpty() && placements.isEmpty(), "parts are already numbered");
+    nextSequence = firstMediaSequence;
   }
 
   /** The part file name for part {@code index} of segment {@code sequence}. */
@@ -107,6 +127,7 @@ final class PartialSegmentWriter implements Chunker.PlacementListener {
       throws MediaException {
     if (chunkId != state.chunkId) {
       if (state.active && !state.pending.isEmpty()) {
+        state.segments.get(state.sequence).lastPartWritten = true; // the hint moves to the next segment
         closePart(state, s.dts90k(), renditions);
       }
       state.chunkId = chunkId;
@@ -135,6 +156,9 @@ final class PartialSegmentWriter implements Chunker.PlacementListener {
     ByteSlice bytes = state.out.toSlice();
     int index = seg.parts.size();
     String name = partName(state.sequence, index);
+    if (index == 0) {
+      reservation.reserve(state.sequence + 1);
+    }
     Duration duration = Timestamps.toDuration(state.track.toTicks90k(f.duration()));
     seg.parts.add(new PartialSegment(duration, name, state.pending.get(0).keyframe(), null));
     seg.bytes.add(bytes);
@@ -161,6 +185,7 @@ final class PartialSegmentWriter implements Chunker.PlacementListener {
       return written;
     }
     if (state.sequence == sequence && state.active && !state.pending.isEmpty()) {
+      seg.lastPartWritten = true;
       closePart(state, Timestamps.NO_TIMESTAMP, renditions);
     }
     seg.complete = true;
@@ -224,9 +249,7 @@ final class PartialSegmentWriter implements Chunker.PlacementListener {
       if (current != null && !current.complete && !current.parts.isEmpty()) {
         parts.put(next, current.parts);
       }
-      if (!base.endList() && state.active && state.sequence == next) {
-        hint = partName(next, current == null ? 0 : current.parts.size());
-      }
+      hint = preloadHint(state, base, next);
       // parts files go when their segment left the window (LIVE) or, for EVENT, listSize segments after they
       // left the playlist
       long firstParts = parts.isEmpty() ? next : parts.firstKey();
@@ -241,6 +264,31 @@ final class PartialSegmentWriter implements Chunker.PlacementListener {
     }
     return new LowLatencyPlaylist(base, partTarget, parts, hint,
         LowLatencyPlaylist.ServerControl.forTargets(partTarget, targetDuration), reports, 0);
+  }
+
+  /**
+   * The EXT-X-PRELOAD-HINT (RFC 8216bis §4.4.5.3): the next part this rendition will write, which after the
+   * last part of a segment is part 0 of the following one; null when the stream ends or the rendition has no
+   * parts yet.
+   */
+  private String preloadHint(TrackParts state, MediaPlaylist base, long next) {
+    if (base.endList() || !state.active) {
+      return null;
+    }
+    SegmentParts current = state.segments.get(state.sequence);
+    boolean segmentDone = current == null || current.lastPartWritten || current.complete;
+    if (segmentDone && finishing) {
+      return null;
+    }
+    long sequence = segmentDone ? state.sequence + 1 : state.sequence;
+    int index = segmentDone ? 0 : current.parts.size();
+    // the segment in progress, or the one after it when its parent's EXTINF is about to follow
+    return sequence == next || sequence == next + 1 ? partName(sequence, index) : null;
+  }
+
+  /** The stream is ending ({@link HlsPackager#finish}): the last segment's last part gets no successor hint. */
+  void finishing() {
+    finishing = true;
   }
 
   private LowLatencyPlaylist.RenditionReport report(RenditionWriter other, String uri) {
@@ -316,6 +364,8 @@ final class PartialSegmentWriter implements Chunker.PlacementListener {
     final List<PartialSegment> parts = new ArrayList<>();
     final List<ByteSlice> bytes = new ArrayList<>();
     int samples;
+    /** Whether its last part was written (the next part is the following segment's first). */
+    boolean lastPartWritten;
     boolean complete;
   }
 }

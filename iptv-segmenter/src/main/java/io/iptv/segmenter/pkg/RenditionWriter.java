@@ -61,6 +61,12 @@ final class RenditionWriter {
   private List<io.iptv.core.pipeline.SegmentProtection> defaultProtections = List.of();
   /** FMP4: per written segment its start and duration in the track timescale (for DASH). */
   private final List<TimelineEntry> timeline = new ArrayList<>();
+  /**
+   * Segments of a previous run (restart) still listed at the head of the window: the HLS playlist lists them,
+   * the DASH timeline and the I-frame playlist do not (their media times and keyframes are not kept), so their
+   * leaving the window shortens neither.
+   */
+  private int restoredListed;
 
   /** The rendition's I-frame playlist entries, or null when it writes none (no video, or not asked for). */
   private final IFramePlaylistWindow iFrames;
@@ -93,6 +99,7 @@ final class RenditionWriter {
     this.tracks = List.copyOf(tracks);
     this.audioOnlyRendition = audioOnlyRendition;
     this.window = window;
+    this.restoredListed = window.size();
     this.trackIds = tracks.stream().mapToInt(TrackFormat::trackId).toArray();
     for (TrackFormat t : tracks) {
       muxer.addTrack(t);
@@ -318,11 +325,15 @@ final class RenditionWriter {
       iFrames.addSegment(uri, iFrameMap(uri), chunk.discontinuity(), iFrameEntries(chunk, lastWritten));
     }
     for (MediaSegment gone : window.add(segment)) {
-      if (!timeline.isEmpty()) {
-        timeline.remove(0); // the DASH timeline lists what the HLS window lists
-      }
-      if (iFrames != null) {
-        iFrames.removeOldestSegment();
+      if (restoredListed > 0) {
+        restoredListed--; // neither in the DASH timeline nor in the I-frame playlist
+      } else {
+        if (!timeline.isEmpty()) {
+          timeline.remove(0); // the DASH timeline lists what the HLS window lists
+        }
+        if (iFrames != null) {
+          iFrames.removeOldestSegment();
+        }
       }
       expiring.addLast(new Expiring(dir + "/" + gone.uri(), now90k + grace90k));
     }

@@ -48,6 +48,17 @@ public final class SegmentNameTemplate {
     return out.toString();
   }
 
+  /** Whether names contain {@code $Time$}: not predictable from the number alone. */
+  boolean dependsOnTime() {
+    Matcher m = IDENTIFIER.matcher(template);
+    while (m.find()) {
+      if (m.group(1).equals("Time")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   @Override
   public String toString() {
     return template;

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -38,8 +39,9 @@ import org.junit.jupiter.api.Test;
  * Blocking playlist reload end to end: a LIVE CMAF packager with 300 ms parts fed in real time (the looped
  * test clip paced by the wall clock), its sink signalling {@link PlaylistUpdates}, served by an
  * {@link OriginHandler} with {@link LowLatencyServing} through the NIO and the JDK adapters. A request for
- * the next part is answered within one part duration of the instant the packager wrote that part; delivery
- * directives too far ahead get 400; {@code _HLS_skip=YES} gets the delta playlist.
+ * the next part (at a segment boundary: the next segment's part 0, also named by the preload hint, whose
+ * request the origin holds) is answered within one part duration of the instant the packager wrote that part;
+ * delivery directives too far ahead get 400; {@code _HLS_skip=YES} gets the delta playlist.
  */
 class LowLatencyServingTest {
   private static final Duration PART_TARGET = Duration.ofMillis(300);
@@ -140,15 +142,27 @@ class LowLatencyServingTest {
     LowLatencyPlaylist ll = LowLatencyPlaylistParser.parse(get(playlistUrl).body());
     List<Long> latenciesMs = new ArrayList<>();
     List<Long> heldMs = new ArrayList<>();
+    int boundaries = 0;
     for (int round = 0; round < 14; round++) {
       long msn = ll.nextMediaSequence();
       List<PartialSegment> parts = ll.parts().getOrDefault(msn, List.of());
       int part = parts.size();
       String partName = PartialSegmentWriter.partName(msn, part);
+      CompletableFuture<HttpResponse<String>> hinted = null;
+      if (parts.isEmpty()) {
+        // a segment boundary (§4.4.5.3): the hint is the next segment's first part, which the origin holds
+        assertEquals(partName, ll.preloadHintUri(), "hint at a boundary");
+        hinted = client.sendAsync(HttpRequest.newBuilder(URI.create(playlistUrl.replace("index.m3u8",
+            partName))).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        boundaries++;
+      }
       long sent = System.nanoTime();
       HttpResponse<String> response = get(playlistUrl + "?_HLS_msn=" + msn + "&_HLS_part=" + part);
       long received = System.nanoTime();
       assertEquals(200, response.statusCode(), response.body());
+      if (hinted != null) {
+        assertEquals(200, hinted.get(10, TimeUnit.SECONDS).statusCode(), "the hinted part " + partName);
+      }
       assertTrue(response.headers().firstValue("Cache-Control").orElse("").contains("max-age=1"),
           response.headers().map().toString());
       LowLatencyPlaylist answer = LowLatencyPlaylistParser.parse(response.body());
@@ -163,6 +177,7 @@ class LowLatencyServingTest {
       ll = answer;
     }
     assertTrue(feedFailure == null, feedFailure);
+    assertTrue(boundaries >= 1, "rounds at a segment boundary: " + boundaries);
     assertTrue(latenciesMs.size() >= 5, "requests that waited for their part: " + latenciesMs);
     List<Long> sorted = new ArrayList<>(latenciesMs);
     Collections.sort(sorted);
