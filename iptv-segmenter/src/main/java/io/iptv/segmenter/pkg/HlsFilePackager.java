@@ -8,6 +8,7 @@ import io.iptv.segmenter.hls.MultivariantPlaylist;
 import io.iptv.segmenter.hls.PlaylistWriter;
 import io.iptv.segmenter.input.MediaInput;
 import io.iptv.segmenter.input.MediaInputs;
+import io.iptv.segmenter.ts.SegmentBufferPool;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -121,9 +122,13 @@ public final class HlsFilePackager {
     }
     // Files are written by one background thread while this one demuxes and muxes (two cores busy instead
     // of one); the queue bound keeps memory bounded whatever the input size.
+    // Segment arrays go round: muxer -> writer thread -> pool -> muxer, so a long input allocates a few
+    // segment buffers instead of one (multi-megabyte, on G1 humongous) per segment. Not with a segment
+    // transform, which might keep the bytes it was given.
+    SegmentBufferPool buffers = segmentTransform == null ? SegmentBufferPool.of(writeQueueBytes()) : null;
     try (BackgroundSegmentSink sink = BackgroundSegmentSink.of(DirectorySegmentSink.of(staging),
-        writeQueueBytes())) {
-      Result result = packageInto(inputs, sink);
+        writeQueueBytes(), buffers != null ? buffers::recycle : slice -> { })) {
+      Result result = packageInto(inputs, sink, buffers);
       try {
         sink.finish();
       } catch (IOException e) {
@@ -136,7 +141,8 @@ public final class HlsFilePackager {
     }
   }
 
-  private Result packageInto(List<Path> inputs, SegmentSink sink) throws MediaException {
+  private Result packageInto(List<Path> inputs, SegmentSink sink, SegmentBufferPool buffers)
+      throws MediaException {
     List<MultivariantPlanner.Rendition> renditions = new ArrayList<>();
     List<MultivariantPlanner.IFrameRendition> iFrameRenditions = new ArrayList<>();
     List<SegmentTiming> reference = null;
@@ -165,6 +171,9 @@ public final class HlsFilePackager {
       }
       if (sampleEncryption != null) {
         builder.sampleEncryption(sampleEncryption);
+      }
+      if (buffers != null) {
+        builder.segmentBuffers(buffers);
       }
       HlsPackager packager = builder.build(sink);
       try (MediaInput in = MediaInputs.open(input, programNumber)) {

@@ -49,7 +49,7 @@ final class RenditionWriter {
   /** Ids of the rendition's tracks (a handful: searched linearly, no boxing per sample). */
   private final int[] trackIds;
   private final boolean audioOnlyRendition;
-  private final TsMuxer muxer = TsMuxer.builder().build();
+  private final TsMuxer muxer;
   private final LiveWindow window;
   private final List<BandwidthCalculator.SegmentSize> sizes;
   private final BandwidthTracker tracker;
@@ -85,6 +85,21 @@ final class RenditionWriter {
    */
   RenditionWriter(String dir, List<TrackFormat> tracks, boolean audioOnlyRendition, LiveWindow window,
       SegmentFormat format, int fixedTargetDuration, IFramePlaylistWindow iFrames) {
+    this(dir, tracks, audioOnlyRendition, window, format, fixedTargetDuration, iFrames, null);
+  }
+
+  /**
+   * @param segmentBuffers where TS segment buffers come from and are lent out through (see
+   *     {@link TsMuxer.Builder#segmentBuffers}), or null to allocate each
+   */
+  RenditionWriter(String dir, List<TrackFormat> tracks, boolean audioOnlyRendition, LiveWindow window,
+      SegmentFormat format, int fixedTargetDuration, IFramePlaylistWindow iFrames,
+      io.iptv.segmenter.ts.SegmentBufferPool segmentBuffers) {
+    TsMuxer.Builder muxerBuilder = TsMuxer.builder();
+    if (segmentBuffers != null) {
+      muxerBuilder.segmentBuffers(segmentBuffers);
+    }
+    this.muxer = muxerBuilder.build();
     this.iFrames = iFrames != null && videoTrack(tracks) != null ? iFrames : null;
     this.format = format;
     this.dir = dir;
