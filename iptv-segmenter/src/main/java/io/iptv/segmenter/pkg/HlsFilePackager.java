@@ -68,6 +68,14 @@ public final class HlsFilePackager {
     return Math.max(1, Math.min(16L << 20, Runtime.getRuntime().maxMemory() / 16));
   }
 
+  /**
+   * Most sample bytes read ahead by the demuxing thread: 8 MiB (about 8 s at 8 Mbit/s), less with a small heap
+   * (a thirty-second of it).
+   */
+  static long readQueueBytes() {
+    return Math.max(1, Math.min(8L << 20, Runtime.getRuntime().maxMemory() / 32));
+  }
+
   private final Duration segmentDuration;
   private final HlsPlaylistType playlistType;
   private final int programNumber;
@@ -177,7 +185,8 @@ public final class HlsFilePackager {
       }
       HlsPackager packager = builder.build(sink);
       try (MediaInput in = MediaInputs.open(input, programNumber)) {
-        in.readAll(packager);
+        // Demux on a second thread while this one chunks and muxes (and a third writes files).
+        BackgroundReader.readAll(in, packager, readQueueBytes());
       }
       packager.finish();
       if (i == 0) {
