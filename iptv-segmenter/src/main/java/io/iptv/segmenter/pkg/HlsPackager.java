@@ -688,12 +688,12 @@ public final class HlsPackager implements Emitter {
       if (video == null) {
         if (!audio.isEmpty()) {
           renditions.add(new RenditionWriter(base, List.of(audio.get(0)), false, newWindow(base, fmt), fmt,
-              renditionTargetDuration()));
+              renditionTargetDuration(), null, config.segmentBuffers));
         }
         return;
       }
       renditions.add(new RenditionWriter(base, List.of(video), false, newWindow(base, fmt), fmt,
-          renditionTargetDuration(), newIFrameWindow()));
+          renditionTargetDuration(), newIFrameWindow(), config.segmentBuffers));
       addAudioRenditions(base, audio, fmt);
       return;
     }
@@ -722,7 +722,7 @@ public final class HlsPackager implements Emitter {
       String dir = base + "-audio-" + label + (n > 1 ? "-" + n : "");
       Preconditions.requireState(used.add(dir), "duplicate rendition %s", dir);
       renditions.add(new RenditionWriter(dir, List.of(a), true, newWindow(dir, fmt), fmt,
-          renditionTargetDuration(), null, fmt == SegmentFormat.TS ? config.segmentBuffers : null));
+          renditionTargetDuration(), null, config.segmentBuffers));
     }
   }
 
@@ -842,7 +842,7 @@ public final class HlsPackager implements Emitter {
     private Builder() {}
 
     /**
-     * TS segment buffers come from {@code pool} and each segment's bytes are lent out through it (see
+     * Segment buffers (TS and fMP4) come from {@code pool} and each segment's bytes are lent out through it (see
      * {@link io.iptv.segmenter.ts.TsMuxer.Builder#segmentBuffers}); the sink may recycle them once written.
      * Package-private: only {@link HlsFilePackager}, whose sink is known to release segments, sets it.
      */

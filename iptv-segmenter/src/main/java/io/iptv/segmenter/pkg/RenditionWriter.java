@@ -50,6 +50,8 @@ final class RenditionWriter {
   private final int[] trackIds;
   private final boolean audioOnlyRendition;
   private final TsMuxer muxer;
+  /** Segment buffers to take from and lend through (TS and fMP4), or null. */
+  private final io.iptv.segmenter.ts.SegmentBufferPool segmentBuffers;
   private final LiveWindow window;
   private final List<BandwidthCalculator.SegmentSize> sizes;
   private final BandwidthTracker tracker;
@@ -89,8 +91,9 @@ final class RenditionWriter {
   }
 
   /**
-   * @param segmentBuffers where TS segment buffers come from and are lent out through (see
-   *     {@link TsMuxer.Builder#segmentBuffers}), or null to allocate each
+   * @param segmentBuffers where segment buffers come from and are lent out through (see
+   *     {@link TsMuxer.Builder#segmentBuffers}, {@link CmafSegmentWriter.Builder#segmentBuffers}), or null to
+   *     allocate each
    */
   RenditionWriter(String dir, List<TrackFormat> tracks, boolean audioOnlyRendition, LiveWindow window,
       SegmentFormat format, int fixedTargetDuration, IFramePlaylistWindow iFrames,
@@ -100,6 +103,7 @@ final class RenditionWriter {
       muxerBuilder.segmentBuffers(segmentBuffers);
     }
     this.muxer = muxerBuilder.build();
+    this.segmentBuffers = segmentBuffers;
     this.iFrames = iFrames != null && videoTrack(tracks) != null ? iFrames : null;
     this.format = format;
     this.dir = dir;
@@ -206,7 +210,12 @@ final class RenditionWriter {
     Fmp4Track track = Fmp4Track.of(1, t, sample);
     TrackEncryption protection = encryptor == null ? null : TrackEncryption.of(encryptor, t);
     defaultProtections = encryptor == null ? List.of() : List.copyOf(encryptor.protections());
-    cmaf = CmafSegmentWriter.builder(track).syncSampleFragments(iFrames != null).protection(protection).build();
+    CmafSegmentWriter.Builder cmafBuilder = CmafSegmentWriter.builder(track).syncSampleFragments(iFrames != null)
+        .protection(protection);
+    if (segmentBuffers != null) {
+      cmafBuilder.segmentBuffers(segmentBuffers);
+    }
+    cmaf = cmafBuilder.build();
     return InitSegmentWriter.write(List.of(track), protection);
   }
 

@@ -12,7 +12,8 @@ import java.util.Iterator;
  * fresh pages).
  *
  * <p>A producer (a {@link TsMuxer} built with {@link TsMuxer.Builder#segmentBuffers}) {@linkplain #take takes}
- * an array, fills it and {@linkplain #lend lends} it out as the segment's {@link ByteSlice}; whoever finishes
+ * an array (or a CMAF segment writer, {@code CmafSegmentWriter.Builder#segmentBuffers}), fills it and
+ * {@linkplain #lend lends} it out as the segment's {@link ByteSlice}; whoever finishes
  * with that slice last (a segment writer, after the bytes are on disk) {@linkplain #recycle recycles} it. Only
  * the very slice object that was lent is recognised (by identity): a slice of it, a copy, or a transformed
  * segment is not, and its array is simply left to the garbage collector. The pool remembers at most
@@ -64,7 +65,7 @@ public final class SegmentBufferPool {
    * An array of at least {@code minBytes}: a free one that is large enough, or a new one of {@code newBytes}
    * (at least {@code minBytes}). Its content is undefined.
    */
-  synchronized byte[] take(int minBytes, int newBytes) {
+  public synchronized byte[] take(int minBytes, int newBytes) {
     for (Iterator<byte[]> it = free.iterator(); it.hasNext(); ) {
       byte[] candidate = it.next();
       if (candidate.length >= minBytes) {
@@ -78,12 +79,12 @@ public final class SegmentBufferPool {
   }
 
   /** Gives back an array that was taken but not lent (e.g. replaced by a larger one). */
-  synchronized void giveBack(byte[] array) {
+  public synchronized void giveBack(byte[] array) {
     keep(array);
   }
 
   /** Bytes {@code [0, length)} of {@code array} (taken from this pool) as a slice that {@link #recycle} knows. */
-  synchronized ByteSlice lend(byte[] array, int length) {
+  public synchronized ByteSlice lend(byte[] array, int length) {
     ByteSlice slice = ByteSlice.wrap(array, 0, length);
     if (lent.size() == MAX_LENT) {
       lent.removeFirst(); // forgotten: its array is left to the garbage collector
