@@ -21,7 +21,8 @@
 # page faults) by about a third; see benchmarks/README.md). TUNED_OPTS= (empty) skips it.
 #
 # Env: RUNS (default 3), KINDS (default "ts mp4 cmaf"), CMAF_INPUT (an MP4 for the cmaf line instead of the
-#      loop), JAVA_OPTS (extra JVM options for the default runs), TUNED_OPTS, JMH=1 also runs the in-memory JMH benchmarks
+#      loop), JAR (default iptv-examples/target/iptv.jar; e.g. a copy of an older build to compare), JAVA_OPTS
+#      (extra JVM options for the default runs), TUNED_OPTS, JMH=1 also runs the in-memory JMH benchmarks
 #      (TsToHlsBenchmark, Mp4ToHlsBenchmark on the 26.9 MB clips; JMH_ARGS default "-wi 3 -i 5 -f 1").
 #      Needs ffmpeg, java 17+, mvn, iptv-examples/target/iptv.jar (mvn -B -o -q -pl iptv-examples -am package
 #      -DskipTests).
@@ -32,7 +33,7 @@ cd "$ROOT"
 RUNS="${RUNS:-3}"
 KINDS_ARR=(${KINDS:-ts mp4 cmaf})
 JMH_ARGS="${JMH_ARGS:--wi 3 -i 5 -f 1}"
-JAR=iptv-examples/target/iptv.jar
+JAR="${JAR:-iptv-examples/target/iptv.jar}"
 WORK=benchmarks/target/package-vs-ffmpeg
 # shellcheck disable=SC2206
 JAVA_OPTS_ARR=(${JAVA_OPTS:-})

@@ -307,6 +307,7 @@ final class PackageCommand implements Callable<Integer> {
     if (sampleEncryption != null) {
       builder.sampleEncryption(sampleEncryption);
     }
+    BatchJit.apply(); // C1 only: C2 compiling the demux/mux loops costs more than it gains in a batch job
     HlsFilePackager.Result result = builder.build().packageFiles(inputs, output);
     if (!mode.equals("none") && writeKeys) {
       Path keyDir = Files.createDirectories(output.resolve("keys"));

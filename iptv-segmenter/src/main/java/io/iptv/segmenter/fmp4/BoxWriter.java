@@ -30,6 +30,8 @@ public final class BoxWriter {
   private int nextCapacity = 64;
   private final int[] open = new int[MAX_DEPTH];
   private int depth;
+  /** Where buffers after {@link #takeOut()} come from and are lent out through, or null (allocated). */
+  private io.iptv.segmenter.ts.SegmentBufferPool pool;
 
   /** A writer with a small initial buffer. */
   public BoxWriter() {
@@ -39,6 +41,15 @@ public final class BoxWriter {
   /** A writer with {@code capacity} bytes pre-allocated. */
   public BoxWriter(int capacity) {
     buf = new byte[Math.max(64, capacity)];
+  }
+
+  /**
+   * Takes the buffers that follow each {@link #takeOut()} from {@code pool} and lends the handed-over bytes out
+   * through it, so that a recycled segment's array backs a later one (see
+   * {@link io.iptv.segmenter.ts.SegmentBufferPool}).
+   */
+  void segmentBuffers(io.iptv.segmenter.ts.SegmentBufferPool value) {
+    pool = value;
   }
 
   /** Forgets everything written (keeps the buffer). */
@@ -186,7 +197,7 @@ public final class BoxWriter {
    */
   public ByteSlice takeOut() {
     Preconditions.requireState(depth == 0, "%d box(es) still open", depth);
-    ByteSlice bytes = ByteSlice.wrap(buf, 0, pos);
+    ByteSlice bytes = pool != null ? pool.lend(buf, pos) : ByteSlice.wrap(buf, 0, pos);
     nextCapacity = Math.max(64, pos + pos / 8);
     buf = EMPTY;
     pos = 0;
@@ -218,12 +229,17 @@ public final class BoxWriter {
   private void ensure(int n) {
     if (pos + n > buf.length) {
       if (buf.length == 0) { // after takeOut(): a buffer like the last one handed over
-        buf = new byte[Math.max(nextCapacity, n)];
+        int size = Math.max(nextCapacity, n);
+        buf = pool != null ? pool.take(size, size) : new byte[size]; // every byte is written before use
         return;
       }
       long grown = Math.max((long) buf.length * 2, (long) pos + n);
       Preconditions.requireState(grown <= Integer.MAX_VALUE - 16, "box buffer over 2 GiB");
+      byte[] old = buf;
       buf = Arrays.copyOf(buf, (int) grown);
+      if (pool != null) {
+        pool.giveBack(old);
+      }
     }
   }
 }

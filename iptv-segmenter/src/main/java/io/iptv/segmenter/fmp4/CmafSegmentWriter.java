@@ -49,6 +49,9 @@ public final class CmafSegmentWriter {
     this.syncSampleFragments = b.syncSampleFragments && b.track.isVideo();
     this.protection = b.protection;
     this.fragments = new FragmentWriter(track, !syncSampleFragments, b.protection);
+    if (b.segmentBuffers != null) {
+      out.segmentBuffers(b.segmentBuffers);
+    }
   }
 
   /** Starts configuring a writer for {@code track}. */
@@ -194,6 +197,7 @@ public final class CmafSegmentWriter {
     private boolean sidx;
     private boolean syncSampleFragments;
     private TrackEncryption protection;
+    private io.iptv.segmenter.ts.SegmentBufferPool segmentBuffers; // null: a fresh array per segment
 
     private Builder(Fmp4Track track) {
       this.track = java.util.Objects.requireNonNull(track, "track");
@@ -211,6 +215,16 @@ public final class CmafSegmentWriter {
      */
     public Builder syncSampleFragments(boolean value) {
       syncSampleFragments = value;
+      return this;
+    }
+
+    /**
+     * Takes segment buffers from {@code pool} and lends each {@link Segment#bytes()} out through it (default: a
+     * fresh array per segment); whoever is done with the bytes may {@linkplain
+     * io.iptv.segmenter.ts.SegmentBufferPool#recycle recycle} them for a later segment.
+     */
+    public Builder segmentBuffers(io.iptv.segmenter.ts.SegmentBufferPool pool) {
+      segmentBuffers = java.util.Objects.requireNonNull(pool, "pool");
       return this;
     }
 

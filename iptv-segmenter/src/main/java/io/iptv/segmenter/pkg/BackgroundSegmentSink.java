@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * A {@link SegmentSink} that hands writes and deletes to one background thread, which performs them on the
@@ -40,6 +41,8 @@ import java.util.Objects;
 public final class BackgroundSegmentSink implements SegmentSink, AutoCloseable {
   private final SegmentSink target;
   private final long maxQueuedBytes;
+  /** Told of each slice the wrapped sink has written (on the background thread). */
+  private final Consumer<ByteSlice> written;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private final Thread thread;
   /** Bytes queued or being written. */
@@ -51,9 +54,10 @@ public final class BackgroundSegmentSink implements SegmentSink, AutoCloseable {
   /** One queued operation: a write ({@code bytes} non-null) or a delete. */
   private record Pending(String name, ByteSlice bytes) {}
 
-  private BackgroundSegmentSink(SegmentSink target, long maxQueuedBytes) {
+  private BackgroundSegmentSink(SegmentSink target, long maxQueuedBytes, Consumer<ByteSlice> written) {
     this.target = target;
     this.maxQueuedBytes = maxQueuedBytes;
+    this.written = written;
     this.thread = new Thread(this::run, "iptv-segment-writer");
     thread.setDaemon(true);
     thread.start();
@@ -64,9 +68,20 @@ public final class BackgroundSegmentSink implements SegmentSink, AutoCloseable {
    * in flight.
    */
   public static BackgroundSegmentSink of(SegmentSink target, long maxQueuedBytes) {
+    return of(target, maxQueuedBytes, slice -> { });
+  }
+
+  /**
+   * As {@link #of(SegmentSink, long)}, and {@code written} is given each slice once the wrapped sink has written
+   * it (on the background thread, in order; not for writes discarded after a failure or {@link #close}): for
+   * example {@link io.iptv.segmenter.ts.SegmentBufferPool#recycle}, so that a segment's array backs a later
+   * segment. Nothing of the slice is read after that call.
+   */
+  public static BackgroundSegmentSink of(SegmentSink target, long maxQueuedBytes, Consumer<ByteSlice> written) {
     Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(written, "written");
     Preconditions.requireArgument(maxQueuedBytes > 0, "maxQueuedBytes %d must be positive", maxQueuedBytes);
-    return new BackgroundSegmentSink(target, maxQueuedBytes);
+    return new BackgroundSegmentSink(target, maxQueuedBytes, written);
   }
 
   @Override
@@ -187,6 +202,7 @@ public final class BackgroundSegmentSink implements SegmentSink, AutoCloseable {
     try {
       if (pending.bytes != null) {
         target.write(pending.name, pending.bytes);
+        written.accept(pending.bytes);
       } else {
         target.delete(pending.name);
       }

@@ -8,6 +8,7 @@ import io.iptv.segmenter.hls.MultivariantPlaylist;
 import io.iptv.segmenter.hls.PlaylistWriter;
 import io.iptv.segmenter.input.MediaInput;
 import io.iptv.segmenter.input.MediaInputs;
+import io.iptv.segmenter.ts.SegmentBufferPool;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -67,6 +68,14 @@ public final class HlsFilePackager {
     return Math.max(1, Math.min(16L << 20, Runtime.getRuntime().maxMemory() / 16));
   }
 
+  /**
+   * Most sample bytes read ahead by the demuxing thread: 8 MiB (about 8 s at 8 Mbit/s), less with a small heap
+   * (a thirty-second of it).
+   */
+  static long readQueueBytes() {
+    return Math.max(1, Math.min(8L << 20, Runtime.getRuntime().maxMemory() / 32));
+  }
+
   private final Duration segmentDuration;
   private final HlsPlaylistType playlistType;
   private final int programNumber;
@@ -121,9 +130,13 @@ public final class HlsFilePackager {
     }
     // Files are written by one background thread while this one demuxes and muxes (two cores busy instead
     // of one); the queue bound keeps memory bounded whatever the input size.
+    // Segment arrays go round: muxer -> writer thread -> pool -> muxer, so a long input allocates a few
+    // segment buffers instead of one (multi-megabyte, on G1 humongous) per segment. Not with a segment
+    // transform, which might keep the bytes it was given.
+    SegmentBufferPool buffers = segmentTransform == null ? SegmentBufferPool.of(writeQueueBytes()) : null;
     try (BackgroundSegmentSink sink = BackgroundSegmentSink.of(DirectorySegmentSink.of(staging),
-        writeQueueBytes())) {
-      Result result = packageInto(inputs, sink);
+        writeQueueBytes(), buffers != null ? buffers::recycle : slice -> { })) {
+      Result result = packageInto(inputs, sink, buffers);
       try {
         sink.finish();
       } catch (IOException e) {
@@ -136,7 +149,8 @@ public final class HlsFilePackager {
     }
   }
 
-  private Result packageInto(List<Path> inputs, SegmentSink sink) throws MediaException {
+  private Result packageInto(List<Path> inputs, SegmentSink sink, SegmentBufferPool buffers)
+      throws MediaException {
     List<MultivariantPlanner.Rendition> renditions = new ArrayList<>();
     List<MultivariantPlanner.IFrameRendition> iFrameRenditions = new ArrayList<>();
     List<SegmentTiming> reference = null;
@@ -166,9 +180,13 @@ public final class HlsFilePackager {
       if (sampleEncryption != null) {
         builder.sampleEncryption(sampleEncryption);
       }
+      if (buffers != null) {
+        builder.segmentBuffers(buffers);
+      }
       HlsPackager packager = builder.build(sink);
       try (MediaInput in = MediaInputs.open(input, programNumber)) {
-        in.readAll(packager);
+        // Demux on a second thread while this one chunks and muxes (and a third writes files).
+        BackgroundReader.readAll(in, packager, readQueueBytes());
       }
       packager.finish();
       if (i == 0) {

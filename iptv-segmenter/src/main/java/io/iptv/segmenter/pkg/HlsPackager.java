@@ -781,12 +781,12 @@ public final class HlsPackager implements Emitter {
       if (video == null) {
         if (!audio.isEmpty()) {
           renditions.add(new RenditionWriter(base, List.of(audio.get(0)), false, newWindow(base, fmt), fmt,
-              renditionTargetDuration()));
+              renditionTargetDuration(), null, config.segmentBuffers));
         }
         return;
       }
       renditions.add(new RenditionWriter(base, List.of(video), false, newWindow(base, fmt), fmt,
-          renditionTargetDuration(), newIFrameWindow()));
+          renditionTargetDuration(), newIFrameWindow(), config.segmentBuffers));
       addAudioRenditions(base, audio, fmt);
       return;
     }
@@ -797,11 +797,11 @@ public final class HlsPackager implements Emitter {
       }
       tracks.addAll(video == null && !audio.isEmpty() ? audio.subList(0, 1) : audio);
       renditions.add(new RenditionWriter(base, tracks, false, newWindow(base, SegmentFormat.TS),
-          SegmentFormat.TS, renditionTargetDuration(), newIFrameWindow()));
+          SegmentFormat.TS, renditionTargetDuration(), newIFrameWindow(), config.segmentBuffers));
       return;
     }
     renditions.add(new RenditionWriter(base, List.of(video), false, newWindow(base, SegmentFormat.TS),
-        SegmentFormat.TS, renditionTargetDuration(), newIFrameWindow()));
+        SegmentFormat.TS, renditionTargetDuration(), newIFrameWindow(), config.segmentBuffers));
     addAudioRenditions(base, audio, SegmentFormat.TS);
   }
 
@@ -815,7 +815,7 @@ public final class HlsPackager implements Emitter {
       String dir = base + "-audio-" + label + (n > 1 ? "-" + n : "");
       Preconditions.requireState(used.add(dir), "duplicate rendition %s", dir);
       renditions.add(new RenditionWriter(dir, List.of(a), true, newWindow(dir, fmt), fmt,
-          renditionTargetDuration()));
+          renditionTargetDuration(), null, config.segmentBuffers));
     }
   }
 
@@ -935,8 +935,19 @@ public final class HlsPackager implements Emitter {
     private String dvrMultivariantName = "master-dvr.m3u8";
     private ChannelStateStore stateStore;
     private String stateChannel;
+    private io.iptv.segmenter.ts.SegmentBufferPool segmentBuffers; // null: a fresh array per TS segment
 
     private Builder() {}
+
+    /**
+     * Segment buffers (TS and fMP4) come from {@code pool} and each segment's bytes are lent out through it (see
+     * {@link io.iptv.segmenter.ts.TsMuxer.Builder#segmentBuffers}); the sink may recycle them once written.
+     * Package-private: only {@link HlsFilePackager}, whose sink is known to release segments, sets it.
+     */
+    Builder segmentBuffers(io.iptv.segmenter.ts.SegmentBufferPool pool) {
+      segmentBuffers = Objects.requireNonNull(pool, "pool");
+      return this;
+    }
 
     /**
      * How SCTE-35 ad breaks are signalled in the Media Playlists (default {@link AdMarkerStyle#DATERANGE}; an

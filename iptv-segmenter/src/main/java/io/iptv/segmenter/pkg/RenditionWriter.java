@@ -49,7 +49,9 @@ final class RenditionWriter {
   /** Ids of the rendition's tracks (a handful: searched linearly, no boxing per sample). */
   private final int[] trackIds;
   private final boolean audioOnlyRendition;
-  private final TsMuxer muxer = TsMuxer.builder().build();
+  private final TsMuxer muxer;
+  /** Segment buffers to take from and lend through (TS and fMP4), or null. */
+  private final io.iptv.segmenter.ts.SegmentBufferPool segmentBuffers;
   private final LiveWindow window;
   private final List<BandwidthCalculator.SegmentSize> sizes;
   private final BandwidthTracker tracker;
@@ -91,6 +93,23 @@ final class RenditionWriter {
    */
   RenditionWriter(String dir, List<TrackFormat> tracks, boolean audioOnlyRendition, LiveWindow window,
       SegmentFormat format, int fixedTargetDuration, IFramePlaylistWindow iFrames) {
+    this(dir, tracks, audioOnlyRendition, window, format, fixedTargetDuration, iFrames, null);
+  }
+
+  /**
+   * @param segmentBuffers where segment buffers come from and are lent out through (see
+   *     {@link TsMuxer.Builder#segmentBuffers}, {@link CmafSegmentWriter.Builder#segmentBuffers}), or null to
+   *     allocate each
+   */
+  RenditionWriter(String dir, List<TrackFormat> tracks, boolean audioOnlyRendition, LiveWindow window,
+      SegmentFormat format, int fixedTargetDuration, IFramePlaylistWindow iFrames,
+      io.iptv.segmenter.ts.SegmentBufferPool segmentBuffers) {
+    TsMuxer.Builder muxerBuilder = TsMuxer.builder();
+    if (segmentBuffers != null) {
+      muxerBuilder.segmentBuffers(segmentBuffers);
+    }
+    this.muxer = muxerBuilder.build();
+    this.segmentBuffers = segmentBuffers;
     this.iFrames = iFrames != null && videoTrack(tracks) != null ? iFrames : null;
     this.format = format;
     this.dir = dir;
@@ -198,7 +217,12 @@ final class RenditionWriter {
     Fmp4Track track = Fmp4Track.of(1, t, sample);
     TrackEncryption protection = encryptor == null ? null : TrackEncryption.of(encryptor, t);
     defaultProtections = encryptor == null ? List.of() : List.copyOf(encryptor.protections());
-    cmaf = CmafSegmentWriter.builder(track).syncSampleFragments(iFrames != null).protection(protection).build();
+    CmafSegmentWriter.Builder cmafBuilder = CmafSegmentWriter.builder(track).syncSampleFragments(iFrames != null)
+        .protection(protection);
+    if (segmentBuffers != null) {
+      cmafBuilder.segmentBuffers(segmentBuffers);
+    }
+    cmaf = cmafBuilder.build();
     return InitSegmentWriter.write(List.of(track), protection);
   }
 

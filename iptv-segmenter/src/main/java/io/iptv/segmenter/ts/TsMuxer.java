@@ -79,7 +79,7 @@ public final class TsMuxer {
   private final long pcrOffset90k;
   private final long maxAudioPes90k;
 
-  private final TsPacketWriter packets = new TsPacketWriter();
+  private final TsPacketWriter packets;
   private final PsiTableWriter psi = new PsiTableWriter();
   private final ContinuityCounter patCounter = new ContinuityCounter();
   private final ContinuityCounter pmtCounter = new ContinuityCounter();
@@ -110,6 +110,7 @@ public final class TsMuxer {
     this.trackIdsAsPids = b.trackIdsAsPids;
     this.pcrOffset90k = b.pcrOffset90k;
     this.maxAudioPes90k = b.maxAudioPes90k;
+    this.packets = new TsPacketWriter(b.segmentBuffers);
     usedPids.add(pmtPid);
   }
 
@@ -451,8 +452,20 @@ public final class TsMuxer {
     private boolean trackIdsAsPids;
     private long pcrOffset90k = 700 * 90;
     private long maxAudioPes90k = 100 * 90;
+    private SegmentBufferPool segmentBuffers; // null: each segment's buffer allocated
 
     private Builder() {}
+
+    /**
+     * Takes segment buffers from {@code pool} and lends each finished segment's bytes out through it (default:
+     * a fresh array per segment). Whoever is done with {@link TsSegment#bytes()} may then
+     * {@linkplain SegmentBufferPool#recycle recycle} it for a later segment.
+     */
+    public Builder segmentBuffers(SegmentBufferPool pool) {
+      once("segmentBuffers");
+      segmentBuffers = java.util.Objects.requireNonNull(pool, "pool");
+      return this;
+    }
 
     /** transport_stream_id of the PAT (default 1). */
     public Builder transportStreamId(int value) {

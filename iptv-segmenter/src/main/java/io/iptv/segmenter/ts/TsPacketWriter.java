@@ -16,7 +16,9 @@ import java.util.Arrays;
  *
  * <p>Nothing is allocated per packet. {@link #takeOut()} hands the filled buffer over as the segment's
  * bytes (no copy) and starts a new one sized for a segment like the last, so each segment's bytes are
- * allocated once and written once. Not thread-safe; owned by one {@link TsMuxer}.
+ * allocated once and written once; with a {@link SegmentBufferPool} the buffer comes from the pool and is
+ * lent out through it, so that a recycled segment's array backs a later segment. Not thread-safe; owned by
+ * one {@link TsMuxer}.
  *
  * <pre>{@code
  * TsPacketWriter writer = new TsPacketWriter();
@@ -45,12 +47,24 @@ final class TsPacketWriter {
   private static final int MAX_CAPACITY = (Integer.MAX_VALUE - 16) / PACKET_SIZE * PACKET_SIZE;
   private static final byte[] EMPTY = new byte[0];
 
+  /** Where segment-sized buffers come from and are lent out through, or null (plain allocation). */
+  private final SegmentBufferPool pool;
   private byte[] buffer = new byte[INITIAL_CAPACITY];
   private int size;
   /** Capacity for the next fresh buffer: the last segment's size plus an eighth. */
   private int nextCapacity = INITIAL_CAPACITY;
   /** Whether the owner sizes segments with {@link #reserve} (then a fresh buffer starts small). */
   private boolean reserveUsed;
+
+  /** A writer allocating each segment's buffer. */
+  TsPacketWriter() {
+    this(null);
+  }
+
+  /** A writer taking segment buffers from {@code pool} (null: allocating them). */
+  TsPacketWriter(SegmentBufferPool pool) {
+    this.pool = pool;
+  }
 
   /** Bytes written since the last {@link #reset()}. */
   int size() {
@@ -67,7 +81,7 @@ final class TsPacketWriter {
    * last segment's size plus an eighth, so the next similar segment needs no growing) and size 0.
    */
   ByteSlice takeOut() {
-    ByteSlice packets = ByteSlice.wrap(buffer, 0, size);
+    ByteSlice packets = pool != null ? pool.lend(buffer, size) : ByteSlice.wrap(buffer, 0, size);
     nextCapacity = Math.max(INITIAL_CAPACITY, size + size / 8 / PACKET_SIZE * PACKET_SIZE);
     buffer = EMPTY; // allocated on first use, by reserve() or at the size of the last segment
     size = 0;
@@ -82,13 +96,12 @@ final class TsPacketWriter {
     reserveUsed = true;
     long needed = (long) size + bytes;
     if (needed > buffer.length && needed <= MAX_CAPACITY) {
-      if (size == 0) {
-        buffer = new byte[(int) needed];
-      } else {
-        byte[] grown = new byte[(int) needed];
-        System.arraycopy(buffer, 0, grown, 0, size); // only the written bytes (the PSI), not the capacity
-        buffer = grown;
+      byte[] grown = allocate((int) needed);
+      System.arraycopy(buffer, 0, grown, 0, size); // only the written bytes (the PSI), not the capacity
+      if (pool != null && buffer.length > INITIAL_CAPACITY) {
+        pool.giveBack(buffer); // a pooled buffer too small for this segment
       }
+      buffer = grown;
     }
   }
 
@@ -268,10 +281,23 @@ final class TsPacketWriter {
         // The first packets of a segment (its PAT): a buffer like the last segment's, unless the owner sizes
         // segments with reserve() (then only a small one, so that a segment larger than the last does not hold two
         // segment-sized arrays at once while reserve() replaces it).
-        buffer = new byte[Math.max(needed, reserveUsed ? INITIAL_CAPACITY : nextCapacity)];
+        buffer = reserveUsed ? new byte[Math.max(needed, INITIAL_CAPACITY)] : allocate(Math.max(needed, nextCapacity));
       } else {
         buffer = Arrays.copyOf(buffer, (int) Math.min(MAX_CAPACITY, Math.max(needed, buffer.length * 2L)));
       }
     }
+  }
+
+  /**
+   * A segment buffer of at least {@code bytes}: from the pool (allocated with an eighth more, so that a
+   * slightly larger later segment fits it too), or new. Its content is undefined: every byte of a packet is
+   * written explicitly.
+   */
+  private byte[] allocate(int bytes) {
+    if (pool == null) {
+      return new byte[bytes];
+    }
+    long roomy = Math.min(MAX_CAPACITY, bytes + (long) bytes / 8);
+    return pool.take(bytes, (int) roomy);
   }
 }
