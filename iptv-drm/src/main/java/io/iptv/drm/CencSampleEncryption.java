@@ -35,6 +35,12 @@ import java.util.function.Function;
  * a data URI (what hls.js needs to use EME ClearKey), {@link Builder#extraProtections} any other line, and
  * {@link Builder#psshBoxes} the {@code pssh} boxes of DRM systems (Widevine, PlayReady, ClearKey).
  *
+ * <p>Key rotation and {@code pssh}: with one key the {@code pssh} boxes sit in the init segment and the DASH MPD.
+ * With rotation they sit in every fragment's {@code moof} only ({@link SegmentSampleEncryptor#psshInInitSegment()},
+ * as Shaka Packager's key rotation), and the Common PSSH lists the fragment's KID and the next period's, so that
+ * EME players (hls.js, Shaka Player with a ClearKey licence URL) request each period's key, also when they start
+ * in a later period, and already hold the next key at the change.
+ *
  * <p>Thread-safe; keys are never logged.
  *
  * <pre>{@code
