@@ -90,6 +90,7 @@ public record TrackEncryption(SampleEncryptionScheme scheme, byte[] keyId, int p
   @Override
   public String toString() {
     return "TrackEncryption[" + scheme.fourcc() + ", kid=" + keyIdHex() + ", iv=" + perSampleIvSize + ", pattern="
-        + cryptByteBlock + ":" + skipByteBlock + ", pssh=" + psshBoxes.size() + (psshInInit ? "" : " per fragment") + "]";
+        + cryptByteBlock + ":" + skipByteBlock + ", pssh=" + psshBoxes.size() + (psshInInit ? "" : " per fragment")
+        + "]";
   }
 }
