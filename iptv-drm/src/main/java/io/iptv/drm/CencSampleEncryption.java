@@ -35,6 +35,12 @@ import java.util.function.Function;
  * a data URI (what hls.js needs to use EME ClearKey), {@link Builder#extraProtections} any other line, and
  * {@link Builder#psshBoxes} the {@code pssh} boxes of DRM systems (Widevine, PlayReady, ClearKey).
  *
+ * <p>Key rotation and {@code pssh}: with one key the {@code pssh} boxes sit in the init segment and the DASH MPD.
+ * With rotation they sit in every fragment's {@code moof} only ({@link SegmentSampleEncryptor#psshInInitSegment()},
+ * as Shaka Packager's key rotation), and the Common PSSH lists the fragment's KID and the next period's, so that
+ * EME players (hls.js, Shaka Player with a ClearKey licence URL) request each period's key, also when they start
+ * in a later period, and already hold the next key at the change.
+ *
  * <p>Thread-safe; keys are never logged.
  *
  * <pre>{@code
@@ -106,6 +112,11 @@ public final class CencSampleEncryption implements SampleEncryption {
         rotation.cryptoPeriod(sequence));
   }
 
+  /** Whether the key changes (rotation every N segments) rather than staying the same for ever. */
+  private boolean rotates() {
+    return rotation.rotateEverySegments() > 0;
+  }
+
   private CencSegmentEncryptor encryptor(SegmentContext context, long period) throws MediaException {
     ContentKey key = keys.key(new KeyRequest(channel, context.mainTrackType(), period));
     if (key == null) {
@@ -129,10 +140,31 @@ public final class CencSampleEncryption implements SampleEncryption {
     protections.addAll(extraProtections.apply(kid));
     List<ByteSlice> pssh = new ArrayList<>();
     if (commonPssh) {
-      pssh.add(commonPssh(kid));
+      pssh.add(rotates() ? commonPssh(kid, nextKeyId(context, period, kid)) : commonPssh(kid));
     }
     pssh.addAll(psshBoxes.apply(kid));
-    return new CencSegmentEncryptor(scheme, key, context.rendition(), context.sequence(), protections, pssh);
+    // with rotation the pssh go in every moof, never in the init segment or MPD (SegmentSampleEncryptor)
+    return new CencSegmentEncryptor(scheme, key, context.rendition(), context.sequence(), protections, pssh,
+        !rotates());
+  }
+
+  /**
+   * The KID of the crypto period after {@code period} for the Common PSSH of a rotated fragment, which lists the
+   * fragment's own KID and this one, so that a licence request made from any fragment of a period also fetches
+   * the next period's key (the licence server must then release it: {@link IssuedKeyIndex} learns it from
+   * this request). A player asks for a licence per {@code encrypted} event, and hls.js 1.7 hands each
+   * event's init data to the playlist key it currently uses: an event of the last fragments of a period, raised
+   * after hls.js moved on to the next period's key, then still asks for that key (without the look-ahead it
+   * asks for the old KID only and fails with key status {@code internal-error}). Returns {@code current} when
+   * the provider has no next key yet or the next period reuses the same key.
+   */
+  private KeyId nextKeyId(SegmentContext context, long period, KeyId current) {
+    try {
+      ContentKey next = keys.key(new KeyRequest(channel, context.mainTrackType(), period + 1));
+      return next == null ? current : next.keyId();
+    } catch (MediaException e) {
+      return current; // the look-ahead is best effort: the next period's own fragments name its key anyway
+    }
   }
 
   /**
@@ -152,6 +184,7 @@ public final class CencSampleEncryption implements SampleEncryption {
    * browser fire the {@code encrypted} event with the key ids (ClearKey in hls.js and Shaka).
    */
   public static ByteSlice commonPssh(KeyId... kids) {
+    kids = java.util.Arrays.stream(kids).distinct().toArray(KeyId[]::new);
     int size = 12 + 16 + 4 + 16 * kids.length + 4;
     java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(size);
     b.putInt(size).put("pssh".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(0x0100_0000); // v1

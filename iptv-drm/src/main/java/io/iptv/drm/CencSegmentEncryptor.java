@@ -39,6 +39,7 @@ final class CencSegmentEncryptor implements SegmentSampleEncryptor {
   private final SecretKeySpec secretKey;
   private final List<SegmentProtection> protections;
   private final List<ByteSlice> psshBoxes;
+  private final boolean psshInInitSegment;
   private final byte[] constantIv;
   private final long firstIv;
   private final NalSubsamples subsamples = new NalSubsamples();
@@ -49,12 +50,14 @@ final class CencSegmentEncryptor implements SegmentSampleEncryptor {
   private long sampleIndex;
 
   CencSegmentEncryptor(SampleEncryptionScheme scheme, ContentKey key, String rendition, long sequence,
-      List<SegmentProtection> protections, List<ByteSlice> psshBoxes) throws MediaException {
+      List<SegmentProtection> protections, List<ByteSlice> psshBoxes, boolean psshInInitSegment)
+      throws MediaException {
     this.scheme = scheme;
     this.key = key;
     this.secretKey = key.secretKey();
     this.protections = List.copyOf(protections);
     this.psshBoxes = List.copyOf(psshBoxes);
+    this.psshInInitSegment = psshInInitSegment;
     if (scheme == SampleEncryptionScheme.CBCS) {
       this.constantIv = ecb(key, "cbcs-constant-iv".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
       this.firstIv = 0;
@@ -109,6 +112,11 @@ final class CencSegmentEncryptor implements SegmentSampleEncryptor {
   @Override
   public List<ByteSlice> psshBoxes() {
     return psshBoxes;
+  }
+
+  @Override
+  public boolean psshInInitSegment() {
+    return psshInInitSegment;
   }
 
   @Override

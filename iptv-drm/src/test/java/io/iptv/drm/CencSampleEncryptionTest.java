@@ -288,6 +288,44 @@ class CencSampleEncryptionTest {
     assertEquals(52, pssh.length);
   }
 
+  /**
+   * Issue #5: with rotation the pssh boxes go into every fragment only, and the Common PSSH names the period's
+   * KID and the next period's; with one key they stay in the init segment and name that key only.
+   */
+  @Test
+  void rotationKeepsPsshOutOfTheInitSegmentAndAnnouncesTheNextKey() throws Exception {
+    KeyProvider keys = KeyProvider.fixed(ContentKey.parse(KID + ":" + KEY), ContentKey.parse(KID2 + ":" + KEY2));
+    CencSampleEncryption rotating = CencSampleEncryption.builder(keys).scheme(SampleEncryptionScheme.CBCS)
+        .channel("news").commonPssh(true).rotation(KeyRotation.everySegments(2)).build();
+    SegmentContext first = new SegmentContext("video", 0, Set.of(TrackType.VIDEO));
+    assertFalse(rotating.defaultEncryptor(first).psshInInitSegment(), "init segment: no pssh with rotation");
+    for (long sequence = 0; sequence < 6; sequence++) {
+      SegmentSampleEncryptor e = rotating.forSegment(new SegmentContext("video", sequence, Set.of(TrackType.VIDEO)));
+      List<String> expected = (sequence / 2) % 2 == 0 ? List.of(KID, KID2) : List.of(KID2, KID);
+      assertEquals(expected, commonPsshKids(e.psshBoxes().get(0)), "sequence " + sequence);
+    }
+    CencSampleEncryption single = CencSampleEncryption.builder(keys).channel("news").commonPssh(true).build();
+    assertTrue(single.defaultEncryptor(first).psshInInitSegment());
+    assertEquals(List.of(KID), commonPsshKids(single.forSegment(VIDEO_1).psshBoxes().get(0)));
+    // the next key missing (a provider that has only period 0): the pssh names the current key alone
+    CencSampleEncryption noNext = CencSampleEncryption.builder(request -> request.cryptoPeriod() == 0
+            ? ContentKey.parse(KID + ":" + KEY) : null)
+        .channel("news").commonPssh(true).rotation(KeyRotation.everySegments(2)).build();
+    assertEquals(List.of(KID), commonPsshKids(noNext.forSegment(VIDEO_1).psshBoxes().get(0)));
+  }
+
+  /** The KIDs of a version 1 Common PSSH box (ISO/IEC 23001-7 §8.1.1). */
+  private static List<String> commonPsshKids(ByteSlice box) {
+    byte[] pssh = box.toByteArray();
+    assertEquals("1077efecc0b24d02ace33c1e52e2fb4b", HEX.formatHex(pssh, 12, 28));
+    int count = ByteBuffer.wrap(pssh).getInt(28); // KID_count (32)
+    List<String> kids = new java.util.ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      kids.add(HEX.formatHex(pssh, 32 + 16 * i, 48 + 16 * i));
+    }
+    return kids;
+  }
+
   @Test
   void identityLineCanBeLeftOut() throws Exception {
     CencSampleEncryption cbcs = CencSampleEncryption.builder(KeyProvider.fixed(ContentKey.parse(KID + ":" + KEY)))

@@ -62,11 +62,16 @@ class CencPackagingTest {
 
   /** A 12 s H.264 (2 s GOPs, B-frames) + AAC MPEG-TS clip made with ffmpeg in {@code work}. */
   static Path encodeSource(Path work) throws Exception {
+    return encodeSource(work, CLIP_SECONDS);
+  }
+
+  /** As {@link #encodeSource(Path)}, {@code seconds} long. */
+  static Path encodeSource(Path work, int seconds) throws Exception {
     String ffmpeg = ExternalTools.requireFfmpeg();
     Path source = work.resolve("source.ts");
     run(ffmpeg, "-nostdin", "-v", "error",
-        "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25:duration=" + CLIP_SECONDS,
-        "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=" + CLIP_SECONDS,
+        "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25:duration=" + seconds,
+        "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=" + seconds,
         "-c:v", "libx264", "-preset", "veryfast", "-g", "50", "-bf", "2", "-pix_fmt", "yuv420p",
         "-c:a", "aac", "-b:a", "96k", source.toString());
     return source;

@@ -61,6 +61,20 @@ public interface SegmentSampleEncryptor {
   List<ByteSlice> psshBoxes();
 
   /**
+   * Where {@link #psshBoxes()} go. {@code true} (the default): in the init segment's {@code moov} and the DASH
+   * MPD ({@code cenc:pssh}), and in a fragment's {@code moof} only when its key differs from the track default.
+   * {@code false}, for key rotation: nowhere but in every fragment's {@code moof} (ISO/IEC 23001-7 §8.1; as
+   * Shaka Packager's key rotation), the MPD naming the DRM systems without {@code cenc:pssh}. Players ask for a
+   * licence per {@code pssh} they see; one in the init segment or the MPD names a key that is stale for a
+   * player starting in a later crypto period, and Shaka Player ignores the in-band {@code pssh} of later keys
+   * when the MPD has one. Asked of the encryptor that defines the track default
+   * ({@link SampleEncryption#defaultEncryptor}).
+   */
+  default boolean psshInInitSegment() {
+    return true;
+  }
+
+  /**
    * Encrypts one sample.
    *
    * @param format the sample's track (codec decides the layout: NAL-aware for H.264/HEVC, full-sample or

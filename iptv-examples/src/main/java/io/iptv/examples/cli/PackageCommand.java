@@ -79,8 +79,9 @@ import picocli.CommandLine.Spec;
  * (ISO/IEC 23001-7), with the same key options ({@code --key}, {@code --key-seed}, {@code --rotate-every},
  * {@code --clear-lead}; no {@code --iv}: IVs derive from the key). Playlists carry {@code METHOD=SAMPLE-AES-CTR}
  * ({@code cenc}) or {@code SAMPLE-AES} ({@code cbcs}) twice: {@code KEYFORMAT="identity"} with the key URI and
- * {@code KEYFORMAT="org.w3.clearkey"} with the KID (hls.js); init segments carry the W3C Common PSSH box, and
- * {@code --dash} signals {@code ContentProtection}.
+ * {@code KEYFORMAT="org.w3.clearkey"} with the KID (hls.js); init segments carry the W3C Common PSSH box (with
+ * {@code --rotate-every}: every fragment carries its own instead), and {@code --dash} signals
+ * {@code ContentProtection}.
  */
 @Command(name = "package", mixinStandardHelpOptions = true,
     description = "Package media files as HLS (MPEG-TS or fMP4 segments, optionally DASH too): DIR/master.m3u8,"

@@ -285,7 +285,8 @@ public final class DemoServer implements AutoCloseable {
    * How {@code channel} is packaged beyond the defaults: nothing for {@link DemoVariant#CLEAR}; CMAF segments
    * plus a DASH manifest for {@link DemoVariant#CMAF}; for {@link DemoVariant#AES_128} whole-segment encryption
    * with derived keys, rotated every {@value #KEY_ROTATION_SEGMENTS} segments, key URIs {@code keys/<kid>.key}
-   * below the channel.
+   * below the channel; for {@link DemoVariant#CBCS_CLEARKEY} CMAF {@code cbcs} with the same rotation, keys only
+   * through the ClearKey licence.
    */
   private static Consumer<HlsPackager.Builder> packaging(DemoVariant variant, String channel, DerivedKeys keys) {
     return switch (variant) {
@@ -297,7 +298,8 @@ public final class DemoServer implements AutoCloseable {
           .sampleEncryption(CencSampleEncryption.builder(keys).scheme(SampleEncryptionScheme.CBCS).channel(channel)
               .identityKeyFormat(false)   // no key URI: keys only through the licence endpoint
               .clearKeyFormat(true)       // KEYFORMAT="org.w3.clearkey" with the KID (hls.js)
-              .commonPssh(true)           // W3C Common PSSH in init and rotation fragments (EME 'encrypted')
+              .commonPssh(true)           // W3C Common PSSH in every fragment (EME 'encrypted'), this key + next
+              .rotation(KeyRotation.everySegments(KEY_ROTATION_SEGMENTS))
               .build());
     };
   }

@@ -19,8 +19,8 @@ public enum DemoVariant {
    */
   AES_128("aes128", "AES-128, rotating keys behind the token"),
   /**
-   * ISO Common Encryption {@code cbcs} (CMAF segments, one key per channel: with a key change both players stall
-   * at the change, see issue #5) with W3C ClearKey: keys only through the
+   * ISO Common Encryption {@code cbcs} (CMAF segments, keys rotated like {@link #AES_128}'s; each fragment
+   * carries its own {@code pssh}, see {@code CencSampleEncryption}) with W3C ClearKey: keys only through the
    * licence endpoint {@code /license/clearkey}, which releases each key to a token that covers the channel. The
    * HLS playlist signals {@code KEYFORMAT="org.w3.clearkey"} (hls.js); Shaka Player plays the DASH MPD of the
    * same segments (it takes only identity key lines in HLS, which would give the key away without a licence).

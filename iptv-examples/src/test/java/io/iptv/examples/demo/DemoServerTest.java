@@ -45,6 +45,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class DemoServerTest {
   private static final int PLAY_SECONDS = 8;
+  /** cbcs channels: long enough for a key change (every 3 segments of 2 s). */
+  private static final int CBCS_PLAY_SECONDS = 10;
   private static final Pattern KEY_LINE = Pattern.compile("#EXT-X-KEY:METHOD=AES-128,URI=\"([^\"]+)\"");
   private static final Pattern CHANNEL_LINK = Pattern.compile("data-channel=\"([^\"]+)\" data-url=\"([^\"]+)\"");
   private static final Pattern LICENSE = Pattern.compile(
@@ -351,11 +353,16 @@ class DemoServerTest {
     String media = get(master.replace("master.m3u8", "stream/index.m3u8")).body();
     assertTrue(media.contains("METHOD=SAMPLE-AES") && media.contains("KEYFORMAT=\"org.w3.clearkey\""), media);
     assertFalse(media.contains("KEYFORMAT=\"identity\""), "no key URI besides the licence: " + media);
-    // hls.js plays the HLS playlist, Shaka the DASH MPD of the same segments (see DemoVariant.CBCS_CLEARKEY)
+    assertTrue(media.lines().filter(l -> l.contains("org.w3.clearkey")).distinct().count() >= 2,
+        "the key rotates (issue #5): " + media);
+    // hls.js plays the HLS playlist, Shaka the DASH MPD of the same segments (see DemoVariant.CBCS_CLEARKEY);
+    // 10 s of 2 s segments cross at least one key change (every 3 segments)
     String url = player == Player.SHAKA ? master.replace("master.m3u8", "manifest.mpd") : master;
     PlayerCheck.Result result = PlayerCheck.require().play(PlayerCheck.Run.builder(player, url)
-        .seconds(PLAY_SECONDS).licenseUrl(license).build());
-    assertTrue(result.ok() && result.playedSeconds() >= PLAY_SECONDS, result.json());
+        .seconds(CBCS_PLAY_SECONDS).licenseUrl(license).build());
+    assertTrue(result.ok() && result.playedSeconds() >= CBCS_PLAY_SECONDS, result.json());
+    String twoUsableKeys = "(?s).*\"keyStatuses\":\\{\"[0-9a-f]{32}\":\"usable\",\"[0-9a-f]{32}\":\"usable\".*";
+    assertTrue(result.json().matches(twoUsableKeys), "at least two keys from the licence: " + result.json());
   }
 
   @Test

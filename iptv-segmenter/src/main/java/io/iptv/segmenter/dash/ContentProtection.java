@@ -18,8 +18,12 @@ import java.util.Objects;
  * @param scheme the scheme_type, {@code cenc} or {@code cbcs}
  * @param defaultKid the default KID as a UUID string (8-4-4-4-12 hex digits)
  * @param psshBoxes complete {@code pssh} boxes (their SystemID names the DRM system)
+ * @param psshInManifest whether the boxes are written as {@code <cenc:pssh>}; false with key rotation, where
+ *     each system's descriptor is written empty and the player takes the {@code pssh} of each fragment's
+ *     {@code moof} (DASH-IF IOP: a {@code cenc:pssh} in the MPD makes Shaka Player ignore in-band ones)
  */
-public record ContentProtection(String scheme, String defaultKid, List<ByteSlice> psshBoxes) {
+public record ContentProtection(String scheme, String defaultKid, List<ByteSlice> psshBoxes,
+    boolean psshInManifest) {
   /** Validates and copies. */
   public ContentProtection {
     Objects.requireNonNull(scheme, "scheme");
@@ -29,6 +33,11 @@ public record ContentProtection(String scheme, String defaultKid, List<ByteSlice
         "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"), "KID %s is not a UUID",
         defaultKid);
     psshBoxes = List.copyOf(psshBoxes);
+  }
+
+  /** A descriptor set with the boxes in {@code <cenc:pssh>}. */
+  public ContentProtection(String scheme, String defaultKid, List<ByteSlice> psshBoxes) {
+    this(scheme, defaultKid, psshBoxes, true);
   }
 
   /** The KID from 32 hex digits, formatted as a UUID. */

@@ -182,7 +182,8 @@ public final class MpdWriter {
 
   /**
    * ContentProtection descriptors (ISO/IEC 23009-1 §5.8.4.1, ISO/IEC 23001-7 §11): the mp4protection scheme with
-   * {@code cenc:default_KID}, then one per {@code pssh} box, by its SystemID, with the box in {@code cenc:pssh}.
+   * {@code cenc:default_KID}, then one per {@code pssh} box, by its SystemID, with the box in {@code cenc:pssh}
+   * (empty with {@link ContentProtection#psshInManifest()} false).
    */
   private static void writeContentProtection(StringBuilder x, ContentProtection p) {
     x.append("        <ContentProtection schemeIdUri=\"urn:mpeg:dash:mp4protection:2011\" value=\"")
@@ -190,6 +191,10 @@ public final class MpdWriter {
     for (io.iptv.core.io.ByteSlice pssh : p.psshBoxes()) {
       String systemId = ContentProtection.systemId(pssh);
       if (systemId == null) {
+        continue;
+      }
+      if (!p.psshInManifest()) { // key rotation: the pssh of each moof (ISO/IEC 23001-7 §8.1)
+        x.append("        <ContentProtection schemeIdUri=\"urn:uuid:").append(systemId).append("\"/>\n");
         continue;
       }
       x.append("        <ContentProtection schemeIdUri=\"urn:uuid:").append(systemId).append("\">\n")

@@ -39,7 +39,8 @@ import java.util.List;
  * <p>Encryption (ISO/IEC 23001-7): with a track default {@link TrackEncryption} (the {@code tenc} of the init
  * segment) and a {@link SegmentSampleEncryptor} per fragment, each sample is converted to MP4 form, encrypted, and
  * the {@code traf} gets {@code saiz}, {@code saio} and {@code senc}; a fragment whose key differs from the default
- * (rotation) also gets a {@code seig} sample group and the key's {@code pssh} boxes in its {@code moof}, and a
+ * (rotation) also gets a {@code seig} sample group and the key's {@code pssh} boxes in its {@code moof} (every
+ * fragment does when the init segment carries none, {@link TrackEncryption#psshInInit()}), and a
  * clear fragment of a protected track (clear lead) a {@code seig} group that marks its samples unprotected.
  *
  * <p>Not thread-safe; reuses its scratch arrays between fragments.
@@ -168,8 +169,9 @@ public final class FragmentWriter {
     int start = out.position();
     out.start("moof");
     out.startFull("mfhd", 0, 0).u32(sequenceNumber).end(); // sequence_number (32)
-    if (ownGroup && fragmentProtection != null) {
-      CencBoxes.writePssh(out, fragmentProtection.psshBoxes()); // a rotated key: its pssh (ISO/IEC 23001-7 §8.1)
+    if (fragmentProtection != null && (ownGroup || !protection.psshInInit())) {
+      // ISO/IEC 23001-7 §8.1: a rotated key's pssh, or with pssh kept out of the init segment every fragment's
+      CencBoxes.writePssh(out, fragmentProtection.psshBoxes());
     }
     out.start("traf");
     out.startFull("tfhd", 0, TFHD_DEFAULT_BASE_IS_MOOF | (video ? 0 : TFHD_DEFAULT_SAMPLE_FLAGS));

@@ -57,7 +57,7 @@ public final class InitSegmentWriter {
       w.end();
     }
     w.end(); // mvex
-    if (encryption != null) {
+    if (encryption != null && encryption.psshInInit()) { // with key rotation every moof carries its own
       CencBoxes.writePssh(w, encryption.psshBoxes());
     }
     w.end(); // moov

@@ -28,9 +28,11 @@ import java.util.Objects;
  * @param cryptByteBlock pattern: encrypted blocks (0: no pattern)
  * @param skipByteBlock pattern: skipped blocks
  * @param psshBoxes complete {@code pssh} boxes
+ * @param psshInInit whether the init segment (and the DASH MPD) carries {@code psshBoxes}; false with key
+ *     rotation, where every fragment carries its own (see {@link SegmentSampleEncryptor#psshInInitSegment()})
  */
 public record TrackEncryption(SampleEncryptionScheme scheme, byte[] keyId, int perSampleIvSize, byte[] constantIv,
-    int cryptByteBlock, int skipByteBlock, List<ByteSlice> psshBoxes) {
+    int cryptByteBlock, int skipByteBlock, List<ByteSlice> psshBoxes, boolean psshInInit) {
 
   /** Validates and copies. */
   public TrackEncryption {
@@ -48,11 +50,17 @@ public record TrackEncryption(SampleEncryptionScheme scheme, byte[] keyId, int p
     psshBoxes = List.copyOf(psshBoxes);
   }
 
+  /** A protection whose {@code pssh} boxes the init segment carries. */
+  public TrackEncryption(SampleEncryptionScheme scheme, byte[] keyId, int perSampleIvSize, byte[] constantIv,
+      int cryptByteBlock, int skipByteBlock, List<ByteSlice> psshBoxes) {
+    this(scheme, keyId, perSampleIvSize, constantIv, cryptByteBlock, skipByteBlock, psshBoxes, true);
+  }
+
   /** The protection of the samples {@code encryptor} writes for a track of {@code format}. */
   public static TrackEncryption of(SegmentSampleEncryptor encryptor, TrackFormat format) {
     return new TrackEncryption(encryptor.scheme(), encryptor.keyId(), encryptor.perSampleIvSize(),
         encryptor.constantIv(), encryptor.cryptByteBlock(format), encryptor.skipByteBlock(format),
-        encryptor.psshBoxes());
+        encryptor.psshBoxes(), encryptor.psshInInitSegment());
   }
 
   /** The KID as 32 lower-case hex digits. */
@@ -70,7 +78,8 @@ public record TrackEncryption(SampleEncryptionScheme scheme, byte[] keyId, int p
   public boolean equals(Object o) {
     return o instanceof TrackEncryption t && scheme == t.scheme && Arrays.equals(keyId, t.keyId)
         && perSampleIvSize == t.perSampleIvSize && Arrays.equals(constantIv, t.constantIv)
-        && cryptByteBlock == t.cryptByteBlock && skipByteBlock == t.skipByteBlock && psshBoxes.equals(t.psshBoxes);
+        && cryptByteBlock == t.cryptByteBlock && skipByteBlock == t.skipByteBlock && psshBoxes.equals(t.psshBoxes)
+        && psshInInit == t.psshInInit;
   }
 
   @Override
@@ -81,6 +90,7 @@ public record TrackEncryption(SampleEncryptionScheme scheme, byte[] keyId, int p
   @Override
   public String toString() {
     return "TrackEncryption[" + scheme.fourcc() + ", kid=" + keyIdHex() + ", iv=" + perSampleIvSize + ", pattern="
-        + cryptByteBlock + ":" + skipByteBlock + ", pssh=" + psshBoxes.size() + "]";
+        + cryptByteBlock + ":" + skipByteBlock + ", pssh=" + psshBoxes.size() + (psshInInit ? "" : " per fragment")
+        + "]";
   }
 }

@@ -698,7 +698,8 @@ public final class HlsPackager implements Emitter {
       long peak = r.summary(r.playlistName(config.playlistName), targetDuration(r)).bitRates().peak();
       TrackEncryption protection = r.protection();
       ContentProtection dashProtection = protection == null ? null : new ContentProtection(
-          protection.scheme().fourcc(), ContentProtection.uuid(protection.keyIdHex()), protection.psshBoxes());
+          protection.scheme().fourcc(), ContentProtection.uuid(protection.keyIdHex()), protection.psshBoxes(),
+          protection.psshInInit());
       out.add(new DashRepresentation(r.dir(), r.tracks().get(0), track.timescale(), peak,
           r.dir() + "/" + SegmentFormat.INIT_SEGMENT_NAME, r.dir() + "/" + names, timeline.get(0).sequence(),
           track.fromTicks90k(firstStart90k), segments, dashProtection));
