@@ -14,58 +14,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link H264SliceHeaders} on hand-assembled parameter sets and slice headers (ITU-T H.264 §7.3.2, §7.3.3),
- * written field by field with the test's own bit writer: the measured header length is the NAL header plus the
+ * written field by field with {@link RbspBitWriter}: the measured header length is the NAL header plus the
  * slice header rounded up to whole bytes, counted with emulation prevention bytes; unknown PPS gives -1.
  */
 class H264SliceHeadersTest {
-  /** MSB-first bit writer with Exp-Golomb codes (§9.1). */
-  private static final class Bits {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private int current;
-    private int count;
-    private int total;
-
-    Bits u(int bits, long value) {
-      for (int i = bits - 1; i >= 0; i--) {
-        current = (current << 1) | (int) ((value >> i) & 1);
-        total++;
-        if (++count == 8) {
-          out.write(current);
-          current = 0;
-          count = 0;
-        }
-      }
-      return this;
-    }
-
-    Bits ue(int value) {
-      int v = value + 1;
-      int length = 32 - Integer.numberOfLeadingZeros(v);
-      return u(length - 1, 0).u(length, v);
-    }
-
-    Bits se(int value) {
-      return ue(value > 0 ? 2 * value - 1 : -2 * value);
-    }
-
-    int bits() {
-      return total;
-    }
-
-    byte[] bytes() {
-      byte[] body = out.toByteArray();
-      if (count == 0) {
-        return body;
-      }
-      byte[] withTail = Arrays.copyOf(body, body.length + 1);
-      withTail[body.length] = (byte) (current << (8 - count));
-      return withTail;
-    }
-  }
-
   /** An SPS (High profile, 4:2:0) with the given frame_num and POC LSB lengths, poc type 0, frames only. */
   private static byte[] sps(int log2MaxFrameNum, int log2MaxPocLsb) {
-    Bits b = new Bits().u(8, 100).u(8, 0).u(8, 30).ue(0); // profile_idc, flags, level_idc, sps_id
+    RbspBitWriter b = new RbspBitWriter().u(8, 100).u(8, 0).u(8, 30).ue(0); // profile_idc, flags, level_idc, sps_id
     b.ue(1).ue(0).ue(0).u(1, 0).u(1, 0); // chroma_format_idc, bit depths, qpprime, no scaling matrix
     b.ue(log2MaxFrameNum - 4).ue(0).ue(log2MaxPocLsb - 4); // log2_max_frame_num, poc type 0, log2_max_poc_lsb
     b.ue(2).u(1, 0).ue(39).ue(21).u(1, 1).u(1, 1).u(1, 0).u(1, 0).u(1, 1); // refs, gaps, size, frame_mbs_only...
@@ -74,7 +29,7 @@ class H264SliceHeadersTest {
 
   /** A PPS: CABAC, no slice groups, 1 reference by default, no weighted prediction, deblocking control. */
   private static byte[] pps() {
-    Bits b = new Bits().ue(0).ue(0).u(1, 1).u(1, 0).ue(0).ue(0).ue(0).u(1, 0).u(2, 0);
+    RbspBitWriter b = new RbspBitWriter().ue(0).ue(0).u(1, 1).u(1, 0).ue(0).ue(0).ue(0).u(1, 0).u(2, 0);
     b.se(0).se(0).se(0).u(1, 1).u(1, 0).u(1, 0).u(1, 1); // qp, qs, chroma offset, deblocking, ..., stop bit
     return nal(0x68, b.bytes());
   }
@@ -90,7 +45,7 @@ class H264SliceHeadersTest {
   private record Slice(byte[] nal, int expectedHeaderBytes) {}
 
   /** A slice: header fields, then 40 bytes of slice data; the expected header length counts the escapes. */
-  private static Slice slice(int header, Bits fields) {
+  private static Slice slice(int header, RbspBitWriter fields) {
     int rbspHeaderBytes = (fields.bits() + 7) / 8;
     fields.u(8 * rbspHeaderBytes - fields.bits(), 0); // pad to the byte (cabac_alignment_one_bit stand-in)
     for (int i = 0; i < 40; i++) {
@@ -113,7 +68,7 @@ class H264SliceHeadersTest {
   void idrSliceHeader() {
     // first_mb 0, slice_type 7 (I), pps 0, frame_num (4), idr_pic_id 0, poc lsb (6), dec_ref_pic_marking (2),
     // slice_qp_delta, disable_deblocking_filter_idc 0, alpha, beta: 26 bits -> 4 bytes
-    Bits f = new Bits().ue(0).ue(7).ue(0).u(4, 0).ue(0).u(6, 0).u(2, 0).se(0).ue(0).se(0).se(0);
+    RbspBitWriter f = new RbspBitWriter().ue(0).ue(7).ue(0).u(4, 0).ue(0).u(6, 0).u(2, 0).se(0).ue(0).se(0).se(0);
     assertEquals(26, f.bits());
     Slice s = slice(0x65, f);
     assertEquals(5, s.expectedHeaderBytes());
@@ -122,7 +77,7 @@ class H264SliceHeadersTest {
 
   @Test
   void pSliceHeaderWithCabacAndAdaptiveMarking() {
-    Bits f = new Bits().ue(0).ue(5).ue(0).u(4, 3).u(6, 6); // P, frame_num 3, poc lsb 6
+    RbspBitWriter f = new RbspBitWriter().ue(0).ue(5).ue(0).u(4, 3).u(6, 6); // P, frame_num 3, poc lsb 6
     f.u(1, 1).ue(1); // num_ref_idx_active_override_flag, num_ref_idx_l0_active_minus1 = 1
     f.u(1, 1).ue(0).ue(2).ue(3); // ref_pic_list_modification: one entry, end
     f.u(1, 1).ue(1).ue(4).ue(0); // adaptive_ref_pic_marking: mmco 1 (difference 4), end
@@ -134,7 +89,7 @@ class H264SliceHeadersTest {
   @Test
   void emulationPreventionBytesInsideTheHeaderAreCounted() {
     // 16-bit frame_num and POC LSB of zero make "00 00 00" in the RBSP: escaped as 00 00 03 00
-    Bits f = new Bits().ue(0).ue(5).ue(0).u(16, 0).u(16, 0).u(1, 0).u(1, 0).u(1, 0).ue(0).se(0).ue(0).se(0).se(0);
+    RbspBitWriter f = new RbspBitWriter().ue(0).ue(5).ue(0).u(16, 0).u(16, 0).u(1, 0).u(1, 0).u(1, 0).ue(0).se(0).ue(0).se(0).se(0);
     int headerRbspBytes = (f.bits() + 7) / 8;
     Slice s = slice(0x41, f);
     int measured = headers(16, 16).headerBytes(s.nal(), 0, s.nal().length);
@@ -144,7 +99,7 @@ class H264SliceHeadersTest {
 
   @Test
   void unknownPictureParameterSetIsUnknown() {
-    Bits f = new Bits().ue(0).ue(7).ue(3).u(4, 0).ue(0).u(6, 0).u(2, 0).se(0).ue(0).se(0).se(0); // pps_id 3
+    RbspBitWriter f = new RbspBitWriter().ue(0).ue(7).ue(3).u(4, 0).ue(0).u(6, 0).u(2, 0).se(0).ue(0).se(0).se(0); // pps_id 3
     Slice s = slice(0x65, f);
     assertEquals(-1, headers(4, 6).headerBytes(s.nal(), 0, s.nal().length));
     assertEquals(-1, new H264SliceHeaders().headerBytes(s.nal(), 0, s.nal().length), "no parameter sets at all");
@@ -152,7 +107,7 @@ class H264SliceHeadersTest {
 
   @Test
   void subsamplesUseTheMeasuredHeaderAndInBandParameterSets() {
-    Bits f = new Bits().ue(0).ue(7).ue(0).u(4, 0).ue(0).u(6, 0).u(2, 0).se(0).ue(0).se(0).se(0);
+    RbspBitWriter f = new RbspBitWriter().ue(0).ue(7).ue(0).u(4, 0).ue(0).u(6, 0).u(2, 0).se(0).ue(0).se(0).se(0);
     Slice slice = slice(0x65, f);
     byte[] big = Arrays.copyOf(slice.nal(), slice.nal().length + 200); // more slice data
     ByteArrayOutputStream sample = new ByteArrayOutputStream();

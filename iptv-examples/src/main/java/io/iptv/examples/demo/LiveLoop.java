@@ -58,11 +58,9 @@ public final class LiveLoop implements AutoCloseable {
   private final CountDownLatch firstTick = new CountDownLatch(1);
 
   // Feeder state: touched only by the scheduled task.
-  private int index;
-  private long loop;
+  private final ClipLoop position;
   private long startNanos = -1;
 
-  private volatile long loops;
   private volatile String lastSegment;
   private volatile String failure;
   private volatile ScheduledFuture<?> task;
@@ -70,6 +68,7 @@ public final class LiveLoop implements AutoCloseable {
 
   private LiveLoop(Builder b) {
     this.clip = b.clip;
+    this.position = new ClipLoop(b.clip);
     this.tick = b.tick;
     this.preroll90k = Timestamps.fromDuration(b.preroll);
     HlsPackager.Builder packaging = HlsPackager.builder()
@@ -120,7 +119,7 @@ public final class LiveLoop implements AutoCloseable {
   public Map<String, Object> status() {
     Map<String, Object> status = new LinkedHashMap<>();
     status.put("state", failure != null ? "failed" : closed ? "stopped" : task == null ? "idle" : "running");
-    status.put("loops", loops);
+    status.put("loops", position.completedLoops());
     status.put("segmentsWritten", segments.get());
     status.put("segmentBytesWritten", segmentBytes.get());
     status.put("lastSegment", lastSegment);
@@ -161,17 +160,7 @@ public final class LiveLoop implements AutoCloseable {
       }
       long elapsed90k = (System.nanoTime() - startNanos) * 9 / 100_000; // ns → 90 kHz
       long until90k = start90k + preroll90k + elapsed90k;
-      while (!closed) {
-        MediaSample sample = clip.samples().get(index);
-        if (sample.dts90k() + loop * clip.loopDuration90k() > until90k) {
-          break;
-        }
-        packager.emit(clip.shifted(sample, loop));
-        if (++index == clip.samples().size()) {
-          index = 0;
-          loops = ++loop;
-        }
-      }
+      position.emitUntil(until90k, packager::emit);
     } catch (MediaException | RuntimeException e) {
       failure = e.getClass().getSimpleName() + ": " + e.getMessage();
       LOG.log(Level.ERROR, "live loop stopped", e);

@@ -64,18 +64,17 @@ public final class TsHeadend implements AutoCloseable {
   private final AtomicLong bytesSent = new AtomicLong();
 
   // Feeder state: touched only by the scheduled task.
-  private int index;
-  private long loop;
+  private final ClipLoop position;
   private long startNanos = -1;
   private long sent90k;
 
-  private volatile long loops;
   private volatile String failure;
   private volatile ScheduledFuture<?> task;
   private volatile boolean closed;
 
   private TsHeadend(Builder b) {
     this.clip = b.clip;
+    this.position = new ClipLoop(b.clip);
     this.output = b.output;
     this.tick = b.tick;
     this.preroll90k = Timestamps.fromDuration(b.preroll);
@@ -119,7 +118,7 @@ public final class TsHeadend implements AutoCloseable {
   public Map<String, Object> status() {
     Map<String, Object> status = new LinkedHashMap<>();
     status.put("state", failure != null ? "failed" : closed ? "stopped" : task == null ? "idle" : "running");
-    status.put("loops", loops);
+    status.put("loops", position.completedLoops());
     status.put("bytesSent", bytesSent.get());
     status.put("loopSeconds", Timestamps.toSeconds(clip.loopDuration90k()));
     if (failure != null) {
@@ -141,19 +140,8 @@ public final class TsHeadend implements AutoCloseable {
       long elapsed90k = (now - startNanos) * 9 / 100_000; // ns → 90 kHz
       long until90k = Math.min(start90k + preroll90k + elapsed90k, sent90k + maxPerTick90k);
       muxer.startSegment(); // PAT + PMT
-      while (!closed) {
-        MediaSample sample = clip.samples().get(index);
-        if (sample.dts90k() + loop * clip.loopDuration90k() > until90k) {
-          break;
-        }
-        MediaSample shifted = clip.shifted(sample, loop);
-        muxer.write(new MediaSample(shifted.trackId(), shifted.pts90k() + offset90k,
-            shifted.dts90k() + offset90k, shifted.keyframe(), shifted.data()));
-        if (++index == clip.samples().size()) {
-          index = 0;
-          loops = ++loop;
-        }
-      }
+      position.emitUntil(until90k, shifted -> muxer.write(new MediaSample(shifted.trackId(),
+          shifted.pts90k() + offset90k, shifted.dts90k() + offset90k, shifted.keyframe(), shifted.data())));
       sent90k = until90k;
       TsSegment out = muxer.finishSegment(); // flushes bundled audio: whole PES packets per tick
       bytesSent.addAndGet(out.bytes().length());
