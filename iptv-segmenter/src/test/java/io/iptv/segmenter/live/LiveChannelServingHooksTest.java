@@ -51,6 +51,12 @@ class LiveChannelServingHooksTest {
     playlist.get(20, TimeUnit.SECONDS);
     part.get(20, TimeUnit.SECONDS);
     assertTrue(LiveChannelTest.text(channel, "stream/part-00002.0.m4s") != null, "the part was written");
+    // the part is signalled when written, the playlist listing it right after: wait for that playlist
+    LiveChannelTest.await(() -> {
+      String listing = LiveChannelTest.text(channel, "stream/index.m3u8");
+      return listing != null && listing.lines()
+          .anyMatch(line -> line.startsWith("#EXT-X-PART:") && line.contains("URI=\"part-00002.0.m4s\""));
+    }, Duration.ofSeconds(10), "the playlist lists the part");
     String text = LiveChannelTest.text(channel, "stream/index.m3u8");
     assertTrue(text.contains("#EXT-X-PART:") && text.contains("CAN-BLOCK-RELOAD=YES"), text);
   }
