@@ -1,0 +1,199 @@
+package io.iptv.segmenter.live;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.iptv.core.serve.ResourceKey;
+import io.iptv.core.testing.TestMedia;
+import io.iptv.segmenter.hls.HlsPlaylistParser;
+import io.iptv.segmenter.hls.MediaPlaylist;
+import io.iptv.segmenter.hls.MediaSegment;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A pipeline rebuild of a {@link LiveChannel} (input the demuxer cannot survive) keeps the channel's windows
+ * (issue #8): the live and DVR playlists list the earlier segments again, numbering continues, one
+ * EXT-X-DISCONTINUITY marks the junction, and no segment listed before the rebuild disappears while a window
+ * still lists it. Retirement timers run at once here, so anything the rebuild hands to them is gone.
+ */
+class PipelineRebuildWindowsTest {
+  private static final Pattern NUMBER = Pattern.compile("seg-(\\d+)\\.ts");
+  private final ExecutorService pool = Executors.newFixedThreadPool(2);
+  /** Runs every delayed task (retirement of a rebuilt pipeline's leftovers) without its delay. */
+  private final ScheduledThreadPoolExecutor immediateTimers = new ScheduledThreadPoolExecutor(1) {
+    @Override
+    public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+      return super.schedule(command, 0, unit);
+    }
+  };
+  private LivePackager live;
+
+  @AfterEach
+  void tearDown() {
+    if (live != null) {
+      live.close();
+    }
+    pool.shutdownNow();
+    immediateTimers.shutdownNow();
+  }
+
+  @Test
+  void aRebuildKeepsTheLiveAndDvrWindows() throws Exception {
+    live = LivePackager.builder().executor(pool).scheduler(immediateTimers).segmentDuration(Duration.ofSeconds(1))
+        .maxKeyframeInterval(Duration.ofSeconds(1)).build();
+    // "wide" lists everything in its live window too; "narrow" (3 segments) slides the junction out of it
+    LiveChannel wide = live.openChannel("wide", ChannelConfig.builder().listSize(40)
+        .packagerOptions(b -> b.dvrWindow(Duration.ofMinutes(10))).build());
+    LiveChannel narrow = live.openChannel("narrow", ChannelConfig.builder().listSize(3)
+        .packagerOptions(b -> b.dvrWindow(Duration.ofMinutes(10))).build());
+    List<LiveChannel> channels = List.of(wide, narrow);
+    byte[] clip = TestMedia.bytes("h264_aac.ts");
+    for (int i = 0; i < 3; i++) { // 3 s clips, timestamps jumping back each time: discontinuities of the source
+      feedAll(channels, clip);
+    }
+    awaitProcessed(channels);
+
+    List<MediaPlaylist> dvrBefore = new ArrayList<>();
+    for (LiveChannel c : channels) {
+      MediaPlaylist dvr = playlist(c, "stream/dvr.m3u8");
+      assertTrue(dvr.segments().size() >= 6, dvr.toString());
+      assertEquals(0, c.statistics().pipelineRestarts());
+      dvrBefore.add(dvr);
+    }
+    Set<String> listedBefore = new LinkedHashSet<>();
+    for (LiveChannel c : channels) {
+      listedBefore.addAll(paths(c, playlist(c, "stream/dvr.m3u8")));
+      listedBefore.addAll(paths(c, playlist(c, "stream/index.m3u8")));
+    }
+
+    // 1.5 MiB without a sync byte: the demuxer gives up after 1 MiB, the pipeline is rebuilt once
+    byte[] noise = new byte[1316];
+    Random random = new Random(11);
+    for (int i = 0; i < (3 << 19) / noise.length; i++) {
+      random.nextBytes(noise);
+      for (int k = 0; k < noise.length; k++) {
+        noise[k] = noise[k] == 0x47 ? 0x46 : noise[k];
+      }
+      for (LiveChannel c : channels) {
+        c.feed(noise, 0, noise.length);
+      }
+    }
+    awaitProcessed(channels);
+    for (LiveChannel c : channels) {
+      assertEquals(1, c.statistics().pipelineRestarts(), c.statistics().toString());
+    }
+    for (int i = 0; i < 3; i++) {
+      feedAll(channels, clip);
+    }
+    awaitProcessed(channels);
+
+    for (int n = 0; n < channels.size(); n++) {
+      LiveChannel c = channels.get(n);
+      MediaPlaylist before = dvrBefore.get(n);
+      MediaPlaylist dvr = playlist(c, "stream/dvr.m3u8");
+      MediaPlaylist index = playlist(c, "stream/index.m3u8");
+      assertEquals(1, c.statistics().pipelineRestarts(), c.statistics().toString());
+      // the DVR window still starts with the first segment and lists every earlier one in place
+      assertEquals(before.mediaSequence(), dvr.mediaSequence(), dvr.toString());
+      assertEquals(before.discontinuitySequence(), dvr.discontinuitySequence());
+      assertTrue(dvr.segments().size() >= before.segments().size() + 6, dvr.toString());
+      assertEquals(before.segments(), dvr.segments().subList(0, before.segments().size()), dvr.toString());
+      numberedByPosition(dvr);
+      numberedByPosition(index);
+      // the junction carries a discontinuity; besides it only the source's (2 clip restarts per run)
+      MediaSegment junction = dvr.segments().get(before.segments().size());
+      assertTrue(junction.discontinuity(), dvr.toString());
+      assertFalse(dvr.segments().get(before.segments().size() + 1).discontinuity(), dvr.toString());
+      assertEquals(2, discontinuities(before), before.toString());
+      assertEquals(2 + 1 + 2, discontinuities(dvr), dvr.toString());
+      // the live window is the newest listSize of the DVR window, with the discontinuity sequence it implies
+      List<MediaSegment> all = dvr.segments();
+      int from = all.size() - index.segments().size();
+      assertEquals(all.subList(from, all.size()), index.segments(), index.toString());
+      assertEquals(dvr.discontinuitySequence() + discontinuities(all.subList(0, from)),
+          index.discontinuitySequence(), index.toString());
+      // every listed segment loads
+      for (MediaSegment s : dvr.segments()) {
+        assertNotNull(c.load(ResourceKey.of(c.name(), "stream/" + s.uri())), s.uri());
+      }
+      // catch-up over the range before the rebuild answers those segments
+      MediaSegment first = before.segments().get(0);
+      MediaSegment last = before.segments().get(before.segments().size() - 1);
+      MediaPlaylist catchup = c.catchupPlaylists().playlist("stream", first.programDateTime().toInstant(),
+          last.programDateTime().toInstant().plus(last.duration()));
+      assertEquals(before.segments().stream().map(MediaSegment::uri).toList(),
+          catchup.segments().stream().map(MediaSegment::uri).toList(), catchup.toString());
+    }
+    MediaPlaylist wideIndex = playlist(wide, "stream/index.m3u8");
+    assertEquals(dvrBefore.get(0).segments(), wideIndex.segments().subList(0, dvrBefore.get(0).segments().size()),
+        "the wide live window keeps the earlier segments: " + wideIndex);
+    MediaPlaylist narrowIndex = playlist(narrow, "stream/index.m3u8");
+    MediaPlaylist narrowBefore = dvrBefore.get(1);
+    long junction = narrowBefore.mediaSequence() + narrowBefore.segments().size();
+    assertTrue(narrowIndex.mediaSequence() > junction, narrowIndex.toString());
+    assertTrue(narrowIndex.discontinuitySequence() >= discontinuities(narrowBefore) + 1,
+        "the junction slid out of the narrow live window and is counted: " + narrowIndex);
+    // a segment listed before the rebuild is still there (all are in the 10 min DVR windows)
+    for (String path : listedBefore) {
+      String[] p = path.split(":", 2);
+      assertNotNull(live.load(ResourceKey.of(p[0], p[1])), path);
+    }
+  }
+
+  private static void feedAll(List<LiveChannel> channels, byte[] ts) {
+    for (LiveChannel c : channels) {
+      LiveChannelTest.feedAsDatagrams(c, ts);
+    }
+  }
+
+  private static void awaitProcessed(List<LiveChannel> channels) throws InterruptedException {
+    for (LiveChannel c : channels) {
+      LiveChannelTest.await(() -> c.statistics().bytesProcessed() == c.statistics().bytesReceived(),
+          Duration.ofSeconds(30), "all input of " + c.name());
+      assertEquals(0, c.statistics().droppedChunks());
+    }
+  }
+
+  private static MediaPlaylist playlist(LiveChannel c, String name) throws Exception {
+    String text = LiveChannelTest.text(c, name);
+    assertNotNull(text, name);
+    return HlsPlaylistParser.builder().build().parseMedia(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /** Each listed segment's file number is the playlist's media sequence number of its position. */
+  private static void numberedByPosition(MediaPlaylist p) {
+    for (int i = 0; i < p.segments().size(); i++) {
+      Matcher m = NUMBER.matcher(p.segments().get(i).uri());
+      assertTrue(m.matches(), p.segments().get(i).uri());
+      assertEquals(p.mediaSequence() + i, Long.parseLong(m.group(1)), p.toString());
+    }
+  }
+
+  private static long discontinuities(MediaPlaylist p) {
+    return discontinuities(p.segments());
+  }
+
+  private static long discontinuities(List<MediaSegment> segments) {
+    return segments.stream().filter(MediaSegment::discontinuity).count();
+  }
+
+  private static List<String> paths(LiveChannel c, MediaPlaylist p) {
+    return p.segments().stream().map(s -> c.name() + ":stream/" + s.uri()).toList();
+  }
+}
