@@ -53,9 +53,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * packager takes over the old one's {@link HlsPackager#state() state} in memory, as after a process restart with a
  * {@link io.iptv.segmenter.dvr.ChannelStateStore} (and keeps saving to the host's store if one is configured): the
  * media sequence and discontinuity sequence continue, the live and DVR windows keep the earlier segments (still
- * served until they leave the windows and their grace period), and EXT-X-DISCONTINUITY marks the junction. With
- * Low-Latency HLS the segment in progress already published parts under its number, so that number is skipped and
- * the new window starts afresh (as after a crash), the earlier segments deleted after their grace period.
+ * served until they leave the windows and their grace period), and EXT-X-DISCONTINUITY marks the junction. The
+ * segment in progress is published first ({@link HlsPackager#closeOpenSegment()}) unless the packager itself
+ * failed; then, with Low-Latency HLS, its number (under which parts were published) is skipped and the new window
+ * starts afresh (as after a crash), the earlier segments deleted after their grace period.
  *
  * <p><b>Publish latency</b> is measured per segment from the arrival (enqueue) time of the input chunk whose
  * processing completed the segment to the return of that processing, by which time the segment and the
@@ -404,6 +405,12 @@ public final class LiveChannel implements TsReceiver, ResourceLoader, AutoClosea
     packetsBefore += ts.packets();
     discontinuitiesBefore += ts.discontinuities();
     lastTs = null;
+    try {
+      // the packager itself is sound when the demuxer failed: publish the segment in progress, lose no media
+      packager.closeOpenSegment();
+    } catch (MediaException | RuntimeException e) {
+      LOG.log(Level.WARNING, () -> "channel " + name + ": the segment in progress is lost: " + e.getMessage());
+    }
     ChannelState state = null;
     try {
       state = packager.state();

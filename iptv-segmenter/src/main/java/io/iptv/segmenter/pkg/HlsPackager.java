@@ -151,6 +151,8 @@ public final class HlsPackager implements Emitter {
   private Instant lastSegmentEnd;
   private long packagedDuration90k;
   private boolean finished;
+  /** Whether an exception escaped {@link #emit} (see {@link #closeOpenSegment()}). */
+  private boolean failed;
   private long firstStart90k = Long.MIN_VALUE;
   private Instant dashAvailabilityStart;
   /** Smallest move of {@link #dashAvailabilityStart} (see {@link #updateAvailabilityStart()}). */
@@ -194,6 +196,15 @@ public final class HlsPackager implements Emitter {
   @Override
   public void emit(StreamEvent event) throws MediaException {
     Preconditions.requireState(!finished, "packager already finished");
+    try {
+      accept(event);
+    } catch (MediaException | RuntimeException e) {
+      failed = true; // the segment in progress cannot be trusted any more (see closeOpenSegment)
+      throw e;
+    }
+  }
+
+  private void accept(StreamEvent event) throws MediaException {
     loadStateOnce();
     if (event instanceof StreamEvent.TrackAdded added) {
       formats.putIfAbsent(added.format().trackId(), added.format());
@@ -217,6 +228,37 @@ public final class HlsPackager implements Emitter {
     if (event instanceof StreamEvent.EndOfStream) {
       finish();
     }
+  }
+
+  /**
+   * Ends the input here without ending the stream: the segment in progress is closed as if the input ended
+   * (published with its last Low-Latency parts, listed by the playlists) but no {@code EXT-X-ENDLIST} is
+   * written, so that a new packager on the same sink continues the channel from {@link #state()} without losing
+   * that media and, with Low-Latency HLS, without skipping the number its parts were published under. The
+   * packager takes no more input afterwards. Does nothing and answers false when it already finished, or failed
+   * (an exception escaped {@link #emit}: its segment in progress cannot be trusted); a failure here leaves it
+   * failed too, and {@link #state()} still describes what was published.
+   *
+   * @return whether the input was ended here
+   */
+  public boolean closeOpenSegment() throws MediaException {
+    if (finished || failed) {
+      return false;
+    }
+    finished = true;
+    if (renditions.isEmpty() && chunker.samplesIn() == 0) {
+      return true;
+    }
+    if (parts != null) {
+      parts.finishing(); // no preload hint past the closed segment
+    }
+    try {
+      chunker.finish();
+    } catch (MediaException | RuntimeException e) {
+      failed = true;
+      throw e;
+    }
+    return true;
   }
 
   /**

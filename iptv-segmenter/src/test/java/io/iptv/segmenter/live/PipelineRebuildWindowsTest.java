@@ -6,14 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.iptv.core.serve.ResourceKey;
+import io.iptv.core.serve.ServedResource;
 import io.iptv.core.testing.TestMedia;
 import io.iptv.segmenter.hls.HlsPlaylistParser;
 import io.iptv.segmenter.hls.MediaPlaylist;
 import io.iptv.segmenter.hls.MediaSegment;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -33,7 +36,8 @@ import org.junit.jupiter.api.Test;
  * still lists it. Retirement timers run at once here, so anything the rebuild hands to them is gone.
  */
 class PipelineRebuildWindowsTest {
-  private static final Pattern NUMBER = Pattern.compile("seg-(\\d+)\\.ts");
+  private static final Pattern NUMBER = Pattern.compile("seg-(\\d+)\\.(ts|m4s)");
+  private static final Pattern PART = Pattern.compile("part-(\\d+)\\.(\\d+)\\.m4s");
   private final ExecutorService pool = Executors.newFixedThreadPool(2);
   /** Runs every delayed task (retirement of a rebuilt pipeline's leftovers) without its delay. */
   private final ScheduledThreadPoolExecutor immediateTimers = new ScheduledThreadPoolExecutor(1) {
@@ -81,6 +85,7 @@ class PipelineRebuildWindowsTest {
       listedBefore.addAll(paths(c, playlist(c, "stream/dvr.m3u8")));
       listedBefore.addAll(paths(c, playlist(c, "stream/index.m3u8")));
     }
+    Map<String, String> published = etags(channels);
 
     // 1.5 MiB without a sync byte: the demuxer gives up after 1 MiB, the pipeline is rebuilt once
     byte[] noise = new byte[1316];
@@ -116,10 +121,12 @@ class PipelineRebuildWindowsTest {
       assertEquals(before.segments(), dvr.segments().subList(0, before.segments().size()), dvr.toString());
       numberedByPosition(dvr);
       numberedByPosition(index);
+      // the segment in progress at the rebuild was published (no discontinuity: same source timeline), then
       // the junction carries a discontinuity; besides it only the source's (2 clip restarts per run)
-      MediaSegment junction = dvr.segments().get(before.segments().size());
-      assertTrue(junction.discontinuity(), dvr.toString());
-      assertFalse(dvr.segments().get(before.segments().size() + 1).discontinuity(), dvr.toString());
+      int flushed = before.segments().size();
+      assertFalse(dvr.segments().get(flushed).discontinuity(), dvr.toString());
+      assertTrue(dvr.segments().get(flushed + 1).discontinuity(), dvr.toString());
+      assertFalse(dvr.segments().get(flushed + 2).discontinuity(), dvr.toString());
       assertEquals(2, discontinuities(before), before.toString());
       assertEquals(2 + 1 + 2, discontinuities(dvr), dvr.toString());
       // the live window is the newest listSize of the DVR window, with the discontinuity sequence it implies
@@ -145,7 +152,7 @@ class PipelineRebuildWindowsTest {
         "the wide live window keeps the earlier segments: " + wideIndex);
     MediaPlaylist narrowIndex = playlist(narrow, "stream/index.m3u8");
     MediaPlaylist narrowBefore = dvrBefore.get(1);
-    long junction = narrowBefore.mediaSequence() + narrowBefore.segments().size();
+    long junction = narrowBefore.mediaSequence() + narrowBefore.segments().size() + 1;
     assertTrue(narrowIndex.mediaSequence() > junction, narrowIndex.toString());
     assertTrue(narrowIndex.discontinuitySequence() >= discontinuities(narrowBefore) + 1,
         "the junction slid out of the narrow live window and is counted: " + narrowIndex);
@@ -153,6 +160,105 @@ class PipelineRebuildWindowsTest {
     for (String path : listedBefore) {
       String[] p = path.split(":", 2);
       assertNotNull(live.load(ResourceKey.of(p[0], p[1])), path);
+    }
+    neverOverwritten(published, channels);
+  }
+
+  @Test
+  void aLowLatencyCmafChannelContinuesAfterARebuild() throws Exception {
+    live = LivePackager.builder().executor(pool).scheduler(immediateTimers).segmentDuration(Duration.ofSeconds(1))
+        .maxKeyframeInterval(Duration.ofSeconds(1)).segmentFormat(io.iptv.segmenter.pkg.SegmentFormat.FMP4)
+        .build();
+    LiveChannel ll = live.openChannel("ll", ChannelConfig.builder().listSize(20)
+        .packagerOptions(b -> b.dvrWindow(Duration.ofMinutes(10)).partTarget(Duration.ofMillis(500))).build());
+    List<LiveChannel> channels = List.of(ll);
+    byte[] clip = TestMedia.bytes("h264_aac.ts");
+    feedAll(channels, clip);
+    feedAll(channels, clip);
+    awaitProcessed(channels);
+    MediaPlaylist before = playlist(ll, "stream/dvr.m3u8");
+    assertTrue(before.segments().size() >= 4, before.toString());
+    String indexBefore = LiveChannelTest.text(ll, "stream/index.m3u8");
+    Matcher openParts = PART.matcher(indexBefore);
+    long openSegment = -1;
+    while (openParts.find()) {
+      openSegment = Math.max(openSegment, Long.parseLong(openParts.group(1)));
+    }
+    long next = before.mediaSequence() + before.segments().size();
+    assertEquals(next, openSegment, "parts of the segment in progress are published: " + indexBefore);
+    Map<String, String> published = etags(channels);
+
+    byte[] noise = new byte[1316];
+    Random random = new Random(5);
+    for (int i = 0; i < (3 << 19) / noise.length; i++) {
+      random.nextBytes(noise);
+      for (int k = 0; k < noise.length; k++) {
+        noise[k] = noise[k] == 0x47 ? 0x46 : noise[k];
+      }
+      ll.feed(noise, 0, noise.length);
+    }
+    awaitProcessed(channels);
+    assertEquals(1, ll.statistics().pipelineRestarts(), ll.statistics().toString());
+    feedAll(channels, clip);
+    feedAll(channels, clip);
+    awaitProcessed(channels);
+    assertEquals(1, ll.statistics().pipelineRestarts(), ll.statistics().toString());
+
+    MediaPlaylist dvr = playlist(ll, "stream/dvr.m3u8");
+    String indexText = LiveChannelTest.text(ll, "stream/index.m3u8");
+    MediaPlaylist index = playlist(ll, "stream/index.m3u8");
+    // the window goes on: the earlier segments, the one whose parts were in progress (now complete), the junction
+    assertEquals(before.segments(), dvr.segments().subList(0, before.segments().size()), dvr.toString());
+    assertEquals("seg-%05d.m4s".formatted(next), dvr.segments().get(before.segments().size()).uri());
+    assertFalse(dvr.segments().get(before.segments().size()).discontinuity(), dvr.toString());
+    assertTrue(dvr.segments().get(before.segments().size() + 1).discontinuity(), dvr.toString());
+    assertTrue(dvr.segments().size() >= before.segments().size() + 4, dvr.toString());
+    numberedByPosition(dvr);
+    numberedByPosition(index);
+    assertEquals(dvr.segments().subList(dvr.segments().size() - index.segments().size(), dvr.segments().size()),
+        index.segments(), indexText);
+    for (MediaSegment s : dvr.segments()) {
+      assertNotNull(ll.load(ResourceKey.of("ll", "stream/" + s.uri())), s.uri());
+    }
+    // the parts listed now belong to the listed segments or the one in progress, and load
+    Matcher parts = PART.matcher(indexText);
+    long last = index.mediaSequence() + index.segments().size();
+    int listedParts = 0;
+    while (parts.find()) {
+      long n = Long.parseLong(parts.group(1));
+      assertTrue(n >= index.mediaSequence() && n <= last, parts.group() + " in " + indexText);
+      if (!indexText.contains("PRELOAD-HINT:TYPE=PART,URI=\"" + parts.group() + "\"")) {
+        assertNotNull(ll.load(ResourceKey.of("ll", "stream/" + parts.group())), parts.group());
+        listedParts++;
+      }
+    }
+    assertTrue(listedParts > 0, indexText);
+    neverOverwritten(published, channels);
+  }
+
+  /** The ETags of every segment and part held now, by channel:name. */
+  private static Map<String, String> etags(List<LiveChannel> channels) {
+    Map<String, String> out = new HashMap<>();
+    for (LiveChannel c : channels) {
+      for (String name : c.storedNames()) {
+        if (NUMBER.matcher(name.substring(name.lastIndexOf('/') + 1)).matches()
+            || PART.matcher(name.substring(name.lastIndexOf('/') + 1)).matches()) {
+          ServedResource r = c.load(ResourceKey.of(c.name(), name));
+          if (r != null) {
+            out.put(c.name() + ":" + name, r.etag());
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** No media sequence number was reused: what was published under a name before is still those bytes. */
+  private static void neverOverwritten(Map<String, String> before, List<LiveChannel> channels) {
+    Map<String, String> now = etags(channels);
+    for (Map.Entry<String, String> e : before.entrySet()) {
+      String etag = now.get(e.getKey());
+      assertTrue(etag == null || etag.equals(e.getValue()), e.getKey() + " was rewritten");
     }
   }
 
