@@ -51,6 +51,9 @@ class LiveChannelServingHooksTest {
     playlist.get(20, TimeUnit.SECONDS);
     part.get(20, TimeUnit.SECONDS);
     assertTrue(LiveChannelTest.text(channel, "stream/part-00002.0.m4s") != null, "the part was written");
+    // the playlist listing the part is written just after it (the part's signal may come first)
+    LiveChannelTest.await(() -> LiveChannelTest.text(channel, "stream/index.m3u8").contains("#EXT-X-PART:"),
+        Duration.ofSeconds(20), "the playlist listing the part");
     String text = LiveChannelTest.text(channel, "stream/index.m3u8");
     assertTrue(text.contains("#EXT-X-PART:") && text.contains("CAN-BLOCK-RELOAD=YES"), text);
   }
