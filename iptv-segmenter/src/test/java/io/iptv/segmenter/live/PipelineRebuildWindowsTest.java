@@ -8,9 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.iptv.core.serve.ResourceKey;
 import io.iptv.core.serve.ServedResource;
 import io.iptv.core.testing.TestMedia;
+import io.iptv.segmenter.dvr.ChannelState;
+import io.iptv.segmenter.dvr.FileChannelStateStore;
+import io.iptv.segmenter.dvr.RetainedSegment;
 import io.iptv.segmenter.hls.HlsPlaylistParser;
 import io.iptv.segmenter.hls.MediaPlaylist;
 import io.iptv.segmenter.hls.MediaSegment;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,6 +32,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A pipeline rebuild of a {@link LiveChannel} (input the demuxer cannot survive) keeps the channel's windows
@@ -234,6 +239,54 @@ class PipelineRebuildWindowsTest {
     }
     assertTrue(listedParts > 0, indexText);
     neverOverwritten(published, channels);
+  }
+
+  @Test
+  void repeatedRebuildsBeforeAnyNewSegmentKeepTheWindowAndTheHostsStateStore(@TempDir Path dir) throws Exception {
+    live = LivePackager.builder().executor(pool).scheduler(immediateTimers).segmentDuration(Duration.ofSeconds(1))
+        .maxKeyframeInterval(Duration.ofSeconds(1)).build();
+    FileChannelStateStore states = FileChannelStateStore.in(dir);
+    LiveChannel c = live.openChannel("kept", ChannelConfig.builder()
+        .packagerOptions(b -> b.dvrWindow(Duration.ofMinutes(10)).stateStore(states, "kept")).build());
+    byte[] clip = TestMedia.bytes("h264_aac.ts");
+    feedAll(List.of(c), clip);
+    awaitProcessed(List.of(c));
+    MediaPlaylist before = playlist(c, "stream/dvr.m3u8");
+    // 2.5 MiB without sync: rebuilt at 1 MiB and again at 2 MiB, the second packager having packaged nothing
+    byte[] noise = new byte[1316];
+    Random random = new Random(3);
+    for (int i = 0; i < (5 << 19) / noise.length; i++) {
+      random.nextBytes(noise);
+      for (int k = 0; k < noise.length; k++) {
+        noise[k] = noise[k] == 0x47 ? 0x46 : noise[k];
+      }
+      c.feed(noise, 0, noise.length);
+    }
+    awaitProcessed(List.of(c));
+    assertEquals(2, c.statistics().pipelineRestarts(), c.statistics().toString());
+    // catch-up answers from the windows taken over while the current packager has packaged nothing yet
+    MediaSegment first = before.segments().get(0);
+    MediaPlaylist meanwhile = c.catchupPlaylists().playlist("stream", first.programDateTime().toInstant(), null);
+    assertEquals(before.segments().size() + 1, meanwhile.segments().size(), meanwhile.toString());
+    feedAll(List.of(c), clip);
+    awaitProcessed(List.of(c));
+
+    MediaPlaylist dvr = playlist(c, "stream/dvr.m3u8");
+    int flushed = before.segments().size();
+    assertEquals(before.segments(), dvr.segments().subList(0, flushed), dvr.toString());
+    assertTrue(dvr.segments().get(flushed + 1).discontinuity(), dvr.toString());
+    assertEquals(1, discontinuities(dvr), "one junction for both rebuilds: " + dvr);
+    assertTrue(dvr.segments().size() >= flushed + 3, dvr.toString());
+    numberedByPosition(dvr);
+    for (MediaSegment s : dvr.segments()) {
+      assertNotNull(c.load(ResourceKey.of("kept", "stream/" + s.uri())), s.uri());
+    }
+    // the host's store kept being saved to: it lists the same window and continues after it
+    ChannelState saved = states.load("kept");
+    assertEquals(dvr.mediaSequence() + dvr.segments().size(), saved.nextMediaSequence());
+    assertEquals(dvr.segments().stream().map(MediaSegment::uri).toList(),
+        saved.renditions().get("stream").stream().map(RetainedSegment::uri).toList());
+    assertEquals(1, saved.discontinuityCount());
   }
 
   /** The ETags of every segment and part held now, by channel:name. */
