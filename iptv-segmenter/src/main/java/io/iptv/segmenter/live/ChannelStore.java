@@ -42,6 +42,12 @@ final class ChannelStore implements SegmentSink {
     resources.remove(name);
   }
 
+  /** Whether {@code name} is held (a packager taking over a channel lists again only what is). */
+  @Override
+  public boolean exists(String name) {
+    return resources.containsKey(name);
+  }
+
   /** The resource, or null. */
   ServedResource get(String name) {
     return resources.get(name);

@@ -5,6 +5,9 @@ import io.iptv.core.serve.ResourceKey;
 import io.iptv.core.serve.ResourceLoader;
 import io.iptv.core.serve.ServedResource;
 import io.iptv.segmenter.dvr.CatchupPlaylists;
+import io.iptv.segmenter.dvr.ChannelState;
+import io.iptv.segmenter.dvr.DvrWindow;
+import io.iptv.segmenter.dvr.RetainedSegment;
 import io.iptv.segmenter.pkg.HlsPackager;
 import io.iptv.segmenter.pkg.HlsPlaylistType;
 import io.iptv.segmenter.pkg.SegmentTiming;
@@ -16,7 +19,9 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -44,7 +49,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * (no sync for {@code maxResyncBytes}, a segment longer than the fixed target duration, no segment completed
  * within {@link ChannelConfig#maxSegmentInputBytes()} of input, e.g. a source without keyframes, whose open
  * segment would otherwise grow without bound) rebuilds the pipeline:
- * a new demuxer and packager continue the media sequence, counted in {@link ChannelStatistics#pipelineRestarts}.
+ * a new demuxer and packager continue the channel, counted in {@link ChannelStatistics#pipelineRestarts}. The new
+ * packager takes over the old one's {@link HlsPackager#state() state} in memory, as after a process restart with a
+ * {@link io.iptv.segmenter.dvr.ChannelStateStore} (and keeps saving to the host's store if one is configured): the
+ * media sequence and discontinuity sequence continue, the live and DVR windows keep the earlier segments (still
+ * served until they leave the windows and their grace period), and EXT-X-DISCONTINUITY marks the junction. The
+ * segment in progress is published first ({@link HlsPackager#closeOpenSegment()}) unless the packager itself
+ * failed; then, with Low-Latency HLS, its number (under which parts were published) is skipped and the new window
+ * starts afresh (as after a crash), the earlier segments deleted after their grace period.
  *
  * <p><b>Publish latency</b> is measured per segment from the arrival (enqueue) time of the input chunk whose
  * processing completed the segment to the return of that processing, by which time the segment and the
@@ -86,6 +98,11 @@ public final class LiveChannel implements TsReceiver, ResourceLoader, AutoClosea
   private TsDemuxer demuxer;
   /** Written by the drain task (pipeline restarts); read by {@link #catchupPlaylists()} on any thread. */
   private volatile HlsPackager packager;
+  /**
+   * The last packager that laid out its renditions, while the current one has not yet (it lays them out, with
+   * the windows it took over, at its first segment): catch-up reads its windows meanwhile. Null otherwise.
+   */
+  private volatile HlsPackager previous;
   private long windowStartNanos;
   private long windowBytes;
   private boolean finished;
@@ -116,7 +133,7 @@ public final class LiveChannel implements TsReceiver, ResourceLoader, AutoClosea
     this.maxSegmentInputBytes = config.maxSegmentInputBytes() > 0 ? config.maxSegmentInputBytes()
         : ChannelConfig.DEFAULT_MAX_SEGMENT_INPUT_BYTES;
     this.serial = new SerialExecutor(settings.executor());
-    buildPipeline(0);
+    buildPipeline(0, null);
   }
 
   /** The channel name (the first path segment of its URLs). */
@@ -249,12 +266,18 @@ public final class LiveChannel implements TsReceiver, ResourceLoader, AutoClosea
    * Catch-up and start-over playlists over the segments the channel retains (its live window, plus the DVR
    * window when {@link io.iptv.segmenter.pkg.HlsPackager.Builder#dvrWindow} is set through
    * {@link ChannelConfig.Builder#packagerOptions}); serve them with {@link io.iptv.segmenter.dvr.CatchupEndpoint}.
-   * The answer follows pipeline restarts (it always reads the current packager's windows; a restart starts
-   * them afresh). Thread-safe.
+   * The answer follows pipeline restarts (it reads the current packager's windows, which continue the previous
+   * packager's; until the new one completes its first segment, the previous one's). Thread-safe.
    */
   public CatchupPlaylists catchupPlaylists() {
     int targetDuration = packager.catchupPlaylists().targetDuration();
-    return new CatchupPlaylists(dir -> packager.dvrWindow(dir), targetDuration, settings.clock());
+    return new CatchupPlaylists(this::dvrWindow, targetDuration, settings.clock());
+  }
+
+  private DvrWindow dvrWindow(String dir) {
+    DvrWindow window = packager.dvrWindow(dir);
+    HlsPackager before = previous;
+    return window != null || before == null ? window : before.dvrWindow(dir);
   }
 
   /** Bytes the channel's store holds now (segments in the window and retention, playlists). */
@@ -382,16 +405,45 @@ public final class LiveChannel implements TsReceiver, ResourceLoader, AutoClosea
     packetsBefore += ts.packets();
     discontinuitiesBefore += ts.discontinuities();
     lastTs = null;
+    try {
+      // the packager itself is sound when the demuxer failed: publish the segment in progress, lose no media
+      packager.closeOpenSegment();
+    } catch (MediaException | RuntimeException e) {
+      LOG.log(Level.WARNING, () -> "channel " + name + ": the segment in progress is lost: " + e.getMessage());
+    }
+    ChannelState state = null;
+    try {
+      state = packager.state();
+    } catch (MediaException | RuntimeException e) { // e.g. the host's state store cannot be read
+      LOG.log(Level.WARNING, () -> "channel " + name + ": the windows start afresh: " + e.getMessage());
+    }
     List<SegmentTiming> timings = packager.timings();
     long next = timings.isEmpty() ? 0 : timings.get(timings.size() - 1).sequence() + 1;
-    Set<String> old = store.names();
+    Set<String> old = new HashSet<>(store.names());
+    if (state != null) {
+      // the new packager lists the retained segments again and deletes the expiring ones after its grace period
+      old.removeAll(takenOver(state));
+    }
+    if (!timings.isEmpty()) { // it laid out its renditions and windows
+      previous = packager;
+    }
     pipelineRestarts++;
-    buildPipeline(next);
-    // The old window's segments stay servable for a while (players may be fetching them), then go.
+    buildPipeline(next, state);
+    // The rest (Low-Latency parts, a fresh start's old window) stays servable for a while, then goes.
     owner.scheduleRetirement(store, old, settings.segmentDuration().multipliedBy(2L * settings.listSize()));
   }
 
-  private void buildPipeline(long firstSequence) {
+  /** The resource names whose deletion {@code state} hands to the next packager. */
+  private static Set<String> takenOver(ChannelState state) {
+    Set<String> names = new HashSet<>();
+    for (Map.Entry<String, List<RetainedSegment>> e : state.renditions().entrySet()) {
+      e.getValue().forEach(s -> names.add(e.getKey() + "/" + s.uri()));
+    }
+    state.expiring().forEach((dir, list) -> list.forEach(n -> names.add(dir + "/" + n)));
+    return names;
+  }
+
+  private void buildPipeline(long firstSequence, ChannelState state) {
     Duration segment = config.segmentDuration() != null ? config.segmentDuration() : settings.segmentDuration();
     HlsPackager.Builder b = HlsPackager.builder()
         .playlistType(HlsPlaylistType.LIVE)
@@ -401,8 +453,13 @@ public final class LiveChannel implements TsReceiver, ResourceLoader, AutoClosea
         .maxKeyframeInterval(config.maxKeyframeInterval() != null ? config.maxKeyframeInterval()
             : settings.maxKeyframeInterval())
         .clock(settings.clock())
-        .listener((segmentName, duration, bytes) -> segmentsProduced++);
-    if (firstSequence > 0) {
+        .listener((segmentName, duration, bytes) -> {
+          segmentsProduced++;
+          previous = null; // this packager has laid out its windows (continuing the previous one's)
+        });
+    if (state != null) {
+      b.initialState(state); // the same continuation as a process restart with a ChannelStateStore
+    } else if (firstSequence > 0) {
       b.firstMediaSequence(firstSequence);
     }
     config.packagerOptions().accept(b);

@@ -110,6 +110,8 @@ import java.util.Set;
  * first Low-Latency part of one), so a packager that died in between restarts past it, never overwriting what
  * a client may hold; the previous run's segments are then not listed again (a playlist numbers by position)
  * but deleted after the grace period. The DASH MPD and I-frame playlists list only the new run's segments.
+ * {@link #state()} and {@link Builder#initialState} do the same in memory, for a pipeline rebuilt in-process
+ * (e.g. {@link io.iptv.segmenter.live.LiveChannel} after input it could not survive), with or without a store.
  * A lead-track timestamp jump that the input did not signal (samples fed directly) becomes a discontinuity
  * ({@link TimestampJumpDetector}).
  *
@@ -149,6 +151,8 @@ public final class HlsPackager implements Emitter {
   private Instant lastSegmentEnd;
   private long packagedDuration90k;
   private boolean finished;
+  /** Whether an exception escaped {@link #emit} (see {@link #closeOpenSegment()}). */
+  private boolean failed;
   private long firstStart90k = Long.MIN_VALUE;
   private Instant dashAvailabilityStart;
   /** Smallest move of {@link #dashAvailabilityStart} (see {@link #updateAvailabilityStart()}). */
@@ -192,6 +196,15 @@ public final class HlsPackager implements Emitter {
   @Override
   public void emit(StreamEvent event) throws MediaException {
     Preconditions.requireState(!finished, "packager already finished");
+    try {
+      accept(event);
+    } catch (MediaException | RuntimeException e) {
+      failed = true; // the segment in progress cannot be trusted any more (see closeOpenSegment)
+      throw e;
+    }
+  }
+
+  private void accept(StreamEvent event) throws MediaException {
     loadStateOnce();
     if (event instanceof StreamEvent.TrackAdded added) {
       formats.putIfAbsent(added.format().trackId(), added.format());
@@ -215,6 +228,37 @@ public final class HlsPackager implements Emitter {
     if (event instanceof StreamEvent.EndOfStream) {
       finish();
     }
+  }
+
+  /**
+   * Ends the input here without ending the stream: the segment in progress is closed as if the input ended
+   * (published with its last Low-Latency parts, listed by the playlists) but no {@code EXT-X-ENDLIST} is
+   * written, so that a new packager on the same sink continues the channel from {@link #state()} without losing
+   * that media and, with Low-Latency HLS, without skipping the number its parts were published under. The
+   * packager takes no more input afterwards. Does nothing and answers false when it already finished, or failed
+   * (an exception escaped {@link #emit}: its segment in progress cannot be trusted); a failure here leaves it
+   * failed too, and {@link #state()} still describes what was published.
+   *
+   * @return whether the input was ended here
+   */
+  public boolean closeOpenSegment() throws MediaException {
+    if (finished || failed) {
+      return false;
+    }
+    finished = true;
+    if (renditions.isEmpty() && chunker.samplesIn() == 0) {
+      return true;
+    }
+    if (parts != null) {
+      parts.finishing(); // no preload hint past the closed segment
+    }
+    try {
+      chunker.finish();
+    } catch (MediaException | RuntimeException e) {
+      failed = true;
+      throw e;
+    }
+    return true;
   }
 
   /**
@@ -438,16 +482,19 @@ public final class HlsPackager implements Emitter {
     }
   }
 
-  /** Loads the channel state (restart). */
+  /** Loads the channel state (restart): the {@link Builder#initialState} if set, else the store's. */
   private void restoreState() throws MediaException {
-    if (config.stateStore == null) {
+    if (config.initialState != null) {
+      restored = config.initialState;
+    } else if (config.stateStore == null) {
       return;
-    }
-    try {
-      restored = config.stateStore.load(config.stateChannel());
-    } catch (IOException e) {
-      throw MediaException.of(MediaException.Kind.IO, "cannot load the state of channel " + config.stateChannel()
-          + ": " + e.getMessage(), e);
+    } else {
+      try {
+        restored = config.stateStore.load(config.stateChannel());
+      } catch (IOException e) {
+        throw MediaException.of(MediaException.Kind.IO, "cannot load the state of channel "
+            + config.stateChannel() + ": " + e.getMessage(), e);
+      }
     }
     if (restored != null) {
       restored = contiguous(withoutMissingSegments(restored));
@@ -545,8 +592,13 @@ public final class HlsPackager implements Emitter {
    * listing it is saved restarts past that number instead of overwriting what a client may already hold.
    */
   private void reserve(long next) throws MediaException {
-    if (config.stateStore != null && next > reservedNext) {
+    if (next <= reservedNext) {
+      return;
+    }
+    if (config.stateStore != null) {
       saveState(next);
+    } else {
+      reservedNext = next; // for state(): a number published under is used, with or without a store
     }
   }
 
@@ -570,6 +622,47 @@ public final class HlsPackager implements Emitter {
     }
     long nextSequence = Math.max(next, reservedNext);
     reservedNext = nextSequence;
+    ChannelState state = snapshot(nextSequence);
+    try {
+      config.stateStore.save(config.stateChannel(), state);
+    } catch (IOException e) {
+      throw MediaException.of(MediaException.Kind.IO, "cannot save the state of channel " + config.stateChannel()
+          + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The channel state now, as a {@link Builder#stateStore} would hold it after the last segment (and after the
+   * first Low-Latency part of the segment in progress): give it to a new packager on the same sink through
+   * {@link Builder#initialState} and that one continues the channel as after a restart: numbering, discontinuity
+   * count, the live and DVR windows (listed again, EXT-X-DISCONTINUITY at the junction), and the deletion of the
+   * segments in their grace period. Null when the packager has neither packaged nor restored anything. Call it on
+   * the feeding thread (e.g. after a failure, to rebuild the pipeline without losing the windows).
+   *
+   * @throws MediaException if the state store cannot be read (the state is loaded at the first event)
+   */
+  public ChannelState state() throws MediaException {
+    loadStateOnce();
+    long next = Math.max(reservedNext, sequenceBase);
+    if (renditions.isEmpty()) {
+      return restored == null ? null : new ChannelState(Math.max(next, restored.nextMediaSequence()),
+          restored.discontinuityCount(), restored.lastSegmentEnd(), restored.renditions(), pendingExpiring());
+    }
+    return snapshot(next);
+  }
+
+  /** The restored state's expiring segments not yet deleted (before the first segment of this run). */
+  private Map<String, List<String>> pendingExpiring() {
+    Map<String, List<String>> expiring = new LinkedHashMap<>();
+    for (RestoredExpiring e : restoredExpiring) {
+      int slash = e.path().lastIndexOf('/');
+      expiring.computeIfAbsent(e.path().substring(0, slash), d -> new ArrayList<>())
+          .add(e.path().substring(slash + 1));
+    }
+    return expiring;
+  }
+
+  private ChannelState snapshot(long nextSequence) {
     Map<String, List<RetainedSegment>> segments = new LinkedHashMap<>();
     Map<String, List<String>> expiring = new LinkedHashMap<>();
     for (RenditionWriter r : renditions) {
@@ -585,13 +678,7 @@ public final class HlsPackager implements Emitter {
         expiring.put(r.dir(), pending);
       }
     }
-    try {
-      config.stateStore.save(config.stateChannel(), new ChannelState(nextSequence, discontinuityCount,
-          lastSegmentEnd, segments, expiring));
-    } catch (IOException e) {
-      throw MediaException.of(MediaException.Kind.IO, "cannot save the state of channel " + config.stateChannel()
-          + ": " + e.getMessage(), e);
-    }
+    return new ChannelState(nextSequence, discontinuityCount, lastSegmentEnd, segments, expiring);
   }
 
   /**
@@ -936,6 +1023,7 @@ public final class HlsPackager implements Emitter {
     private String dvrMultivariantName = "master-dvr.m3u8";
     private ChannelStateStore stateStore;
     private String stateChannel;
+    private ChannelState initialState;
     private io.iptv.segmenter.ts.SegmentBufferPool segmentBuffers; // null: a fresh array per TS segment
 
     private Builder() {}
@@ -1031,6 +1119,19 @@ public final class HlsPackager implements Emitter {
       stateStore = Objects.requireNonNull(store, "store");
       Preconditions.requireArgument(channel.matches("[A-Za-z0-9_-]{1,64}"), "bad channel name %s", channel);
       stateChannel = channel;
+      return this;
+    }
+
+    /**
+     * EVENT and LIVE: continue from {@code state}, taken with {@link HlsPackager#state()} from a packager that
+     * wrote to the same sink (an in-process rebuild of a live pipeline), exactly as after a restart with a
+     * {@link #stateStore}: numbering and discontinuity count continue, the still-present retained segments are
+     * listed again, an EXT-X-DISCONTINUITY marks the junction. It takes precedence over the store's saved state
+     * (a store, if set, keeps being saved to). Default: none.
+     */
+    public Builder initialState(ChannelState state) {
+      once("initialState");
+      initialState = Objects.requireNonNull(state, "state");
       return this;
     }
 
@@ -1257,6 +1358,8 @@ public final class HlsPackager implements Emitter {
       Preconditions.requireState(dvrMaxBytes == 0 || dvrWindow != null, "dvrMaxBytes needs dvrWindow");
       Preconditions.requireState(stateStore == null || playlistType != HlsPlaylistType.VOD,
           "a state store needs an EVENT or LIVE playlist");
+      Preconditions.requireState(initialState == null || playlistType != HlsPlaylistType.VOD,
+          "an initial state needs an EVENT or LIVE playlist");
       Preconditions.requireState(sampleEncryption == null || iFramePlaylistName == null
           || segmentFormat != SegmentFormat.FMP4,
           "I-frame playlists do not carry the EXT-X-KEYs of sample-encrypted fMP4 segments yet");

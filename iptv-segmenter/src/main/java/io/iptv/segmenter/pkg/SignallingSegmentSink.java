@@ -35,6 +35,11 @@ public final class SignallingSegmentSink implements SegmentSink {
   }
 
   @Override
+  public boolean exists(String name) throws IOException {
+    return delegate.exists(name);
+  }
+
+  @Override
   public void delete(String name) throws IOException {
     delegate.delete(name);
     updates.signal(channel, name);
