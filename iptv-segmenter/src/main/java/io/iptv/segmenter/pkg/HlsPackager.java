@@ -349,6 +349,11 @@ public final class HlsPackager implements Emitter {
       if (r.format() == SegmentFormat.FMP4 && r.fmp4Track() == null) {
         SegmentSampleEncryptor defaults = fmp4Samples ? config.sampleEncryption.defaultEncryptor(context) : null;
         write(r.dir() + "/" + SegmentFormat.INIT_SEGMENT_NAME, r.initSegment(chunk, defaults));
+      } else {
+        ByteSlice init = r.switchInit(sequence, chunk); // new parameter sets after a discontinuity (a slate)
+        if (init != null) {
+          write(r.dir() + "/" + r.initName(sequence), init);
+        }
       }
       // SAMPLE-AES of TS samples before muxing, or ISO Common Encryption (cenc/cbcs) of fMP4 samples; null: clear
       SegmentSampleEncryptor sampleEncryptor = config.sampleEncryption != null
