@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.iptv.core.io.ByteSlice;
+import io.iptv.core.media.MediaSample;
+import io.iptv.core.media.StreamEvent;
+import io.iptv.core.testing.LocalOrigin;
+import io.iptv.core.testing.PlayerCheck;
 import io.iptv.core.testing.ExternalTools;
 import io.iptv.segmenter.hls.HlsPlaylistParser;
 import io.iptv.segmenter.hls.LowLatencyPlaylistParser;
@@ -24,6 +28,8 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -148,10 +154,118 @@ class Fmp4InputLossSlateTest {
         avcCSps(Files.readAllBytes(stream.resolve(SegmentFormat.INIT_SEGMENT_NAME)))));
   }
 
+  @Test
+  void anInitSegmentIsDeletedAfterItsLastSegmentLeftTheWindow(@TempDir Path dir) throws Exception {
+    List<String> inits = new ArrayList<>();
+    SegmentSink files = DirectorySegmentSink.of(dir);
+    SegmentSink sink = new SegmentSink() {
+      @Override
+      public void write(String name, ByteSlice bytes) throws IOException {
+        files.write(name, bytes);
+        if (name.matches("stream/init-\\d+\\.mp4")) {
+          inits.add(name);
+        }
+      }
+
+      @Override
+      public void delete(String name) throws IOException {
+        files.delete(name);
+      }
+    };
+    HlsPackager packager = HlsPackager.builder().segmentDuration(Duration.ofSeconds(1))
+        .playlistType(HlsPlaylistType.LIVE).listSize(3).segmentFormat(SegmentFormat.FMP4).clock(clock)
+        .build(sink);
+    runWithGap(packager, 5); // 15 s after the gap: the slate's segments left the window 3 s + 3 s grace ago
+    assertEquals(2, inits.size(), "the slate's and the resumed live's init: " + inits);
+    assertFalse(Files.exists(dir.resolve(inits.get(0))), "the slate's init is gone with its segments");
+    assertTrue(Files.exists(dir.resolve(inits.get(1))), "the live init in force stays");
+    String text = Files.readString(dir.resolve("stream/index.m3u8"));
+    assertTrue(text.contains("#EXT-X-MAP:URI=\"" + inits.get(1).substring(7) + "\""), text);
+    assertTrue(Files.exists(dir.resolve("stream/" + SegmentFormat.INIT_SEGMENT_NAME)),
+        "the first init stays: DASH and DVR playlists reference it");
+  }
+
+  /**
+   * Real time, as {@link InputLossSlateTest} does for TS: the clip is fed paced by the wall clock, the input
+   * stops for 10 s and resumes; hls.js must play 22 s of the CMAF channel across the gap, through the slate's
+   * init segment and back, without stalling.
+   */
+  @Test
+  void hlsJsPlaysACmafChannelAcrossATenSecondInputGap(@TempDir Path dir) throws Exception {
+    PlayerCheck check = PlayerCheck.require();
+    LiveClipFeed feed = new LiveClipFeed("h264_aac.ts");
+    HlsPackager packager = HlsPackager.builder().segmentDuration(Duration.ofSeconds(1))
+        .playlistType(HlsPlaylistType.LIVE).listSize(6).segmentFormat(SegmentFormat.FMP4)
+        .build(DirectorySegmentSink.of(dir));
+    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    InputLossGuard guard = InputLossGuard.builder(packager).silence(Duration.ofMillis(1500))
+        .keyframeInterval(Duration.ofSeconds(1)).scheduler(scheduler).build();
+    guard.start();
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicReference<Exception> feedFailure = new AtomicReference<>();
+    long preroll90k = 3 * 90_000L;
+    long gapStartMs = 8_000;
+    long gapEndMs = 18_000;
+    Thread feeder = new Thread(() -> {
+      long startNanos = System.nanoTime();
+      try {
+        for (StreamEvent t : feed.tracks) {
+          guard.emit(t);
+        }
+        for (long loop = 0; !stop.get(); loop++) {
+          for (MediaSample s : feed.samples) {
+            MediaSample m = feed.shifted(s, loop, 0);
+            long dueMs = (m.dts90k() - feed.firstDts90k - preroll90k) / 90;
+            if (dueMs >= gapStartMs && dueMs < gapEndMs) {
+              continue; // the source is down: its media of that time is lost
+            }
+            long waitMs = dueMs - (System.nanoTime() - startNanos) / 1_000_000;
+            if (waitMs > 0) {
+              Thread.sleep(waitMs);
+            }
+            if (stop.get()) {
+              return;
+            }
+            guard.emit(m);
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (Exception e) {
+        feedFailure.set(e);
+      }
+    }, "live-feed");
+    feeder.setDaemon(true);
+    try (LocalOrigin origin = LocalOrigin.serve("ch", dir)) {
+      feeder.start();
+      Thread.sleep(3000); // a few segments published
+      PlayerCheck.Result result = check.play(PlayerCheck.Run.builder(PlayerCheck.Player.HLS_JS,
+          origin.url("master.m3u8")).seconds(22).maxGapMs(2000).stall(Duration.ofSeconds(7))
+          .timeout(Duration.ofSeconds(90)).build());
+      assertTrue(result.ok(), result.json());
+      assertTrue(result.playedSeconds() >= 20, result.json());
+    } finally {
+      stop.set(true);
+      feeder.interrupt();
+      feeder.join(5000);
+      guard.close();
+      scheduler.shutdownNow();
+    }
+    assertEquals(null, feedFailure.get());
+    assertEquals(1, guard.slatePeriods(), "the slate ran once, during the gap");
+    assertTrue(Files.list(dir.resolve("stream")).anyMatch(f -> f.getFileName().toString().matches("init-\\d+\\.mp4")),
+        "the slate's or the resumed live's init segment is still served");
+  }
+
   private final LiveClipFeed.ManualClock clock = new LiveClipFeed.ManualClock(EPOCH);
 
   /** 6 s of the clip, 10 s of silence watched every 100 ms (slate after 2 s), 6 s of input again. */
   private void runWithGap(HlsPackager packager) throws Exception {
+    runWithGap(packager, 2);
+  }
+
+  /** As {@link #runWithGap(HlsPackager)}, with {@code resumedLoops} loops of 3 s after the gap. */
+  private void runWithGap(HlsPackager packager, int resumedLoops) throws Exception {
     LiveClipFeed feed = new LiveClipFeed("h264_aac.ts");
     ScheduledExecutorService unused = Executors.newSingleThreadScheduledExecutor();
     try {
@@ -164,7 +278,7 @@ class Fmp4InputLossSlateTest {
         guard.check();
       }
       assertTrue(guard.slateSamples() > 0);
-      feed.feedLoops(guard, 2, clock, EPOCH.plus(Duration.ofSeconds(10)), 10 * 90_000L);
+      feed.feedLoops(guard, resumedLoops, clock, EPOCH.plus(Duration.ofSeconds(10)), 10 * 90_000L);
       assertFalse(guard.onSlate());
       assertEquals(1, guard.slatePeriods());
       guard.close();
