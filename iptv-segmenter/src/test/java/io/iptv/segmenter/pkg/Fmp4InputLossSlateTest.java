@@ -192,11 +192,24 @@ class Fmp4InputLossSlateTest {
    */
   @Test
   void hlsJsPlaysACmafChannelAcrossATenSecondInputGap(@TempDir Path dir) throws Exception {
+    playAcrossAGap(dir, PlayerCheck.Player.HLS_JS, "master.m3u8");
+  }
+
+  /**
+   * The same channel's DASH MPD with Shaka: one Period and the first init segment throughout, the slate
+   * decoded from its in-band SPS/PPS.
+   */
+  @Test
+  void shakaPlaysTheDashManifestAcrossATenSecondInputGap(@TempDir Path dir) throws Exception {
+    playAcrossAGap(dir, PlayerCheck.Player.SHAKA, "manifest.mpd");
+  }
+
+  private void playAcrossAGap(Path dir, PlayerCheck.Player player, String manifest) throws Exception {
     PlayerCheck check = PlayerCheck.require();
     LiveClipFeed feed = new LiveClipFeed("h264_aac.ts");
     HlsPackager packager = HlsPackager.builder().segmentDuration(Duration.ofSeconds(1))
         .playlistType(HlsPlaylistType.LIVE).listSize(6).segmentFormat(SegmentFormat.FMP4)
-        .build(DirectorySegmentSink.of(dir));
+        .dashManifestName("manifest.mpd").build(DirectorySegmentSink.of(dir));
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     InputLossGuard guard = InputLossGuard.builder(packager).silence(Duration.ofMillis(1500))
         .keyframeInterval(Duration.ofSeconds(1)).scheduler(scheduler).build();
@@ -239,8 +252,8 @@ class Fmp4InputLossSlateTest {
     try (LocalOrigin origin = LocalOrigin.serve("ch", dir)) {
       feeder.start();
       Thread.sleep(3000); // a few segments published
-      PlayerCheck.Result result = check.play(PlayerCheck.Run.builder(PlayerCheck.Player.HLS_JS,
-          origin.url("master.m3u8")).seconds(22).maxGapMs(2000).stall(Duration.ofSeconds(7))
+      PlayerCheck.Result result = check.play(PlayerCheck.Run.builder(player,
+          origin.url(manifest)).seconds(22).maxGapMs(2000).stall(Duration.ofSeconds(7))
           .timeout(Duration.ofSeconds(90)).build());
       assertTrue(result.ok(), result.json());
       assertTrue(result.playedSeconds() >= 20, result.json());
