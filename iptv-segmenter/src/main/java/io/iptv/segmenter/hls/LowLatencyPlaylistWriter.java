@@ -87,6 +87,7 @@ public final class LowLatencyPlaylistWriter {
     List<String> block = new ArrayList<>();
     String lastMap = null;
     String mapInForce = null;
+    List<String> keysInForce = new ArrayList<>();
     String lastKey = null;
     boolean skipWritten = false;
     String tail = null;
@@ -127,10 +128,17 @@ public final class LowLatencyPlaylistWriter {
           out.append(b).append('\n');
         }
       }
+      String previous = "";
       for (String b : block) {
         if (b.startsWith("#EXT-X-MAP:")) {
           mapInForce = b;
+        } else if (b.startsWith("#EXT-X-KEY:")) {
+          if (!previous.startsWith("#EXT-X-KEY:")) {
+            keysInForce.clear(); // a new key block (one line per key format) replaces the old one
+          }
+          keysInForce.add(b);
         }
+        previous = b;
       }
       block.clear();
       msn++;
@@ -143,7 +151,16 @@ public final class LowLatencyPlaylistWriter {
         }
         String map = nextMap == null ? null : mapLine(nextMap);
         if (map != null && !map.equals(mapInForce)) {
+          boolean keyed = !keysInForce.isEmpty() && !keysInForce.get(0).equals("#EXT-X-KEY:METHOD=NONE");
+          if (keyed) {
+            out.append("#EXT-X-KEY:METHOD=NONE\n"); // §4.3.2.5: the map is in the clear, as PlaylistWriter does
+          }
           out.append(map).append('\n');
+          if (keyed) {
+            for (String key : keysInForce) {
+              out.append(key).append('\n'); // the parts are still under the key of the segments before
+            }
+          }
         }
       }
       writeParts(out, pending);
