@@ -393,7 +393,8 @@ final class RenditionWriter {
   List<String> append(String uri, Chunk chunk, OffsetDateTime programDateTime, long bytes, long now90k,
       long grace90k, List<HlsKey> keys) {
     Duration duration = Timestamps.toDuration(chunk.duration90k());
-    MediaInitialization map = format == SegmentFormat.FMP4 ? new MediaInitialization(inits.name(lastSequence), null) : null;
+    MediaInitialization map = format == SegmentFormat.FMP4
+        ? new MediaInitialization(inits.name(lastSequence), null) : null;
     BandwidthCalculator.SegmentSize size = new BandwidthCalculator.SegmentSize(duration, bytes);
     if (tracker != null) {
       tracker.add(size);
@@ -407,7 +408,8 @@ final class RenditionWriter {
         .map(map)
         .build();
     if (iFrames != null && lastWritten != null) {
-      iFrames.addSegment(uri, map != null ? map : iFrameMap(uri), chunk.discontinuity(), iFrameEntries(chunk, lastWritten));
+      iFrames.addSegment(uri, map != null ? map : iFrameMap(uri), chunk.discontinuity(),
+          iFrameEntries(chunk, lastWritten));
     }
     for (MediaSegment gone : window.add(segment)) {
       if (restoredListed > 0) {

@@ -51,6 +51,9 @@ class LiveChannelServingHooksTest {
     playlist.get(20, TimeUnit.SECONDS);
     part.get(20, TimeUnit.SECONDS);
     assertTrue(LiveChannelTest.text(channel, "stream/part-00002.0.m4s") != null, "the part was written");
+    // the part is signalled as soon as it is written, the playlist that lists it is rewritten just after
+    LiveChannelTest.await(() -> LiveChannelTest.text(channel, "stream/index.m3u8").contains("#EXT-X-PART:"),
+        Duration.ofSeconds(5), "the playlist listing the part");
     String text = LiveChannelTest.text(channel, "stream/index.m3u8");
     assertTrue(text.contains("#EXT-X-PART:") && text.contains("CAN-BLOCK-RELOAD=YES"), text);
   }
