@@ -185,6 +185,90 @@ class Fmp4InputLossSlateTest {
         "the first init stays: DASH and DVR playlists reference it");
   }
 
+  @Test
+  void aDiscontinuityWithTheSameParameterSetsKeepsTheInitAndOneWithoutAnyReturnsToTheFirst(@TempDir Path dir)
+      throws Exception {
+    LiveClipFeed feed = new LiveClipFeed("h264_aac.ts");
+    HlsPackager packager = HlsPackager.builder().segmentDuration(Duration.ofSeconds(1))
+        .playlistType(HlsPlaylistType.LIVE).listSize(40).segmentFormat(SegmentFormat.FMP4).clock(clock)
+        .build(DirectorySegmentSink.of(dir));
+    feed.feedLoops(packager, 1, clock, EPOCH, 0);
+    // the same encoder after a signalled discontinuity: the init in force fits
+    packager.emit(new StreamEvent.Discontinuity(StreamEvent.Discontinuity.Reason.SIGNALLED,
+        io.iptv.core.time.Timestamps.NO_TIMESTAMP, io.iptv.core.time.Timestamps.NO_TIMESTAMP));
+    feed.feedLoops(packager, 1, clock, EPOCH, 90_000L);
+    String text = Files.readString(dir.resolve("stream/index.m3u8"));
+    assertEquals(1, count(text, "#EXT-X-DISCONTINUITY\n"), text);
+    assertEquals(1, count(text, "#EXT-X-MAP:"), "no new init for the same SPS/PPS: " + text);
+    // a slate, then the live video without in-band SPS/PPS: back to the track's own parameter sets
+    int video = -1;
+    int audio = -1;
+    for (StreamEvent e : feed.tracks) {
+      io.iptv.core.media.TrackFormat f = ((StreamEvent.TrackAdded) e).format();
+      if (f.type() == io.iptv.core.media.TrackType.VIDEO) {
+        video = f.trackId();
+      } else {
+        audio = f.trackId();
+      }
+    }
+    packager.emit(new StreamEvent.Discontinuity(StreamEvent.Discontinuity.Reason.SIGNALLED,
+        io.iptv.core.time.Timestamps.NO_TIMESTAMP, io.iptv.core.time.Timestamps.NO_TIMESTAMP));
+    List<ByteSlice> gop = io.iptv.segmenter.slate.SlateEncoder.encodeGop(320, 180, 25);
+    long start90k = feed.shifted(feed.samples.get(feed.samples.size() - 1), 3, 0).dts90k();
+    ByteSlice silence = io.iptv.segmenter.slate.SilentAacFrame.adts(48_000, 2);
+    for (int i = 0, a = 0; i < 75; i++) { // 3 s of slate: video at 25 fps, silent AAC frames of 1920 ticks
+      long pts = start90k + i * 3600L;
+      packager.emit(new MediaSample(video, pts, pts, i % 25 == 0, gop.get(i % 25)));
+      for (; start90k + a * 1920L < pts + 3600; a++) {
+        packager.emit(new MediaSample(audio, start90k + a * 1920L, start90k + a * 1920L, true, silence));
+      }
+    }
+    packager.emit(new StreamEvent.Discontinuity(StreamEvent.Discontinuity.Reason.SIGNALLED,
+        io.iptv.core.time.Timestamps.NO_TIMESTAMP, io.iptv.core.time.Timestamps.NO_TIMESTAMP));
+    int videoTrack = video;
+    for (MediaSample s : feed.samples) {
+      MediaSample m = feed.shifted(s, 6, 0);
+      packager.emit(m.trackId() != videoTrack ? m
+          : new MediaSample(m.trackId(), m.pts90k(), m.dts90k(), m.keyframe(), withoutParameterSets(m.data())));
+    }
+    packager.finish();
+    text = Files.readString(dir.resolve("stream/index.m3u8"));
+    assertEquals(3, count(text, "#EXT-X-DISCONTINUITY\n"), text);
+    assertEquals(2, count(text, DISCONTINUITY_AND_MAP), text);
+    List<String> maps = text.lines().filter(l -> l.startsWith("#EXT-X-MAP:")).toList();
+    assertEquals(3, maps.size(), text);
+    Path stream = dir.resolve("stream");
+    byte[] first = Files.readAllBytes(stream.resolve(SegmentFormat.INIT_SEGMENT_NAME));
+    String resumed = maps.get(2).substring(16, maps.get(2).length() - 1);
+    assertArrayEquals(avcCSps(first), avcCSps(Files.readAllBytes(stream.resolve(resumed))), resumed);
+    String lastSegment = text.lines().filter(l -> l.endsWith(".m4s")).reduce((a, b) -> b).orElseThrow();
+    assertDecodes(dir, stream.resolve(resumed), stream.resolve(lastSegment), "320x180");
+  }
+
+  /** {@code au} (Annex B) without its SPS and PPS NAL units. */
+  private static ByteSlice withoutParameterSets(ByteSlice au) {
+    byte[] b = au.toByteArray();
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(b.length);
+    int i = 0;
+    while (i + 3 <= b.length) {
+      if (b[i] == 0 && b[i + 1] == 0 && b[i + 2] == 1) {
+        int next = i + 3;
+        while (next + 3 <= b.length && !(b[next] == 0 && b[next + 1] == 0 && b[next + 2] == 1)) {
+          next++;
+        }
+        int end = next + 3 <= b.length ? next : b.length;
+        int type = i + 3 < b.length ? b[i + 3] & 0x1F : 0;
+        if (type != 7 && type != 8) {
+          out.write(b, i, end - i);
+        }
+        i = end;
+      } else {
+        i++;
+      }
+    }
+    return ByteSlice.wrap(out.toByteArray());
+  }
+
   /**
    * Real time, as {@link InputLossSlateTest} does for TS: the clip is fed paced by the wall clock, the input
    * stops for 10 s and resumes; hls.js must play 22 s of the CMAF channel across the gap, through the slate's
