@@ -72,6 +72,14 @@ public final class Chunker {
   public interface PlacementListener {
     /** {@code sample} now belongs to the chunk {@code chunkId}. */
     void placed(long chunkId, MediaSample sample);
+
+    /**
+     * As {@link #placed(long, MediaSample)}, also saying whether the chunk starts a new period (its
+     * {@link Chunk#discontinuity()}); the default ignores it.
+     */
+    default void placed(long chunkId, boolean discontinuity, MediaSample sample) {
+      placed(chunkId, sample);
+    }
   }
 
   private final ChunkingPolicy policy;
@@ -561,7 +569,7 @@ public final class Chunker {
     void add(MediaSample s, long frameDuration90k) {
       samples.add(s);
       if (placement != null) {
-        placement.placed(id, s);
+        placement.placed(id, discontinuity, s);
       }
       minPts90k = Math.min(minPts90k, s.pts90k());
       maxEnd90k = Math.max(maxEnd90k, s.pts90k() + frameDuration90k);

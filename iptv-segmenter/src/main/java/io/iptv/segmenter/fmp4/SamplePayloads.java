@@ -15,8 +15,9 @@ import java.util.List;
  *       delimiters are dropped (§5.3.2: they add nothing in MP4). Parameter sets (SPS, PPS, VPS) are dropped
  *       only when byte-identical to one in the sample entry ({@code avc1}/{@code hvc1} carry them there, as
  *       Apple requires for {@code hvc1}); a different in-band parameter set is kept, so a decoder still sees
- *       it (a mid-stream change would strictly need a new sample entry: not done). Trailing zero bytes of a NAL
- *       unit (part of the next 4-byte start code) are removed.</li>
+ *       it (a packager gives a period with other parameter sets a new init segment as well, see
+ *       {@code RenditionWriter#switchInit}; the in-band copy serves clients still on the old one). Trailing
+ *       zero bytes of a NAL unit (part of the next 4-byte start code) are removed.</li>
  *   <li>AAC: the ADTS header (7 bytes, or 9 with CRC; ISO/IEC 13818-7 §6.2) is stripped, leaving the raw
  *       data block; a payload without an ADTS syncword is copied unchanged.</li>
  *   <li>AC-3, E-AC-3: sync frames are copied unchanged (ETSI TS 102 366 §F.2).</li>

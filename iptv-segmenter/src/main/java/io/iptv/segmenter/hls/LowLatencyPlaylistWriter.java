@@ -39,6 +39,25 @@ public final class LowLatencyPlaylistWriter {
    * @param delta whether to write a delta update (EXT-X-SKIP) instead of the full playlist
    */
   public static String write(LowLatencyPlaylist ll, boolean delta) {
+    return write(ll, delta, false, null);
+  }
+
+  /** The playlist as UTF-8 bytes, see {@link #write(LowLatencyPlaylist, boolean, boolean, MediaInitialization)}. */
+  public static ByteSlice writeBytes(LowLatencyPlaylist playlist, boolean delta, boolean nextDiscontinuity,
+      MediaInitialization nextMap) {
+    return ByteSlice.wrap(write(playlist, delta, nextDiscontinuity, nextMap).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * The playlist text, the parts of the segment in progress preceded by its media segment tags (RFC 8216bis
+   * §4.4.4.9: they apply to the parent segment and come before its first EXT-X-PART): EXT-X-DISCONTINUITY when
+   * it starts a new period, EXT-X-MAP when its Media Initialization Section differs from the one in force.
+   *
+   * @param nextDiscontinuity whether the segment in progress starts with a discontinuity
+   * @param nextMap the segment in progress's EXT-X-MAP, or null
+   */
+  public static String write(LowLatencyPlaylist ll, boolean delta, boolean nextDiscontinuity,
+      MediaInitialization nextMap) {
     Preconditions.requireArgument(ll.skippedSegments() == 0, "write a full playlist model, not a delta");
     MediaPlaylist base = ll.base();
     int skip = delta ? skippable(ll) : 0;
@@ -67,6 +86,8 @@ public final class LowLatencyPlaylistWriter {
     long msn = base.mediaSequence();
     List<String> block = new ArrayList<>();
     String lastMap = null;
+    String mapInForce = null;
+    List<String> keysInForce = new ArrayList<>();
     String lastKey = null;
     boolean skipWritten = false;
     String tail = null;
@@ -107,11 +128,42 @@ public final class LowLatencyPlaylistWriter {
           out.append(b).append('\n');
         }
       }
+      String previous = "";
+      for (String b : block) {
+        if (b.startsWith("#EXT-X-MAP:")) {
+          mapInForce = b;
+        } else if (b.startsWith("#EXT-X-KEY:")) {
+          if (!previous.startsWith("#EXT-X-KEY:")) {
+            keysInForce.clear(); // a new key block (one line per key format) replaces the old one
+          }
+          keysInForce.add(b);
+        }
+        previous = b;
+      }
       block.clear();
       msn++;
     }
     if (tail == null) {
-      writeParts(out, ll.parts().get(msn));
+      List<PartialSegment> pending = ll.parts().get(msn);
+      if (pending != null && !pending.isEmpty()) {
+        if (nextDiscontinuity) {
+          out.append("#EXT-X-DISCONTINUITY\n");
+        }
+        String map = nextMap == null ? null : mapLine(nextMap);
+        if (map != null && !map.equals(mapInForce)) {
+          boolean keyed = !keysInForce.isEmpty() && !keysInForce.get(0).equals("#EXT-X-KEY:METHOD=NONE");
+          if (keyed) {
+            out.append("#EXT-X-KEY:METHOD=NONE\n"); // §4.3.2.5: the map is in the clear, as PlaylistWriter does
+          }
+          out.append(map).append('\n');
+          if (keyed) {
+            for (String key : keysInForce) {
+              out.append(key).append('\n'); // the parts are still under the key of the segments before
+            }
+          }
+        }
+      }
+      writeParts(out, pending);
       if (ll.preloadHintUri() != null) {
         out.append("#EXT-X-PRELOAD-HINT:TYPE=PART,URI=\"").append(ll.preloadHintUri()).append("\"\n");
       }
@@ -126,6 +178,12 @@ public final class LowLatencyPlaylistWriter {
       out.append('\n');
     }
     return out.toString();
+  }
+
+  /** The EXT-X-MAP line as {@link PlaylistWriter} writes it (RFC 8216 §4.3.2.5). */
+  private static String mapLine(MediaInitialization map) {
+    return "#EXT-X-MAP:URI=\"" + map.uri() + "\""
+        + (map.byteRange() == null ? "" : ",BYTERANGE=\"" + map.byteRange() + "\"");
   }
 
   /**

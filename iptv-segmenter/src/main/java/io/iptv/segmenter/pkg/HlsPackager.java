@@ -100,6 +100,15 @@ import java.util.Set;
  * EXT-X-PART, EXT-X-PRELOAD-HINT, EXT-X-SERVER-CONTROL and EXT-X-RENDITION-REPORT, plus its delta update
  * ({@code io.iptv.core.serve.LowLatencyNames}); a finished segment is the concatenation of its parts.
  *
+ * <p><b>New parameter sets (CMAF).</b> When a period after a discontinuity brings H.264/HEVC parameter sets
+ * other than those of the video init segment in force (an {@link io.iptv.segmenter.slate.InputLossGuard} slate,
+ * the live encoder again after it, a restarted encoder), its first segment gets a new init segment
+ * {@code init-SEQUENCE.mp4} listed with EXT-X-MAP after the EXT-X-DISCONTINUITY (RFC 8216 §4.3.2.5), also
+ * before the first part of a Low-Latency segment in progress; an old init is deleted with its last segment.
+ * The DASH MPD keeps one Period with the first {@code init.mp4}, and DVR and restored playlists map every
+ * segment to {@code init.mp4} too: they rely on the samples carrying in band every parameter set that differs
+ * from the first init's (decoders that honour in-band SPS/PPS, as ffmpeg and Chromium's, play them).
+ *
  * <p><b>DVR, catch-up, restarts.</b> With {@link Builder#dvrWindow} a LIVE packager keeps the segments of
  * that much media time (bounded also by {@link Builder#dvrMaxBytes}) in a {@link DvrWindow} per rendition and
  * writes a timeshift playlist ({@code dvr.m3u8}) and {@code master-dvr.m3u8}; {@link #catchupPlaylists()}
@@ -393,6 +402,11 @@ public final class HlsPackager implements Emitter {
       if (r.format() == SegmentFormat.FMP4 && r.fmp4Track() == null) {
         SegmentSampleEncryptor defaults = fmp4Samples ? config.sampleEncryption.defaultEncryptor(context) : null;
         write(r.dir() + "/" + SegmentFormat.INIT_SEGMENT_NAME, r.initSegment(chunk, defaults));
+      } else {
+        ByteSlice init = r.switchInit(sequence, chunk); // new parameter sets after a discontinuity (a slate)
+        if (init != null) {
+          write(r.dir() + "/" + r.initName(sequence), init);
+        }
       }
       // SAMPLE-AES of TS samples before muxing, or ISO Common Encryption (cenc/cbcs) of fMP4 samples; null: clear
       SegmentSampleEncryptor sampleEncryptor = config.sampleEncryption != null

@@ -13,6 +13,7 @@ import io.iptv.segmenter.fmp4.FragmentWriter;
 import io.iptv.segmenter.fmp4.Fmp4Track;
 import io.iptv.segmenter.hls.LowLatencyPlaylist;
 import io.iptv.segmenter.hls.LowLatencyPlaylistWriter;
+import io.iptv.segmenter.hls.MediaInitialization;
 import io.iptv.segmenter.hls.MediaPlaylist;
 import io.iptv.segmenter.hls.MediaSegment;
 import io.iptv.segmenter.hls.PartialSegment;
@@ -59,7 +60,7 @@ final class PartialSegmentWriter implements Chunker.PlacementListener {
   /** The stream is ending: no part follows the segment being finished, so none is hinted. */
   private boolean finishing;
 
-  private record Placement(long chunkId, MediaSample sample) {}
+  private record Placement(long chunkId, boolean discontinuity, MediaSample sample) {}
 
   /** Makes a restart continue past a number before anything is published under it (the channel state). */
   interface NumberReservation {
@@ -81,7 +82,12 @@ final class PartialSegmentWriter implements Chunker.PlacementListener {
 
   @Override
   public void placed(long chunkId, MediaSample sample) {
-    placements.addLast(new Placement(chunkId, sample));
+    placements.addLast(new Placement(chunkId, false, sample));
+  }
+
+  @Override
+  public void placed(long chunkId, boolean discontinuity, MediaSample sample) {
+    placements.addLast(new Placement(chunkId, discontinuity, sample));
   }
 
   /**
@@ -119,12 +125,14 @@ final class PartialSegmentWriter implements Chunker.PlacementListener {
           continue;
         }
       }
-      add(state, p.chunkId(), sequence, p.sample(), renditions);
+      add(state, p, sequence, renditions);
     }
   }
 
-  private void add(TrackParts state, long chunkId, long sequence, MediaSample s, List<RenditionWriter> renditions)
+  private void add(TrackParts state, Placement p, long sequence, List<RenditionWriter> renditions)
       throws MediaException {
+    long chunkId = p.chunkId();
+    MediaSample s = p.sample();
     if (chunkId != state.chunkId) {
       if (state.active && !state.pending.isEmpty()) {
         state.segments.get(state.sequence).lastPartWritten = true; // the hint moves to the next segment
@@ -133,7 +141,16 @@ final class PartialSegmentWriter implements Chunker.PlacementListener {
       state.chunkId = chunkId;
       state.sequence = sequence;
       state.active = true;
-      state.segments.put(sequence, new SegmentParts());
+      SegmentParts seg = new SegmentParts();
+      seg.discontinuity = p.discontinuity();
+      state.segments.put(sequence, seg);
+      if (p.discontinuity()) {
+        // a new period with other parameter sets (a slate) needs its init before its first part is listed
+        ByteSlice init = state.rendition.switchInit(sequence, s);
+        if (init != null) {
+          write(state.rendition.dir() + "/" + state.rendition.initName(sequence), init);
+        }
+      }
     } else if (!state.active) {
       return;
     }
@@ -221,9 +238,15 @@ final class PartialSegmentWriter implements Chunker.PlacementListener {
   void writePlaylist(RenditionWriter rendition, MediaPlaylist base, List<RenditionWriter> renditions)
       throws MediaException {
     LowLatencyPlaylist ll = view(rendition, base, renditions);
+    long next = ll.nextMediaSequence();
+    TrackParts state = states.get(rendition);
+    SegmentParts current = state == null ? null : state.segments.get(next);
+    boolean discontinuity = current != null && current.discontinuity;
+    MediaInitialization map = rendition.format() == SegmentFormat.FMP4
+        ? new MediaInitialization(rendition.initName(next), null) : null;
     String path = rendition.playlistName(playlistFileName);
-    write(LowLatencyNames.deltaName(path), LowLatencyPlaylistWriter.writeBytes(ll, true));
-    write(path, LowLatencyPlaylistWriter.writeBytes(ll, false));
+    write(LowLatencyNames.deltaName(path), LowLatencyPlaylistWriter.writeBytes(ll, true, discontinuity, map));
+    write(path, LowLatencyPlaylistWriter.writeBytes(ll, false, discontinuity, map));
   }
 
   private LowLatencyPlaylist view(RenditionWriter rendition, MediaPlaylist base, List<RenditionWriter> renditions)
@@ -364,6 +387,8 @@ final class PartialSegmentWriter implements Chunker.PlacementListener {
     final List<PartialSegment> parts = new ArrayList<>();
     final List<ByteSlice> bytes = new ArrayList<>();
     int samples;
+    /** Whether the segment starts a new period (EXT-X-DISCONTINUITY before its parts while in progress). */
+    boolean discontinuity;
     /** Whether its last part was written (the next part is the following segment's first). */
     boolean lastPartWritten;
     boolean complete;

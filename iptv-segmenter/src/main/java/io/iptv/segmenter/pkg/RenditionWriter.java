@@ -74,6 +74,10 @@ final class RenditionWriter {
   private final IFramePlaylistWindow iFrames;
   /** The keyframes of the segment last written, for {@link #append}. */
   private Written lastWritten;
+  /** FMP4: the init segments by the first media sequence number they serve (see {@link #switchInit}). */
+  private final Fmp4Inits inits = new Fmp4Inits();
+  /** The media sequence number of the segment last written (its map, in {@link #append}). */
+  private long lastSequence;
 
   /** A segment on the track's own timeline (track timescale), as a DASH SegmentTimeline needs it. */
   record TimelineEntry(long sequence, long start, long duration) {}
@@ -223,7 +227,62 @@ final class RenditionWriter {
       cmafBuilder.segmentBuffers(segmentBuffers);
     }
     cmaf = cmafBuilder.build();
+    inits.first(t.codecConfig());
     return InitSegmentWriter.write(List.of(track), protection);
+  }
+
+  /**
+   * FMP4 video: when {@code chunk} starts a new period (discontinuity) and its first sample of this rendition
+   * carries in-band parameter sets other than those of the init segment in force — a slate, a restarted
+   * encoder — segment {@code sequence} and those after it get a new init segment {@code init-<sequence>.mp4}
+   * whose sample entry ({@code avcC}/{@code hvcC}) has those parameter sets (RFC 8216 §4.3.2.5: the EXT-X-MAP
+   * may change after a discontinuity). A period without in-band parameter sets returns to the track's original
+   * ones. The samples keep in band every parameter set that differs from the original ones (see
+   * {@code SamplePayloads}), so a client still on the first init (a DASH Period, an older playlist) can decode
+   * them too. An old init file is deleted after its last segment leaves the window.
+   *
+   * @return the new init segment to publish under {@link #initName(long) initName(sequence)}, or null (no
+   *     change, not a discontinuity, not fMP4 video, or before the first init segment)
+   */
+  ByteSlice switchInit(long sequence, Chunk chunk) throws MediaException {
+    CmafSegmentWriter writer = cmaf;
+    if (format != SegmentFormat.FMP4 || writer == null || !writer.track().isVideo() || !chunk.discontinuity()
+        || inits.startsAt(sequence)) {
+      return null;
+    }
+    MediaSample first = null;
+    for (MediaSample s : chunk.samples()) {
+      if (hasTrack(s.trackId())) {
+        first = s;
+        break;
+      }
+    }
+    return first == null ? null : switchInit(sequence, first);
+  }
+
+  /** As {@link #switchInit(long, Chunk)} for the first sample of a segment known to start a period. */
+  ByteSlice switchInit(long sequence, MediaSample first) throws MediaException {
+    CmafSegmentWriter writer = cmaf;
+    if (format != SegmentFormat.FMP4 || writer == null || !writer.track().isVideo() || inits.startsAt(sequence)) {
+      return null;
+    }
+    TrackFormat original = writer.track().format();
+    List<ByteSlice> sets = io.iptv.segmenter.fmp4.InBandParameterSets.of(original.codec(), first.data());
+    if (sets.isEmpty()) {
+      sets = original.codecConfig();
+    }
+    if (java.util.Set.copyOf(sets).equals(java.util.Set.copyOf(inits.codecConfig(sequence)))) {
+      return null;
+    }
+    Fmp4Track track = new Fmp4Track(writer.track().trackId(), original.toBuilder().codecConfig(sets).build(),
+        writer.track().timescale(), first.data());
+    inits.add(sequence, "init-" + sequence + ".mp4", sets);
+    return InitSegmentWriter.write(List.of(track), writer.protection());
+  }
+
+  /** FMP4: the file name of the init segment that segment {@code sequence} needs. */
+  String initName(long sequence) {
+    return inits.name(sequence);
   }
 
   /** The segment bytes for {@code chunk} and its keyframes' byte ranges (for I-frame playlists). */
@@ -236,6 +295,7 @@ final class RenditionWriter {
    * muxing, FMP4 cenc/cbcs with their senc/saiz/saio.
    */
   Written write(long sequence, Chunk chunk, SegmentSampleEncryptor encryptor) throws MediaException {
+    lastSequence = sequence;
     if (format == SegmentFormat.TS) {
       TsSegment ts = mux(chunk, encryptor);
       List<KeyRange> keys = new ArrayList<>();
@@ -333,6 +393,8 @@ final class RenditionWriter {
   List<String> append(String uri, Chunk chunk, OffsetDateTime programDateTime, long bytes, long now90k,
       long grace90k, List<HlsKey> keys) {
     Duration duration = Timestamps.toDuration(chunk.duration90k());
+    MediaInitialization map = format == SegmentFormat.FMP4
+        ? new MediaInitialization(inits.name(lastSequence), null) : null;
     BandwidthCalculator.SegmentSize size = new BandwidthCalculator.SegmentSize(duration, bytes);
     if (tracker != null) {
       tracker.add(size);
@@ -343,10 +405,11 @@ final class RenditionWriter {
         .discontinuity(chunk.discontinuity())
         .programDateTime(programDateTime)
         .keys(keys)
-        .map(format == SegmentFormat.FMP4 ? new MediaInitialization(SegmentFormat.INIT_SEGMENT_NAME, null) : null)
+        .map(map)
         .build();
     if (iFrames != null && lastWritten != null) {
-      iFrames.addSegment(uri, iFrameMap(uri), chunk.discontinuity(), iFrameEntries(chunk, lastWritten));
+      iFrames.addSegment(uri, map != null ? map : iFrameMap(uri), chunk.discontinuity(),
+          iFrameEntries(chunk, lastWritten));
     }
     for (MediaSegment gone : window.add(segment)) {
       if (restoredListed > 0) {
@@ -360,6 +423,11 @@ final class RenditionWriter {
         }
       }
       expiring.addLast(new Expiring(dir + "/" + gone.uri(), now90k + grace90k));
+      String goneInit = gone.map() == null ? null : gone.map().uri();
+      if (goneInit != null && !goneInit.equals(SegmentFormat.INIT_SEGMENT_NAME)
+          && !goneInit.equals(window.playlist(0, false).segments().get(0).map().uri())) {
+        expiring.addLast(new Expiring(dir + "/" + goneInit, now90k + grace90k)); // its last segment left
+      }
     }
     List<String> delete = new ArrayList<>();
     while (!expiring.isEmpty() && expiring.peekFirst().deleteAt90k <= now90k) {

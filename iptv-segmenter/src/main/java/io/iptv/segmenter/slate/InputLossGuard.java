@@ -30,7 +30,9 @@ import java.util.concurrent.TimeUnit;
  * silent AAC-LC frames at each AAC track's sample rate and channel count ({@link SilentAacFrame}). The slate
  * is bracketed by {@link StreamEvent.Discontinuity} events (the encoding changes, RFC 8216 §4.3.2.3); its
  * timestamps continue from the end of the last input sample and fill the silence, then follow the wall clock.
- * When input resumes, a discontinuity again and the input passes through.
+ * When input resumes, a discontinuity again and the input passes through. The slate's IDRs carry its own
+ * SPS/PPS in band; a CMAF {@link io.iptv.segmenter.pkg.HlsPackager} gives the slate period and the return to
+ * live each a new init segment from them (EXT-X-MAP after the discontinuity), TS needs nothing.
  *
  * <p>Slate tracks: the first video track if it is H.264 (a channel with other video gets no slate: its lead
  * track could not continue), and every AAC track with a standard sample rate and 1 to 8 channels. Formats come

@@ -72,6 +72,31 @@ class LowLatencyPlaylistWriterTest {
   }
 
   @Test
+  void aSegmentInProgressThatStartsAPeriodListsItsTagsBeforeItsParts() throws MediaException {
+    String text = LowLatencyPlaylistWriter.write(playlist(2), false, true,
+        new MediaInitialization("init-12.mp4", null));
+    assertEquals(true, text.contains("seg-11.m4s\n#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI=\"init-12.mp4\"\n"
+        + "#EXT-X-PART:DURATION=0.40000,URI=\"part-12.0.m4s\",INDEPENDENT=YES\n"), text);
+    LowLatencyPlaylistParser.parse(text);
+    // the map in force is not repeated; without parts in progress nothing is written
+    String same = LowLatencyPlaylistWriter.write(playlist(2), false, false, new MediaInitialization("init.mp4", null));
+    assertEquals(LowLatencyPlaylistWriter.write(playlist(2), false), same);
+  }
+
+  @Test
+  void aNewMapInProgressIsDeclaredInTheClearAndTheKeysFollowIt() {
+    HlsKey key = new HlsKey("SAMPLE-AES", "skd://k1", null, "com.apple.streamingkeydelivery", "1");
+    MediaPlaylist base = MediaPlaylist.builder().targetDuration(2).mediaSequence(10).independentSegments(true)
+        .addSegment(segment(10).toBuilder().keys(List.of(key)).build()).build();
+    LowLatencyPlaylist ll = new LowLatencyPlaylist(base, PART, Map.of(11L, parts(11, 1)), null,
+        LowLatencyPlaylist.ServerControl.forTargets(PART, 2), List.of(), 0);
+    String text = LowLatencyPlaylistWriter.write(ll, false, true, new MediaInitialization("init-11.mp4", null));
+    String keyLine = text.lines().filter(l -> l.startsWith("#EXT-X-KEY:METHOD=SAMPLE-AES")).findFirst().orElseThrow();
+    assertEquals(true, text.contains("seg-10.m4s\n#EXT-X-DISCONTINUITY\n#EXT-X-KEY:METHOD=NONE\n"
+        + "#EXT-X-MAP:URI=\"init-11.mp4\"\n" + keyLine + "\n#EXT-X-PART:"), text);
+  }
+
+  @Test
   void deltaUpdateSkipsAllButCanSkipUntil() throws MediaException {
     LowLatencyPlaylist full = playlist(9); // 18 s; CAN-SKIP-UNTIL 12 s keeps the last 6 segments
     assertEquals(3, LowLatencyPlaylistWriter.skippable(full));
