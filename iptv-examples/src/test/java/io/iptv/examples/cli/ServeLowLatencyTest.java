@@ -8,7 +8,6 @@ import io.iptv.core.testing.ExternalTools;
 import io.iptv.core.testing.MiniJson;
 import io.iptv.core.testing.PlayerCheck;
 import io.iptv.core.testing.PlayerCheck.Player;
-import io.iptv.core.testing.TestMedia;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,8 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code iptv serve --channel x=udp://… --low-latency}: a channel fed in real time by ffmpeg ({@code -re}, the
- * committed clip looped) publishes LL-HLS parts, the origin holds a blocking playlist reload for a future part
+ * {@code iptv serve --channel x=udp://… --low-latency}: a channel fed in real time by ffmpeg (a live libx264 encode
+ * of a test pattern, 1 s GOP) publishes LL-HLS parts, the origin holds a blocking playlist reload for a future part
  * until the part exists, and hls.js in low-latency mode plays it.
  */
 class ServeLowLatencyTest {
@@ -46,8 +45,13 @@ class ServeLowLatencyTest {
         "--low-latency")) {
       assertTrue(serve.out().contains("low latency (500ms parts)"), serve.out());
       Path ffmpegLog = tmp.resolve("ffmpeg.log");
+      // A live encoder (not the clip looped with -stream_loop: ffmpeg leaves a timestamp hole at each loop, on
+      // which hls.js once stalled 10 s in CI before seeking over it)
       Process feeder = new ProcessBuilder(ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error", "-re",
-          "-stream_loop", "-1", "-i", TestMedia.path("h264_aac.ts").toString(), "-c", "copy", "-f", "mpegts",
+          "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25",
+          "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+          "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "25", "-keyint_min", "25",
+          "-sc_threshold", "0", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "64k", "-f", "mpegts",
           "udp://127.0.0.1:" + udpPort + "?pkt_size=1316")
           .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ffmpegLog.toFile()).start();
       try {
