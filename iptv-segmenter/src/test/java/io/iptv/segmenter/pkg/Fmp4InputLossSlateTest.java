@@ -28,8 +28,6 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -298,41 +296,8 @@ class Fmp4InputLossSlateTest {
     InputLossGuard guard = InputLossGuard.builder(packager).silence(Duration.ofMillis(1500))
         .keyframeInterval(Duration.ofSeconds(1)).scheduler(scheduler).build();
     guard.start();
-    AtomicBoolean stop = new AtomicBoolean();
-    AtomicReference<Exception> feedFailure = new AtomicReference<>();
-    long preroll90k = 3 * 90_000L;
-    long gapStartMs = 8_000;
-    long gapEndMs = 18_000;
-    Thread feeder = new Thread(() -> {
-      long startNanos = System.nanoTime();
-      try {
-        for (StreamEvent t : feed.tracks) {
-          guard.emit(t);
-        }
-        for (long loop = 0; !stop.get(); loop++) {
-          for (MediaSample s : feed.samples) {
-            MediaSample m = feed.shifted(s, loop, 0);
-            long dueMs = (m.dts90k() - feed.firstDts90k - preroll90k) / 90;
-            if (dueMs >= gapStartMs && dueMs < gapEndMs) {
-              continue; // the source is down: its media of that time is lost
-            }
-            long waitMs = dueMs - (System.nanoTime() - startNanos) / 1_000_000;
-            if (waitMs > 0) {
-              Thread.sleep(waitMs);
-            }
-            if (stop.get()) {
-              return;
-            }
-            guard.emit(m);
-          }
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (Exception e) {
-        feedFailure.set(e);
-      }
-    }, "live-feed");
-    feeder.setDaemon(true);
+    // 3 s ahead of real time; the source is down from 8 s to 18 s of media time
+    LiveClipFeed.Paced feeder = feed.pacedWithGap(guard, 3 * 90_000L, 8_000, 18_000);
     try (LocalOrigin origin = LocalOrigin.serve("ch", dir)) {
       feeder.start();
       Thread.sleep(3000); // a few segments published
@@ -342,13 +307,11 @@ class Fmp4InputLossSlateTest {
       assertTrue(result.ok(), result.json());
       assertTrue(result.playedSeconds() >= 20, result.json());
     } finally {
-      stop.set(true);
-      feeder.interrupt();
-      feeder.join(5000);
+      feeder.close();
       guard.close();
       scheduler.shutdownNow();
     }
-    assertEquals(null, feedFailure.get());
+    assertEquals(null, feeder.failure());
     assertEquals(1, guard.slatePeriods(), "the slate ran once, during the gap");
     assertTrue(Files.list(dir.resolve("stream")).anyMatch(f -> f.getFileName().toString().matches("init-\\d+\\.mp4")),
         "the slate's or the resumed live's init segment is still served");

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.iptv.core.media.MediaSample;
-import io.iptv.core.media.StreamEvent;
 import io.iptv.core.testing.ExternalTools;
 import io.iptv.core.testing.LocalOrigin;
 import io.iptv.core.testing.PlayerCheck;
@@ -24,8 +22,6 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -110,41 +106,8 @@ class InputLossSlateTest {
     InputLossGuard guard = InputLossGuard.builder(packager).silence(Duration.ofMillis(1500))
         .keyframeInterval(Duration.ofSeconds(1)).scheduler(scheduler).build();
     guard.start();
-    AtomicBoolean stop = new AtomicBoolean();
-    AtomicReference<Exception> feedFailure = new AtomicReference<>();
-    long preroll90k = 3 * 90_000L;
-    long gapStartMs = 8_000;
-    long gapEndMs = 18_000;
-    Thread feeder = new Thread(() -> {
-      long startNanos = System.nanoTime();
-      try {
-        for (StreamEvent t : feed.tracks) {
-          guard.emit(t);
-        }
-        for (long loop = 0; !stop.get(); loop++) {
-          for (MediaSample s : feed.samples) {
-            MediaSample m = feed.shifted(s, loop, 0);
-            long dueMs = (m.dts90k() - feed.firstDts90k - preroll90k) / 90;
-            if (dueMs >= gapStartMs && dueMs < gapEndMs) {
-              continue; // the source is down: its media of that time is lost
-            }
-            long waitMs = dueMs - (System.nanoTime() - startNanos) / 1_000_000;
-            if (waitMs > 0) {
-              Thread.sleep(waitMs);
-            }
-            if (stop.get()) {
-              return;
-            }
-            guard.emit(m);
-          }
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (Exception e) {
-        feedFailure.set(e);
-      }
-    }, "live-feed");
-    feeder.setDaemon(true);
+    // 3 s ahead of real time; the source is down from 8 s to 18 s of media time
+    LiveClipFeed.Paced feeder = feed.pacedWithGap(guard, 3 * 90_000L, 8_000, 18_000);
     try (LocalOrigin origin = LocalOrigin.serve("ch", dir)) {
       feeder.start();
       Thread.sleep(3000); // a few segments published
@@ -154,13 +117,11 @@ class InputLossSlateTest {
       assertTrue(result.ok(), result.json());
       assertTrue(result.playedSeconds() >= 20, result.json());
     } finally {
-      stop.set(true);
-      feeder.interrupt();
-      feeder.join(5000);
+      feeder.close();
       guard.close();
       scheduler.shutdownNow();
     }
-    assertEquals(null, feedFailure.get());
+    assertEquals(null, feeder.failure());
     assertEquals(1, guard.slatePeriods(), "the slate ran once, during the gap");
   }
 

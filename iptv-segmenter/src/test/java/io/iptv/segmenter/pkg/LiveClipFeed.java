@@ -10,6 +10,8 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Test input: a committed clip's samples repeated as a live channel (each loop shifted by the clip's span so
@@ -88,5 +90,70 @@ final class LiveClipFeed {
   /** Loops fed so far. */
   long loops() {
     return loops;
+  }
+
+  /**
+   * A daemon thread (not started) that emits the clip in endless loops paced by the wall clock, {@code preroll90k}
+   * ahead of it, and drops the media due between {@code gapStartMs} and {@code gapEndMs} (the source is down);
+   * {@link Paced#close} stops it, {@link Paced#failure} is what the emitter threw.
+   */
+  Paced pacedWithGap(Emitter out, long preroll90k, long gapStartMs, long gapEndMs) {
+    return new Paced(this, out, preroll90k, gapStartMs, gapEndMs);
+  }
+
+  /** See {@link #pacedWithGap}. */
+  static final class Paced implements AutoCloseable {
+    private final AtomicBoolean stop = new AtomicBoolean();
+    private final AtomicReference<Exception> failure = new AtomicReference<>();
+    private final Thread thread;
+
+    private Paced(LiveClipFeed feed, Emitter out, long preroll90k, long gapStartMs, long gapEndMs) {
+      thread = new Thread(() -> {
+        long startNanos = System.nanoTime();
+        try {
+          for (StreamEvent t : feed.tracks) {
+            out.emit(t);
+          }
+          for (long loop = 0; !stop.get(); loop++) {
+            for (MediaSample s : feed.samples) {
+              MediaSample m = feed.shifted(s, loop, 0);
+              long dueMs = (m.dts90k() - feed.firstDts90k - preroll90k) / 90;
+              if (dueMs >= gapStartMs && dueMs < gapEndMs) {
+                continue; // the source is down: its media of that time is lost
+              }
+              long waitMs = dueMs - (System.nanoTime() - startNanos) / 1_000_000;
+              if (waitMs > 0) {
+                Thread.sleep(waitMs);
+              }
+              if (stop.get()) {
+                return;
+              }
+              out.emit(m);
+            }
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } catch (Exception e) {
+          failure.set(e);
+        }
+      }, "live-feed");
+      thread.setDaemon(true);
+    }
+
+    void start() {
+      thread.start();
+    }
+
+    /** What emitting threw, or null. */
+    Exception failure() {
+      return failure.get();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      stop.set(true);
+      thread.interrupt();
+      thread.join(5000);
+    }
   }
 }
