@@ -52,7 +52,7 @@ import javax.crypto.spec.IvParameterSpec;
  */
 public final class Aes128SegmentEncryptor implements SegmentTransform {
   /** Bytes per {@code Cipher.update} call. */
-  static final int CHUNK_BYTES = 256 * 1024;
+  static final int CHUNK_BYTES = 8 * 1024;
   /** Default of {@link Builder#retainedKeys(int)}. */
   public static final int DEFAULT_RETAINED_KEYS = 64;
 

@@ -27,7 +27,8 @@ import javax.management.ObjectName;
 final class BatchJit {
   /** System property that turns this off ({@code -Diptv.batchJit=false}). */
   static final String PROPERTY = "iptv.batchJit";
-  private static final String C1_ONLY = "[{ match: \"*.*\", c2: { Exclude: true } }]";
+  private static final String C1_ONLY = "[{ match: [\"com/sun/crypto/provider/*.*\", \"javax/crypto/*.*\"], c2: { Exclude: false } },"
+      + " { match: \"*.*\", c2: { Exclude: true } }]";
 
   private BatchJit() {}
 
