@@ -21,6 +21,8 @@ import javax.crypto.spec.SecretKeySpec;
  * }</pre>
  */
 final class CencCiphers {
+  /** Bytes per {@code Cipher.update} call for AES-CTR (see {@link #ctr}). */
+  static final int CHUNK_BYTES = 8 * 1024;
   private static final ThreadLocal<CencCiphers> PER_THREAD = ThreadLocal.withInitial(CencCiphers::new);
 
   private final Cipher ctr;
@@ -53,26 +55,36 @@ final class CencCiphers {
 
   /**
    * {@code cenc} (§10.1): AES-CTR from the 16-byte counter block {@code iv16} over the protected bytes of
-   * {@code b[offset, offset + length)}; the counter continues from one protected range to the next. With no
-   * subsamples the whole range is protected.
+   * {@code in[inOffset, inOffset + length)} into the same positions of {@code out} from {@code outOffset} (which
+   * already holds the clear bytes); the counter continues from one protected range to the next. With no
+   * subsamples the whole range is protected. Large ranges go through the cipher in {@link #CHUNK_BYTES} pieces:
+   * HotSpot's AES-CTR intrinsic is used only once the calling JDK methods are compiled by C2, which takes
+   * thousands of calls, not a few big ones.
    */
-  void ctr(SecretKeySpec key, byte[] iv16, byte[] in, byte[] out, int offset, int length, int[] subsamples)
-      throws GeneralSecurityException {
+  void ctr(SecretKeySpec key, byte[] iv16, byte[] in, int inOffset, byte[] out, int outOffset, int length,
+      int[] subsamples) throws GeneralSecurityException {
     ctr.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(iv16));
     if (subsamples.length == 0) {
-      ctr.doFinal(in, offset, length, out, offset);
-      return;
-    }
-    int pos = offset;
-    for (int i = 0; i < subsamples.length; i += 2) {
-      pos += subsamples[i];
-      int n = subsamples[i + 1];
-      if (n > 0) {
-        ctr.update(in, pos, n, out, pos);
-        pos += n;
+      ctrRange(in, inOffset, out, outOffset, length);
+    } else {
+      int pos = 0;
+      for (int i = 0; i < subsamples.length; i += 2) {
+        pos += subsamples[i];
+        int n = subsamples[i + 1];
+        if (n > 0) {
+          ctrRange(in, inOffset + pos, out, outOffset + pos, n);
+          pos += n;
+        }
       }
     }
     ctr.doFinal();
+  }
+
+  private void ctrRange(byte[] in, int from, byte[] out, int to, int length) throws GeneralSecurityException {
+    for (int done = 0; done < length; done += CHUNK_BYTES) {
+      int n = Math.min(CHUNK_BYTES, length - done);
+      ctr.update(in, from + done, n, out, to + done);
+    }
   }
 
   /**

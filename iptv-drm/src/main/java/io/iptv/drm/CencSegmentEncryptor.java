@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
@@ -125,9 +126,15 @@ final class CencSegmentEncryptor implements SegmentSampleEncryptor {
     if (scratch.length < n) {
       scratch = new byte[Math.max(n, scratch.length * 2)];
     }
-    byte[] in = scratch; // the clear sample, in a reused array
-    sample.copyTo(in, 0);
-    byte[] b = Arrays.copyOf(in, n); // the output: clear ranges as they are, protected ones overwritten
+    sample.copyTo(scratch, 0); // the clear sample, in a reused array
+    return encrypt(format, scratch, 0, n, nalLengthSize, new byte[n], 0);
+  }
+
+  @Override
+  public EncryptedSample encrypt(TrackFormat format, byte[] in, int inOffset, int n, int nalLengthSize, byte[] out,
+      int outOffset) throws MediaException {
+    Objects.checkFromIndexSize(inOffset, n, in.length);
+    Objects.checkFromIndexSize(outOffset, n, out.length);
     boolean nalAware = (format.codec() == Codec.H264 || format.codec() == Codec.H265)
         && (nalLengthSize == 1 || nalLengthSize == 2 || nalLengthSize == 4);
     if (nalAware && sliceHeaders == null) {
@@ -135,22 +142,25 @@ final class CencSegmentEncryptor implements SegmentSampleEncryptor {
       sliceHeaders.addParameterSets(format.codecConfig());
     }
     int[] pairs = nalAware
-        ? subsamples.compute(format.codec(), in, 0, n, nalLengthSize, scheme == SampleEncryptionScheme.CENC,
+        ? subsamples.compute(format.codec(), in, inOffset, n, nalLengthSize, scheme == SampleEncryptionScheme.CENC,
             sliceHeaders)
         : new int[0];
+    System.arraycopy(in, inOffset, out, outOffset, n); // clear ranges as they are, protected ones overwritten
     CencCiphers aes = CencCiphers.get();
+    ByteSlice encrypted = ByteSlice.wrap(out, outOffset, n);
     try {
       if (scheme == SampleEncryptionScheme.CENC) {
         long ivValue = firstIv + sampleIndex++;
         byte[] iv8 = ByteBuffer.allocate(8).putLong(ivValue).array();
         byte[] counter = new byte[16];
         System.arraycopy(iv8, 0, counter, 0, 8);
-        aes.ctr(secretKey, counter, in, b, 0, n, pairs);
-        return new EncryptedSample(ByteSlice.wrap(b), iv8, pairs);
+        aes.ctr(secretKey, counter, in, inOffset, out, outOffset, n, pairs);
+        return new EncryptedSample(encrypted, iv8, pairs);
       }
       if (scheme == SampleEncryptionScheme.CBCS) {
-        aes.cbcPattern(secretKey, constantIv, b, 0, n, pairs, cryptByteBlock(format), skipByteBlock(format));
-        return new EncryptedSample(ByteSlice.wrap(b), null, pairs);
+        aes.cbcPattern(secretKey, constantIv, out, outOffset, n, pairs, cryptByteBlock(format),
+            skipByteBlock(format));
+        return new EncryptedSample(encrypted, null, pairs);
       }
     } catch (GeneralSecurityException e) {
       throw MediaException.of(MediaException.Kind.KEY_UNAVAILABLE, scheme.fourcc() + " encryption failed for key "

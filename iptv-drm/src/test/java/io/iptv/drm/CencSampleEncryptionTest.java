@@ -345,4 +345,40 @@ class CencSampleEncryptionTest {
     assertThrows(IllegalStateException.class,
         () -> CencSampleEncryption.builder(keys).channel("a").channel("b"));
   }
+
+  @Test
+  void encryptingIntoACallersArrayGivesTheSameSampleAsEncryptingASlice() throws Exception {
+    // a 30,000-byte slice spans several of CencCiphers' 8 KB cipher calls; audio is one full-sample range
+    byte[] video = nalUnits(new int[] {0x67, 0x68, 0x65, 0x41}, new int[] {30, 6, 30_000, 700});
+    byte[] audio = new byte[20_001];
+    new Random(3).nextBytes(audio);
+    SegmentContext audioSegment = new SegmentContext("audio", 1, Set.of(TrackType.AUDIO));
+    for (SampleEncryptionScheme scheme : List.of(SampleEncryptionScheme.CENC, SampleEncryptionScheme.CBCS)) {
+      for (boolean isVideo : new boolean[] {true, false}) {
+        byte[] clear = isVideo ? video : audio;
+        TrackFormat format = isVideo ? H264 : AAC;
+        SegmentContext context = isVideo ? VIDEO_1 : audioSegment;
+        int nalLengthSize = isVideo ? 4 : 0;
+        EncryptedSample reference = encryption(scheme, KeyRotation.none()).forSegment(context)
+            .encrypt(format, ByteSlice.wrap(clear), nalLengthSize);
+        byte[] in = new byte[clear.length + 11];
+        System.arraycopy(clear, 0, in, 5, clear.length);
+        byte[] inBefore = in.clone();
+        byte[] out = new byte[clear.length + 40];
+        Arrays.fill(out, (byte) 0x5A);
+        EncryptedSample placed = encryption(scheme, KeyRotation.none()).forSegment(context)
+            .encrypt(format, in, 5, clear.length, nalLengthSize, out, 17);
+        String what = scheme + (isVideo ? " video" : " audio");
+        assertArrayEquals(reference.bytes().toByteArray(), placed.bytes().toByteArray(), what);
+        assertArrayEquals(reference.bytes().toByteArray(), Arrays.copyOfRange(out, 17, 17 + clear.length), what);
+        assertArrayEquals(reference.iv(), placed.iv(), what);
+        assertArrayEquals(reference.subsamples(), placed.subsamples(), what);
+        assertArrayEquals(inBefore, in, what + ": input untouched");
+        for (int i : new int[] {0, 16, 17 + clear.length, out.length - 1}) {
+          assertEquals(0x5A, out[i], what + ": byte " + i + " outside the sample untouched");
+        }
+        assertFalse(Arrays.equals(clear, reference.bytes().toByteArray()), what + " encrypted");
+      }
+    }
+  }
 }

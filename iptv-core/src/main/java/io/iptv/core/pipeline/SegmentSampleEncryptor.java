@@ -87,4 +87,30 @@ public interface SegmentSampleEncryptor {
    *     for CENC schemes, the sample's auxiliary information for {@code senc}
    */
   EncryptedSample encrypt(TrackFormat format, ByteSlice sample, int nalLengthSize) throws MediaException;
+
+  /**
+   * Encrypts one sample whose length the scheme keeps (ISO Common Encryption: {@code cenc}, {@code cbcs}) from
+   * {@code in[inOffset, inOffset + length)} into {@code out[outOffset, outOffset + length)}, clear ranges copied,
+   * without allocating the sample's bytes: the fMP4 writer stages a whole fragment in two reused arrays this way
+   * instead of one new array per sample. The returned sample's {@link EncryptedSample#bytes()} is a view of
+   * {@code out}. The input is neither modified nor kept; {@code in} and {@code out} must not overlap.
+   *
+   * <p>The default calls {@link #encrypt(TrackFormat, ByteSlice, int)} and copies the result, and refuses
+   * (UNSUPPORTED) a scheme that changed the length.
+   *
+   * @throws MediaException as {@link #encrypt(TrackFormat, ByteSlice, int)}, or UNSUPPORTED when the length
+   *     would change
+   */
+  default EncryptedSample encrypt(TrackFormat format, byte[] in, int inOffset, int length, int nalLengthSize,
+      byte[] out, int outOffset) throws MediaException {
+    java.util.Objects.checkFromIndexSize(inOffset, length, in.length);
+    java.util.Objects.checkFromIndexSize(outOffset, length, out.length);
+    EncryptedSample e = encrypt(format, ByteSlice.wrap(in, inOffset, length), nalLengthSize);
+    if (e.bytes().length() != length) {
+      throw MediaException.unsupported(scheme() + " changed the sample size (" + length + " bytes became "
+          + e.bytes().length() + "); only size-keeping schemes encrypt into a caller's array");
+    }
+    e.bytes().copyTo(out, outOffset);
+    return new EncryptedSample(ByteSlice.wrap(out, outOffset, length), e.iv(), e.subsamples());
+  }
 }

@@ -213,6 +213,14 @@ public final class BoxWriter {
     return ByteSlice.wrap(buf, 0, pos);
   }
 
+  /**
+   * The backing array: the bytes written are {@code [0, position())}; valid only until the next write or
+   * {@link #reset()} (for staging samples that an encryptor reads in place).
+   */
+  byte[] array() {
+    return buf;
+  }
+
   /** A copy of the bytes written, as an array. */
   public byte[] toByteArray() {
     Preconditions.requireState(depth == 0, "%d box(es) still open", depth);

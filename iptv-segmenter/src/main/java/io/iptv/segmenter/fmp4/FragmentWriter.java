@@ -72,7 +72,12 @@ public final class FragmentWriter {
   private long compositionShift = -1;
   /** The track's default protection (its tenc), or null for a clear track. */
   private final TrackEncryption protection;
+  /** The clear samples of the fragment being encrypted, in MP4 form, one after another. */
   private final BoxWriter clearSample = new BoxWriter(1 << 16);
+  /** {@link #clearSample}'s end of each sample. */
+  private int[] clearEnds = new int[256];
+  /** The encrypted samples of the fragment being written, at the same offsets as in {@link #clearSample}. */
+  private byte[] cipherText = new byte[1 << 16];
   private EncryptedSample[] encrypted = new EncryptedSample[256];
 
   /** A writer for {@code track} with the composition shift (see the class comment). */
@@ -242,25 +247,40 @@ public final class FragmentWriter {
         firstSync);
   }
 
-  /** Converts each sample to MP4 form (4-byte NAL lengths for video) and encrypts it into {@link #encrypted}. */
+  /**
+   * Converts each sample to MP4 form (4-byte NAL lengths for video) and encrypts it into {@link #encrypted}: all
+   * clear samples of the fragment are staged in {@link #clearSample}, then encrypted into {@link #cipherText}
+   * (both reused from fragment to fragment), so that no array is allocated per sample.
+   */
   private void encryptSamples(List<MediaSample> samples, SegmentSampleEncryptor encryptor) throws MediaException {
     int n = samples.size();
     if (encrypted.length < n) {
       encrypted = new EncryptedSample[Math.max(n, encrypted.length * 2)];
+      clearEnds = new int[encrypted.length];
     }
     boolean nal = track.format().codec() == io.iptv.core.media.Codec.H264
         || track.format().codec() == io.iptv.core.media.Codec.H265;
+    clearSample.reset();
     for (int i = 0; i < n; i++) {
-      clearSample.reset();
       payloads.append(samples.get(i).data(), clearSample);
-      // a view, not a copy: SegmentSampleEncryptor.encrypt must not keep or modify its input
-      EncryptedSample e = encryptor.encrypt(track.format(), clearSample.view(), nal ? 4 : 0);
-      if (e.bytes().length() != clearSample.position()) {
+      clearEnds[i] = clearSample.position();
+    }
+    int total = clearSample.position();
+    if (cipherText.length < total) {
+      cipherText = new byte[Math.max(total, cipherText.length + cipherText.length / 2)];
+    }
+    byte[] clear = clearSample.array();
+    for (int i = 0, from = 0; i < n; from = clearEnds[i], i++) {
+      // SegmentSampleEncryptor.encrypt neither keeps nor modifies its input; its output is a view of cipherText
+      EncryptedSample e = encryptor.encrypt(track.format(), clear, from, clearEnds[i] - from, nal ? 4 : 0,
+          cipherText, from);
+      if (e.bytes().length() != clearEnds[i] - from) {
         throw MediaException.unsupported("ISO Common Encryption must keep the sample size ("
-            + clearSample.position() + " bytes became " + e.bytes().length() + ")");
+            + (clearEnds[i] - from) + " bytes became " + e.bytes().length() + ")");
       }
       encrypted[i] = e;
     }
     java.util.Arrays.fill(encrypted, n, encrypted.length, null);
   }
+
 }
