@@ -17,6 +17,10 @@ import javax.management.ObjectName;
  * for every method, in-process, through the {@code DiagnosticCommand} MBean (what {@code jcmd <pid>
  * Compiler.directives_add} does). Methods then stay at C1 (level 1), as with {@code -XX:TieredStopAtLevel=1}.
  *
+ * <p>Except the JDK's crypto ({@code javax.crypto}, {@code com.sun.crypto.provider}), which a first directive
+ * leaves to C2: HotSpot's AES-NI intrinsics exist only in C2 code, and AES-CBC compiled by C1 runs as table
+ * Java at about a tenth of the speed (a 1 GB AES-128 packaging took 9.0 s instead of 3.3 s).
+ *
  * <p>Best effort: on a JVM without the MBean or the command (not HotSpot), or with
  * {@code -Diptv.batchJit=false}, nothing changes. Call once, before the work starts. Thread-safe.
  *
@@ -45,7 +49,7 @@ final class BatchJit {
       Object reply = server.invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"),
           "compilerDirectivesAdd", new Object[] {new String[] {file.toString()}},
           new String[] {String[].class.getName()});
-      return reply instanceof String text && text.contains("1 compiler directives added");
+      return reply instanceof String text && text.contains("2 compiler directives added");
     } catch (IOException | JMException | RuntimeException e) {
       return false; // not HotSpot, no jdk.management, or a security manager: keep the default JIT
     } finally {
