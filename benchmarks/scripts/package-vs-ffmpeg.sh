@@ -3,8 +3,14 @@
 #   ts    1.05 GB MPEG-TS → HLS/TS     ffmpeg -c copy -f hls                       vs  iptv.jar package
 #   mp4   419 MB MP4      → HLS/TS     ffmpeg -c copy -f hls                       vs  iptv.jar package
 #   cmaf  419 MB MP4      → HLS/fMP4   ffmpeg -c copy -f hls -hls_segment_type fmp4 vs iptv.jar package --format fmp4
+#   aes   1.05 GB MPEG-TS → HLS/TS, AES-128   ffmpeg -f hls -hls_key_info_file     vs  package --encryption aes-128
+#   cenc  1.05 GB MPEG-TS → fMP4, cenc  ffmpeg -f mp4 (fragmented) -encryption_scheme cenc-aes-ctr
+#                                                                  vs  package --format fmp4 --encryption cenc
+#         (ffmpeg's HLS muxer ignores -encryption_scheme: its fMP4 segments come out clear, so its mp4 muxer is
+#         the reference, as in issue #5; one fragmented file instead of segments + playlists)
 # Inputs: the 1080p ~8 Mbit/s H.264 + AAC clip looped with -c copy (media.sh), so that JVM start-up (~0.2 s)
-# is amortised as in a real packaging job. Targets (issues #3, #4): ours ≥ 2× ffmpeg's MB/s on each line.
+# is amortised as in a real packaging job. Targets: ours ≥ 2× ffmpeg's MB/s on ts/mp4/cmaf (issues #3, #4),
+# ≥ 10× on aes/cenc (issue #5).
 #
 #   benchmarks/scripts/package-vs-ffmpeg.sh           # from the repository root or anywhere
 #
@@ -20,7 +26,7 @@
 # the JVM's own CPU (C2 compiler threads ~30 % of all CPU samples of a default run, parallel GC threads, heap
 # page faults) by about a third; see benchmarks/README.md). TUNED_OPTS= (empty) skips it.
 #
-# Env: RUNS (default 3), KINDS (default "ts mp4 cmaf"), CMAF_INPUT (an MP4 for the cmaf line instead of the
+# Env: RUNS (default 3), KINDS (default "ts mp4 cmaf aes cenc"), CMAF_INPUT (an MP4 for the cmaf line instead of the
 #      loop), JAR (default iptv-examples/target/iptv.jar; e.g. a copy of an older build to compare), JAVA_OPTS
 #      (extra JVM options for the default runs), TUNED_OPTS, JMH=1 also runs the in-memory JMH benchmarks
 #      (TsToHlsBenchmark, Mp4ToHlsBenchmark on the 26.9 MB clips; JMH_ARGS default "-wi 3 -i 5 -f 1").
@@ -31,7 +37,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
 RUNS="${RUNS:-3}"
-KINDS_ARR=(${KINDS:-ts mp4 cmaf})
+KINDS_ARR=(${KINDS:-ts mp4 cmaf aes cenc})
+KID=0123456789abcdef0123456789abcdef
+KEY=3c1f0e2d4b5a69788796a5b4c3d2e1f0
 JMH_ARGS="${JMH_ARGS:--wi 3 -i 5 -f 1}"
 JAR="${JAR:-iptv-examples/target/iptv.jar}"
 WORK=benchmarks/target/package-vs-ffmpeg
@@ -45,17 +53,32 @@ TOOLS=(ours theirs); [[ -n "$TUNED_OPTS" ]] && TOOLS=(ours tuned theirs)
 # shellcheck source=media.sh
 source benchmarks/scripts/media.sh
 
-input_of() { case "$1" in ts) echo "$BIG_TS" ;; mp4) echo "$BIG_MP4" ;; cmaf) echo "${CMAF_INPUT:-$BIG_MP4}" ;; esac; }
+input_of() {
+  case "$1" in ts | aes | cenc) echo "$BIG_TS" ;; mp4) echo "$BIG_MP4" ;; cmaf) echo "${CMAF_INPUT:-$BIG_MP4}" ;; esac
+}
 
 run_tool() { # ours|tuned|theirs kind input output-dir
   if [[ $1 == ours || $1 == tuned ]]; then
-    local fmt=(); [[ $2 == cmaf ]] && fmt=(--format fmp4)
+    local fmt=()
+    case $2 in
+      cmaf) fmt=(--format fmp4) ;;
+      aes) fmt=(--encryption aes-128 --key "$KID:$KEY") ;;
+      cenc) fmt=(--format fmp4 --encryption cenc --key "$KID:$KEY") ;;
+    esac
     local opts=("${JAVA_OPTS_ARR[@]}"); [[ $1 == tuned ]] && opts=("${TUNED_OPTS_ARR[@]}")
     "${TIMED[@]}" java "${opts[@]}" -jar "$JAR" package --input "$3" --output "$4" --segment-duration 6 --quiet \
       "${fmt[@]}"
   else
     mkdir -p "$4"
-    if [[ $2 == cmaf ]]; then
+    if [[ $2 == aes ]]; then
+      printf 'key.bin\n%s\n%s\n' "$KEY_FILE" "$KID" >"$WORK/key-info.txt" # URI, key file, IV
+      "${TIMED[@]}" ffmpeg -nostdin -v error -i "$3" -map 0 -c copy -f hls -hls_time 6 -hls_playlist_type vod \
+        -hls_key_info_file "$WORK/key-info.txt" -hls_segment_filename "$4/seg-%05d.ts" "$4/index.m3u8"
+    elif [[ $2 == cenc ]]; then
+      "${TIMED[@]}" ffmpeg -nostdin -v error -i "$3" -map 0 -c copy -bsf:a aac_adtstoasc \
+        -encryption_scheme cenc-aes-ctr -encryption_key "$KEY" -encryption_kid "$KID" \
+        -movflags +frag_keyframe+empty_moov+default_base_moof -f mp4 "$4/cenc.mp4"
+    elif [[ $2 == cmaf ]]; then
       "${TIMED[@]}" ffmpeg -nostdin -v error -i "$3" -map 0 -c copy -f hls -hls_time 6 -hls_playlist_type vod \
         -hls_segment_type fmp4 -hls_fmp4_init_filename init.mp4 -hls_segment_filename "$4/seg-%05d.m4s" \
         "$4/index.m3u8"
@@ -80,6 +103,8 @@ timed_run() { # ours|theirs kind input output-dir -> "wall_ns cpu_ns"
 median() { sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 
 mkdir -p "$WORK"
+KEY_FILE="$(pwd)/$WORK/key.bin"
+printf '%b' "$(sed 's/../\\x&/g' <<<"$KEY")" >"$KEY_FILE" # the 16 key bytes
 declare -A WALLS CPUS
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for kind in "${KINDS_ARR[@]}"; do
@@ -93,7 +118,7 @@ for kind in "${KINDS_ARR[@]}"; do
     done
   done
   ours_n=$(find "$WORK/ours-$kind" -name '*.ts' -o -name '*.m4s' | wc -l)
-  theirs_n=$(find "$WORK/theirs-$kind" -name '*.ts' -o -name '*.m4s' | wc -l)
+  theirs_n=$(find "$WORK/theirs-$kind" -name '*.ts' -o -name '*.m4s' -o -name '*.mp4' | wc -l)
   echo "$kind: ours $ours_n segment files, ffmpeg $theirs_n; walls ours [${WALLS[ours-$kind]}] ffmpeg [${WALLS[theirs-$kind]}] ns"
   rm -rf "$WORK/ours-$kind" "$WORK/tuned-$kind" "$WORK/theirs-$kind"
 done
@@ -111,6 +136,8 @@ for kind in "${KINDS_ARR[@]}"; do
     label="iptv.jar package (JVM start included)"
     [[ $tool == tuned ]] && label="same, java $TUNED_OPTS"
     [[ $tool == theirs ]] && label="ffmpeg 5.1 -c copy -f hls"
+    [[ $tool == theirs && $kind == aes ]] && label="ffmpeg 5.1 -c copy -f hls -hls_key_info_file"
+    [[ $tool == theirs && $kind == cenc ]] && label="ffmpeg 5.1 -c copy -f mp4 (frag.) cenc-aes-ctr"
     awk -v k="$kind" -v b="$bytes" -v w="$w" -v c="$c" -v l="$label" 'BEGIN {
       printf "%-5s %6.0f MB %-56s %8.3f %8.1f %8.3f %9.1f\n", k, b / 1e6, l, w / 1e9, b / (w / 1e9) / 1e6, c / 1e9,
         b / (c / 1e9) / 1e6 }'

@@ -2,6 +2,7 @@ package io.iptv.drm;
 
 import io.iptv.core.MediaException;
 import io.iptv.core.io.ByteSlice;
+import io.iptv.core.io.StartCodes;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import javax.crypto.Cipher;
@@ -251,12 +252,8 @@ final class SampleAesCipher {
 
   /** The index of the next {@code 00 00 01} at or after {@code from}, or {@code end}. */
   private static int findStartCode(byte[] a, int from, int end) {
-    for (int i = from; i + 2 < end; i++) {
-      if (a[i + 2] == 1 && a[i] == 0 && a[i + 1] == 0) {
-        return i;
-      }
-    }
-    return end;
+    int at = StartCodes.find(a, from, end);
+    return at < 0 ? end : at;
   }
 
   private static byte[] ensure(byte[] buffer, int size) {

@@ -2,6 +2,7 @@ package io.iptv.segmenter.fmp4;
 
 import io.iptv.core.MediaException;
 import io.iptv.core.io.ByteSlice;
+import io.iptv.core.io.StartCodes;
 import io.iptv.core.media.Codec;
 import io.iptv.core.media.TrackFormat;
 import java.util.ArrayList;
@@ -102,18 +103,6 @@ final class SamplePayloads {
 
   /** Index of the next 00 00 01 in {@code b[from, n)}, or -1. */
   private static int nextStartCode(byte[] b, int from, int n) {
-    int limit = n - 2;
-    int i = from;
-    while (i < limit) {
-      int c = b[i + 2];
-      if (c != 0 && c != 1) {
-        i += 3; // none of i, i+1, i+2 can start a start code ending at i+2
-      } else if (c == 1 && b[i] == 0 && b[i + 1] == 0) {
-        return i;
-      } else {
-        i++;
-      }
-    }
-    return -1;
+    return StartCodes.find(b, from, n);
   }
 }
