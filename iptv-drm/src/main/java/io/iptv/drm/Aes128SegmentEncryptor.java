@@ -91,6 +91,12 @@ public final class Aes128SegmentEncryptor implements SegmentTransform {
     return new Builder(keys);
   }
 
+  /** {@code false}: the result is the segment itself (clear lead, deferred encryption) or a new array. */
+  @Override
+  public boolean sharesInput() {
+    return false;
+  }
+
   @Override
   public TransformedSegment transform(SegmentContext context, ByteSlice segment) throws MediaException {
     long period = rotation.cryptoPeriod(context.sequence());

@@ -30,6 +30,17 @@ public interface SegmentTransform {
    */
   TransformedSegment transform(SegmentContext context, ByteSlice segment) throws MediaException;
 
+  /**
+   * Whether the result of {@link #transform} may share storage with its input other than by being the input
+   * slice itself (for example a sub-slice of it). {@code false} promises that every result is either the
+   * {@code segment} given, unchanged, or bytes that share nothing with it, so that a packager may reuse the
+   * input's buffer for a later segment as soon as {@code transform} returns (the batch file packager recycles
+   * its segment buffers this way). The default, {@code true}, makes no such promise.
+   */
+  default boolean sharesInput() {
+    return true;
+  }
+
   /** Publishes every segment unchanged and in the clear. */
   static SegmentTransform identity() {
     return (context, segment) -> new TransformedSegment(segment, null);

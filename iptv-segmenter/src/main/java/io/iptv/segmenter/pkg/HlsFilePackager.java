@@ -132,8 +132,9 @@ public final class HlsFilePackager {
     // of one); the queue bound keeps memory bounded whatever the input size.
     // Segment arrays go round: muxer -> writer thread -> pool -> muxer, so a long input allocates a few
     // segment buffers instead of one (multi-megabyte, on G1 humongous) per segment. Not with a segment
-    // transform, which might keep the bytes it was given.
-    SegmentBufferPool buffers = segmentTransform == null ? SegmentBufferPool.of(writeQueueBytes()) : null;
+    // transform that may keep part of the bytes it was given (SegmentTransform.sharesInput).
+    SegmentBufferPool buffers = segmentTransform == null || !segmentTransform.sharesInput()
+        ? SegmentBufferPool.of(writeQueueBytes()) : null;
     try (BackgroundSegmentSink sink = BackgroundSegmentSink.of(DirectorySegmentSink.of(staging),
         writeQueueBytes(), buffers != null ? buffers::recycle : slice -> { })) {
       Result result = packageInto(inputs, sink, buffers);

@@ -421,6 +421,9 @@ public final class HlsPackager implements Emitter {
       ByteSlice bytes = parts == null ? segment.bytes()
           : parts.segmentBytes(r, sequence, chunk, segment.bytes(), renditions);
       TransformedSegment published = config.segmentTransform.transform(context, bytes);
+      if (config.segmentBuffers != null && published.bytes() != bytes && !config.segmentTransform.sharesInput()) {
+        config.segmentBuffers.recycle(bytes); // the muxed bytes are not published (e.g. encrypted): reuse now
+      }
       String path = r.dir() + "/" + segmentName;
       write(path, published.bytes());
       long size = published.servedLength();
