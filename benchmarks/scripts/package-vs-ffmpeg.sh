@@ -26,7 +26,9 @@
 # the JVM's own CPU (C2 compiler threads ~30 % of all CPU samples of a default run, parallel GC threads, heap
 # page faults) by about a third; see benchmarks/README.md). TUNED_OPTS= (empty) skips it.
 #
-# Env: RUNS (default 3), KINDS (default "ts mp4 cmaf aes cenc"), CMAF_INPUT (an MP4 for the cmaf line instead of the
+# Env: OUT_DIR (where the tools write, default under benchmarks/target; e.g. /dev/shm takes the disk and the
+#      page cache's cost of fresh pages out of the comparison, which on the VMs measured here swung by 10×
+#      between runs: dd of 1 GB took 0.19 s or 2.3 s), RUNS (default 3), KINDS (default "ts mp4 cmaf aes cenc"), CMAF_INPUT (an MP4 for the cmaf line instead of the
 #      loop), JAR (default iptv-examples/target/iptv.jar; e.g. a copy of an older build to compare), JAVA_OPTS
 #      (extra JVM options for the default runs), TUNED_OPTS, JMH=1 also runs the in-memory JMH benchmarks
 #      (TsToHlsBenchmark, Mp4ToHlsBenchmark on the 26.9 MB clips; JMH_ARGS default "-wi 3 -i 5 -f 1").
@@ -43,6 +45,7 @@ KEY=3c1f0e2d4b5a69788796a5b4c3d2e1f0
 JMH_ARGS="${JMH_ARGS:--wi 3 -i 5 -f 1}"
 JAR="${JAR:-iptv-examples/target/iptv.jar}"
 WORK=benchmarks/target/package-vs-ffmpeg
+OUT="${OUT_DIR:-$WORK}/package-vs-ffmpeg-out" # the tools' output directories
 # shellcheck disable=SC2206
 JAVA_OPTS_ARR=(${JAVA_OPTS:-})
 TUNED_OPTS="${TUNED_OPTS--XX:TieredStopAtLevel=1 -XX:+UseSerialGC}"
@@ -90,7 +93,7 @@ run_tool() { # ours|tuned|theirs kind input output-dir
 }
 TIMES=$(mktemp)
 TIMED=(/usr/bin/time -f "%U %S" -o "$TIMES") # user and sys CPU of the tool's process and its threads
-trap 'rm -f "$TIMES"; rm -rf "$WORK"' EXIT
+trap 'rm -f "$TIMES"; rm -rf "$WORK" "$OUT"' EXIT
 timed_run() { # ours|theirs kind input output-dir -> "wall_ns cpu_ns"
   local t0 t1
   rm -rf "$4"
@@ -102,7 +105,7 @@ timed_run() { # ours|theirs kind input output-dir -> "wall_ns cpu_ns"
 }
 median() { sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 
-mkdir -p "$WORK"
+mkdir -p "$WORK" "$OUT"
 KEY_FILE="$(pwd)/$WORK/key.bin"
 printf '%b' "$(sed 's/../\\x&/g' <<<"$KEY")" >"$KEY_FILE" # the 16 key bytes
 declare -A WALLS CPUS
@@ -112,15 +115,15 @@ for kind in "${KINDS_ARR[@]}"; do
   cat "$in" >/dev/null # page cache
   for _ in $(seq "$RUNS"); do
     for tool in "${TOOLS[@]}"; do
-      read -r ns cpu < <(timed_run "$tool" "$kind" "$in" "$WORK/$tool-$kind")
+      read -r ns cpu < <(timed_run "$tool" "$kind" "$in" "$OUT/$tool-$kind")
       WALLS[$tool-$kind]+="$ns "
       CPUS[$tool-$kind]+="$cpu "
     done
   done
-  ours_n=$(find "$WORK/ours-$kind" -name '*.ts' -o -name '*.m4s' | wc -l)
-  theirs_n=$(find "$WORK/theirs-$kind" -name '*.ts' -o -name '*.m4s' -o -name '*.mp4' | wc -l)
+  ours_n=$(find "$OUT/ours-$kind" -name '*.ts' -o -name '*.m4s' | wc -l)
+  theirs_n=$(find "$OUT/theirs-$kind" -name '*.ts' -o -name '*.m4s' -o -name '*.mp4' | wc -l)
   echo "$kind: ours $ours_n segment files, ffmpeg $theirs_n; walls ours [${WALLS[ours-$kind]}] ffmpeg [${WALLS[theirs-$kind]}] ns"
-  rm -rf "$WORK/ours-$kind" "$WORK/tuned-$kind" "$WORK/theirs-$kind"
+  rm -rf "$OUT/ours-$kind" "$OUT/tuned-$kind" "$OUT/theirs-$kind"
 done
 echo "load after:  $(cut -d' ' -f1-3 /proc/loadavg)"
 
