@@ -2,7 +2,6 @@ package io.iptv.drm;
 
 import io.iptv.core.MediaException;
 import io.iptv.core.io.BitCursor;
-import java.util.Arrays;
 
 /**
  * Measures H.264 slice headers (ITU-T H.264 §7.3.3), so that ISO Common Encryption leaves exactly the NAL header
@@ -28,9 +27,8 @@ final class H264SliceHeaders extends SliceHeaders {
 
   private final Sps[] spsById = new Sps[32];
   private final Pps[] ppsById = new Pps[256];
-  private byte[] rbsp = new byte[MAX_HEADER_BYTES];
-  /** For each RBSP byte, its index in the escaped NAL unit. */
-  private int[] escapedIndex = new int[MAX_HEADER_BYTES + 1];
+  /** The slice NAL unit's examined prefix after its one-byte header, unescaped. */
+  private final RbspPrefix prefix = new RbspPrefix(MAX_HEADER_BYTES);
 
   /** The fields of a sequence parameter set the slice header needs (§7.4.2.1.1). */
   private record Sps(int chromaArrayType, boolean separateColourPlane, int log2MaxFrameNum, int pocType,
@@ -169,9 +167,9 @@ final class H264SliceHeaders extends SliceHeaders {
     if (nalType != 1 && nalType != 5) {
       return -1;
     }
-    int rbspLength = unescapePrefix(b, offset + 1, Math.min(length - 1, MAX_HEADER_BYTES));
+    int rbspLength = prefix.unescape(b, offset + 1, Math.min(length - 1, MAX_HEADER_BYTES));
     try {
-      BitCursor bits = new BitCursor(rbsp, 0, rbspLength);
+      BitCursor bits = new BitCursor(prefix.rbsp(), 0, rbspLength);
       long headerBits = sliceHeaderBits(bits, nalType == 5, nalRefIdc);
       if (headerBits < 0) {
         return -1;
@@ -180,7 +178,7 @@ final class H264SliceHeaders extends SliceHeaders {
       if (rbspBytes >= rbspLength) {
         return -1; // the header runs to the end of what was examined: no slice data seen
       }
-      return 1 + escapedIndex[rbspBytes]; // NAL header + the escaped bytes up to the end of the slice header
+      return 1 + prefix.escapedIndex(rbspBytes); // NAL header + the escaped bytes up to the end of the slice header
     } catch (MediaException e) {
       return -1;
     }
@@ -329,29 +327,4 @@ final class H264SliceHeaders extends SliceHeaders {
     }
   }
 
-  /**
-   * Removes emulation prevention bytes (0x000003, §7.4.1) from {@code b[offset, offset + length)} into
-   * {@link #rbsp}, recording for each RBSP byte its index in the escaped range; returns the RBSP length.
-   */
-  private int unescapePrefix(byte[] b, int offset, int length) {
-    if (rbsp.length < length) {
-      rbsp = new byte[length];
-      escapedIndex = new int[length + 1];
-    }
-    int zeros = 0;
-    int n = 0;
-    for (int i = 0; i < length; i++) {
-      int v = b[offset + i] & 0xFF;
-      if (zeros >= 2 && v == 3) {
-        zeros = 0;
-        continue; // emulation_prevention_three_byte
-      }
-      escapedIndex[n] = i;
-      rbsp[n++] = (byte) v;
-      zeros = v == 0 ? zeros + 1 : 0;
-    }
-    escapedIndex[n] = length;
-    Arrays.fill(rbsp, n, Math.min(rbsp.length, n + 1), (byte) 0);
-    return n;
-  }
 }

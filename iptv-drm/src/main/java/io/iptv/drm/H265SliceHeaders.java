@@ -42,11 +42,10 @@ final class H265SliceHeaders extends SliceHeaders {
 
   private final Sps[] spsById = new Sps[16];
   private final Pps[] ppsById = new Pps[64];
-  private byte[] rbsp = new byte[FIRST_LOOK_BYTES];
-  /** For each RBSP byte, its index in the escaped NAL unit payload (after the 2-byte NAL header). */
-  private int[] escapedIndex = new int[FIRST_LOOK_BYTES + 1];
-  /** Reused for every slice over {@link #rbsp}. */
-  private final BitCursor cursor = new BitCursor(rbsp);
+  /** The slice NAL unit's examined prefix after its two-byte header, unescaped. */
+  private final RbspPrefix prefix = new RbspPrefix(FIRST_LOOK_BYTES);
+  /** Reused for every slice over {@link RbspPrefix#rbsp()}. */
+  private final BitCursor cursor = new BitCursor(prefix.rbsp());
 
   /**
    * A short-term reference picture set (§7.4.8): DeltaPocS0/S1 and UsedByCurrPicS0/S1.
@@ -444,9 +443,9 @@ final class H265SliceHeaders extends SliceHeaders {
     int payload = length - 2;
     int examined = Math.min(payload, FIRST_LOOK_BYTES);
     while (true) {
-      int rbspLength = unescapePrefix(b, offset + 2, examined);
+      int rbspLength = prefix.unescape(b, offset + 2, examined);
       BitCursor bits = cursor;
-      bits.reset(rbsp, 0, rbspLength);
+      bits.reset(prefix.rbsp(), 0, rbspLength);
       long headerBits;
       try {
         headerBits = sliceSegmentHeaderBits(bits, type);
@@ -471,7 +470,7 @@ final class H265SliceHeaders extends SliceHeaders {
         }
         return -lowerBound(headerBits);
       }
-      return 2 + escapedIndex[rbspBytes]; // NAL header + the escaped bytes up to the end of the slice header
+      return 2 + prefix.escapedIndex(rbspBytes); // NAL header + the escaped bytes up to the end of the slice header
     }
   }
 
@@ -485,9 +484,9 @@ final class H265SliceHeaders extends SliceHeaders {
     if (header <= 0) {
       return -1;
     }
-    int rbspLength = unescapePrefix(b, offset + 2, header - 2);
+    int rbspLength = prefix.unescape(b, offset + 2, header - 2);
     try {
-      cursor.reset(rbsp, 0, rbspLength);
+      cursor.reset(prefix.rbsp(), 0, rbspLength);
       long bits = sliceSegmentHeaderBits(cursor, type);
       return bits < 0 ? -1 : bits;
     } catch (MediaException e) {
@@ -497,7 +496,7 @@ final class H265SliceHeaders extends SliceHeaders {
 
   /** NAL header plus the whole RBSP bytes of {@code bits} read, as escaped bytes: a lower bound of the header. */
   private int lowerBound(long bits) {
-    return 2 + escapedIndex[(int) Math.min(bits / 8, escapedIndex.length - 1)];
+    return 2 + prefix.escapedIndex((int) Math.min(bits / 8, Integer.MAX_VALUE));
   }
 
   /**
@@ -707,28 +706,4 @@ final class H265SliceHeaders extends SliceHeaders {
     return n <= 1 ? 0 : 64 - Long.numberOfLeadingZeros(n - 1);
   }
 
-  /**
-   * Removes emulation prevention bytes (0x000003, §7.4.2) from {@code b[offset, offset + length)} into
-   * {@link #rbsp}, recording for each RBSP byte its index in the escaped range; returns the RBSP length.
-   */
-  private int unescapePrefix(byte[] b, int offset, int length) {
-    if (rbsp.length < length) {
-      rbsp = new byte[length];
-      escapedIndex = new int[length + 1];
-    }
-    int zeros = 0;
-    int n = 0;
-    for (int i = 0; i < length; i++) {
-      int v = b[offset + i] & 0xFF;
-      if (zeros >= 2 && v == 3) {
-        zeros = 0;
-        continue; // emulation_prevention_three_byte
-      }
-      escapedIndex[n] = i;
-      rbsp[n++] = (byte) v;
-      zeros = v == 0 ? zeros + 1 : 0;
-    }
-    escapedIndex[n] = length;
-    return n;
-  }
 }
