@@ -11,7 +11,6 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -336,53 +335,13 @@ public final class HlsPlaylistParser {
     s.pendingRangeText = null;
   }
 
-  /**
-   * Parses an attribute-list (RFC 8216 §4.2): AttributeName=AttributeValue pairs separated by commas;
-   * quoted-string values may contain commas. Returns values with quotes removed.
-   */
+  /** The attribute list (RFC 8216 §4.2) of a tag, see {@link AttributeLists}. */
   static Map<String, String> attributes(String list) throws Malformed {
-    Map<String, String> out = new LinkedHashMap<>();
-    int i = 0;
-    int n = list.length();
-    while (i < n) {
-      int eq = list.indexOf('=', i);
-      if (eq < 0) {
-        throw new Malformed("attribute without '=' in: " + list);
-      }
-      String name = list.substring(i, eq).strip();
-      if (!name.matches("[A-Z0-9-]+")) {
-        throw new Malformed("invalid attribute name '" + name + "'");
-      }
-      int p = eq + 1;
-      String value;
-      if (p < n && list.charAt(p) == '"') {
-        int close = list.indexOf('"', p + 1);
-        if (close < 0) {
-          throw new Malformed("unterminated quoted-string for " + name);
-        }
-        value = list.substring(p + 1, close);
-        p = close + 1;
-        while (p < n && list.charAt(p) == ' ') {
-          p++;
-        }
-        if (p < n && list.charAt(p) != ',') {
-          throw new Malformed("garbage after quoted-string of " + name);
-        }
-      } else {
-        int comma = list.indexOf(',', p);
-        int end = comma < 0 ? n : comma;
-        value = list.substring(p, end).strip();
-        p = end;
-        if (value.isEmpty()) {
-          throw new Malformed("empty value for " + name);
-        }
-      }
-      if (out.put(name, value) != null) {
-        throw new Malformed("attribute " + name + " repeated");
-      }
-      i = p < n ? p + 1 : p;
+    try {
+      return AttributeLists.parse(list);
+    } catch (MediaException e) {
+      throw new Malformed(e.getMessage());
     }
-    return out;
   }
 
   private static String required(Map<String, String> a, String name) throws Malformed {

@@ -4,7 +4,6 @@ import io.iptv.core.MediaException;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -83,34 +82,9 @@ public final class LowLatencyPlaylistParser {
     return new LowLatencyPlaylist(base, partTarget, parts, hint, control, reports, skipped);
   }
 
-  /** An attribute list (RFC 8216 §4.2): NAME=value pairs, quoted strings unquoted. */
+  /** An attribute list (RFC 8216 §4.2), see {@link AttributeLists}. */
   static Map<String, String> attributes(String list) throws MediaException {
-    Map<String, String> out = new LinkedHashMap<>();
-    int i = 0;
-    int n = list.length();
-    while (i < n) {
-      int eq = list.indexOf('=', i);
-      if (eq < 0) {
-        throw MediaException.malformed("attribute without value in " + list);
-      }
-      String name = list.substring(i, eq).strip();
-      String value;
-      int next;
-      if (eq + 1 < n && list.charAt(eq + 1) == '"') {
-        int close = list.indexOf('"', eq + 2);
-        if (close < 0) {
-          throw MediaException.malformed("unterminated quoted string in " + list);
-        }
-        value = list.substring(eq + 2, close);
-        next = list.indexOf(',', close);
-      } else {
-        next = list.indexOf(',', eq);
-        value = list.substring(eq + 1, next < 0 ? n : next).strip();
-      }
-      out.put(name, value);
-      i = next < 0 ? n : next + 1;
-    }
-    return out;
+    return AttributeLists.parse(list);
   }
 
   private static String required(Map<String, String> a, String name) throws MediaException {
