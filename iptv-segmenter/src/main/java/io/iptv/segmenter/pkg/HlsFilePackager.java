@@ -3,6 +3,7 @@ package io.iptv.segmenter.pkg;
 import io.iptv.core.MediaException;
 import io.iptv.core.internal.Preconditions;
 import io.iptv.core.time.Timestamps;
+import io.iptv.segmenter.es.SampleBufferPool;
 import io.iptv.segmenter.hls.MultivariantPlanner;
 import io.iptv.segmenter.hls.MultivariantPlaylist;
 import io.iptv.segmenter.hls.PlaylistWriter;
@@ -76,6 +77,15 @@ public final class HlsFilePackager {
     return Math.max(1, Math.min(8L << 20, Runtime.getRuntime().maxMemory() / 32));
   }
 
+  /**
+   * Most bytes of video access-unit arrays the {@link SampleBufferPool} keeps free, and tracks while lent: 64 MiB
+   * (the read-ahead queue plus the chunks the chunker holds, with room to spare), less with a small heap (an
+   * eighth of it).
+   */
+  static long sampleBufferBytes() {
+    return Math.max(1, Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 8));
+  }
+
   private final Duration segmentDuration;
   private final HlsPlaylistType playlistType;
   private final int programNumber;
@@ -134,9 +144,13 @@ public final class HlsFilePackager {
     // segment buffers instead of one (multi-megabyte, on G1 humongous) per segment. Not with a segment
     // transform, which might keep the bytes it was given.
     SegmentBufferPool buffers = segmentTransform == null ? SegmentBufferPool.of(writeQueueBytes()) : null;
+    // Likewise the arrays behind video access units: demuxer -> samples -> muxed into a segment -> pool ->
+    // demuxer (TS segments in the clear only: see HlsPackager.Builder#sampleBuffers).
+    SampleBufferPool samples = segmentFormat == SegmentFormat.TS && sampleEncryption == null
+        ? SampleBufferPool.of(sampleBufferBytes()) : null;
     try (BackgroundSegmentSink sink = BackgroundSegmentSink.of(DirectorySegmentSink.of(staging),
         writeQueueBytes(), buffers != null ? buffers::recycle : slice -> { })) {
-      Result result = packageInto(inputs, sink, buffers);
+      Result result = packageInto(inputs, sink, buffers, samples);
       try {
         sink.finish();
       } catch (IOException e) {
@@ -149,8 +163,8 @@ public final class HlsFilePackager {
     }
   }
 
-  private Result packageInto(List<Path> inputs, SegmentSink sink, SegmentBufferPool buffers)
-      throws MediaException {
+  private Result packageInto(List<Path> inputs, SegmentSink sink, SegmentBufferPool buffers,
+      SampleBufferPool samples) throws MediaException {
     List<MultivariantPlanner.Rendition> renditions = new ArrayList<>();
     List<MultivariantPlanner.IFrameRendition> iFrameRenditions = new ArrayList<>();
     List<SegmentTiming> reference = null;
@@ -183,8 +197,11 @@ public final class HlsFilePackager {
       if (buffers != null) {
         builder.segmentBuffers(buffers);
       }
+      if (samples != null) {
+        builder.sampleBuffers(samples);
+      }
       HlsPackager packager = builder.build(sink);
-      try (MediaInput in = MediaInputs.open(input, programNumber)) {
+      try (MediaInput in = MediaInputs.open(input, programNumber, samples)) {
         // Demux on a second thread while this one chunks and muxes (and a third writes files).
         BackgroundReader.readAll(in, packager, readQueueBytes());
       }
