@@ -17,6 +17,11 @@ import javax.management.ObjectName;
  * for every method, in-process, through the {@code DiagnosticCommand} MBean (what {@code jcmd <pid>
  * Compiler.directives_add} does). Methods then stay at C1 (level 1), as with {@code -XX:TieredStopAtLevel=1}.
  *
+ * <p>The same directive makes C1 inline {@code Unsafe.getLongUnaligned}, the read behind a {@code byte[]}-view
+ * {@code VarHandle}: under a directive C1 otherwise refuses it ("callee uses too much stack", which it does not
+ * under {@code -XX:TieredStopAtLevel=1}), and the eight-bytes-at-a-time start-code search of the video readers
+ * then makes a call per word and runs at about half speed (2.3 instead of 4.4 GB/s).
+ *
  * <p>Best effort: on a JVM without the MBean or the command (not HotSpot), or with
  * {@code -Diptv.batchJit=false}, nothing changes. Call once, before the work starts. Thread-safe.
  *
@@ -28,7 +33,7 @@ final class BatchJit {
   /** System property that turns this off ({@code -Diptv.batchJit=false}). */
   static final String PROPERTY = "iptv.batchJit";
   private static final String C1_ONLY = "[{ match: [\"com/sun/crypto/provider/*.*\", \"javax/crypto/*.*\"], c2: { Exclude: false } },"
-      + " { match: \"*.*\", c2: { Exclude: true } }]";
+      + " { match: \"*.*\", c1: { inline: \"+jdk/internal/misc/Unsafe.getLongUnaligned\" }, c2: { Exclude: true } }]";
 
   private BatchJit() {}
 
@@ -45,7 +50,7 @@ final class BatchJit {
       Object reply = server.invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"),
           "compilerDirectivesAdd", new Object[] {new String[] {file.toString()}},
           new String[] {String[].class.getName()});
-      return reply instanceof String text && text.contains("1 compiler directives added");
+      return reply instanceof String text && text.matches("(?s).*\\b[1-9][0-9]* compiler directives added.*");
     } catch (IOException | JMException | RuntimeException e) {
       return false; // not HotSpot, no jdk.management, or a security manager: keep the default JIT
     } finally {
