@@ -78,12 +78,13 @@ public final class HlsFilePackager {
   }
 
   /**
-   * Most bytes of video access-unit arrays the {@link SampleBufferPool} keeps free, and tracks while lent: 64 MiB
-   * (the read-ahead queue plus the chunks the chunker holds, with room to spare), less with a small heap (an
-   * eighth of it).
+   * Most bytes of video access-unit arrays the {@link SampleBufferPool} keeps free, and tracks while lent: 32 MiB
+   * (the read-ahead queue plus the chunks the chunker holds, about 20 MiB at 8 Mbit/s, with room to spare), less
+   * with a small heap (a thirty-second of it: with {@code -Xmx64m} the pool recycles little, as the arrays it
+   * would keep free are what the heap lacks).
    */
   static long sampleBufferBytes() {
-    return Math.max(1, Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 8));
+    return Math.max(1, Math.min(32L << 20, Runtime.getRuntime().maxMemory() / 32));
   }
 
   private final Duration segmentDuration;
