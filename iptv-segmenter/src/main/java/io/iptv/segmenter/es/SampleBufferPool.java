@@ -47,9 +47,12 @@ public final class SampleBufferPool {
   private long freeBytes;
   /** Lent slices not yet released, each with its block. */
   private final IdentityHashMap<ByteSlice, Block> lent = new IdentityHashMap<>();
-  /** Blocks that lent slices and are not recycled yet, by array; in {@link #tracked} order. */
+  /**
+   * By array: the blocks that lent slices and are not recycled yet, and those forgotten while the reader still
+   * writes into them (until it seals them).
+   */
   private final IdentityHashMap<byte[], Block> blocks = new IdentityHashMap<>();
-  /** The same blocks, oldest first (forgotten first when over the bound). */
+  /** The tracked (not forgotten) blocks, oldest first: forgotten first when over the bound. */
   private final ArrayDeque<Block> tracked = new ArrayDeque<>();
   private long trackedBytes;
   private long allocations;
