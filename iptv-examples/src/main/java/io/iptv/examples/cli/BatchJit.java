@@ -21,6 +21,11 @@ import javax.management.ObjectName;
  * leaves to C2: HotSpot's AES-NI intrinsics exist only in C2 code, and AES-CBC compiled by C1 runs as table
  * Java at about a tenth of the speed (a 1 GB AES-128 packaging took 9.0 s instead of 3.3 s).
  *
+ * <p>The same directive makes C1 inline {@code Unsafe.getLongUnaligned}, the read behind a {@code byte[]}-view
+ * {@code VarHandle}: under a directive C1 otherwise refuses it ("callee uses too much stack", which it does not
+ * under {@code -XX:TieredStopAtLevel=1}), and the eight-bytes-at-a-time start-code search of the video readers
+ * then makes a call per word and runs at about half speed (2.3 instead of 4.4 GB/s).
+ *
  * <p>Best effort: on a JVM without the MBean or the command (not HotSpot), or with
  * {@code -Diptv.batchJit=false}, nothing changes. Call once, before the work starts. Thread-safe.
  *
@@ -31,8 +36,10 @@ import javax.management.ObjectName;
 final class BatchJit {
   /** System property that turns this off ({@code -Diptv.batchJit=false}). */
   static final String PROPERTY = "iptv.batchJit";
-  private static final String C1_ONLY = "[{ match: [\"com/sun/crypto/provider/*.*\", \"javax/crypto/*.*\"], c2: { Exclude: false } },"
-      + " { match: \"*.*\", c2: { Exclude: true } }]";
+  private static final String C1_ONLY = "["
+      + "{ match: [\"com/sun/crypto/provider/*.*\", \"javax/crypto/*.*\"], c2: { Exclude: false } }, "
+      + "{ match: \"*.*\", c1: { inline: \"+jdk/internal/misc/Unsafe.getLongUnaligned\" }, c2: { Exclude: true } }"
+      + "]";
 
   private BatchJit() {}
 
@@ -49,7 +56,7 @@ final class BatchJit {
       Object reply = server.invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"),
           "compilerDirectivesAdd", new Object[] {new String[] {file.toString()}},
           new String[] {String[].class.getName()});
-      return reply instanceof String text && text.contains("2 compiler directives added");
+      return reply instanceof String text && text.matches("(?s).*\\b[1-9][0-9]* compiler directives added.*");
     } catch (IOException | JMException | RuntimeException e) {
       return false; // not HotSpot, no jdk.management, or a security manager: keep the default JIT
     } finally {

@@ -1,7 +1,6 @@
 package io.iptv.segmenter.es;
 
 import io.iptv.core.io.ByteSlice;
-import java.util.Arrays;
 
 /**
  * A growable byte buffer with a hard capacity cap, for bytes a reader must keep across payload units
@@ -13,10 +12,16 @@ import java.util.Arrays;
  * bytes move to a fresh array (of the initial size, or just larger for a larger unit) and the old one belongs to
  * the slices. So a reader emitting access units copies each byte once (payload → accumulator) instead of
  * twice, and allocates one array per few units instead of one per unit.
+ *
+ * <p><b>Recycling.</b> With a {@link SampleBufferPool}, arrays come from the pool, handed-over slices are lent
+ * through it, and an array the accumulator leaves is {@linkplain SampleBufferPool#seal sealed} (only after the
+ * kept bytes were copied out of it): it is reused once every slice lent from it was released.
  */
 final class ByteAccumulator {
   private final int initialBytes;
   private final int maxBytes;
+  /** Where arrays come from and go back to, or null to allocate them. */
+  private final SampleBufferPool pool;
   private byte[] data;
   private int start;
   private int limit;
@@ -24,9 +29,15 @@ final class ByteAccumulator {
   private int sharedEnd;
 
   ByteAccumulator(int initialBytes, int maxBytes) {
+    this(initialBytes, maxBytes, null);
+  }
+
+  /** An accumulator whose arrays come from {@code pool} (null: allocated). */
+  ByteAccumulator(int initialBytes, int maxBytes, SampleBufferPool pool) {
     this.initialBytes = initialBytes;
-    this.data = new byte[initialBytes];
     this.maxBytes = maxBytes;
+    this.pool = pool;
+    this.data = allocate(initialBytes, initialBytes);
   }
 
   /**
@@ -35,7 +46,7 @@ final class ByteAccumulator {
    */
   ByteSlice handOver(int from, int to) {
     sharedEnd = Math.max(sharedEnd, to);
-    return ByteSlice.wrap(data, from, to - from);
+    return pool != null ? pool.lend(data, from, to - from) : ByteSlice.wrap(data, from, to - from);
   }
 
   /** The backing array; valid until the next {@link #append}. */
@@ -76,10 +87,11 @@ final class ByteAccumulator {
         // waste half of itself, and on a small G1 heap become a humongous object).
         int kept = limit - start;
         int capacity = (int) Math.min(maxBytes, Math.max(initialBytes, (long) kept + length + initialBytes / 4));
-        byte[] fresh = new byte[capacity];
+        byte[] fresh = allocate(kept + length, capacity);
         System.arraycopy(data, start, fresh, 0, kept);
         System.arraycopy(source, offset, fresh, kept, length);
         shift = start;
+        leave(data);
         data = fresh;
         start = 0;
         limit = kept + length;
@@ -97,7 +109,10 @@ final class ByteAccumulator {
         while (capacity < limit + length) {
           capacity = Math.min(maxBytes, capacity * 2);
         }
-        data = Arrays.copyOf(data, capacity);
+        byte[] larger = allocate(capacity, capacity);
+        System.arraycopy(data, 0, larger, 0, limit);
+        leave(data); // never handed over (sharedEnd is 0)
+        data = larger;
       }
     }
     System.arraycopy(source, offset, data, limit, length);
@@ -113,10 +128,24 @@ final class ByteAccumulator {
   /** Drops everything. */
   void clear() {
     if (sharedEnd > 0) {
-      data = new byte[initialBytes]; // the old array belongs to handed-over slices
+      byte[] old = data;
+      data = allocate(initialBytes, initialBytes); // the old array belongs to handed-over slices
+      leave(old);
       sharedEnd = 0;
     }
     start = 0;
     limit = 0;
+  }
+
+  /** A new array of at least {@code minBytes} ({@code newBytes} if allocated); content undefined. */
+  private byte[] allocate(int minBytes, int newBytes) {
+    return pool != null ? pool.take(minBytes, newBytes) : new byte[Math.max(minBytes, newBytes)];
+  }
+
+  /** The accumulator no longer writes into {@code array} (nor reads it). */
+  private void leave(byte[] array) {
+    if (pool != null) {
+      pool.seal(array);
+    }
   }
 }

@@ -27,10 +27,24 @@ public final class ElementaryStreamReaders {
 
   /** The default {@link ElementaryStreamReaderFactory}: a reader per supported {@link EsInfo#codec()}, else null. */
   public static ElementaryStreamReader create(EsInfo info, PtsUnwrapper programClock) {
+    return create(info, programClock, null);
+  }
+
+  /**
+   * The built-in readers, the video ones ({@code H264}, {@code H265}, {@code MPEG2_VIDEO}) lending their access
+   * units from {@code pool}'s blocks: whoever consumes the samples {@linkplain SampleBufferPool#release releases}
+   * each one's data when done with it, and the blocks are reused. Other readers are as {@link #create}.
+   */
+  public static ElementaryStreamReaderFactory factory(SampleBufferPool pool) {
+    java.util.Objects.requireNonNull(pool, "pool");
+    return (info, programClock) -> create(info, programClock, pool);
+  }
+
+  private static ElementaryStreamReader create(EsInfo info, PtsUnwrapper programClock, SampleBufferPool pool) {
     return switch (info.codec()) {
-      case H264 -> new H264Reader(info);
-      case H265 -> new H265Reader(info);
-      case MPEG2_VIDEO -> new Mpeg2VideoReader(info);
+      case H264 -> new H264Reader(info, pool);
+      case H265 -> new H265Reader(info, pool);
+      case MPEG2_VIDEO -> new Mpeg2VideoReader(info, pool);
       case AAC -> new AdtsReader(info);
       case AC3, EAC3 -> new Ac3Reader(info);
       case MPEG_AUDIO, MP3 -> new MpegAudioReader(info);

@@ -49,7 +49,12 @@ final class H264Reader extends StartCodeUnitReader {
   private TrackFormat built;
 
   H264Reader(EsInfo info) {
-    super(info);
+    this(info, null);
+  }
+
+  /** A reader whose access units are lent from {@code pool} (null: allocated). */
+  H264Reader(EsInfo info, SampleBufferPool pool) {
+    super(info, pool);
   }
 
   @Override

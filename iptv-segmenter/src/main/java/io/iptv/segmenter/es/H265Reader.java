@@ -42,7 +42,12 @@ final class H265Reader extends StartCodeUnitReader {
   private TrackFormat built;
 
   H265Reader(EsInfo info) {
-    super(info);
+    this(info, null);
+  }
+
+  /** A reader whose access units are lent from {@code pool} (null: allocated). */
+  H265Reader(EsInfo info, SampleBufferPool pool) {
+    super(info, pool);
   }
 
   @Override

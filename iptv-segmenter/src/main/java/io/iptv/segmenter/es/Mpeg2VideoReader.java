@@ -37,7 +37,12 @@ final class Mpeg2VideoReader extends StartCodeUnitReader {
   private TrackFormat built;
 
   Mpeg2VideoReader(EsInfo info) {
-    super(info);
+    this(info, null);
+  }
+
+  /** A reader whose access units are lent from {@code pool} (null: allocated). */
+  Mpeg2VideoReader(EsInfo info, SampleBufferPool pool) {
+    super(info, pool);
   }
 
   @Override

@@ -23,7 +23,8 @@ import java.util.Arrays;
  * the previous one's plus one frame duration (when the frame rate is known), otherwise it is dropped; so
  * are access units before the subclass knows the track format (before the first parameter sets). An
  * access unit larger than {@link #MAX_UNIT_BYTES} is dropped and the reader resynchronises on the next
- * start code. Not thread-safe.
+ * start code. With a {@link SampleBufferPool}, the payloads are lent from its blocks (release them there).
+ * Not thread-safe.
  */
 abstract class StartCodeUnitReader implements ElementaryStreamReader {
   /** Largest access unit kept; bigger ones are dropped. */
@@ -34,7 +35,8 @@ abstract class StartCodeUnitReader implements ElementaryStreamReader {
       ByteOrder.nativeOrder());
 
   protected final EsInfo info;
-  private final ByteAccumulator buffer = new ByteAccumulator(256 * 1024, MAX_UNIT_BYTES);
+  /** Bytes of the access unit in progress and after; emitted units are views of it (see handOver). */
+  private final ByteAccumulator buffer;
   private final TimestampQueue timestamps = new TimestampQueue();
 
   /** Stream offset of buffer index 0. */
@@ -56,7 +58,13 @@ abstract class StartCodeUnitReader implements ElementaryStreamReader {
   private boolean formatAnnounced;
 
   StartCodeUnitReader(EsInfo info) {
+    this(info, null);
+  }
+
+  /** A reader whose access units are lent from {@code pool}'s blocks (null: allocated). */
+  StartCodeUnitReader(EsInfo info, SampleBufferPool pool) {
     this.info = info;
+    this.buffer = new ByteAccumulator(256 * 1024, MAX_UNIT_BYTES, pool);
   }
 
   /** Bytes after the start code the subclass needs to classify a unit (NAL header, slice header start). */

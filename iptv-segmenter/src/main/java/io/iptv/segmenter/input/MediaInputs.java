@@ -1,6 +1,7 @@
 package io.iptv.segmenter.input;
 
 import io.iptv.core.MediaException;
+import io.iptv.segmenter.es.SampleBufferPool;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -34,10 +35,19 @@ public final class MediaInputs {
 
   /** Opens {@code file}; {@code programNumber} selects a TS program (0: default). */
   public static MediaInput open(Path file, int programNumber) throws MediaException {
+    return open(file, programNumber, null);
+  }
+
+  /**
+   * As {@link #open(Path, int)}; the video access units of an MPEG-TS file are lent from {@code sampleBuffers}
+   * (see {@link SampleBufferPool}; null, or an MP4 file: allocated).
+   */
+  public static MediaInput open(Path file, int programNumber, SampleBufferPool sampleBuffers)
+      throws MediaException {
     Container container = detect(file);
     switch (container) {
       case MPEG_TS:
-        return new TsFileInput(file, programNumber);
+        return new TsFileInput(file, programNumber, sampleBuffers);
       case MP4:
         return io.iptv.segmenter.mp4.Mp4Demuxer.open(file);
       default:

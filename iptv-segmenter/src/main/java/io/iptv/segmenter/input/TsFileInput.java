@@ -2,6 +2,8 @@ package io.iptv.segmenter.input;
 
 import io.iptv.core.MediaException;
 import io.iptv.core.pipeline.Emitter;
+import io.iptv.segmenter.es.ElementaryStreamReaders;
+import io.iptv.segmenter.es.SampleBufferPool;
 import io.iptv.segmenter.ts.TsDemuxer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -29,11 +31,19 @@ public final class TsFileInput implements MediaInput {
   static final int WINDOW_BYTES = 16 << 20;
   private final FileChannel channel;
   private final int programNumber;
+  /** Where video access units are lent from, or null. */
+  private final SampleBufferPool sampleBuffers;
 
   /**
    * Opens {@code file}; {@code programNumber} 0 selects the default program (the first with video).
    */
   public TsFileInput(Path file, int programNumber) throws MediaException {
+    this(file, programNumber, null);
+  }
+
+  /** As {@link #TsFileInput(Path, int)}, video access units lent from {@code sampleBuffers} (null: allocated). */
+  TsFileInput(Path file, int programNumber, SampleBufferPool sampleBuffers) throws MediaException {
+    this.sampleBuffers = sampleBuffers;
     try {
       this.channel = FileChannel.open(file, StandardOpenOption.READ);
     } catch (IOException e) {
@@ -47,6 +57,9 @@ public final class TsFileInput implements MediaInput {
     TsDemuxer.Builder builder = TsDemuxer.builder();
     if (programNumber > 0) {
       builder.programNumber(programNumber);
+    }
+    if (sampleBuffers != null) {
+      builder.readerFactory(ElementaryStreamReaders.factory(sampleBuffers));
     }
     TsDemuxer demuxer = builder.build(out);
     byte[] chunk = new byte[CHUNK_BYTES];

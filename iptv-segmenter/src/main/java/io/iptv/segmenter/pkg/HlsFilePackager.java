@@ -3,6 +3,7 @@ package io.iptv.segmenter.pkg;
 import io.iptv.core.MediaException;
 import io.iptv.core.internal.Preconditions;
 import io.iptv.core.time.Timestamps;
+import io.iptv.segmenter.es.SampleBufferPool;
 import io.iptv.segmenter.hls.MultivariantPlanner;
 import io.iptv.segmenter.hls.MultivariantPlaylist;
 import io.iptv.segmenter.hls.PlaylistWriter;
@@ -76,6 +77,16 @@ public final class HlsFilePackager {
     return Math.max(1, Math.min(8L << 20, Runtime.getRuntime().maxMemory() / 32));
   }
 
+  /**
+   * Most bytes of video access-unit arrays the {@link SampleBufferPool} keeps free, and tracks while lent: 32 MiB
+   * (the read-ahead queue plus the chunks the chunker holds, about 20 MiB at 8 Mbit/s, with room to spare), less
+   * with a small heap (a thirty-second of it: with {@code -Xmx64m} the pool recycles little, as the arrays it
+   * would keep free are what the heap lacks).
+   */
+  static long sampleBufferBytes() {
+    return Math.max(1, Math.min(32L << 20, Runtime.getRuntime().maxMemory() / 32));
+  }
+
   private final Duration segmentDuration;
   private final HlsPlaylistType playlistType;
   private final int programNumber;
@@ -135,9 +146,13 @@ public final class HlsFilePackager {
     // transform that may keep part of the bytes it was given (SegmentTransform.sharesInput).
     SegmentBufferPool buffers = segmentTransform == null || !segmentTransform.sharesInput()
         ? SegmentBufferPool.of(writeQueueBytes()) : null;
+    // Likewise the arrays behind video access units: demuxer -> samples -> muxed into a segment -> pool ->
+    // demuxer (TS segments in the clear only: see HlsPackager.Builder#sampleBuffers).
+    SampleBufferPool samples = segmentFormat == SegmentFormat.TS && sampleEncryption == null
+        ? SampleBufferPool.of(sampleBufferBytes()) : null;
     try (BackgroundSegmentSink sink = BackgroundSegmentSink.of(DirectorySegmentSink.of(staging),
         writeQueueBytes(), buffers != null ? buffers::recycle : slice -> { })) {
-      Result result = packageInto(inputs, sink, buffers);
+      Result result = packageInto(inputs, sink, buffers, samples);
       try {
         sink.finish();
       } catch (IOException e) {
@@ -150,8 +165,8 @@ public final class HlsFilePackager {
     }
   }
 
-  private Result packageInto(List<Path> inputs, SegmentSink sink, SegmentBufferPool buffers)
-      throws MediaException {
+  private Result packageInto(List<Path> inputs, SegmentSink sink, SegmentBufferPool buffers,
+      SampleBufferPool samples) throws MediaException {
     List<MultivariantPlanner.Rendition> renditions = new ArrayList<>();
     List<MultivariantPlanner.IFrameRendition> iFrameRenditions = new ArrayList<>();
     List<SegmentTiming> reference = null;
@@ -184,8 +199,11 @@ public final class HlsFilePackager {
       if (buffers != null) {
         builder.segmentBuffers(buffers);
       }
+      if (samples != null) {
+        builder.sampleBuffers(samples);
+      }
       HlsPackager packager = builder.build(sink);
-      try (MediaInput in = MediaInputs.open(input, programNumber)) {
+      try (MediaInput in = MediaInputs.open(input, programNumber, samples)) {
         // Demux on a second thread while this one chunks and muxes (and a third writes files).
         BackgroundReader.readAll(in, packager, readQueueBytes());
       }

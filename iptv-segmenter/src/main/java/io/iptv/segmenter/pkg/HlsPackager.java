@@ -459,6 +459,12 @@ public final class HlsPackager implements Emitter {
         }
       }
     }
+    if (config.sampleBuffers != null) {
+      // Every rendition has copied the chunk's samples into its segment: nothing reads their bytes any more.
+      for (MediaSample s : chunk.samples()) {
+        config.sampleBuffers.release(s.data());
+      }
+    }
     deleteRestoredExpiring(now90k);
     if (config.playlistType != HlsPlaylistType.VOD) {
       writePlaylists(/* endList= */ false);
@@ -1042,8 +1048,21 @@ public final class HlsPackager implements Emitter {
     private String stateChannel;
     private ChannelState initialState;
     private io.iptv.segmenter.ts.SegmentBufferPool segmentBuffers; // null: a fresh array per TS segment
+    private io.iptv.segmenter.es.SampleBufferPool sampleBuffers; // null: samples not released
 
     private Builder() {}
+
+    /**
+     * Releases each chunk's samples to {@code pool} once every rendition has muxed the chunk into its segment
+     * (see {@link io.iptv.segmenter.es.SampleBufferPool}): the arrays behind them then carry later access units
+     * of the demuxer that lent them. Only for TS segments without sample encryption or partial segments (the
+     * fMP4 writer, encryptors and parts may keep samples longer). Package-private: only {@link HlsFilePackager},
+     * whose input lends from that pool and whose listener sees no samples, sets it.
+     */
+    Builder sampleBuffers(io.iptv.segmenter.es.SampleBufferPool pool) {
+      sampleBuffers = Objects.requireNonNull(pool, "pool");
+      return this;
+    }
 
     /**
      * Segment buffers (TS and fMP4) come from {@code pool} and each segment's bytes are lent out through it (see
@@ -1380,6 +1399,9 @@ public final class HlsPackager implements Emitter {
       Preconditions.requireState(sampleEncryption == null || iFramePlaylistName == null
           || segmentFormat != SegmentFormat.FMP4,
           "I-frame playlists do not carry the EXT-X-KEYs of sample-encrypted fMP4 segments yet");
+      Preconditions.requireState(sampleBuffers == null || segmentFormat == SegmentFormat.TS
+          && sampleEncryption == null && partTarget == null,
+          "sample buffers are released only with clear TS segments without partial segments");
       return new HlsPackager(this, Objects.requireNonNull(sink, "sink"));
     }
 

@@ -47,6 +47,8 @@ final class AccessUnitRewriter {
   /** Parameter sets of codecConfig, without start codes, in config order. */
   private final List<ByteSlice> parameterSets;
   private final int[] parameterSetTypes;
+  /** Bit {@code 1 << type} for each NAL unit type in {@link #parameterSetTypes}. */
+  private final long parameterSetTypeMask;
   /** Start of each NAL unit's start code (first byte of the 00 00 01 or the zero_byte before it). */
   private int[] startCodeStarts = new int[64];
   /** First byte after each start code. */
@@ -72,16 +74,19 @@ final class AccessUnitRewriter {
     }
     this.parameterSets = List.copyOf(sets);
     this.parameterSetTypes = new int[sets.size()];
+    long mask = 0;
     for (int i = 0; i < sets.size(); i++) {
       parameterSetTypes[i] = nalType(sets.get(i).byteAt(0));
+      mask |= 1L << parameterSetTypes[i];
     }
+    this.parameterSetTypeMask = mask;
   }
 
   /** Appends {@code accessUnit}, with an AUD and parameter sets inserted where missing, to {@code pes}. */
   void append(ByteSlice accessUnit, boolean keyframe, PesPacketizer pes) {
     // Only keyframes get parameter sets, which needs every NAL unit's type; others need the first only.
     boolean insertSets = keyframe && !parameterSets.isEmpty();
-    int count = findNalUnits(accessUnit, insertSets ? Integer.MAX_VALUE : 1);
+    int count = insertSets ? findNalUnits(accessUnit, Integer.MAX_VALUE, true) : findNalUnits(accessUnit, 1);
     if (count == 0 || !onlyZerosBefore(accessUnit, startCodeStarts[0])) {
       pes.append(accessUnit);
       return;
@@ -133,6 +138,18 @@ final class AccessUnitRewriter {
    * zero bytes, so about one byte in three is looked at.
    */
   int findNalUnits(ByteSlice data, int limit) {
+    return findNalUnits(data, limit, false);
+  }
+
+  /**
+   * As {@link #findNalUnits(ByteSlice, int)}; with {@code untilSetsKnown} it stops as soon as the rest of the
+   * access unit cannot change what {@link #append} writes: once the leading run of AUD and parameter-set NAL
+   * units has ended (the insertion point is known) and every parameter-set type of codecConfig was seen (none
+   * needs inserting). A keyframe then costs a scan of its first NAL units, not of the whole picture.
+   */
+  int findNalUnits(ByteSlice data, int limit, boolean untilSetsKnown) {
+    boolean leadingEnded = false;
+    long seenTypes = 0;
     int count = 0;
     int n = data.length();
     int i = 2;
@@ -151,6 +168,14 @@ final class AccessUnitRewriter {
         startCodeStarts[count] = i >= 3 && data.byteAt(i - 3) == 0 ? i - 3 : i - 2;
         nalStarts[count] = i + 1;
         count++;
+        if (untilSetsKnown) {
+          int type = nalType(data.byteAt(i + 1));
+          seenTypes |= 1L << type;
+          leadingEnded |= type != audType() && !isParameterSet(type);
+          if (leadingEnded && (seenTypes & parameterSetTypeMask) == parameterSetTypeMask) {
+            break;
+          }
+        }
       }
       i += 3;
     }

@@ -60,6 +60,53 @@ class AccessUnitRewriterTest {
     return found;
   }
 
+  /**
+   * Keyframes stop being scanned once the insertion point and all parameter-set types are known: the output must
+   * be what a scan of every NAL unit gives, whatever the order of the NAL units (parameter sets late, repeated,
+   * missing).
+   */
+  @Test
+  void keyframeOutputEqualsThatOfAFullScan() {
+    byte[][] nals = {H264_AUD, SPS, PPS, SEI, IDR, NON_IDR};
+    java.util.Random random = new java.util.Random(13);
+    for (int run = 0; run < 5_000; run++) {
+      ByteArrayOutputStream au = new ByteArrayOutputStream();
+      int count = 1 + random.nextInt(7);
+      for (int i = 0; i < count; i++) {
+        au.writeBytes(random.nextBoolean() ? SC : new byte[] {0, 0, 1});
+        au.writeBytes(nals[random.nextInt(nals.length)]);
+      }
+      byte[] bytes = au.toByteArray();
+      assertArrayEquals(fullScanRewrite(bytes), rewrite(h264, bytes, true), Arrays.toString(bytes));
+    }
+  }
+
+  /** The H.264 keyframe rule applied after a naive scan of every start code (the oracle for the test above). */
+  private static byte[] fullScanRewrite(byte[] au) {
+    List<int[]> found = naiveStartCodes(au, Integer.MAX_VALUE);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    if (found.isEmpty()) {
+      return au;
+    }
+    int[] types = found.stream().mapToInt(f -> au[f[1]] & 0x1F).toArray();
+    if (types[0] != 9) {
+      out.writeBytes(join(SC, H264_AUD));
+    }
+    int leading = 0;
+    while (leading < types.length && (types[leading] == 9 || types[leading] == 7 || types[leading] == 8)) {
+      leading++;
+    }
+    int insertAt = leading < types.length ? found.get(leading)[0] : au.length;
+    out.write(au, 0, insertAt);
+    for (byte[] set : new byte[][] {SPS, PPS}) {
+      if (Arrays.stream(types).noneMatch(t -> t == (set[0] & 0x1F))) {
+        out.writeBytes(join(SC, set));
+      }
+    }
+    out.write(au, insertAt, au.length - insertAt);
+    return out.toByteArray();
+  }
+
   @Test
   void insertsAudAndParameterSetsBeforeKeyframe() {
     byte[] au = join(SC, SEI, SC, IDR);
