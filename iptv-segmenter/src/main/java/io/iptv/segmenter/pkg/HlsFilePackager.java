@@ -87,8 +87,12 @@ public final class HlsFilePackager {
   private final boolean dash;
   private final boolean iFrames;
   private final java.util.Set<AdMarkerStyle> adMarkers;
+  private final boolean directIo;
+  private final int writerThreads;
 
   private HlsFilePackager(Builder b) {
+    this.directIo = b.directIo;
+    this.writerThreads = b.writerThreads;
     this.dash = b.dash;
     this.iFrames = b.iFrames;
     this.adMarkers = b.adMarkers;
@@ -134,8 +138,13 @@ public final class HlsFilePackager {
     // segment buffers instead of one (multi-megabyte, on G1 humongous) per segment. Not with a segment
     // transform, which might keep the bytes it was given.
     SegmentBufferPool buffers = segmentTransform == null ? SegmentBufferPool.of(writeQueueBytes()) : null;
-    try (BackgroundSegmentSink sink = BackgroundSegmentSink.of(DirectorySegmentSink.of(staging),
-        writeQueueBytes(), buffers != null ? buffers::recycle : slice -> { })) {
+    DirectorySegmentSink files = DirectorySegmentSink.builder(staging).directIo(directIo).build();
+    BackgroundSegmentSink.Builder writer = BackgroundSegmentSink.builder(files).maxQueuedBytes(writeQueueBytes())
+        .writerThreads(writerThreads);
+    if (buffers != null) {
+      writer.onWritten(buffers::recycle);
+    }
+    try (BackgroundSegmentSink sink = writer.build()) {
       Result result = packageInto(inputs, sink, buffers);
       try {
         sink.finish();
@@ -308,8 +317,33 @@ public final class HlsFilePackager {
     private boolean dash;
     private boolean iFrames;
     private java.util.Set<AdMarkerStyle> adMarkers; // null: HlsPackager's default
+    private boolean directIo;
+    private int writerThreads = 1;
 
     private Builder() {}
+
+    /**
+     * Write the files with direct I/O, bypassing the page cache (default false; see
+     * {@link DirectorySegmentSink.Builder#directIo(boolean)}): less CPU for output that is not read back soon,
+     * and a large job does not evict the page cache. Falls back to buffered writes where the file system
+     * refuses direct I/O.
+     */
+    public Builder directIo(boolean value) {
+      once("directIo");
+      directIo = value;
+      return this;
+    }
+
+    /**
+     * Threads writing segment files concurrently, 1 to 16 (default 1); playlists are still written after the
+     * segments they list (see {@link BackgroundSegmentSink.Builder#writerThreads(int)}).
+     */
+    public Builder writerThreads(int value) {
+      once("writerThreads");
+      Preconditions.requireArgument(value >= 1 && value <= 16, "writerThreads %d out of range 1..16", value);
+      writerThreads = value;
+      return this;
+    }
 
     /**
      * How SCTE-35 ad breaks of the input are signalled (default: {@link AdMarkerStyle#DATERANGE}; empty: ignore
