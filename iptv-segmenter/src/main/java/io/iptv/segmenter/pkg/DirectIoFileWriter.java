@@ -38,7 +38,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 final class DirectIoFileWriter {
   /**
    * Bytes per write(2): large enough that the device sees large requests, small enough that the native
-   * buffer of each writer thread stays modest.
+   * buffer of each writer thread stays modest. Measured on 1 GB of TS segments (writer thread CPU, 3 runs
+   * each): 256 KiB 0.35–0.48 s, 1 MiB 0.26–0.36 s, 4 MiB 0.22–0.32 s.
    */
   static final int CHUNK_BYTES = 4 << 20;
   /** Largest block size accepted; larger (or not a power of two) means no direct I/O. */

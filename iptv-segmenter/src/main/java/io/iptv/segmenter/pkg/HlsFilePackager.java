@@ -57,6 +57,13 @@ public final class HlsFilePackager {
   public static final String DASH_MANIFEST_NAME = "manifest.mpd";
   /** The I-frame playlists' file name in each video rendition's directory (with {@link Builder#iFrames}). */
   public static final String IFRAME_PLAYLIST_NAME = "iframes.m3u8";
+  /**
+   * Default of {@link Builder#writerThreads} with direct I/O: 2, so that one thread copies the next segment while
+   * the other waits for the device. Buffered writes default to one thread: on 1 GB of TS (2 cores) a second
+   * one cut the time the packaging thread waited for the writer from 0.5–1.2 s to under 0.2 s but cost 0.1–0.3 s
+   * more kernel time, with no clear gain in wall time.
+   */
+  public static final int DEFAULT_DIRECT_IO_WRITER_THREADS = 2;
   /** The multivariant playlist's file name. */
   public static final String MULTIVARIANT_NAME = "master.m3u8";
   /**
@@ -92,7 +99,7 @@ public final class HlsFilePackager {
 
   private HlsFilePackager(Builder b) {
     this.directIo = b.directIo;
-    this.writerThreads = b.writerThreads;
+    this.writerThreads = b.writerThreads > 0 ? b.writerThreads : b.directIo ? DEFAULT_DIRECT_IO_WRITER_THREADS : 1;
     this.dash = b.dash;
     this.iFrames = b.iFrames;
     this.adMarkers = b.adMarkers;
@@ -132,8 +139,8 @@ public final class HlsFilePackager {
       throw MediaException.of(MediaException.Kind.IO, "cannot create output next to " + target + ": "
           + e.getMessage(), e);
     }
-    // Files are written by one background thread while this one demuxes and muxes (two cores busy instead
-    // of one); the queue bound keeps memory bounded whatever the input size.
+    // Files are written by background threads while this one muxes (and another demuxes); the queue bound
+    // keeps memory bounded whatever the input size.
     // Segment arrays go round: muxer -> writer thread -> pool -> muxer, so a long input allocates a few
     // segment buffers instead of one (multi-megabyte, on G1 humongous) per segment. Not with a segment
     // transform, which might keep the bytes it was given.
@@ -318,7 +325,7 @@ public final class HlsFilePackager {
     private boolean iFrames;
     private java.util.Set<AdMarkerStyle> adMarkers; // null: HlsPackager's default
     private boolean directIo;
-    private int writerThreads = 1;
+    private int writerThreads; // 0: by directIo
 
     private Builder() {}
 
@@ -335,8 +342,9 @@ public final class HlsFilePackager {
     }
 
     /**
-     * Threads writing segment files concurrently, 1 to 16 (default 1); playlists are still written after the
-     * segments they list (see {@link BackgroundSegmentSink.Builder#writerThreads(int)}).
+     * Threads writing segment files concurrently, 1 to 16 (default: {@value #DEFAULT_DIRECT_IO_WRITER_THREADS} with
+     * {@link #directIo(boolean) direct I/O}, else 1); playlists are still written after the segments they list
+     * (see {@link BackgroundSegmentSink.Builder#writerThreads(int)}).
      */
     public Builder writerThreads(int value) {
       once("writerThreads");
