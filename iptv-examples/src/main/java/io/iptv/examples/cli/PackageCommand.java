@@ -52,6 +52,11 @@ import picocli.CommandLine.Spec;
  *
  * <p>{@code --format ts|fmp4}, {@code --dash} and {@code --iframes} select the writer, not the input side.
  *
+ * <p><b>Writing.</b> Files are written with direct I/O by default ({@code --direct-io}, {@code O_DIRECT}: no copy
+ * into the page cache, which for a VOD package that is not read back soon saves most of the kernel time of
+ * writing and does not evict other cached data); {@code --no-direct-io} writes through the page cache, for output
+ * that is read back right away. Where the file system refuses direct I/O, the files are written buffered.
+ *
  * <p><b>SCTE-35</b> ({@code --ad-markers daterange,cue|none}, default {@code daterange}): ad breaks of an MPEG-TS
  * input start and end segments at their splice points and are signalled as EXT-X-DATERANGE (SCTE35-OUT/IN/CMD,
  * with EXT-X-PROGRAM-DATE-TIME), EXT-X-CUE-OUT/-CONT/-IN, and with {@code --dash} as a SCTE-35 EventStream.
@@ -171,6 +176,12 @@ final class PackageCommand implements Callable<Integer> {
       description = "SCTE-35 ad break signalling: daterange (EXT-X-DATERANGE, default), cue (EXT-X-CUE-OUT/IN),"
           + " both (daterange,cue) or none (ignore SCTE-35).")
   String adMarkers;
+
+  @Option(names = "--direct-io", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Write the output with direct I/O (O_DIRECT; default), bypassing the page cache: less CPU, and"
+          + " a large job does not evict cached data; buffered where the file system refuses it. --no-direct-io"
+          + " writes through the page cache (output read back right away).")
+  boolean directIo;
 
   @Option(names = "--quiet", description = "Print nothing on success (no progress bar, no summary line).")
   boolean quiet;
@@ -298,7 +309,8 @@ final class PackageCommand implements Callable<Integer> {
         .segmentFormat(segmentFormat)
         .dash(dash)
         .iFrames(iFrames)
-        .adMarkers(markerStyles);
+        .adMarkers(markerStyles)
+        .directIo(directIo);
     if (progress != null) {
       builder.listener(progress::onSegment);
     }

@@ -58,6 +58,13 @@ public final class HlsFilePackager {
   public static final String DASH_MANIFEST_NAME = "manifest.mpd";
   /** The I-frame playlists' file name in each video rendition's directory (with {@link Builder#iFrames}). */
   public static final String IFRAME_PLAYLIST_NAME = "iframes.m3u8";
+  /**
+   * Default of {@link Builder#writerThreads} with direct I/O: 2, so that one thread copies the next segment while
+   * the other waits for the device. Buffered writes default to one thread: on 1 GB of TS (2 cores) a second
+   * one cut the time the packaging thread waited for the writer from 0.5–1.2 s to under 0.2 s but cost 0.1–0.3 s
+   * more kernel time, with no clear gain in wall time.
+   */
+  public static final int DEFAULT_DIRECT_IO_WRITER_THREADS = 2;
   /** The multivariant playlist's file name. */
   public static final String MULTIVARIANT_NAME = "master.m3u8";
   /**
@@ -98,8 +105,12 @@ public final class HlsFilePackager {
   private final boolean dash;
   private final boolean iFrames;
   private final java.util.Set<AdMarkerStyle> adMarkers;
+  private final boolean directIo;
+  private final int writerThreads;
 
   private HlsFilePackager(Builder b) {
+    this.directIo = b.directIo;
+    this.writerThreads = b.writerThreads > 0 ? b.writerThreads : b.directIo ? DEFAULT_DIRECT_IO_WRITER_THREADS : 1;
     this.dash = b.dash;
     this.iFrames = b.iFrames;
     this.adMarkers = b.adMarkers;
@@ -139,8 +150,8 @@ public final class HlsFilePackager {
       throw MediaException.of(MediaException.Kind.IO, "cannot create output next to " + target + ": "
           + e.getMessage(), e);
     }
-    // Files are written by one background thread while this one demuxes and muxes (two cores busy instead
-    // of one); the queue bound keeps memory bounded whatever the input size.
+    // Files are written by background threads while this one muxes (and another demuxes); the queue bound
+    // keeps memory bounded whatever the input size.
     // Segment arrays go round: muxer -> writer thread -> pool -> muxer, so a long input allocates a few
     // segment buffers instead of one (multi-megabyte, on G1 humongous) per segment. Not with a segment
     // transform that may keep part of the bytes it was given (SegmentTransform.sharesInput).
@@ -150,8 +161,13 @@ public final class HlsFilePackager {
     // demuxer (TS segments in the clear only: see HlsPackager.Builder#sampleBuffers).
     SampleBufferPool samples = segmentFormat == SegmentFormat.TS && sampleEncryption == null
         ? SampleBufferPool.of(sampleBufferBytes()) : null;
-    try (BackgroundSegmentSink sink = BackgroundSegmentSink.of(DirectorySegmentSink.of(staging),
-        writeQueueBytes(), buffers != null ? buffers::recycle : slice -> { })) {
+    DirectorySegmentSink files = DirectorySegmentSink.builder(staging).directIo(directIo).build();
+    BackgroundSegmentSink.Builder writer = BackgroundSegmentSink.builder(files).maxQueuedBytes(writeQueueBytes())
+        .writerThreads(writerThreads);
+    if (buffers != null) {
+      writer.onWritten(buffers::recycle);
+    }
+    try (BackgroundSegmentSink sink = writer.build()) {
       Result result = packageInto(inputs, sink, buffers, samples);
       try {
         sink.finish();
@@ -327,8 +343,34 @@ public final class HlsFilePackager {
     private boolean dash;
     private boolean iFrames;
     private java.util.Set<AdMarkerStyle> adMarkers; // null: HlsPackager's default
+    private boolean directIo;
+    private int writerThreads; // 0: by directIo
 
     private Builder() {}
+
+    /**
+     * Write the files with direct I/O, bypassing the page cache (default false; see
+     * {@link DirectorySegmentSink.Builder#directIo(boolean)}): less CPU for output that is not read back soon,
+     * and a large job does not evict the page cache. Falls back to buffered writes where the file system
+     * refuses direct I/O.
+     */
+    public Builder directIo(boolean value) {
+      once("directIo");
+      directIo = value;
+      return this;
+    }
+
+    /**
+     * Threads writing segment files concurrently, 1 to 16 (default: {@value #DEFAULT_DIRECT_IO_WRITER_THREADS} with
+     * {@link #directIo(boolean) direct I/O}, else 1); playlists are still written after the segments they list
+     * (see {@link BackgroundSegmentSink.Builder#writerThreads(int)}).
+     */
+    public Builder writerThreads(int value) {
+      once("writerThreads");
+      Preconditions.requireArgument(value >= 1 && value <= 16, "writerThreads %d out of range 1..16", value);
+      writerThreads = value;
+      return this;
+    }
 
     /**
      * How SCTE-35 ad breaks of the input are signalled (default: {@link AdMarkerStyle#DATERANGE}; empty: ignore

@@ -1,6 +1,7 @@
 package io.iptv.segmenter.pkg;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,10 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -126,5 +131,178 @@ class BackgroundSegmentSinkTest {
     assertTrue(done < 200, "close waited for everything: " + done);
     assertThrows(IOException.class, () -> sink.write("late", ByteSlice.wrap(new byte[1])));
     assertEquals(done, target.operations.size());
+  }
+
+  /** Records when each operation started and ended (one clock for all threads) and how many ran at once. */
+  private static final class TimelineSink implements SegmentSink {
+    record Span(String operation, long start, long end) {}
+
+    final AtomicLong clock = new AtomicLong();
+    final AtomicInteger running = new AtomicInteger();
+    final AtomicInteger maxRunning = new AtomicInteger();
+    final Map<String, Span> spans = new ConcurrentHashMap<>();
+    final List<String> overlapsOfOneName = Collections.synchronizedList(new ArrayList<>());
+    final Set<String> namesRunning = ConcurrentHashMap.newKeySet();
+    final String failOn;
+
+    TimelineSink(String failOn) {
+      this.failOn = failOn;
+    }
+
+    @Override
+    public void write(String name, ByteSlice bytes) throws IOException {
+      perform("write " + name + " #" + bytes.byteAt(0), name);
+    }
+
+    @Override
+    public void delete(String name) throws IOException {
+      perform("delete " + name, name);
+    }
+
+    private void perform(String operation, String name) throws IOException {
+      long start = clock.incrementAndGet();
+      maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
+      if (!namesRunning.add(name)) {
+        overlapsOfOneName.add(operation);
+      }
+      try {
+        Thread.sleep(name.endsWith(".ts") ? 3 : 1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      namesRunning.remove(name);
+      running.decrementAndGet();
+      long end = clock.incrementAndGet();
+      if (name.equals(failOn)) {
+        throw new IOException("disk full");
+      }
+      spans.put(operation, new Span(operation, start, end));
+    }
+  }
+
+  @Test
+  void severalWritersKeepPlaylistsAndDeletesBehindEverythingBeforeThem() throws IOException {
+    TimelineSink target = new TimelineSink(null);
+    List<String> made = new ArrayList<>();
+    List<ByteSlice> recycled = Collections.synchronizedList(new ArrayList<>());
+    try (BackgroundSegmentSink sink = BackgroundSegmentSink.builder(target).writerThreads(3).maxQueuedBytes(1 << 20)
+        .onWritten(recycled::add).build()) {
+      int version = 0;
+      for (int i = 0; i < 60; i++) {
+        sink.write("v0/seg-" + i + ".ts", ByteSlice.wrap(new byte[] {(byte) version++}));
+        made.add("write v0/seg-" + i + ".ts #" + (version - 1));
+        if (i % 4 == 3) {
+          sink.write("v0/index.m3u8", ByteSlice.wrap(new byte[] {(byte) version++}));
+          made.add("write v0/index.m3u8 #" + (version - 1));
+        }
+        if (i % 10 == 9) {
+          sink.delete("v0/seg-" + (i - 9) + ".ts");
+          made.add("delete v0/seg-" + (i - 9) + ".ts");
+        }
+        if (i % 7 == 6) { // the same segment name again (a rewritten partial segment): never concurrently
+          sink.write("v0/seg-" + i + ".ts", ByteSlice.wrap(new byte[] {(byte) version++}));
+          made.add("write v0/seg-" + i + ".ts #" + (version - 1));
+        }
+      }
+      sink.write("master.m3u8", ByteSlice.wrap(new byte[] {(byte) version++}));
+      made.add("write master.m3u8 #" + (version - 1));
+      sink.finish();
+    }
+    assertEquals(made.size(), target.spans.size(), "every operation performed once");
+    int ordered = 0;
+    for (int i = 0; i < made.size(); i++) {
+      String op = made.get(i);
+      TimelineSink.Span span = target.spans.get(op);
+      if (op.startsWith("delete") || op.substring(0, op.indexOf(" #")).endsWith(".m3u8")) {
+        ordered++;
+        for (int j = 0; j < made.size(); j++) {
+          TimelineSink.Span other = target.spans.get(made.get(j));
+          if (j < i) {
+            assertTrue(other.end() < span.start(), made.get(j) + " must end before " + op + " starts");
+          } else if (j > i) {
+            assertTrue(other.start() > span.end(), made.get(j) + " must start after " + op + " ends");
+          }
+        }
+      }
+    }
+    assertEquals(15 + 6 + 1, ordered, "playlist writes and deletes checked");
+    assertEquals(List.of(), target.overlapsOfOneName, "one name written by two threads at once");
+    assertTrue(target.maxRunning.get() >= 2, "segments were written concurrently: " + target.maxRunning.get());
+    assertEquals(made.size() - 6, recycled.size(), "onWritten once per write");
+  }
+
+  @Test
+  void severalWritersStayWithinTheByteBound() throws IOException {
+    AtomicLong handedOver = new AtomicLong();
+    AtomicLong written = new AtomicLong();
+    AtomicLong maxPending = new AtomicLong();
+    SegmentSink counting = new SegmentSink() {
+      @Override
+      public void write(String name, ByteSlice bytes) {
+        try {
+          Thread.sleep(2);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        written.addAndGet(bytes.length());
+      }
+
+      @Override
+      public void delete(String name) {}
+    };
+    try (BackgroundSegmentSink sink = BackgroundSegmentSink.builder(counting).writerThreads(4).maxQueuedBytes(3000)
+        .build()) {
+      for (int i = 0; i < 100; i++) {
+        sink.write("s" + i + ".ts", ByteSlice.wrap(new byte[1000]));
+        handedOver.addAndGet(1000);
+        maxPending.accumulateAndGet(handedOver.get() - written.get(), Math::max);
+      }
+      sink.finish();
+    }
+    assertEquals(100_000, written.get());
+    assertTrue(maxPending.get() <= 3000, "pending bytes reached " + maxPending.get());
+  }
+
+  @Test
+  void withSeveralWritersTheFirstFailureStopsTheRest() {
+    TimelineSink target = new TimelineSink("seg-5.ts");
+    try (BackgroundSegmentSink sink = BackgroundSegmentSink.builder(target).writerThreads(3).build()) {
+      IOException e = assertThrows(IOException.class, () -> {
+        for (int i = 0; i < 1000; i++) {
+          sink.write("seg-" + i + ".ts", ByteSlice.wrap(new byte[] {(byte) i}));
+        }
+        sink.finish();
+      });
+      assertTrue(e.getMessage().contains("seg-5.ts") && e.getMessage().contains("disk full"), e.getMessage());
+      IOException again = assertThrows(IOException.class, sink::finish);
+      assertEquals(e.getMessage(), again.getMessage());
+    }
+    // Writes already started on other threads may finish, and each other thread may start one more before the
+    // failure is recorded (a timing race); the queued rest (up to 1000) is discarded.
+    assertTrue(target.spans.size() < 200, "writes after the failure: " + target.spans.keySet());
+    assertFalse(target.spans.containsKey("write seg-5.ts #5"));
+  }
+
+  @Test
+  void aDirectorySinkFailureIsReportedOnceWithItsName(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws IOException {
+    java.nio.file.Files.createDirectories(dir.resolve("seg-1.ts/inside")); // the rename over it fails
+    try (BackgroundSegmentSink sink = BackgroundSegmentSink.builder(DirectorySegmentSink.of(dir)).writerThreads(2)
+        .build()) {
+      sink.write("seg-1.ts", ByteSlice.wrap(new byte[100]));
+      IOException e = assertThrows(IOException.class, sink::finish);
+      assertTrue(e.getMessage().startsWith("cannot write seg-1.ts in "), e.getMessage());
+      assertEquals(e.getMessage().indexOf("cannot write"), e.getMessage().lastIndexOf("cannot write"),
+          "named once: " + e.getMessage());
+    }
+  }
+
+  @Test
+  void writerThreadsAreValidated() {
+    SegmentSink target = new InMemorySegmentSink();
+    assertThrows(IllegalArgumentException.class, () -> BackgroundSegmentSink.builder(target).writerThreads(0));
+    assertThrows(IllegalArgumentException.class, () -> BackgroundSegmentSink.builder(target).maxQueuedBytes(0));
+    BackgroundSegmentSink.Builder builder = BackgroundSegmentSink.builder(target).writerThreads(2);
+    assertThrows(IllegalStateException.class, () -> builder.writerThreads(3));
   }
 }
