@@ -66,7 +66,9 @@ public final class BoxWriter {
 
   /** Opens a box of four-character {@code type}: size (32, patched by {@link #end}), type (32). */
   public BoxWriter start(String type) {
-    Preconditions.requireState(depth < MAX_DEPTH, "boxes nested deeper than %d", MAX_DEPTH);
+    if (depth >= MAX_DEPTH) { // checked before calling: the varargs call would allocate on every box
+      Preconditions.requireState(false, "boxes nested deeper than %d", MAX_DEPTH);
+    }
     open[depth++] = pos;
     u32(0);
     return fourcc(type);
@@ -81,7 +83,9 @@ public final class BoxWriter {
 
   /** Closes the innermost open box, writing its size. */
   public BoxWriter end() {
-    Preconditions.requireState(depth > 0, "no open box");
+    if (depth == 0) {
+      Preconditions.requireState(false, "no open box");
+    }
     int at = open[--depth];
     putInt(at, pos - at);
     return this;
@@ -132,7 +136,9 @@ public final class BoxWriter {
 
   /** Writes a four-character code. */
   public BoxWriter fourcc(String code) {
-    Preconditions.requireArgument(code.length() == 4, "fourcc %s is not 4 characters", code);
+    if (code.length() != 4) {
+      Preconditions.requireArgument(false, "fourcc %s is not 4 characters", code);
+    }
     ensure(4);
     for (int i = 0; i < 4; i++) {
       buf[pos++] = (byte) code.charAt(i);
@@ -179,7 +185,9 @@ public final class BoxWriter {
 
   /** Overwrites the 32-bit value at {@code offset} (e.g. a {@code trun} data_offset known later). */
   public BoxWriter patchU32(int offset, long v) {
-    Preconditions.requireArgument(offset >= 0 && offset + 4 <= pos, "patch offset %d outside 0..%d", offset, pos);
+    if (offset < 0 || offset + 4 > pos) { // checked before calling: once per sample, boxing would allocate
+      Preconditions.requireArgument(false, "patch offset %d outside 0..%d", offset, pos);
+    }
     putInt(offset, (int) v);
     return this;
   }
