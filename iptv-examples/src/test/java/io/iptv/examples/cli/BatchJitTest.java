@@ -20,11 +20,31 @@ class BatchJitTest {
     }
   }
 
+  /**
+   * Child main: the route {@code java -jar iptv.jar} takes (its manifest opens the package): prints whether
+   * the diagnostic command ran without the MBean server, and what apply() returns afterwards.
+   */
+  public static final class DirectChild {
+    public static void main(String[] args) throws IOException {
+      Path file = java.nio.file.Files.createTempFile("iptv-jit-test-", ".json");
+      try {
+        java.nio.file.Files.writeString(file, "[{ match: \"java/lang/Object.*\", c2: { Exclude: true } }]");
+        System.out.println("direct=" + BatchJit.addDirectly(file).trim() + " applied=" + BatchJit.apply());
+      } finally {
+        java.nio.file.Files.delete(file);
+      }
+    }
+  }
+
   private static String runChild(String... jvmOptions) throws IOException, InterruptedException {
+    return runChild(Child.class, jvmOptions);
+  }
+
+  private static String runChild(Class<?> main, String... jvmOptions) throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new java.util.ArrayList<>(List.of(java));
     command.addAll(List.of(jvmOptions));
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), Child.class.getName()));
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
     if (!p.waitFor(60, TimeUnit.SECONDS)) {
@@ -41,6 +61,15 @@ class BatchJitTest {
     org.junit.jupiter.api.Assumptions.assumeTrue(vm.contains("HotSpot") || vm.contains("OpenJDK"),
         "HotSpot only: " + vm);
     assertEquals("applied=true", runChild());
+  }
+
+  @Test
+  void withThePackageOpenTheCommandRunsWithoutTheMBeanServer() throws Exception {
+    String vm = System.getProperty("java.vm.name", "");
+    org.junit.jupiter.api.Assumptions.assumeTrue(vm.contains("HotSpot") || vm.contains("OpenJDK"),
+        "HotSpot only: " + vm);
+    assertEquals("direct=1 compiler directives added applied=true",
+        runChild(DirectChild.class, "--add-opens=jdk.management/com.sun.management.internal=ALL-UNNAMED"));
   }
 
   @Test
