@@ -28,6 +28,8 @@ public final class BoxWriter {
   private int pos;
   /** Size of the buffer allocated after {@link #takeOut()}. */
   private int nextCapacity = 64;
+  /** Bytes handed over by the last {@link #takeOut()}. */
+  private int lastTakenOut;
   private final int[] open = new int[MAX_DEPTH];
   private int depth;
   /** Where buffers after {@link #takeOut()} come from and are lent out through, or null (allocated). */
@@ -207,6 +209,7 @@ public final class BoxWriter {
     Preconditions.requireState(depth == 0, "%d box(es) still open", depth);
     ByteSlice bytes = pool != null ? pool.lend(buf, pos) : ByteSlice.wrap(buf, 0, pos);
     nextCapacity = Math.max(64, pos + pos / 8);
+    lastTakenOut = pos;
     buf = EMPTY;
     pos = 0;
     return bytes;
@@ -238,15 +241,33 @@ public final class BoxWriter {
     if (pos + n > buf.length) {
       if (buf.length == 0) { // after takeOut(): a buffer like the last one handed over
         int size = Math.max(nextCapacity, n);
-        buf = pool != null ? pool.take(size, size) : new byte[size]; // every byte is written before use
+        if (pool != null) {
+          // Any recycled array that holds a segment like the last (a larger segment grows it, see below); a new
+          // one with a quarter more room, so that it serves later, larger segments too.
+          int min = Math.max(lastTakenOut, n);
+          buf = pool.take(min, (int) Math.min(Integer.MAX_VALUE - 16, Math.max(size, min + (long) min / 4)));
+        } else {
+          buf = new byte[size]; // every byte is written before use
+        }
         return;
       }
       long grown = Math.max((long) buf.length * 2, (long) pos + n);
-      Preconditions.requireState(grown <= Integer.MAX_VALUE - 16, "box buffer over 2 GiB");
+      if (grown > Integer.MAX_VALUE - 16) {
+        Preconditions.requireState(false, "box buffer over 2 GiB");
+      }
       byte[] old = buf;
-      buf = Arrays.copyOf(buf, (int) grown);
       if (pool != null) {
+        // A segment larger than the last: from 1 MiB on half as much room again (not twice: a pool holds few
+        // arrays of that size), from a recycled array if one is large enough.
+        long wanted = buf.length < (1 << 20) ? grown : Math.max((long) pos + n, buf.length + (long) buf.length / 2);
+        if (wanted > Integer.MAX_VALUE - 16) {
+          Preconditions.requireState(false, "box buffer over 2 GiB");
+        }
+        buf = pool.take((int) wanted, (int) wanted);
+        System.arraycopy(old, 0, buf, 0, pos); // the bytes written; every later byte is written before use
         pool.giveBack(old);
+      } else {
+        buf = Arrays.copyOf(buf, (int) grown);
       }
     }
   }

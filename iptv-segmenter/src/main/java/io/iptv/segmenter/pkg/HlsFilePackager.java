@@ -133,7 +133,10 @@ public final class HlsFilePackager {
     // Segment arrays go round: muxer -> writer thread -> pool -> muxer, so a long input allocates a few
     // segment buffers instead of one (multi-megabyte, on G1 humongous) per segment. Not with a segment
     // transform, which might keep the bytes it was given.
-    SegmentBufferPool buffers = segmentTransform == null ? SegmentBufferPool.of(writeQueueBytes()) : null;
+    // The pool keeps up to twice the write queue: arrays come back in bursts when the writer catches up, and a
+    // pool of one queue's worth dropped them, so the next segments were allocated anew (250 MB of fresh arrays
+    // for a 419 MB MP4 → CMAF, a video and an audio rendition sharing the pool).
+    SegmentBufferPool buffers = segmentTransform == null ? SegmentBufferPool.of(2 * writeQueueBytes()) : null;
     try (BackgroundSegmentSink sink = BackgroundSegmentSink.of(DirectorySegmentSink.of(staging),
         writeQueueBytes(), buffers != null ? buffers::recycle : slice -> { })) {
       Result result = packageInto(inputs, sink, buffers);
