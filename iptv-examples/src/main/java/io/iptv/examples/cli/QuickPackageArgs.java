@@ -1,31 +1,25 @@
 package io.iptv.examples.cli;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.ParameterizedType;
-import java.lang.reflect.Type;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
-import picocli.CommandLine.Option;
 
 /**
  * Reads the plain forms of {@code iptv package} options into a {@link PackageCommand} without starting picocli:
- * its start-up (the {@code CommandLine} class, built-in converters, the model of every subcommand) costs about
- * 0.15–0.2 s of CPU, a fifth of packaging a 400 MB MP4. The options, their names, defaults and types are read
- * from {@code PackageCommand}'s own {@code @Option} annotations, so there is one definition of each.
+ * its start-up (the {@code CommandLine} class, built-in converters, the model of every subcommand, annotation
+ * proxies) costs about 0.15–0.2 s of CPU, a fifth of packaging a 400 MB MP4.
  *
  * <p>Only what converts exactly as picocli converts it is taken: {@code --name value} and {@code --name=value}
- * of a known option, flags without a value, each single-valued option at most once, values that do not start
- * with {@code -} or {@code @}, numbers in plain decimal. Anything else — help, version, an unknown or repeated
- * option, a missing required option or value, an {@code @file}, {@code --}, a default with a {@code ${...}}
- * variable — returns null, and picocli parses the arguments as before (with its messages). So the result is
- * the command picocli would have built, or nothing.
+ * of a known option, flags without a value, each single-valued option at most once, values that are not empty
+ * and do not start with {@code -} or {@code @}, numbers in plain decimal. Anything else — help, version, an
+ * unknown or repeated option, a missing required option or value, an {@code @file}, {@code --} — returns null,
+ * and picocli parses the arguments as before (with its messages). So the result is the command picocli would
+ * have built, or nothing. The option names and defaults repeat {@code PackageCommand}'s {@code @Option}s;
+ * {@code QuickPackageArgsTest} compares them with picocli's model, so a new option fails that test until it is
+ * added here.
  *
  * <p>Stateless; thread-safe.
  *
@@ -34,11 +28,13 @@ import picocli.CommandLine.Option;
  * }</pre>
  */
 final class QuickPackageArgs {
-  /** picocli's {@code Option.defaultValue()} when none is declared. */
-  private static final String NO_DEFAULT = "__no_default_value__";
-  private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,9}(\\.[0-9]{1,9})?");
-  private static final Pattern INTEGER = Pattern.compile("-?[0-9]{1,9}");
-  private static final Pattern SPLIT_LIST = Pattern.compile("[A-Za-z0-9_-]+(,[A-Za-z0-9_-]+)*");
+  /** Options without a value. */
+  static final Set<String> FLAGS = Set.of("--write-keys", "--defer-encryption", "--dash", "--iframes", "--quiet");
+  /** Options with a value; the first three may be repeated. */
+  static final List<String> VALUED = List.of("--input", "--key", "--drm", "--output", "--segment-duration",
+      "--playlist-type", "--program", "--encryption", "--key-seed", "--iv", "--rotate-every", "--clear-lead",
+      "--channel", "--format", "--ad-markers");
+  private static final Set<String> REPEATABLE = Set.of("--input", "--key", "--drm");
 
   private QuickPackageArgs() {}
 
@@ -51,123 +47,160 @@ final class QuickPackageArgs {
       return null;
     }
     PackageCommand command = new PackageCommand();
-    Map<String, Field> byName = new HashMap<>();
-    List<Field> options = new ArrayList<>();
-    for (Field field : PackageCommand.class.getDeclaredFields()) {
-      Option option = field.getAnnotation(Option.class);
-      if (option != null) {
-        options.add(field);
-        for (String name : option.names()) {
-          byName.put(name, field);
+    // The defaultValue of each @Option, as picocli applies them.
+    command.segmentSeconds = 6;
+    command.playlistType = "vod";
+    command.program = 0;
+    command.encryption = "none";
+    command.rotateEvery = 0;
+    command.clearLead = 0;
+    command.format = "ts";
+    command.adMarkers = "daterange";
+    Set<String> seen = new HashSet<>();
+    for (int i = 1; i < args.length; i++) {
+      String name = args[i];
+      String value = null;
+      int equals = name.indexOf('=');
+      if (name.startsWith("--") && equals > 2) {
+        value = name.substring(equals + 1);
+        name = name.substring(0, equals);
+      }
+      if (FLAGS.contains(name)) {
+        if (value != null || !seen.add(name)) {
+          return null;
         }
+        flag(command, name);
+        continue;
+      }
+      if (!VALUED.contains(name)) {
+        return null; // -h, --help, -V, an unknown option, a positional parameter, @file, --
+      }
+      if (value == null) {
+        if (i + 1 == args.length) {
+          return null;
+        }
+        value = args[++i];
+      }
+      if (value.isEmpty() || value.startsWith("-") || value.startsWith("@")) {
+        return null; // picocli may read these as an option or an argument file
+      }
+      boolean first = seen.add(name);
+      if ((!first && !REPEATABLE.contains(name)) || !option(command, name, value, first)) {
+        return null;
       }
     }
-    try {
-      for (Field field : options) { // defaults first, as picocli applies them
-        String value = field.getAnnotation(Option.class).defaultValue();
-        if (!value.equals(NO_DEFAULT) && !set(command, field, value)) {
-          return null;
-        }
-      }
-      Set<Field> seen = new HashSet<>();
-      for (int i = 1; i < args.length; i++) {
-        String arg = args[i];
-        String value = null;
-        int equals = arg.indexOf('=');
-        if (arg.startsWith("--") && equals > 2) {
-          value = arg.substring(equals + 1);
-          arg = arg.substring(0, equals);
-        }
-        Field field = byName.get(arg);
-        if (field == null) {
-          return null; // -h, --help, -V, an unknown option, a positional parameter, @file, --
-        }
-        if (field.getType() == boolean.class) {
-          if (value != null || !seen.add(field)) {
-            return null;
-          }
-          field.setBoolean(command, true);
-          continue;
-        }
-        if (value == null) {
-          if (i + 1 == args.length) {
-            return null;
-          }
-          value = args[++i];
-        }
-        if (value.isEmpty() || value.startsWith("-") || value.startsWith("@")) {
-          return null; // picocli may read these as an option or an argument file
-        }
-        boolean first = seen.add(field);
-        if (field.getType() == List.class) {
-          if (!add(command, field, value, first)) {
-            return null;
-          }
-        } else if (!first || !set(command, field, value)) {
-          return null;
-        }
-      }
-      for (Field field : options) {
-        if (field.getAnnotation(Option.class).required() && !seen.contains(field)) {
-          return null;
-        }
-      }
-    } catch (IllegalAccessException e) {
-      return null;
-    }
-    return command;
+    return seen.contains("--input") && seen.contains("--output") ? command : null;
   }
 
-  /** Sets a single-valued option; false if picocli might convert {@code value} otherwise. */
-  private static boolean set(PackageCommand command, Field field, String value) throws IllegalAccessException {
-    if (value.contains("${")) {
-      return false; // picocli interpolates variables
+  private static void flag(PackageCommand command, String name) {
+    switch (name) {
+      case "--write-keys" -> command.writeKeys = true;
+      case "--defer-encryption" -> command.deferEncryption = true;
+      case "--dash" -> command.dash = true;
+      case "--iframes" -> command.iFrames = true;
+      default -> command.quiet = true; // --quiet
     }
-    Class<?> type = field.getType();
-    if (type == String.class) {
-      field.set(command, value);
-    } else if (type == int.class && INTEGER.matcher(value).matches()) {
-      field.setInt(command, Integer.parseInt(value));
-    } else if (type == double.class && DECIMAL.matcher(value).matches()) {
-      field.setDouble(command, Double.parseDouble(value));
-    } else if (type == Path.class) {
-      Path path = path(value);
-      if (path == null) {
-        return false;
+  }
+
+  /** Applies one valued option; false if picocli might convert {@code value} otherwise. */
+  private static boolean option(PackageCommand command, String name, String value, boolean first) {
+    switch (name) {
+      case "--input" -> {
+        Path path = path(value);
+        if (path == null) {
+          return false;
+        }
+        if (first) {
+          command.inputs = new ArrayList<>();
+        }
+        command.inputs.add(path);
       }
-      field.set(command, path);
-    } else {
-      return false;
+      case "--output" -> {
+        command.output = path(value);
+        return command.output != null;
+      }
+      case "--segment-duration" -> {
+        if (!digits(value, 0, true)) {
+          return false;
+        }
+        command.segmentSeconds = Double.parseDouble(value);
+      }
+      case "--program", "--rotate-every", "--clear-lead" -> {
+        if (!digits(value, 0, false)) { // negative values, which start with '-', went to picocli
+          return false;
+        }
+        int number = Integer.parseInt(value);
+        switch (name) {
+          case "--program" -> command.program = number;
+          case "--rotate-every" -> command.rotateEvery = number;
+          default -> command.clearLead = number;
+        }
+      }
+      case "--key" -> {
+        if (first) {
+          command.keys = new ArrayList<>();
+        }
+        command.keys.add(value);
+      }
+      case "--drm" -> { // split = ","
+        if (!nameList(value)) {
+          return false;
+        }
+        if (first) {
+          command.drm = new ArrayList<>();
+        }
+        command.drm.addAll(List.of(value.split(",")));
+      }
+      case "--playlist-type" -> command.playlistType = value;
+      case "--encryption" -> command.encryption = value;
+      case "--key-seed" -> command.keySeed = value;
+      case "--iv" -> command.iv = value;
+      case "--channel" -> command.channel = value;
+      case "--format" -> command.format = value;
+      default -> command.adMarkers = value; // --ad-markers
     }
     return true;
   }
 
-  /** Adds to a multi-valued option (a new list on its first use, as picocli); false if not plain. */
-  @SuppressWarnings("unchecked")
-  private static boolean add(PackageCommand command, Field field, String value, boolean first)
-      throws IllegalAccessException {
-    Type element = field.getGenericType() instanceof ParameterizedType p ? p.getActualTypeArguments()[0] : null;
-    String split = field.getAnnotation(Option.class).split();
-    List<String> parts;
-    if (split.isEmpty()) {
-      parts = List.of(value);
-    } else if (split.equals(",") && SPLIT_LIST.matcher(value).matches()) {
-      parts = List.of(value.split(","));
-    } else {
+  /**
+   * Whether {@code value} from {@code start} is 1–9 decimal digits (then, with {@code fraction}, optionally a
+   * point and 1–9 more): what {@code Integer.valueOf} and {@code Double.valueOf} read alike everywhere.
+   */
+  private static boolean digits(String value, int start, boolean fraction) {
+    int point = fraction ? value.indexOf('.') : -1;
+    int end = point < 0 ? value.length() : point;
+    return run(value, start, end) && (point < 0 || run(value, point + 1, value.length()));
+  }
+
+  private static boolean run(String value, int from, int to) {
+    if (to - from < 1 || to - from > 9) {
       return false;
     }
-    List<Object> list = first ? new ArrayList<>() : (List<Object>) field.get(command);
-    for (String part : parts) {
-      if (element == String.class) {
-        list.add(part);
-      } else if (element == Path.class && path(part) != null) {
-        list.add(path(part));
+    for (int i = from; i < to; i++) {
+      if (value.charAt(i) < '0' || value.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether {@code value} is names ({@code [A-Za-z0-9_-]+}) separated by single commas. */
+  private static boolean nameList(String value) {
+    boolean empty = true;
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == ',') {
+        if (empty) {
+          return false;
+        }
+        empty = true;
+      } else if (Character.isLetterOrDigit(c) && c < 128 || c == '_' || c == '-') {
+        empty = false;
       } else {
         return false;
       }
     }
-    field.set(command, list);
-    return true;
+    return !empty;
   }
 
   private static Path path(String value) {

@@ -41,7 +41,8 @@ class QuickPackageArgsTest {
 
   @Test
   void plainOptionsGiveWhatPicocliGives() throws Exception {
-    assertSameAsPicocli("--input", "in.mp4", "--output", "out");
+    assertSameAsPicocli("--input", "in.mp4", "--output", "out"); // every default
+    assertSameAsPicocli("--output", "out", "--input", "in.mp4", "--channel", "${literal}", "--program", "0");
     assertSameAsPicocli("--input", "in.mp4", "--output", "out", "--segment-duration", "6", "--quiet");
     assertSameAsPicocli("--input=a.ts", "--input", "b.ts", "--output=out", "--format", "fmp4", "--dash",
         "--iframes", "--segment-duration=2.5", "--playlist-type", "event", "--program", "3");
@@ -52,6 +53,21 @@ class QuickPackageArgsTest {
         "clearkey", "--ad-markers", "daterange,cue");
     assertSameAsPicocli("--input", "in.ts", "--output", "out", "--encryption", "aes-128", "--key-seed",
         "00112233445566778899aabbccddeeff", "--defer-encryption", "--iv", "0x00112233445566778899aabbccddeeff");
+  }
+
+  @Test
+  void knowsEveryOptionOfPicocliModel() {
+    java.util.Set<String> flags = new java.util.TreeSet<>();
+    java.util.Set<String> valued = new java.util.TreeSet<>();
+    for (CommandLine.Model.OptionSpec option : new CommandLine(new PackageCommand()).getCommandSpec().options()) {
+      if (option.usageHelp() || option.versionHelp()) {
+        continue;
+      }
+      assertEquals(1, option.names().length, option.longestName());
+      (option.arity().max() == 0 ? flags : valued).add(option.longestName());
+    }
+    assertEquals(flags, new java.util.TreeSet<>(QuickPackageArgs.FLAGS));
+    assertEquals(valued, new java.util.TreeSet<>(QuickPackageArgs.VALUED));
   }
 
   @Test
@@ -78,7 +94,6 @@ class QuickPackageArgsTest {
         {"package", "--input", "in.ts", "--output", "out", "--segment-duration", "1e1"},
         {"package", "--input", "in.ts", "--output", "out", "--program", "0x10"},
         {"package", "--input", "in.ts", "--output", "out", "--program", "99999999999"},
-        {"package", "--input", "in.ts", "--output", "out", "--channel", "${sys:user.home}"},
         {"package", "--input", "in.ts", "--output", "out", "--drm", "widevine;playready"},
         {"package", "--input=", "--output", "out"},
     };
