@@ -26,6 +26,25 @@ class StartCodesTest {
   }
 
   @Test
+  void byteSliceSearchesItsOwnRangeOnly() {
+    SplittableRandom random = new SplittableRandom(3);
+    for (int round = 0; round < 5_000; round++) {
+      byte[] b = new byte[random.nextInt(0, 48)];
+      for (int i = 0; i < b.length; i++) {
+        int r = random.nextInt(8);
+        b[i] = (byte) (r < 3 ? 0 : r < 5 ? 1 : random.nextInt(256));
+      }
+      int offset = random.nextInt(0, b.length + 1);
+      int length = random.nextInt(0, b.length - offset + 1);
+      ByteSlice slice = ByteSlice.wrap(b, offset, length);
+      byte[] copy = slice.toByteArray();
+      int from = random.nextInt(0, length + 2);
+      assertEquals(StartCodes.nextBytewise(copy, from, copy.length), slice.indexOfStartCode(from),
+          () -> "offset " + offset + " length " + length + " from " + from + " in " + HexFormat.of().formatHex(b));
+    }
+  }
+
+  @Test
   void startCodeAtEveryAlignment() {
     for (int at = 0; at < 24; at++) {
       byte[] b = new byte[32];

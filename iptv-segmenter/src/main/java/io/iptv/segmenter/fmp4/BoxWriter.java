@@ -172,6 +172,14 @@ public final class BoxWriter {
     return this;
   }
 
+  /** Writes {@code length} bytes of {@code data} from {@code from}, without making a sub-slice. */
+  public BoxWriter bytes(ByteSlice data, int from, int length) {
+    ensure(length);
+    data.copyTo(from, buf, pos, length);
+    pos += length;
+    return this;
+  }
+
   /** Appends everything {@code other} holds (its boxes must be closed). */
   public BoxWriter bytes(BoxWriter other) {
     Preconditions.requireState(other.depth == 0, "%d box(es) still open", other.depth);
