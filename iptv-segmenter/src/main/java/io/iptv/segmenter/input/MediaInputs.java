@@ -45,6 +45,17 @@ public final class MediaInputs {
     }
   }
 
+  /**
+   * As {@link #open(Path, int)}; an MP4 input reads its video and pass-through payloads into arrays of {@code
+   * arrays} (see {@link PayloadArrays}), for a consumer that recycles them. A TS input does not use it.
+   */
+  public static MediaInput open(Path file, int programNumber, PayloadArrays arrays) throws MediaException {
+    if (detect(file) == Container.MP4) {
+      return io.iptv.segmenter.mp4.Mp4Demuxer.open(file, arrays);
+    }
+    return open(file, programNumber);
+  }
+
   /** Looks at the first bytes of {@code file}. */
   public static Container detect(Path file) throws MediaException {
     byte[] head = new byte[1024];

@@ -8,6 +8,7 @@ import io.iptv.segmenter.hls.MultivariantPlaylist;
 import io.iptv.segmenter.hls.PlaylistWriter;
 import io.iptv.segmenter.input.MediaInput;
 import io.iptv.segmenter.input.MediaInputs;
+import io.iptv.segmenter.input.PayloadArrays;
 import io.iptv.segmenter.ts.SegmentBufferPool;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -186,8 +187,16 @@ public final class HlsFilePackager {
       if (buffers != null) {
         builder.segmentBuffers(buffers);
       }
+      // An MP4 input's payload arrays go round (demuxer -> segment -> pool) instead of one fresh array per
+      // sample; not with sample encryption or a segment transform, which might keep what they were given.
+      PayloadArrays payloads = buffers != null && sampleEncryption == null
+          ? PayloadArrays.of(4 * readQueueBytes()) : null;
+      if (payloads != null) {
+        builder.samplePayloads(payloads);
+      }
       HlsPackager packager = builder.build(sink);
-      try (MediaInput in = MediaInputs.open(input, programNumber)) {
+      try (MediaInput in = payloads != null ? MediaInputs.open(input, programNumber, payloads)
+          : MediaInputs.open(input, programNumber)) {
         // Demux on a second thread while this one chunks and muxes (and a third writes files).
         BackgroundReader.readAll(in, packager, readQueueBytes());
       }

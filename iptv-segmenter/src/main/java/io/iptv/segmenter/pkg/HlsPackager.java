@@ -25,6 +25,7 @@ import io.iptv.segmenter.chunk.Chunk;
 import io.iptv.segmenter.chunk.Chunker;
 import io.iptv.segmenter.chunk.ChunkingPolicy;
 import io.iptv.segmenter.chunk.TimestampJumpDetector;
+import io.iptv.segmenter.input.PayloadArrays;
 import io.iptv.segmenter.hls.HlsKey;
 import io.iptv.segmenter.dash.DashRepresentation;
 import io.iptv.segmenter.dash.MpdWriter;
@@ -460,6 +461,22 @@ public final class HlsPackager implements Emitter {
     if (config.playlistType != HlsPlaylistType.VOD) {
       writePlaylists(/* endList= */ false);
       saveState(sequence + 1);
+    }
+    recyclePayloads(chunk);
+  }
+
+  /**
+   * Every rendition has copied {@code chunk}'s samples into its segment: their payload arrays go back to the
+   * demuxer's pool ({@link Builder#samplePayloads}). Not those of a period's first chunk, whose first samples
+   * init segments keep ({@code Fmp4Track}), nor with partial segments.
+   */
+  private void recyclePayloads(Chunk chunk) {
+    PayloadArrays arrays = config.samplePayloads;
+    if (arrays == null || parts != null || chunk.sequence() == 0 || chunk.discontinuity()) {
+      return;
+    }
+    for (MediaSample s : chunk.samples()) {
+      arrays.recycle(s.data());
     }
   }
 
@@ -1039,8 +1056,19 @@ public final class HlsPackager implements Emitter {
     private String stateChannel;
     private ChannelState initialState;
     private io.iptv.segmenter.ts.SegmentBufferPool segmentBuffers; // null: a fresh array per TS segment
+    private PayloadArrays samplePayloads; // null: payloads are left to the garbage collector
 
     private Builder() {}
+
+    /**
+     * Sample payloads lent by {@code arrays} (an MP4 input's, see {@link PayloadArrays}) go back to it once every
+     * rendition has written the segment that holds them. Package-private: only {@link HlsFilePackager}, which
+     * keeps no sample after its segment (no sample encryption, no partial segments), sets it.
+     */
+    Builder samplePayloads(PayloadArrays arrays) {
+      samplePayloads = Objects.requireNonNull(arrays, "arrays");
+      return this;
+    }
 
     /**
      * Segment buffers (TS and fMP4) come from {@code pool} and each segment's bytes are lent out through it (see
