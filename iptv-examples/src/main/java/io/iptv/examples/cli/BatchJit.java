@@ -19,9 +19,9 @@ import javax.management.ObjectName;
  * <pid> Compiler.directives_add} does). Methods then stay at C1 (level 1), as with {@code -XX:TieredStopAtLevel=1}.
  *
  * <p>The command is run straight on the JDK's {@code DiagnosticCommandImpl} when its package is open to us (the
- * jar manifest's {@code Add-Opens: jdk.management/com.sun.management.internal}, i.e. {@code java -jar iptv.jar}):
- * about 5 ms. Otherwise it goes through the platform MBean server, whose creation registers every platform
- * MXBean (memory pools, collectors, JFR, logging…): about 0.1–0.2 s of CPU in a JVM that has just started.
+ * jar manifest's {@code Add-Opens: jdk.management/com.sun.management.internal}, i.e. {@code java -jar iptv.jar}).
+ * Otherwise it goes through the platform MBean server, whose creation registers every platform MXBean (memory
+ * pools, collectors, JFR, logging…): 0.1–0.2 s more CPU in a JVM that has just started.
  *
  * <p>Best effort: on a JVM without the MBean or the command (not HotSpot), or with
  * {@code -Diptv.batchJit=false}, nothing changes. Call before the work starts; later calls do nothing.
