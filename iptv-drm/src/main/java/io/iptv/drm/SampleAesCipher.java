@@ -252,7 +252,7 @@ final class SampleAesCipher {
 
   /** The index of the next {@code 00 00 01} at or after {@code from}, or {@code end}. */
   private static int findStartCode(byte[] a, int from, int end) {
-    int at = StartCodes.find(a, from, end);
+    int at = StartCodes.next(a, from, end);
     return at < 0 ? end : at;
   }
 

@@ -107,6 +107,18 @@ public final class ByteSlice {
     System.arraycopy(array, offset + from, target, targetOffset, count);
   }
 
+  /**
+   * Index of the first Annex B start code prefix {@code 00 00 01} that lies wholly in {@code [from, length())},
+   * or -1; searched eight bytes at a time ({@link StartCodes#next}) without copying the bytes.
+   */
+  public int indexOfStartCode(int from) {
+    if (from >= length) {
+      return -1;
+    }
+    int at = StartCodes.next(array, offset + Math.max(from, 0), offset + length);
+    return at < 0 ? -1 : at - offset;
+  }
+
   /** A read-only buffer over the bytes (no copy). */
   public ByteBuffer asReadOnlyByteBuffer() {
     return ByteBuffer.wrap(array, offset, length).slice().asReadOnlyBuffer();

@@ -19,7 +19,7 @@ import java.nio.ByteOrder;
  * <p>Stateless and thread-safe.
  *
  * <pre>{@code
- * for (int i = StartCodes.find(es, 0, es.length); i >= 0; i = StartCodes.find(es, i + 3, es.length)) {
+ * for (int i = StartCodes.next(es, 0, es.length); i >= 0; i = StartCodes.next(es, i + 3, es.length)) {
  *   int nalHeader = es[i + 3];   // when i + 3 < es.length
  * }
  * }</pre>
@@ -37,7 +37,7 @@ public final class StartCodes {
    *
    * @throws IndexOutOfBoundsException if {@code limit > data.length}
    */
-  public static int find(byte[] data, int from, int limit) {
+  public static int next(byte[] data, int from, int limit) {
     if (limit > data.length) {
       throw new IndexOutOfBoundsException("limit " + limit + " > length " + data.length);
     }

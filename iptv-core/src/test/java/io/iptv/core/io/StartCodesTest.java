@@ -32,7 +32,7 @@ class StartCodesTest {
       // every start code in the stream, one after another, as the readers walk them
       for (int at = from; ; ) {
         int expected = reference(d, at, limit);
-        assertEquals(expected, StartCodes.find(d, at, limit), "round " + round + " from " + at);
+        assertEquals(expected, StartCodes.next(d, at, limit), "round " + round + " from " + at);
         if (expected < 0) {
           break;
         }
@@ -50,18 +50,37 @@ class StartCodesTest {
         d[at] = 0;
         d[at + 1] = 0;
         d[at + 2] = 1;
-        assertEquals(at, StartCodes.find(d, 0, length), "length " + length + " at " + at);
-        assertEquals(-1, StartCodes.find(d, 0, at + 2), "cut before the 01: length " + length + " at " + at);
-        assertEquals(-1, StartCodes.find(d, at + 1, length), "starting past it");
+        assertEquals(at, StartCodes.next(d, 0, length), "length " + length + " at " + at);
+        assertEquals(-1, StartCodes.next(d, 0, at + 2), "cut before the 01: length " + length + " at " + at);
+        assertEquals(-1, StartCodes.next(d, at + 1, length), "starting past it");
       }
     }
   }
 
   @Test
   void zerosWithoutAOneAreNoStartCode() {
-    assertEquals(-1, StartCodes.find(new byte[64], 0, 64));
-    assertEquals(-1, StartCodes.find(new byte[] {0, 0, 2, 0, 0, 3, 0, 0}, 0, 8));
-    assertEquals(5, StartCodes.find(new byte[] {0, 0, 0, 0, 0, 0, 0, 1}, 0, 8));
-    assertThrows(IndexOutOfBoundsException.class, () -> StartCodes.find(new byte[4], 0, 5));
+    assertEquals(-1, StartCodes.next(new byte[64], 0, 64));
+    assertEquals(-1, StartCodes.next(new byte[] {0, 0, 2, 0, 0, 3, 0, 0}, 0, 8));
+    assertEquals(5, StartCodes.next(new byte[] {0, 0, 0, 0, 0, 0, 0, 1}, 0, 8));
+    assertThrows(IndexOutOfBoundsException.class, () -> StartCodes.next(new byte[4], 0, 5));
+  }
+
+  @Test
+  void byteSliceSearchesItsOwnRangeOnly() {
+    Random random = new Random(3);
+    for (int round = 0; round < 5_000; round++) {
+      byte[] b = new byte[random.nextInt(48)];
+      for (int i = 0; i < b.length; i++) {
+        int r = random.nextInt(8);
+        b[i] = (byte) (r < 3 ? 0 : r < 5 ? 1 : random.nextInt(256));
+      }
+      int offset = random.nextInt(b.length + 1);
+      int length = random.nextInt(b.length - offset + 1);
+      ByteSlice slice = ByteSlice.wrap(b, offset, length);
+      byte[] copy = slice.toByteArray();
+      int from = random.nextInt(length + 2);
+      int expected = from >= copy.length ? -1 : reference(copy, from, copy.length);
+      assertEquals(expected, slice.indexOfStartCode(from), "offset " + offset + " length " + length + " from " + from);
+    }
   }
 }

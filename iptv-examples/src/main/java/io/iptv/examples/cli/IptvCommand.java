@@ -33,11 +33,26 @@ public final class IptvCommand implements Runnable {
 
   /** Runs the command line and exits the JVM with its exit code. */
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("package")) {
+      // Before picocli starts: its start-up is then compiled by C1 alone too (package applies it anyway).
+      BatchJit.apply();
+    }
     System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 
   /** Runs the command line with the given streams and returns the exit code (for tests and embedding). */
   public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+    PackageCommand quick = QuickPackageArgs.parse(args);
+    if (quick != null) { // plain package options: picocli's start-up is not needed (see QuickPackageArgs)
+      quick.directOut = out;
+      quick.directErr = err;
+      try {
+        Integer code = quick.call();
+        return code == null ? 0 : code;
+      } catch (Exception ex) {
+        return failed("package", ex, err);
+      }
+    }
     CommandLine cli = new CommandLine(new IptvCommand());
     cli.setOut(out);
     cli.setErr(err);
@@ -47,22 +62,24 @@ public final class IptvCommand implements Runnable {
       err.flush();
       return EXIT_BAD_INPUT;
     });
-    cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-      String command = commandLine.getCommandName();
-      if (ex instanceof MediaException || ex instanceof BadInputException) {
-        err.println(command + ": " + ex.getMessage());
-        err.flush();
-        return EXIT_BAD_INPUT;
-      }
-      if (ex instanceof IOException) {
-        err.println(command + ": cannot read input: " + ex.getMessage());
-        err.flush();
-        return EXIT_BAD_INPUT;
-      }
-      err.println(command + ": internal error: " + ex);
-      err.flush();
-      return 1;
-    });
+    cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> failed(commandLine.getCommandName(), ex, err));
     return cli.execute(args);
+  }
+
+  /** Reports a subcommand's failure as one line on {@code err}; returns the exit code. */
+  private static int failed(String command, Exception ex, PrintWriter err) {
+    if (ex instanceof MediaException || ex instanceof BadInputException) {
+      err.println(command + ": " + ex.getMessage());
+      err.flush();
+      return EXIT_BAD_INPUT;
+    }
+    if (ex instanceof IOException) {
+      err.println(command + ": cannot read input: " + ex.getMessage());
+      err.flush();
+      return EXIT_BAD_INPUT;
+    }
+    err.println(command + ": internal error: " + ex);
+    err.flush();
+    return 1;
   }
 }

@@ -189,6 +189,10 @@ final class PackageCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
+  /** Standard output and error when run without picocli ({@link QuickPackageArgs}); unused under picocli. */
+  PrintWriter directOut;
+  PrintWriter directErr;
+
   /** Parses {@code --ad-markers}: a comma-separated list of daterange and cue, or none. */
   static EnumSet<AdMarkerStyle> adMarkerStyles(String value) throws BadInputException {
     EnumSet<AdMarkerStyle> styles = EnumSet.noneOf(AdMarkerStyle.class);
@@ -299,7 +303,7 @@ final class PackageCommand implements Callable<Integer> {
     for (Path input : inputs) {
       totalBytes += Files.size(input);
     }
-    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter err = spec != null ? spec.commandLine().getErr() : directErr;
     ProgressBar progress = !quiet && System.console() != null ? new ProgressBar(err, totalBytes) : null;
     long started = System.nanoTime();
     HlsFilePackager.Builder builder = HlsFilePackager.builder()
@@ -333,11 +337,12 @@ final class PackageCommand implements Callable<Integer> {
     }
     if (!quiet) {
       double seconds = (System.nanoTime() - started) / 1e9;
-      spec.commandLine().getOut().printf(Locale.ROOT, "%s: %d segments (%d per rendition), %d variants, %.1f MB in"
+      PrintWriter out = spec != null ? spec.commandLine().getOut() : directOut;
+      out.printf(Locale.ROOT, "%s: %d segments (%d per rendition), %d variants, %.1f MB in"
               + " %.2f s (%.1f MB/s)%n", output.resolve(HlsFilePackager.MULTIVARIANT_NAME), result.segmentCount(),
           result.timings().size(), result.multivariant().variants().size(), totalBytes / 1e6, seconds,
           totalBytes / 1e6 / Math.max(seconds, 1e-9));
-      spec.commandLine().getOut().flush();
+      out.flush();
     }
     return 0;
   }

@@ -65,14 +65,30 @@ class BatchJitTest {
      * inline it into {@code CipherCore}/{@code Cipher.update}, so any of them at level 4 counts.
      */
     private static boolean cryptoAtC2(String codes) {
-      return atC2(codes, "com.sun.crypto.provider.CipherBlockChaining.") || atC2(codes, "com.sun.crypto.provider.CipherCore.")
-          || atC2(codes, "javax.crypto.Cipher.update(");
+      return atC2(codes, "com.sun.crypto.provider.CipherBlockChaining.")
+          || atC2(codes, "com.sun.crypto.provider.CipherCore.") || atC2(codes, "javax.crypto.Cipher.update(");
     }
 
     /** Whether the code list (lines "id level state method ...") has {@code method} at level 4. */
     private static boolean atC2(String codes, String method) {
       return codes.lines().map(String::trim).anyMatch(l -> l.split(" +").length > 3
           && l.split(" +")[1].equals("4") && l.split(" +")[3].startsWith(method));
+    }
+  }
+
+  /**
+   * Child main: the route {@code java -jar iptv.jar} takes (its manifest opens the package): prints whether
+   * the diagnostic command ran without the MBean server, and what apply() returns afterwards.
+   */
+  public static final class DirectChild {
+    public static void main(String[] args) throws IOException {
+      Path file = java.nio.file.Files.createTempFile("iptv-jit-test-", ".json");
+      try {
+        java.nio.file.Files.writeString(file, "[{ match: \"java/lang/Object.*\", c2: { Exclude: true } }]");
+        System.out.println("direct=" + BatchJit.addDirectly(file).trim() + " applied=" + BatchJit.apply());
+      } finally {
+        java.nio.file.Files.delete(file);
+      }
     }
   }
 
@@ -113,6 +129,15 @@ class BatchJitTest {
     assertTrue(out.contains("cbc-c2=true"), "AES-CBC never compiled by C2 (no AES intrinsic): " + out);
     assertTrue(out.contains("own-compiled=true") && out.contains("own-c2=false"),
         "the child's own hot method should be compiled, by C1 only: " + out);
+  }
+
+  @Test
+  void withThePackageOpenTheCommandRunsWithoutTheMBeanServer() throws Exception {
+    String vm = System.getProperty("java.vm.name", "");
+    org.junit.jupiter.api.Assumptions.assumeTrue(vm.contains("HotSpot") || vm.contains("OpenJDK"),
+        "HotSpot only: " + vm);
+    assertEquals("direct=1 compiler directives added applied=true",
+        runChild(DirectChild.class, "--add-opens=jdk.management/com.sun.management.internal=ALL-UNNAMED"));
   }
 
   @Test

@@ -40,7 +40,7 @@ import java.util.List;
  * pool.release(sample.data());   // its block can now carry later access units
  * }</pre>
  */
-public final class SampleBufferPool {
+public final class SampleBufferPool implements SampleRecycler {
   private final long maxBytes;
   /** Free blocks, most recently recycled first. */
   private final ArrayDeque<byte[]> free = new ArrayDeque<>();
@@ -100,6 +100,12 @@ public final class SampleBufferPool {
     block.outstanding--;
     recycleIfDone(block);
     return true;
+  }
+
+  /** As {@link #release}, for a packager that recycles the samples of any pool. */
+  @Override
+  public boolean recycle(ByteSlice data) {
+    return release(data);
   }
 
   /** Blocks allocated by {@link #take} so far (tests and diagnostics). */

@@ -1,14 +1,12 @@
 package io.iptv.segmenter.es;
 
 import io.iptv.core.MediaException;
+import io.iptv.core.io.StartCodes;
 import io.iptv.core.media.MediaSample;
 import io.iptv.core.media.StreamEvent;
 import io.iptv.core.media.TrackFormat;
 import io.iptv.core.pipeline.Emitter;
 import io.iptv.core.time.Timestamps;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -30,9 +28,6 @@ abstract class StartCodeUnitReader implements ElementaryStreamReader {
   /** Largest access unit kept; bigger ones are dropped. */
   static final int MAX_UNIT_BYTES = 8 << 20;
   private static final int MAX_NALS_PER_UNIT = 4096;
-  /** Reads eight bytes of a byte[] as one long (byte order irrelevant: only zero bytes are looked for). */
-  private static final VarHandle LONG_VIEW = MethodHandles.byteArrayViewVarHandle(long[].class,
-      ByteOrder.nativeOrder());
 
   protected final EsInfo info;
   /** Bytes of the access unit in progress and after; emitted units are views of it (see handOver). */
@@ -187,7 +182,7 @@ abstract class StartCodeUnitReader implements ElementaryStreamReader {
     int limit = buffer.limit();
     int position = Math.max(scanPosition, buffer.start());
     while (true) {
-      int startCode = findStartCode(data, position, limit);
+      int startCode = StartCodes.next(data, position, limit);
       if (startCode < 0) {
         position = Math.max(position, limit - 2);
         break;
@@ -320,54 +315,5 @@ abstract class StartCodeUnitReader implements ElementaryStreamReader {
     lastPts90k = pts;
     lastDts90k = dts;
     out.emit(new MediaSample(info.pid(), pts, dts, unit.keyframe, buffer.handOver(start, end)));
-  }
-
-  /**
-   * Index of the next {@code 00 00 01} in {@code data[from..limit)}, or -1.
-   *
-   * <p>Looks at eight bytes at a time: a start code beginning at {@code i..i+7} needs a zero byte among
-   * them, and slice data rarely has one, so a word without a zero byte (the {@code (w - 0x01..) & ~w &
-   * 0x80..} test, exact for "has a zero byte") is skipped whole; only words with a zero are checked byte by
-   * byte. Same result as {@link #findStartCodeBytewise}.
-   */
-  static int findStartCode(byte[] data, int from, int limit) {
-    int i = Math.max(from, 0);
-    int wordEnd = limit - 10; // a match at i + 7 reads up to i + 9
-    while (i <= wordEnd) {
-      long w = (long) LONG_VIEW.get(data, i);
-      if (((w - 0x0101010101010101L) & ~w & 0x8080808080808080L) != 0) {
-        for (int j = i; j < i + 8; j++) {
-          if (data[j] == 0 && data[j + 1] == 0 && data[j + 2] == 1) {
-            return j;
-          }
-        }
-      }
-      i += 8;
-    }
-    for (int j = i; j + 2 < limit; j++) {
-      if (data[j] == 0 && data[j + 1] == 0 && data[j + 2] == 1) {
-        return j;
-      }
-    }
-    return -1;
-  }
-
-  /** The plain byte-stepping search that {@link #findStartCode} must match (tests). */
-  static int findStartCodeBytewise(byte[] data, int from, int limit) {
-    int i = from + 2;
-    while (i < limit) {
-      int b = data[i] & 0xFF;
-      if (b > 1) {
-        i += 3;
-      } else if (b == 1) {
-        if (data[i - 1] == 0 && data[i - 2] == 0) {
-          return i - 2;
-        }
-        i += 3;
-      } else {
-        i++;
-      }
-    }
-    return -1;
   }
 }

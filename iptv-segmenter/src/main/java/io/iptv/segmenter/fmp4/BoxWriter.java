@@ -28,6 +28,8 @@ public final class BoxWriter {
   private int pos;
   /** Size of the buffer allocated after {@link #takeOut()}. */
   private int nextCapacity = 64;
+  /** Bytes handed over by the last {@link #takeOut()}. */
+  private int lastTakenOut;
   private final int[] open = new int[MAX_DEPTH];
   private int depth;
   /** Where buffers after {@link #takeOut()} come from and are lent out through, or null (allocated). */
@@ -66,7 +68,9 @@ public final class BoxWriter {
 
   /** Opens a box of four-character {@code type}: size (32, patched by {@link #end}), type (32). */
   public BoxWriter start(String type) {
-    Preconditions.requireState(depth < MAX_DEPTH, "boxes nested deeper than %d", MAX_DEPTH);
+    if (depth >= MAX_DEPTH) { // checked before calling: the varargs call would allocate on every box
+      Preconditions.requireState(false, "boxes nested deeper than %d", MAX_DEPTH);
+    }
     open[depth++] = pos;
     u32(0);
     return fourcc(type);
@@ -81,7 +85,9 @@ public final class BoxWriter {
 
   /** Closes the innermost open box, writing its size. */
   public BoxWriter end() {
-    Preconditions.requireState(depth > 0, "no open box");
+    if (depth == 0) {
+      Preconditions.requireState(false, "no open box");
+    }
     int at = open[--depth];
     putInt(at, pos - at);
     return this;
@@ -132,7 +138,9 @@ public final class BoxWriter {
 
   /** Writes a four-character code. */
   public BoxWriter fourcc(String code) {
-    Preconditions.requireArgument(code.length() == 4, "fourcc %s is not 4 characters", code);
+    if (code.length() != 4) {
+      Preconditions.requireArgument(false, "fourcc %s is not 4 characters", code);
+    }
     ensure(4);
     for (int i = 0; i < 4; i++) {
       buf[pos++] = (byte) code.charAt(i);
@@ -164,6 +172,14 @@ public final class BoxWriter {
     return this;
   }
 
+  /** Writes {@code length} bytes of {@code data} from {@code from}, without making a sub-slice. */
+  public BoxWriter bytes(ByteSlice data, int from, int length) {
+    ensure(length);
+    data.copyTo(from, buf, pos, length);
+    pos += length;
+    return this;
+  }
+
   /** Appends everything {@code other} holds (its boxes must be closed). */
   public BoxWriter bytes(BoxWriter other) {
     Preconditions.requireState(other.depth == 0, "%d box(es) still open", other.depth);
@@ -179,7 +195,9 @@ public final class BoxWriter {
 
   /** Overwrites the 32-bit value at {@code offset} (e.g. a {@code trun} data_offset known later). */
   public BoxWriter patchU32(int offset, long v) {
-    Preconditions.requireArgument(offset >= 0 && offset + 4 <= pos, "patch offset %d outside 0..%d", offset, pos);
+    if (offset < 0 || offset + 4 > pos) { // checked before calling: once per sample, boxing would allocate
+      Preconditions.requireArgument(false, "patch offset %d outside 0..%d", offset, pos);
+    }
     putInt(offset, (int) v);
     return this;
   }
@@ -199,6 +217,7 @@ public final class BoxWriter {
     Preconditions.requireState(depth == 0, "%d box(es) still open", depth);
     ByteSlice bytes = pool != null ? pool.lend(buf, pos) : ByteSlice.wrap(buf, 0, pos);
     nextCapacity = Math.max(64, pos + pos / 8);
+    lastTakenOut = pos;
     buf = EMPTY;
     pos = 0;
     return bytes;
@@ -238,15 +257,33 @@ public final class BoxWriter {
     if (pos + n > buf.length) {
       if (buf.length == 0) { // after takeOut(): a buffer like the last one handed over
         int size = Math.max(nextCapacity, n);
-        buf = pool != null ? pool.take(size, size) : new byte[size]; // every byte is written before use
+        if (pool != null) {
+          // Any recycled array that holds a segment like the last (a larger segment grows it, see below); a new
+          // one with a quarter more room, so that it serves later, larger segments too.
+          int min = Math.max(lastTakenOut, n);
+          buf = pool.take(min, (int) Math.min(Integer.MAX_VALUE - 16, Math.max(size, min + (long) min / 4)));
+        } else {
+          buf = new byte[size]; // every byte is written before use
+        }
         return;
       }
       long grown = Math.max((long) buf.length * 2, (long) pos + n);
-      Preconditions.requireState(grown <= Integer.MAX_VALUE - 16, "box buffer over 2 GiB");
+      if (grown > Integer.MAX_VALUE - 16) {
+        Preconditions.requireState(false, "box buffer over 2 GiB");
+      }
       byte[] old = buf;
-      buf = Arrays.copyOf(buf, (int) grown);
       if (pool != null) {
+        // A segment larger than the last: from 1 MiB on half as much room again (not twice: a pool holds few
+        // arrays of that size), from a recycled array if one is large enough.
+        long wanted = buf.length < (1 << 20) ? grown : Math.max((long) pos + n, buf.length + (long) buf.length / 2);
+        if (wanted > Integer.MAX_VALUE - 16) {
+          Preconditions.requireState(false, "box buffer over 2 GiB");
+        }
+        buf = pool.take((int) wanted, (int) wanted);
+        System.arraycopy(old, 0, buf, 0, pos); // the bytes written; every later byte is written before use
         pool.giveBack(old);
+      } else {
+        buf = Arrays.copyOf(buf, (int) grown);
       }
     }
   }

@@ -2,7 +2,6 @@ package io.iptv.segmenter.fmp4;
 
 import io.iptv.core.MediaException;
 import io.iptv.core.io.ByteSlice;
-import io.iptv.core.io.StartCodes;
 import io.iptv.core.media.Codec;
 import io.iptv.core.media.TrackFormat;
 import java.util.ArrayList;
@@ -28,8 +27,6 @@ import java.util.List;
 final class SamplePayloads {
   private final Codec codec;
   private final List<ByteSlice> parameterSets = new ArrayList<>();
-  /** Reused copy of the current payload (grows to the largest sample). */
-  private byte[] scratch = new byte[1 << 16];
 
   SamplePayloads(TrackFormat format) {
     this.codec = format.codec();
@@ -60,28 +57,23 @@ final class SamplePayloads {
   }
 
   private void appendNalUnits(ByteSlice p, BoxWriter out) {
-    // One bulk copy into a reused array, then a scan without per-byte bounds checks or slice allocations.
+    // Searched in place, eight bytes at a time; each NAL unit is copied once, into the output.
     int n = p.length();
-    if (scratch.length < n) {
-      scratch = new byte[Math.max(n, scratch.length * 2)];
-    }
-    byte[] b = scratch;
-    p.copyTo(b, 0);
-    int start = nextStartCode(b, 0, n);
+    int start = p.indexOfStartCode(0);
     if (start < 0) { // not Annex B: treat the payload as one NAL unit
-      writeNal(b, 0, n, out);
+      writeNal(p, 0, n, out);
       return;
     }
     int nalStart = start + 3;
     while (nalStart < n) {
-      int next = nextStartCode(b, nalStart, n);
+      int next = p.indexOfStartCode(nalStart);
       int end = next < 0 ? n : next;
       int trimmed = end;
-      while (trimmed > nalStart && b[trimmed - 1] == 0) {
+      while (trimmed > nalStart && p.byteAt(trimmed - 1) == 0) {
         trimmed--;
       }
       if (trimmed > nalStart) {
-        writeNal(b, nalStart, trimmed, out);
+        writeNal(p, nalStart, trimmed, out);
       }
       if (next < 0) {
         break;
@@ -90,19 +82,14 @@ final class SamplePayloads {
     }
   }
 
-  private void writeNal(byte[] b, int from, int to, BoxWriter out) {
-    int header = b[from] & 0xFF;
+  private void writeNal(ByteSlice p, int from, int to, BoxWriter out) {
+    int header = p.byteAt(from);
     int type = codec == Codec.H264 ? header & 0x1F : (header >> 1) & 0x3F;
     boolean aud = codec == Codec.H264 ? type == 9 : type == 35; // access_unit_delimiter_rbsp
     boolean parameterSet = codec == Codec.H264 ? type == 7 || type == 8 : type >= 32 && type <= 34;
-    if (aud || (parameterSet && parameterSets.contains(ByteSlice.wrap(b, from, to - from)))) {
+    if (aud || (parameterSet && parameterSets.contains(p.slice(from, to - from)))) {
       return;
     }
-    out.u32(to - from).bytes(b, from, to - from);
-  }
-
-  /** Index of the next 00 00 01 in {@code b[from, n)}, or -1. */
-  private static int nextStartCode(byte[] b, int from, int n) {
-    return StartCodes.find(b, from, n);
+    out.u32(to - from).bytes(p, from, to - from);
   }
 }

@@ -35,21 +35,24 @@ public final class MediaInputs {
 
   /** Opens {@code file}; {@code programNumber} selects a TS program (0: default). */
   public static MediaInput open(Path file, int programNumber) throws MediaException {
-    return open(file, programNumber, null);
+    return open(file, programNumber, null, null);
   }
 
   /**
-   * As {@link #open(Path, int)}; the video access units of an MPEG-TS file are lent from {@code sampleBuffers}
-   * (see {@link SampleBufferPool}; null, or an MP4 file: allocated).
+   * As {@link #open(Path, int)}, with the sample arrays lent from pools, for a consumer that gives them back
+   * ({@link io.iptv.segmenter.es.SampleRecycler}): an MPEG-TS file's video access units from {@code tsVideo}
+   * (see {@link SampleBufferPool}), an MP4 file's video and pass-through payloads from {@code mp4Payloads} (see
+   * {@link PayloadArrays}). Either may be null: that container's samples are then allocated.
    */
-  public static MediaInput open(Path file, int programNumber, SampleBufferPool sampleBuffers)
+  public static MediaInput open(Path file, int programNumber, SampleBufferPool tsVideo, PayloadArrays mp4Payloads)
       throws MediaException {
     Container container = detect(file);
     switch (container) {
       case MPEG_TS:
-        return new TsFileInput(file, programNumber, sampleBuffers);
+        return new TsFileInput(file, programNumber, tsVideo);
       case MP4:
-        return io.iptv.segmenter.mp4.Mp4Demuxer.open(file);
+        return mp4Payloads != null ? io.iptv.segmenter.mp4.Mp4Demuxer.open(file, mp4Payloads)
+            : io.iptv.segmenter.mp4.Mp4Demuxer.open(file);
       default:
         throw MediaException.malformed("not an MPEG-TS or MP4 file: " + file.getFileName());
     }

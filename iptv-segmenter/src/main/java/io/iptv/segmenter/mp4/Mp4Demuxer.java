@@ -6,6 +6,7 @@ import io.iptv.core.media.StreamEvent;
 import io.iptv.core.pipeline.Emitter;
 import io.iptv.core.time.Timestamps;
 import io.iptv.segmenter.input.MediaInput;
+import io.iptv.segmenter.input.PayloadArrays;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -65,6 +66,8 @@ public final class Mp4Demuxer implements MediaInput {
       "ftyp", "styp", "moov", "mdat", "free", "skip", "wide", "pdin", "uuid", "sidx", "moof", "meta", "junk", "pnot");
 
   private final Mp4File file;
+  /** Where in-place converted payloads are read into, or null (a new array per sample). */
+  private final PayloadArrays arrays;
   private byte[] scratch = new byte[64 * 1024];
   /**
    * Per track_ID, how far decode times are moved earlier so that no PTS precedes its DTS when the file
@@ -74,13 +77,22 @@ public final class Mp4Demuxer implements MediaInput {
   private final Map<Integer, Long> decodeShift = new HashMap<>();
   private boolean read;
 
-  private Mp4Demuxer(Mp4File file) {
+  private Mp4Demuxer(Mp4File file, PayloadArrays arrays) {
     this.file = file;
+    this.arrays = arrays;
   }
 
   /** Opens {@code path}; nothing is parsed until {@link #readAll}. */
   public static Mp4Demuxer open(Path path) throws MediaException {
-    return new Mp4Demuxer(Mp4File.open(path));
+    return new Mp4Demuxer(Mp4File.open(path), null);
+  }
+
+  /**
+   * As {@link #open(Path)}, video (4-byte NAL lengths) and pass-through payloads read into arrays of {@code
+   * arrays} and lent out through it, for a consumer that recycles them (see {@link PayloadArrays}).
+   */
+  public static Mp4Demuxer open(Path path, PayloadArrays arrays) throws MediaException {
+    return new Mp4Demuxer(Mp4File.open(path), java.util.Objects.requireNonNull(arrays, "arrays"));
   }
 
   @Override
@@ -375,7 +387,7 @@ public final class Mp4Demuxer implements MediaInput {
     boolean inPlace = converter.convertsInPlace();
     byte[] target;
     if (inPlace) {
-      target = new byte[size];
+      target = arrays != null ? arrays.take(size) : new byte[size];
     } else {
       if (scratch.length < size) {
         scratch = new byte[Math.max(size, Math.min(MAX_SAMPLE_BYTES, scratch.length * 2))];
@@ -390,10 +402,13 @@ public final class Mp4Demuxer implements MediaInput {
     }
     io.iptv.core.io.ByteSlice payload;
     try {
-      payload = inPlace ? converter.convertInPlace(target) : converter.convert(target, size);
+      payload = inPlace ? converter.convertInPlace(target, size) : converter.convert(target, size);
     } catch (MediaException e) {
       throw MediaException.of(e.kind(), file.name() + ": track " + track.trackId() + " sample at offset "
           + sample.offset() + ": " + e.getMessage(), e);
+    }
+    if (inPlace && arrays != null) {
+      payload = arrays.lend(target, size); // the same bytes, as a slice the consumer can recycle
     }
     long dts90k = to90k(decodeTime(sample, track), track) + offset90k;
     long pts90k = to90k(sample.dts() + sample.compositionOffset() + track.shift(), track) + offset90k;

@@ -54,11 +54,10 @@ final class NalLengthToAnnexB implements PayloadConverter {
    * moves); each length is read before it is overwritten and validated against the bytes left.
    */
   @Override
-  public ByteSlice convertInPlace(byte[] sample) throws MediaException {
+  public ByteSlice convertInPlace(byte[] sample, int length) throws MediaException {
     if (lengthSize != 4) {
       throw new UnsupportedOperationException("in-place conversion needs 4-byte NAL unit lengths");
     }
-    int length = sample.length;
     int pos = 0;
     while (pos < length) {
       long nal = nalLength(sample, pos, length);
@@ -68,7 +67,7 @@ final class NalLengthToAnnexB implements PayloadConverter {
       sample[pos + 3] = 1;
       pos += 4 + (int) nal;
     }
-    return ByteSlice.wrap(sample);
+    return ByteSlice.wrap(sample, 0, length);
   }
 
   private long nalLength(byte[] sample, int pos, int length) throws MediaException {

@@ -22,8 +22,8 @@ interface PayloadConverter {
     }
 
     @Override
-    public ByteSlice convertInPlace(byte[] sample) {
-      return ByteSlice.wrap(sample);
+    public ByteSlice convertInPlace(byte[] sample, int length) {
+      return ByteSlice.wrap(sample, 0, length);
     }
   };
 
@@ -46,6 +46,16 @@ interface PayloadConverter {
    * @throws MediaException if the sample is malformed (the array's content is then undefined)
    */
   default ByteSlice convertInPlace(byte[] sample) throws MediaException {
+    return convertInPlace(sample, sample.length);
+  }
+
+  /**
+   * As {@link #convertInPlace(byte[])} for a sample in {@code sample[0, length)} (the rest of the array is not
+   * touched and not part of the result). Only if {@link #convertsInPlace()}.
+   *
+   * @throws MediaException if the sample is malformed (the array's content is then undefined)
+   */
+  default ByteSlice convertInPlace(byte[] sample, int length) throws MediaException {
     throw new UnsupportedOperationException("not an in-place converter");
   }
 }

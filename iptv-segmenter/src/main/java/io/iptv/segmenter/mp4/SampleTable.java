@@ -203,13 +203,17 @@ final class SampleTable {
       return index;
     }
 
+    /** "sample N: " for messages (built only on failure: next() runs once per sample). */
+    private String where() {
+      return "sample " + (index + 1) + ": ";
+    }
+
     /** The next sample; call only if {@link #hasNext()}. */
     SampleRef next() throws MediaException {
-      String where = "sample " + (index + 1) + ": ";
       // stts: decode time
       while (sttsLeft == 0) {
         if (sttsEntry >= sttsCount) {
-          throw MediaException.malformed(where + "stts covers fewer samples than stsz (" + sampleCount + ")");
+          throw MediaException.malformed(where() + "stts covers fewer samples than stsz (" + sampleCount + ")");
         }
         sttsLeft = readUnsignedInt(sttsPos + 8 * sttsEntry);
         sttsEntry++;
@@ -218,7 +222,7 @@ final class SampleTable {
       long delta = readUnsignedInt(sttsPos + 8 * (sttsEntry - 1) + 4);
       sttsLeft--;
       if (dts > Long.MAX_VALUE / 2 - delta) {
-        throw MediaException.malformed(where + "decode time overflows");
+        throw MediaException.malformed(where() + "decode time overflows");
       }
       dts += delta;
       // ctts: composition offset (signed, as FFmpeg reads version 0 too)
@@ -240,16 +244,16 @@ final class SampleTable {
           stscEntry++;
         }
         if (stscCount == 0 || readUnsignedInt(stscPos + 12 * stscEntry) > chunk) {
-          throw MediaException.malformed(where + "stsc does not map chunk " + chunk);
+          throw MediaException.malformed(where() + "stsc does not map chunk " + chunk);
         }
         if (chunk > chunkCount) {
-          throw MediaException.malformed(where + "chunk " + chunk + " beyond the " + chunkCount + " chunk offsets");
+          throw MediaException.malformed(where() + "chunk " + chunk + " beyond the " + chunkCount + " chunk offsets");
         }
         samplesLeftInChunk = readUnsignedInt(stscPos + 12 * stscEntry + 4);
         offsetInChunk = chunk64 ? readLong(chunkPos + 8 * (int) (chunk - 1))
             : readUnsignedInt(chunkPos + 4 * (int) (chunk - 1));
         if (offsetInChunk < 0) {
-          throw MediaException.malformed(where + "negative chunk offset");
+          throw MediaException.malformed(where() + "negative chunk offset");
         }
       }
       int size = sizeOf(index);

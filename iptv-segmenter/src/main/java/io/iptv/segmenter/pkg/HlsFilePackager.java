@@ -9,6 +9,7 @@ import io.iptv.segmenter.hls.MultivariantPlaylist;
 import io.iptv.segmenter.hls.PlaylistWriter;
 import io.iptv.segmenter.input.MediaInput;
 import io.iptv.segmenter.input.MediaInputs;
+import io.iptv.segmenter.input.PayloadArrays;
 import io.iptv.segmenter.ts.SegmentBufferPool;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -154,11 +155,14 @@ public final class HlsFilePackager {
     // keeps memory bounded whatever the input size.
     // Segment arrays go round: muxer -> writer thread -> pool -> muxer, so a long input allocates a few
     // segment buffers instead of one (multi-megabyte, on G1 humongous) per segment. Not with a segment
-    // transform that may keep part of the bytes it was given (SegmentTransform.sharesInput).
+    // transform that may keep part of the bytes it was given (SegmentTransform.sharesInput). The pool keeps up to
+    // twice the write queue: arrays come back in bursts when the writer catches up, and a pool of one queue's
+    // worth dropped them, so the next segments were allocated anew (250 MB of fresh arrays for a 419 MB MP4 →
+    // CMAF, a video and an audio rendition sharing the pool).
     SegmentBufferPool buffers = segmentTransform == null || !segmentTransform.sharesInput()
-        ? SegmentBufferPool.of(writeQueueBytes()) : null;
-    // Likewise the arrays behind video access units: demuxer -> samples -> muxed into a segment -> pool ->
-    // demuxer (TS segments in the clear only: see HlsPackager.Builder#sampleBuffers).
+        ? SegmentBufferPool.of(2 * writeQueueBytes()) : null;
+    // Likewise the arrays behind samples: demuxer -> samples -> muxed into a segment -> pool -> demuxer. TS video
+    // access units for TS segments in the clear; MP4 payloads whenever no sample encryption may keep them.
     SampleBufferPool samples = segmentFormat == SegmentFormat.TS && sampleEncryption == null
         ? SampleBufferPool.of(sampleBufferBytes()) : null;
     DirectorySegmentSink files = DirectorySegmentSink.builder(staging).directIo(directIo).build();
@@ -215,11 +219,13 @@ public final class HlsFilePackager {
       if (buffers != null) {
         builder.segmentBuffers(buffers);
       }
-      if (samples != null) {
-        builder.sampleBuffers(samples);
+      PayloadArrays payloads = buffers != null && sampleEncryption == null
+          ? PayloadArrays.of(4 * readQueueBytes()) : null;
+      if (samples != null || payloads != null) {
+        builder.sampleRecycler(samples == null ? payloads : payloads == null ? samples : samples.andThen(payloads));
       }
       HlsPackager packager = builder.build(sink);
-      try (MediaInput in = MediaInputs.open(input, programNumber, samples)) {
+      try (MediaInput in = MediaInputs.open(input, programNumber, samples, payloads)) {
         // Demux on a second thread while this one chunks and muxes (and a third writes files).
         BackgroundReader.readAll(in, packager, readQueueBytes());
       }

@@ -25,6 +25,7 @@ import io.iptv.segmenter.chunk.Chunk;
 import io.iptv.segmenter.chunk.Chunker;
 import io.iptv.segmenter.chunk.ChunkingPolicy;
 import io.iptv.segmenter.chunk.TimestampJumpDetector;
+import io.iptv.segmenter.es.SampleRecycler;
 import io.iptv.segmenter.hls.HlsKey;
 import io.iptv.segmenter.dash.DashRepresentation;
 import io.iptv.segmenter.dash.MpdWriter;
@@ -459,18 +460,29 @@ public final class HlsPackager implements Emitter {
         }
       }
     }
-    if (config.sampleBuffers != null) {
-      // Every rendition has copied the chunk's samples into its segment: nothing reads their bytes any more.
-      for (MediaSample s : chunk.samples()) {
-        config.sampleBuffers.release(s.data());
-      }
-    }
     deleteRestoredExpiring(now90k);
     if (config.playlistType != HlsPlaylistType.VOD) {
       writePlaylists(/* endList= */ false);
       saveState(sequence + 1);
     }
+    recycleSamples(chunk);
   }
+
+  /**
+   * Every rendition has copied {@code chunk}'s samples into its segment: their arrays go back to the pools the
+   * input lent them from ({@link Builder#sampleRecycler}). Not those of a period's first chunk, whose first
+   * samples fMP4 init segments keep ({@code Fmp4Track}), nor with partial segments.
+   */
+  private void recycleSamples(Chunk chunk) {
+    SampleRecycler recycler = config.sampleRecycler;
+    if (recycler == null || parts != null || chunk.sequence() == 0 || chunk.discontinuity()) {
+      return;
+    }
+    for (MediaSample s : chunk.samples()) {
+      recycler.recycle(s.data());
+    }
+  }
+
 
   /**
    * DASH availabilityStartTime (ISO/IEC 23009-1 §5.3.9.5.3: a segment is available at AST + its end time): the
@@ -1048,19 +1060,19 @@ public final class HlsPackager implements Emitter {
     private String stateChannel;
     private ChannelState initialState;
     private io.iptv.segmenter.ts.SegmentBufferPool segmentBuffers; // null: a fresh array per TS segment
-    private io.iptv.segmenter.es.SampleBufferPool sampleBuffers; // null: samples not released
+    private SampleRecycler sampleRecycler; // null: sample arrays are left to the garbage collector
 
     private Builder() {}
 
     /**
-     * Releases each chunk's samples to {@code pool} once every rendition has muxed the chunk into its segment
-     * (see {@link io.iptv.segmenter.es.SampleBufferPool}): the arrays behind them then carry later access units
-     * of the demuxer that lent them. Only for TS segments without sample encryption or partial segments (the
-     * fMP4 writer, encryptors and parts may keep samples longer). Package-private: only {@link HlsFilePackager},
-     * whose input lends from that pool and whose listener sees no samples, sets it.
+     * Gives each chunk's samples back to {@code recycler} (the pools the input lent them from, see
+     * {@link SampleRecycler}) once every rendition has muxed the chunk into its segment, except a period's first
+     * chunk (fMP4 init segments keep its first samples). Not with sample encryption or partial segments, which
+     * may keep samples longer. Package-private: only {@link HlsFilePackager}, whose listener sees no samples,
+     * sets it.
      */
-    Builder sampleBuffers(io.iptv.segmenter.es.SampleBufferPool pool) {
-      sampleBuffers = Objects.requireNonNull(pool, "pool");
+    Builder sampleRecycler(SampleRecycler recycler) {
+      sampleRecycler = Objects.requireNonNull(recycler, "recycler");
       return this;
     }
 
@@ -1399,9 +1411,8 @@ public final class HlsPackager implements Emitter {
       Preconditions.requireState(sampleEncryption == null || iFramePlaylistName == null
           || segmentFormat != SegmentFormat.FMP4,
           "I-frame playlists do not carry the EXT-X-KEYs of sample-encrypted fMP4 segments yet");
-      Preconditions.requireState(sampleBuffers == null || segmentFormat == SegmentFormat.TS
-          && sampleEncryption == null && partTarget == null,
-          "sample buffers are released only with clear TS segments without partial segments");
+      Preconditions.requireState(sampleRecycler == null || sampleEncryption == null && partTarget == null,
+          "samples are recycled only without sample encryption and partial segments");
       return new HlsPackager(this, Objects.requireNonNull(sink, "sink"));
     }
 

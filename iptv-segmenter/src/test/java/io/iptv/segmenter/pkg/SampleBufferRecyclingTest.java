@@ -101,7 +101,7 @@ class SampleBufferRecyclingTest {
   void packagerRefusesToReleaseSamplesThatOtherStagesMayKeep() {
     SampleBufferPool pool = SampleBufferPool.of(1 << 20);
     assertThrows(IllegalStateException.class, () -> HlsPackager.builder().segmentFormat(SegmentFormat.FMP4)
-        .sampleBuffers(pool).build(new InMemorySegmentSink()));
+        .partTarget(java.time.Duration.ofMillis(500)).sampleRecycler(pool).build(new InMemorySegmentSink()));
   }
 
   /** The clip's samples looped {@code loops} times on one continuous timeline, muxed into one TS file. */
@@ -135,7 +135,7 @@ class SampleBufferRecyclingTest {
   private static HlsPackager packager(InMemorySegmentSink sink, SampleBufferPool release) {
     HlsPackager.Builder builder = HlsPackager.builder().segmentDuration(SEGMENT).clock(CLOCK);
     if (release != null) {
-      builder.sampleBuffers(release);
+      builder.sampleRecycler(release);
     }
     return builder.build(sink);
   }
@@ -148,7 +148,7 @@ class SampleBufferRecyclingTest {
       boolean releaseOnArrival) throws MediaException {
     InMemorySegmentSink sink = new InMemorySegmentSink();
     HlsPackager packager = packager(sink, releaseOnArrival ? null : pool);
-    try (MediaInput in = MediaInputs.open(input, 0, pool)) {
+    try (MediaInput in = MediaInputs.open(input, 0, pool, null)) {
       in.readAll(event -> {
         packager.emit(event);
         if (releaseOnArrival && event instanceof MediaSample s) {
@@ -165,7 +165,7 @@ class SampleBufferRecyclingTest {
       throws MediaException {
     InMemorySegmentSink sink = new InMemorySegmentSink();
     HlsPackager packager = packager(sink, pool);
-    try (MediaInput in = MediaInputs.open(input, 0, pool)) {
+    try (MediaInput in = MediaInputs.open(input, 0, pool, null)) {
       BackgroundReader.readAll(in, packager, 1 << 20);
     }
     packager.finish();

@@ -86,6 +86,18 @@ class SegmentBufferPoolTest {
   }
 
   @Test
+  void smallRequestsTakeTheSmallestArrayThatFits() {
+    SegmentBufferPool pool = SegmentBufferPool.of(1 << 20);
+    byte[] video = pool.take(100_000, 100_000);
+    byte[] audio = pool.take(2_000, 2_000);
+    pool.recycle(pool.lend(audio, 1));
+    pool.recycle(pool.lend(video, 1)); // the most recently recycled: taken first by a first-fit pool
+    assertTrue(pool.take(1_500, 1_500) == audio, "an audio-sized request leaves the video-sized array");
+    assertTrue(pool.take(90_000, 90_000) == video, "which the next video segment gets");
+    assertEquals(2, pool.allocations());
+  }
+
+  @Test
   void forgetsSlicesLentLongAgoAndIgnoresForeignOnes() {
     SegmentBufferPool pool = SegmentBufferPool.of(1 << 20);
     ByteSlice first = pool.lend(pool.take(100, 100), 100);
