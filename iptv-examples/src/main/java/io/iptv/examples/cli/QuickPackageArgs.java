@@ -29,7 +29,10 @@ import java.util.Set;
  */
 final class QuickPackageArgs {
   /** Options without a value. */
-  static final Set<String> FLAGS = Set.of("--write-keys", "--defer-encryption", "--dash", "--iframes", "--quiet");
+  static final Set<String> FLAGS = Set.of("--write-keys", "--defer-encryption", "--dash", "--iframes", "--quiet",
+      "--direct-io");
+  /** The negated forms of the negatable flags ({@code --[no-]direct-io}). */
+  static final Set<String> NEGATED_FLAGS = Set.of("--no-direct-io");
   /** Options with a value; the first three may be repeated. */
   static final List<String> VALUED = List.of("--input", "--key", "--drm", "--output", "--segment-duration",
       "--playlist-type", "--program", "--encryption", "--key-seed", "--iv", "--rotate-every", "--clear-lead",
@@ -56,6 +59,7 @@ final class QuickPackageArgs {
     command.clearLead = 0;
     command.format = "ts";
     command.adMarkers = "daterange";
+    command.directIo = true;
     Set<String> seen = new HashSet<>();
     for (int i = 1; i < args.length; i++) {
       String name = args[i];
@@ -65,8 +69,8 @@ final class QuickPackageArgs {
         value = name.substring(equals + 1);
         name = name.substring(0, equals);
       }
-      if (FLAGS.contains(name)) {
-        if (value != null || !seen.add(name)) {
+      if (FLAGS.contains(name) || NEGATED_FLAGS.contains(name)) {
+        if (value != null || !seen.add(name.replace("--no-", "--"))) {
           return null;
         }
         flag(command, name);
@@ -98,6 +102,8 @@ final class QuickPackageArgs {
       case "--defer-encryption" -> command.deferEncryption = true;
       case "--dash" -> command.dash = true;
       case "--iframes" -> command.iFrames = true;
+      case "--direct-io" -> command.directIo = true;
+      case "--no-direct-io" -> command.directIo = false;
       default -> command.quiet = true; // --quiet
     }
   }

@@ -44,6 +44,8 @@ class QuickPackageArgsTest {
     assertSameAsPicocli("--input", "in.mp4", "--output", "out"); // every default
     assertSameAsPicocli("--output", "out", "--input", "in.mp4", "--channel", "${literal}", "--program", "0");
     assertSameAsPicocli("--input", "in.mp4", "--output", "out", "--segment-duration", "6", "--quiet");
+    assertSameAsPicocli("--input", "in.mp4", "--output", "out", "--no-direct-io");
+    assertSameAsPicocli("--input", "in.mp4", "--output", "out", "--direct-io");
     assertSameAsPicocli("--input=a.ts", "--input", "b.ts", "--output=out", "--format", "fmp4", "--dash",
         "--iframes", "--segment-duration=2.5", "--playlist-type", "event", "--program", "3");
     assertSameAsPicocli("--input", "in.ts", "--output", "out", "--encryption", "cenc", "--key",
@@ -84,6 +86,7 @@ class QuickPackageArgsTest {
         {"package", "--input", "in.ts", "--output", "a", "--output", "b"}, // repeated
         {"package", "--input", "in.ts", "--output", "out", "--quiet", "--quiet"},
         {"package", "--input", "in.ts", "--output", "out", "--quiet=true"},
+        {"package", "--input", "in.ts", "--output", "out", "--direct-io", "--no-direct-io"},
         {"package", "--input", "in.ts", "--output", "out", "--unknown"},
         {"package", "--input", "in.ts", "--output", "out", "extra"},
         {"package", "--input", "in.ts", "--output", "out", "--"},

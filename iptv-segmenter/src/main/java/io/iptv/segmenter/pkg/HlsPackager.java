@@ -470,12 +470,14 @@ public final class HlsPackager implements Emitter {
 
   /**
    * Every rendition has copied {@code chunk}'s samples into its segment: their arrays go back to the pools the
-   * input lent them from ({@link Builder#sampleRecycler}). Not those of a period's first chunk, whose first
-   * samples fMP4 init segments keep ({@code Fmp4Track}), nor with partial segments.
+   * input lent them from ({@link Builder#sampleRecycler}). Not with partial segments, nor, with fMP4 segments,
+   * those of a period's first chunk, whose first samples the init segments keep ({@code Fmp4Track}).
    */
   private void recycleSamples(Chunk chunk) {
     SampleRecycler recycler = config.sampleRecycler;
-    if (recycler == null || parts != null || chunk.sequence() == 0 || chunk.discontinuity()) {
+    boolean initKeepsSamples = config.segmentFormat == SegmentFormat.FMP4
+        && (chunk.sequence() == 0 || chunk.discontinuity());
+    if (recycler == null || parts != null || initKeepsSamples) {
       return;
     }
     for (MediaSample s : chunk.samples()) {
@@ -1066,8 +1068,8 @@ public final class HlsPackager implements Emitter {
 
     /**
      * Gives each chunk's samples back to {@code recycler} (the pools the input lent them from, see
-     * {@link SampleRecycler}) once every rendition has muxed the chunk into its segment, except a period's first
-     * chunk (fMP4 init segments keep its first samples). Not with sample encryption or partial segments, which
+     * {@link SampleRecycler}) once every rendition has muxed the chunk into its segment, except, with fMP4, a
+     * period's first chunk (the init segments keep its first samples). Not with sample encryption or partial segments, which
      * may keep samples longer. Package-private: only {@link HlsFilePackager}, whose listener sees no samples,
      * sets it.
      */
