@@ -104,6 +104,24 @@ public final class PlayerCheck {
     public Result {
       reasons = List.copyOf(reasons);
     }
+
+    /**
+     * Whether the player reported a buffer stall ({@code bufferStalledError}) while no HTTP request failed: the
+     * player, not the server, fell behind. On a loaded two-core machine Chromium sometimes does (tests of live
+     * playback may then retry once, saying so).
+     */
+    public boolean stalledInPlayerOnly() {
+      if (!(MiniJson.parse(json) instanceof java.util.Map<?, ?> verdict)) {
+        return false;
+      }
+      List<?> httpErrors = (List<?>) verdict.get("httpErrors");
+      List<?> errors = (List<?>) verdict.get("errors");
+      if (errors == null || (httpErrors != null && !httpErrors.isEmpty())) {
+        return false;
+      }
+      return errors.stream().anyMatch(e -> e instanceof java.util.Map<?, ?> m
+          && "bufferStalledError".equals(m.get("detail")));
+    }
   }
 
   /**

@@ -87,15 +87,18 @@ class ServeLowLatencyTest {
         System.out.println("serve --low-latency: blocking reload for " + future + " held " + heldMillis + " ms");
 
         PlayerCheck check = PlayerCheck.require();
-        PlayerCheck.Result result = check.play(PlayerCheck.Run.builder(Player.HLS_JS,
-            serve.baseUrl() + "x/master.m3u8").seconds(8).build(), List.of("--low-latency"));
-        assertTrue(result.ok(), () -> "hls.js plays the low-latency channel: " + result.json());
-        Map<?, ?> live = (Map<?, ?>) ((Map<?, ?>) MiniJson.parse(result.json())).get("live");
-        assertTrue(live != null && Boolean.TRUE.equals(live.get("lowLatencyMode")), result.json());
-        // Whole 2 s segments alone would keep hls.js three target durations (12 s) behind the edge; parts and
-        // blocking reloads bring it to about 1.5 to 2 s. The bound leaves room for a stall on a loaded machine.
-        double median = ((Number) live.get("latencyMedian")).doubleValue();
-        assertTrue(median < 4.0, "hls.js plays near the live edge: " + result.json());
+        PlayerCheck.Result result = playNearTheEdge(check, serve);
+        if (result.stalledInPlayerOnly() && !nearTheEdge(result)) {
+          // As LowLatencyPlaybackTest: one retry (a fresh browser on the same channel), only when hls.js stalled
+          // and no request failed; once in CI it stalled and then played 12 s behind for the whole run.
+          System.out.println("serve --low-latency: hls.js stalled in the player, retrying once: " + result.json());
+          result = playNearTheEdge(check, serve);
+        }
+        PlayerCheck.Result last = result;
+        assertTrue(last.ok(), () -> "hls.js plays the low-latency channel: " + last.json());
+        Map<?, ?> live = (Map<?, ?>) ((Map<?, ?>) MiniJson.parse(last.json())).get("live");
+        assertTrue(live != null && Boolean.TRUE.equals(live.get("lowLatencyMode")), last.json());
+        assertTrue(nearTheEdge(last), "hls.js plays near the live edge: " + last.json());
         assertTrue(feeder.isAlive(), "ffmpeg kept feeding: " + Files.readString(ffmpegLog));
       } finally {
         feeder.destroy();
@@ -105,6 +108,21 @@ class ServeLowLatencyTest {
       }
       assertEquals(0, serve.stop());
     }
+  }
+
+  private static PlayerCheck.Result playNearTheEdge(PlayerCheck check, EmbeddedServe serve) {
+    return check.play(PlayerCheck.Run.builder(Player.HLS_JS, serve.baseUrl() + "x/master.m3u8").seconds(8).build(),
+        List.of("--low-latency"));
+  }
+
+  /**
+   * Whole 2 s segments alone would keep hls.js three target durations (12 s) behind the edge; parts and blocking
+   * reloads bring it to about 1.5 to 2 s. The bound leaves room for a stall on a loaded machine.
+   */
+  private static boolean nearTheEdge(PlayerCheck.Result result) {
+    Map<?, ?> live = (Map<?, ?>) ((Map<?, ?>) MiniJson.parse(result.json())).get("live");
+    return result.ok() && live != null && live.get("latencyMedian") instanceof Number median
+        && median.doubleValue() < 4.0;
   }
 
   /** Polls the media playlist until it lists a complete segment and parts (at most 20 s). */

@@ -111,7 +111,7 @@ class LowLatencyPlaybackTest {
           return new Attempt("hls.js used blocking reload: " + blockingRequests.get(), false);
         }
         if (max > MAX_LATENCY_SECONDS) {
-          return new Attempt("distance to the live edge ≤ 3 s: " + json, stalledInPlayer(verdict));
+          return new Attempt("distance to the live edge ≤ 3 s: " + json, result.stalledInPlayerOnly());
         }
         return new Attempt(null, false);
       }
@@ -120,13 +120,4 @@ class LowLatencyPlaybackTest {
     }
   }
 
-  /** hls.js reported a buffer stall and no HTTP request failed: the player, not the origin, fell behind. */
-  private static boolean stalledInPlayer(Map<?, ?> verdict) {
-    List<?> httpErrors = (List<?>) verdict.get("httpErrors");
-    List<?> errors = (List<?>) verdict.get("errors");
-    if (errors == null || (httpErrors != null && !httpErrors.isEmpty())) {
-      return false;
-    }
-    return errors.stream().anyMatch(e -> e instanceof Map<?, ?> m && "bufferStalledError".equals(m.get("detail")));
-  }
 }
