@@ -49,6 +49,8 @@ import java.util.function.Predicate;
  * }</pre>
  */
 public final class BackgroundSegmentSink implements SegmentSink, AutoCloseable {
+  /** Most writer threads a sink may have ({@link Builder#writerThreads}). */
+  public static final int MAX_WRITER_THREADS = 16;
   /** Default of {@link Builder#maxQueuedBytes}: 16 MiB. */
   public static final long DEFAULT_MAX_QUEUED_BYTES = 16L << 20;
 
@@ -299,10 +301,14 @@ public final class BackgroundSegmentSink implements SegmentSink, AutoCloseable {
       return this;
     }
 
-    /** Writer threads, 1 to 16 (default 1: every operation finishes before the next starts). */
+    /**
+     * Writer threads, 1 to {@value #MAX_WRITER_THREADS} (default 1: every operation finishes before the next
+     * starts).
+     */
     public Builder writerThreads(int value) {
       once("writerThreads");
-      Preconditions.requireArgument(value >= 1 && value <= 16, "writerThreads %d out of range 1..16", value);
+      Preconditions.requireArgument(value >= 1 && value <= MAX_WRITER_THREADS, "writerThreads %d out of range 1..%d",
+          value, MAX_WRITER_THREADS);
       writerThreads = value;
       return this;
     }

@@ -367,13 +367,14 @@ public final class HlsFilePackager {
     }
 
     /**
-     * Threads writing segment files concurrently, 1 to 16 (default: {@value #DEFAULT_DIRECT_IO_WRITER_THREADS} with
-     * {@link #directIo(boolean) direct I/O}, else 1); playlists are still written after the segments they list
-     * (see {@link BackgroundSegmentSink.Builder#writerThreads(int)}).
+     * Threads writing segment files concurrently, 1 to {@value BackgroundSegmentSink#MAX_WRITER_THREADS} (default:
+     * {@value #DEFAULT_DIRECT_IO_WRITER_THREADS} with {@link #directIo(boolean) direct I/O}, else 1); playlists are
+     * still written after the segments they list (see {@link BackgroundSegmentSink.Builder#writerThreads(int)}).
      */
     public Builder writerThreads(int value) {
       once("writerThreads");
-      Preconditions.requireArgument(value >= 1 && value <= 16, "writerThreads %d out of range 1..16", value);
+      Preconditions.requireArgument(value >= 1 && value <= BackgroundSegmentSink.MAX_WRITER_THREADS,
+          "writerThreads %d out of range 1..%d", value, BackgroundSegmentSink.MAX_WRITER_THREADS);
       writerThreads = value;
       return this;
     }

@@ -73,6 +73,14 @@ class BackgroundSegmentSinkTest {
 
   @Test
   void queueStaysWithinItsByteBound() throws IOException {
+    assertStaysWithinTheByteBound(1, 1);
+  }
+
+  /**
+   * 100 writes of 1000 bytes through {@code writerThreads} writers that take {@code writeMillis} each: all
+   * bytes arrive, and queued + being written never exceeds the 3000-byte bound.
+   */
+  private static void assertStaysWithinTheByteBound(int writerThreads, long writeMillis) throws IOException {
     AtomicLong handedOver = new AtomicLong();
     AtomicLong written = new AtomicLong();
     AtomicLong maxPending = new AtomicLong();
@@ -80,7 +88,7 @@ class BackgroundSegmentSinkTest {
       @Override
       public void write(String name, ByteSlice bytes) {
         try {
-          Thread.sleep(1);
+          Thread.sleep(writeMillis);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
@@ -90,9 +98,10 @@ class BackgroundSegmentSinkTest {
       @Override
       public void delete(String name) {}
     };
-    try (BackgroundSegmentSink sink = BackgroundSegmentSink.of(counting, 3000)) {
+    try (BackgroundSegmentSink sink = BackgroundSegmentSink.builder(counting).writerThreads(writerThreads)
+        .maxQueuedBytes(3000).build()) {
       for (int i = 0; i < 100; i++) {
-        sink.write("s" + i, ByteSlice.wrap(new byte[1000]));
+        sink.write("s" + i + ".ts", ByteSlice.wrap(new byte[1000]));
         handedOver.addAndGet(1000);
         maxPending.accumulateAndGet(handedOver.get() - written.get(), Math::max);
       }
@@ -233,34 +242,7 @@ class BackgroundSegmentSinkTest {
 
   @Test
   void severalWritersStayWithinTheByteBound() throws IOException {
-    AtomicLong handedOver = new AtomicLong();
-    AtomicLong written = new AtomicLong();
-    AtomicLong maxPending = new AtomicLong();
-    SegmentSink counting = new SegmentSink() {
-      @Override
-      public void write(String name, ByteSlice bytes) {
-        try {
-          Thread.sleep(2);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        written.addAndGet(bytes.length());
-      }
-
-      @Override
-      public void delete(String name) {}
-    };
-    try (BackgroundSegmentSink sink = BackgroundSegmentSink.builder(counting).writerThreads(4).maxQueuedBytes(3000)
-        .build()) {
-      for (int i = 0; i < 100; i++) {
-        sink.write("s" + i + ".ts", ByteSlice.wrap(new byte[1000]));
-        handedOver.addAndGet(1000);
-        maxPending.accumulateAndGet(handedOver.get() - written.get(), Math::max);
-      }
-      sink.finish();
-    }
-    assertEquals(100_000, written.get());
-    assertTrue(maxPending.get() <= 3000, "pending bytes reached " + maxPending.get());
+    assertStaysWithinTheByteBound(4, 2);
   }
 
   @Test
