@@ -30,7 +30,9 @@ import java.util.TreeSet;
  * PTS, video by DTS), however the source interleaves them: a sample at or after the next cut candidate
  * waits until the lead track decides the cut, and a finished chunk is held until every track has passed its
  * end (or the lead is {@link ChunkingPolicy#maxInterleave90k()} past it). The first chunk starts at the
- * earliest sample of any track, so audio and video start together. No sample is lost or duplicated:
+ * earliest sample of any track, so audio and video start together. A period after the first in which the lead
+ * track never reaches a keyframe (the input stopped again right after it resumed) is dropped whole (without
+ * low-latency placement: its samples may already be published as parts). No sample is lost or duplicated:
  * {@code samplesIn == samplesOut + samplesDropped}; a sample that arrives after its chunk was emitted goes
  * to the oldest open chunk (counted in {@link #samplesLate()}).
  *
@@ -98,6 +100,7 @@ public final class Chunker {
   private int period;
   private StreamEvent.Discontinuity lastDiscontinuity;
   private boolean leadStarted;
+  private boolean leadEverStarted;
   private boolean anySample;
   private long leadLatest90k = Timestamps.NO_TIMESTAMP;
   private long leadLatestPts90k = Timestamps.NO_TIMESTAMP;
@@ -255,6 +258,7 @@ public final class Chunker {
         return;
       }
       leadStarted = true;
+      leadEverStarted = true;
       current.boundary90k = policy.nextBoundary(s.pts90k());
       consumeRequestedCuts(s.pts90k());
       current.add(s, state.frameDuration90k());
@@ -361,6 +365,12 @@ public final class Chunker {
       current.add(w, states.get(w.trackId()).frameDuration90k());
     }
     undecided.clear();
+    if (!current.samples.isEmpty() && !leadStarted && leadEverStarted && placement == null) {
+      // The lead never reached a keyframe in this period (an input that stopped again right after it resumed):
+      // what came is audio without a picture, a segment the video rendition could not have.
+      samplesDropped += current.samples.size();
+      current.samples.clear();
+    }
     if (current.samples.isEmpty()) {
       open.removeLast();
       return;

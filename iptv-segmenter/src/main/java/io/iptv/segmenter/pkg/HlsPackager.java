@@ -23,6 +23,7 @@ import io.iptv.core.pipeline.TransformedSegment;
 import io.iptv.core.time.Timestamps;
 import io.iptv.segmenter.chunk.Chunk;
 import io.iptv.segmenter.chunk.Chunker;
+import io.iptv.segmenter.chunk.AudioGapFiller;
 import io.iptv.segmenter.chunk.ChunkingPolicy;
 import io.iptv.segmenter.chunk.TimestampJumpDetector;
 import io.iptv.segmenter.es.SampleRecycler;
@@ -95,6 +96,11 @@ import java.util.Set;
  * {@code EXT-X-DATERANGE} with the SCTE35-OUT/IN/CMD sections) and, with a DASH manifest, as a SCTE-35
  * {@code EventStream}; see {@link AdBreakSignals} and {@link #adBreaks()}.
  *
+ * <p><b>Lost audio.</b> Holes of two or more frames in AAC tracks (a lost PES, an audio PID gone for seconds,
+ * an input that stopped before its later-muxed audio arrived) are filled with silent frames
+ * ({@link AudioGapFiller}; {@link Builder#fillAudioGaps} turns it off), so every segment of an audio rendition
+ * has audio to its end and players meet no hole in the buffered range.
+ *
  * <p><b>Low-Latency HLS</b> ({@link Builder#partTarget}, LIVE or EVENT CMAF): each rendition's samples are
  * also cut into partial segments of at most the part target as the chunker places them, each written at
  * once as one CMAF fragment ({@code part-SEQUENCE.INDEX.m4s}) followed by that rendition's playlist with
@@ -149,6 +155,7 @@ public final class HlsPackager implements Emitter {
   private final TimestampJumpDetector jumps = new TimestampJumpDetector();
   private final Map<Integer, TrackFormat> formats = new LinkedHashMap<>();
   private final List<RenditionWriter> renditions = new ArrayList<>();
+  private final AudioGapFiller audioGaps;
   private final ArrayDeque<SegmentTiming> timings = new ArrayDeque<>();
   private final int fixedTargetDuration;
   private final AdBreakSignals adSignals;
@@ -196,6 +203,7 @@ public final class HlsPackager implements Emitter {
     this.parts = config.partTarget == null ? null : new PartialSegmentWriter(config.partTarget,
         config.firstMediaSequence, fixedTargetDuration, config.playlistName, config.listSize, sink, this::reserve);
     this.chunker = new Chunker(policy, this::onChunk, parts);
+    this.audioGaps = new AudioGapFiller(this::recycleDropped);
   }
 
   /** Starts configuring a packager. */
@@ -218,8 +226,12 @@ public final class HlsPackager implements Emitter {
     loadStateOnce();
     if (event instanceof StreamEvent.TrackAdded added) {
       formats.putIfAbsent(added.format().trackId(), added.format());
-    } else if (event instanceof StreamEvent.TrackChanged changed && renditions.isEmpty()) {
-      formats.put(changed.format().trackId(), changed.format());
+      audioGaps.onFormat(added.format());
+    } else if (event instanceof StreamEvent.TrackChanged changed) {
+      if (renditions.isEmpty()) {
+        formats.put(changed.format().trackId(), changed.format());
+      }
+      audioGaps.onFormat(changed.format());
     } else if (event instanceof MediaSample sample) {
       adSignals.onSample(sample);
     } else if (event instanceof SpliceCue cue) {
@@ -366,6 +378,9 @@ public final class HlsPackager implements Emitter {
       chunk = new Chunk(chunk.sequence(), chunk.period(), true, chunk.start90k(), chunk.duration90k(),
           chunk.samples());
     }
+    if (config.fillAudioGaps) {
+      chunk = audioGaps.fill(chunk);
+    }
     long discontinuitiesBefore = discontinuityCount;
     if (chunk.discontinuity()) {
       discontinuityCount++;
@@ -482,6 +497,13 @@ public final class HlsPackager implements Emitter {
     }
     for (MediaSample s : chunk.samples()) {
       recycler.recycle(s.data());
+    }
+  }
+
+  /** A late audio sample the gap filler dropped (silence covers its time): nothing reads it any more. */
+  private void recycleDropped(MediaSample s) {
+    if (config.sampleRecycler != null && parts == null) {
+      config.sampleRecycler.recycle(s.data());
     }
   }
 
@@ -1047,6 +1069,7 @@ public final class HlsPackager implements Emitter {
     private boolean includeAudio = true;
     private InstantSource clock = InstantSource.system();
     private Boolean programDateTime;
+    private boolean fillAudioGaps = true;
     private long firstMediaSequence;
     private PackagingListener listener = PackagingListener.NONE;
     private SegmentTransform segmentTransform = SegmentTransform.identity();
@@ -1317,6 +1340,17 @@ public final class HlsPackager implements Emitter {
     public Builder clock(InstantSource value) {
       once("clock");
       clock = Objects.requireNonNull(value, "clock");
+      return this;
+    }
+
+    /**
+     * Whether holes of two or more frames in AAC audio are filled with silent frames (default yes;
+     * {@link AudioGapFiller}): without it, an fMP4 audio rendition fails on a segment the source left without
+     * audio, and players stall at the hole.
+     */
+    public Builder fillAudioGaps(boolean value) {
+      once("fillAudioGaps");
+      fillAudioGaps = value;
       return this;
     }
 

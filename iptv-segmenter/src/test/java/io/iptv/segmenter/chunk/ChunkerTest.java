@@ -9,6 +9,7 @@ import io.iptv.core.media.Codec;
 import io.iptv.core.media.MediaSample;
 import io.iptv.core.media.StreamEvent;
 import io.iptv.core.media.TrackFormat;
+import io.iptv.core.time.Timestamps;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -132,5 +133,45 @@ class ChunkerTest {
     assertEquals(List.of(0, 0, 1, 1), chunks.stream().map(Chunk::period).toList());
     assertEquals(1, chunker.samplesDropped(), "the non-keyframe before the new period's first keyframe");
     assertEquals(chunker.samplesIn(), chunker.samplesOut() + chunker.samplesDropped());
+  }
+
+  /**
+   * An input that resumes mid-GOP and stops again before its next keyframe: that period brought audio and no
+   * decodable picture. Its chunk would have no video sample (an fMP4 video rendition cannot write it), so the
+   * whole period is dropped and the stream goes on with the next one.
+   */
+  @Test
+  void aPeriodInWhichTheVideoNeverReachesAKeyframeIsDroppedWhole() throws MediaException {
+    List<Chunk> chunks = new ArrayList<>();
+    Chunker chunker = new Chunker(ChunkingPolicy.of(Duration.ofSeconds(1)), chunks::add);
+    chunker.onEvent(new StreamEvent.TrackAdded(TrackFormat.builder(256, Codec.H264).build()));
+    chunker.onEvent(new StreamEvent.TrackAdded(TrackFormat.builder(257, Codec.AAC).build()));
+    feedAv(chunker, 0, 90_000, true);
+    chunker.onEvent(signalled());
+    feedAv(chunker, 500_000, 540_000, false); // resumed mid-GOP: non-keyframes and audio
+    chunker.onEvent(signalled());
+    feedAv(chunker, 900_000, 990_000, true);
+    chunker.onEvent(new StreamEvent.EndOfStream());
+
+    assertEquals(List.of(0, 2), chunks.stream().map(Chunk::period).toList());
+    assertTrue(chunks.stream().allMatch(c -> c.samples().stream().anyMatch(x -> x.trackId() == 256)),
+        "every chunk has video");
+    assertEquals(chunker.samplesIn(), chunker.samplesOut() + chunker.samplesDropped());
+  }
+
+  private static StreamEvent.Discontinuity signalled() {
+    return new StreamEvent.Discontinuity(StreamEvent.Discontinuity.Reason.SIGNALLED, Timestamps.NO_TIMESTAMP,
+        Timestamps.NO_TIMESTAMP);
+  }
+
+  /** 25 fps video (a keyframe first if {@code keyframe}) and 48 kHz AAC frames over {@code [from, to)}. */
+  private static void feedAv(Chunker chunker, long from90k, long to90k, boolean keyframe) throws MediaException {
+    long audio = from90k;
+    for (long t = from90k; t < to90k; t += 3600) {
+      chunker.onEvent(new MediaSample(256, t, t, keyframe && t == from90k, DATA));
+      for (; audio < t + 3600 && audio < to90k; audio += AAC_FRAME_90K) {
+        chunker.onEvent(new MediaSample(257, audio, audio, true, DATA));
+      }
+    }
   }
 }
