@@ -145,7 +145,7 @@ public final class CatchupPlaylists {
     }
     for (RetainedSegment s : segments) {
       MediaSegment m = s.toMediaSegment();
-      b.addSegment(map == null ? m : m.toBuilder().map(map).build());
+      b.addSegment(map == null || m.map() != null ? m : m.toBuilder().map(map).build()); // its own init first
     }
     return b.build();
   }

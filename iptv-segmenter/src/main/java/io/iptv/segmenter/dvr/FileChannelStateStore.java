@@ -35,7 +35,8 @@ import java.util.Properties;
  *
  * <p>Format (version 1): {@code nextMediaSequence}, {@code discontinuityCount}, {@code lastSegmentEnd},
  * {@code renditions} (count), and per rendition {@code r.N.dir}, {@code r.N.count} and
- * {@code r.N.s.M=sequence|uri|duration90k|pdt|discontinuity|discontinuitySequence|bytes|keyIndex}, the
+ * {@code r.N.s.M=sequence|uri|duration90k|pdt|discontinuity|discontinuitySequence|bytes|keyIndex[|initUri]}
+ * (the init field only for an fMP4 segment that needs another init segment than {@code init.mp4}), the
  * distinct keys as {@code r.N.k.K.method}, {@code .uri}, {@code .iv}, {@code .format}, {@code .versions}
  * (absent when null; keyIndex empty for a clear segment), and {@code r.N.expiring} (segment names in their
  * grace period, separated by {@code |}). A file that
@@ -157,7 +158,8 @@ public final class FileChannelStateStore implements ChannelStateStore {
         }
         p.setProperty("r." + r + ".s." + m++, s.sequence() + "|" + s.uri() + "|" + s.duration90k() + "|"
             + (s.programDateTime() == null ? "" : s.programDateTime().toString()) + "|"
-            + (s.discontinuity() ? 1 : 0) + "|" + s.discontinuitySequence() + "|" + s.bytes() + "|" + keyIndex);
+            + (s.discontinuity() ? 1 : 0) + "|" + s.discontinuitySequence() + "|" + s.bytes() + "|" + keyIndex
+            + (s.initUri() == null ? "" : "|" + s.initUri()));
       }
       r++;
     }
@@ -181,11 +183,12 @@ public final class FileChannelStateStore implements ChannelStateStore {
       List<RetainedSegment> segments = new ArrayList<>(n);
       for (int m = 0; m < n; m++) {
         String[] f = required(p, "r." + r + ".s." + m).split("\\|", -1);
-        Preconditions.requireArgument(f.length == 8, "segment entry r.%s.s.%s has %s fields", r, m, f.length);
+        Preconditions.requireArgument(f.length == 8 || f.length == 9, "segment entry r.%s.s.%s has %s fields", r,
+            m, f.length);
         HlsKey key = f[7].isEmpty() ? null : key(p, "r." + r + ".k." + Integer.parseInt(f[7]));
         segments.add(new RetainedSegment(Long.parseLong(f[0]), f[1], Long.parseLong(f[2]),
             f[3].isEmpty() ? null : OffsetDateTime.parse(f[3]), f[4].equals("1"), Long.parseLong(f[5]),
-            Long.parseLong(f[6]), key));
+            Long.parseLong(f[6]), key, f.length == 9 ? f[8] : null));
       }
       renditions.put(dir, segments);
       String names = p.getProperty("r." + r + ".expiring", "");

@@ -20,10 +20,10 @@ final class Fmp4Inits {
 
   private final TreeMap<Long, Init> bySequence = new TreeMap<>();
 
-  /** The first init, serving every segment until a switch. */
-  void first(List<ByteSlice> codecConfig) {
+  /** The first init, named {@code name}, serving every segment until a switch. */
+  void first(String name, List<ByteSlice> codecConfig) {
     bySequence.clear();
-    bySequence.put(Long.MIN_VALUE, new Init(SegmentFormat.INIT_SEGMENT_NAME, List.copyOf(codecConfig)));
+    bySequence.put(Long.MIN_VALUE, new Init(name, List.copyOf(codecConfig)));
   }
 
   /** A new init serving segments from {@code sequence} on. */

@@ -126,6 +126,9 @@ import java.util.Set;
  * first Low-Latency part of one), so a packager that died in between restarts past it, never overwriting what
  * a client may hold; the previous run's segments are then not listed again (a playlist numbers by position)
  * but deleted after the grace period. The DASH MPD and I-frame playlists list only the new run's segments.
+ * A CMAF packager that continues a state writes its first init segment as {@code init-<sequence>.mp4}: the
+ * segments listed again keep the init segment they were made with (each {@link RetainedSegment} records it),
+ * so a restart on an encoder with other parameter sets never changes the EXT-X-MAP under a listed segment.
  * {@link #state()} and {@link Builder#initialState} do the same in memory, for a pipeline rebuilt in-process
  * (e.g. {@link io.iptv.segmenter.live.LiveChannel} after input it could not survive), with or without a store.
  * A lead-track timestamp jump that the input did not signal (samples fed directly) becomes a discontinuity
@@ -417,7 +420,10 @@ public final class HlsPackager implements Emitter {
       boolean fmp4Samples = r.format() == SegmentFormat.FMP4 && config.sampleEncryption != null;
       if (r.format() == SegmentFormat.FMP4 && r.fmp4Track() == null) {
         SegmentSampleEncryptor defaults = fmp4Samples ? config.sampleEncryption.defaultEncryptor(context) : null;
-        write(r.dir() + "/" + SegmentFormat.INIT_SEGMENT_NAME, r.initSegment(chunk, defaults));
+        // a restarted packager leaves the previous run's init.mp4 to the segments it lists again: the encoder
+        // may have changed, and an EXT-X-MAP must not change under a listed segment (RFC 8216 §4.3.2.5)
+        String initName = restored == null ? SegmentFormat.INIT_SEGMENT_NAME : "init-" + sequence + ".mp4";
+        write(r.dir() + "/" + initName, r.initSegment(chunk, defaults, initName));
       } else {
         ByteSlice init = r.switchInit(sequence, chunk); // new parameter sets after a discontinuity (a slate)
         if (init != null) {
@@ -460,7 +466,8 @@ public final class HlsPackager implements Emitter {
       if (window != null) {
         // the DVR index keeps the first key line (the identity one); restored playlists list only that
         List<String> gone = window.add(new RetainedSegment(sequence, segmentName, chunk.duration90k(), pdt,
-            chunk.discontinuity(), discontinuitiesBefore, size, keys.isEmpty() ? null : keys.get(0)), now90k,
+            chunk.discontinuity(), discontinuitiesBefore, size, keys.isEmpty() ? null : keys.get(0),
+            retainedInit(r, sequence)), now90k,
             config.retention90k());
         if (config.dvrWindow != null) {
           // the DVR window keeps at least the live window: its deletions replace the live window's
@@ -847,7 +854,7 @@ public final class HlsPackager implements Emitter {
           protection.scheme().fourcc(), ContentProtection.uuid(protection.keyIdHex()), protection.psshBoxes(),
           protection.psshInInit());
       out.add(new DashRepresentation(r.dir(), r.tracks().get(0), track.timescale(), peak,
-          r.dir() + "/" + SegmentFormat.INIT_SEGMENT_NAME, r.dir() + "/" + names, timeline.get(0).sequence(),
+          r.dir() + "/" + r.firstInitName(), r.dir() + "/" + names, timeline.get(0).sequence(),
           track.fromTicks90k(firstStart90k), segments, dashProtection));
     }
     return out;
@@ -1006,6 +1013,15 @@ public final class HlsPackager implements Emitter {
     };
   }
 
+  /** FMP4: the init segment a retained segment needs, when it is not the default {@code init.mp4}; else null. */
+  private static String retainedInit(RenditionWriter r, long sequence) {
+    if (r.format() != SegmentFormat.FMP4) {
+      return null;
+    }
+    String name = r.initName(sequence);
+    return name.equals(SegmentFormat.INIT_SEGMENT_NAME) ? null : name;
+  }
+
   /** The live window plus the DVR window of one rendition, with the restored segments. */
   private DvrWindow newRetainedWindow(SegmentFormat fmt, List<RetainedSegment> before) {
     DvrWindow.Builder dvr = DvrWindow.builder()
@@ -1030,7 +1046,7 @@ public final class HlsPackager implements Emitter {
     List<MediaSegment> listed = new ArrayList<>();
     for (RetainedSegment s : before.subList(from, before.size())) {
       MediaSegment m = s.toMediaSegment();
-      listed.add(fmt == SegmentFormat.FMP4
+      listed.add(fmt == SegmentFormat.FMP4 && m.map() == null
           ? m.toBuilder().map(new MediaInitialization(SegmentFormat.INIT_SEGMENT_NAME, null)).build() : m);
     }
     RetainedSegment first = before.get(from);

@@ -76,6 +76,8 @@ final class RenditionWriter {
   private Written lastWritten;
   /** FMP4: the init segments by the first media sequence number they serve (see {@link #switchInit}). */
   private final Fmp4Inits inits = new Fmp4Inits();
+  /** FMP4: the name of this rendition's first init segment (the one DASH references), once written. */
+  private String firstInitName = SegmentFormat.INIT_SEGMENT_NAME;
   /** The media sequence number of the segment last written (its map, in {@link #append}). */
   private long lastSequence;
 
@@ -198,18 +200,13 @@ final class RenditionWriter {
   }
 
   /**
-   * FMP4: writes the init segment from the rendition's (single) track and the first chunk (AC-3/E-AC-3
-   * configuration comes from a sync frame).
+   * FMP4: the init segment, to be published as {@code name}, from the rendition's (single) track and the first
+   * chunk (AC-3/E-AC-3 configuration comes from a sync frame), the track protected by default as
+   * {@code encryptor} encrypts (null: clear): {@code encv}/{@code enca} + {@code sinf}, {@code pssh}
+   * (ISO/IEC 23001-7).
    */
-  ByteSlice initSegment(Chunk first) throws MediaException {
-    return initSegment(first, null);
-  }
-
-  /**
-   * FMP4: as {@link #initSegment(Chunk)}, the track protected by default as {@code encryptor} encrypts (null:
-   * clear): {@code encv}/{@code enca} + {@code sinf}, {@code pssh} (ISO/IEC 23001-7).
-   */
-  ByteSlice initSegment(Chunk first, io.iptv.core.pipeline.SegmentSampleEncryptor encryptor) throws MediaException {
+  ByteSlice initSegment(Chunk first, io.iptv.core.pipeline.SegmentSampleEncryptor encryptor, String name)
+      throws MediaException {
     TrackFormat t = tracks.get(0);
     ByteSlice sample = null;
     for (MediaSample s : first.samples()) {
@@ -227,7 +224,8 @@ final class RenditionWriter {
       cmafBuilder.segmentBuffers(segmentBuffers);
     }
     cmaf = cmafBuilder.build();
-    inits.first(t.codecConfig());
+    inits.first(name, t.codecConfig());
+    firstInitName = name;
     return InitSegmentWriter.write(List.of(track), protection);
   }
 
@@ -283,6 +281,11 @@ final class RenditionWriter {
   /** FMP4: the file name of the init segment that segment {@code sequence} needs. */
   String initName(long sequence) {
     return inits.name(sequence);
+  }
+
+  /** FMP4: the file name of the first init segment this writer wrote. */
+  String firstInitName() {
+    return firstInitName;
   }
 
   /** The segment bytes for {@code chunk} and its keyframes' byte ranges (for I-frame playlists). */

@@ -1,22 +1,33 @@
 package io.iptv.segmenter.pkg;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.iptv.core.io.ByteSlice;
+import io.iptv.core.media.Codec;
+import io.iptv.core.media.MediaSample;
+import io.iptv.core.media.StreamEvent;
+import io.iptv.core.media.TrackFormat;
 import io.iptv.segmenter.dvr.FileChannelStateStore;
+import io.iptv.segmenter.fmp4.InBandParameterSets;
 import io.iptv.segmenter.hls.HlsPlaylistParser;
 import io.iptv.segmenter.hls.LowLatencyPlaylist;
 import io.iptv.segmenter.hls.LowLatencyPlaylistParser;
 import io.iptv.segmenter.hls.MediaPlaylist;
 import io.iptv.segmenter.hls.MediaSegment;
 import io.iptv.segmenter.hls.PartialSegment;
+import io.iptv.segmenter.slate.SilentAacFrame;
+import io.iptv.segmenter.slate.SlateEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -144,6 +155,95 @@ class CmafRestartTest {
         .toByteArray());
     assertEquals(hls.segments().stream().map(MediaSegment::uri).toList(),
         iFrames.segments().stream().map(MediaSegment::uri).distinct().toList(), "I-frames of the listed segments");
+  }
+
+  /**
+   * The channel restarts on another encoder (other SPS): the segments of the previous run listed again keep the
+   * init segment they were made with, unchanged, and the new run's segments get their own. A third run keeps
+   * both: the state file records which init each listed segment needs. The DASH MPD follows the current run.
+   */
+  @Test
+  void aRestartLeavesEachListedSegmentTheInitItWasMadeWith(@TempDir Path dir) throws Exception {
+    FileChannelStateStore store = FileChannelStateStore.in(dir.resolve("state"));
+    LiveClipFeed.ManualClock clock = new LiveClipFeed.ManualClock(EPOCH);
+    InMemorySegmentSink files = new InMemorySegmentSink();
+    new LiveClipFeed("h264_aac.ts").feedLoops(live(store, clock).build(files), 3, clock, EPOCH, 0);
+    byte[] firstInit = files.get("stream/init.mp4").toByteArray();
+    long secondRun = store.load("news").nextMediaSequence();
+    Path disk = dir.resolve("disk");
+    Files.createDirectories(disk);
+    Path oldSegment = save(disk, files, String.format("seg-%05d.m4s", secondRun - 1));
+
+    VersionSink second = new VersionSink(files, "stream/index.m3u8");
+    feedOtherEncoder(live(store, clock).build(second), new LiveClipFeed("h264_aac.ts"), clock, 6);
+    String secondInit = "init-" + secondRun + ".mp4";
+    assertArrayEquals(firstInit, files.get("stream/init.mp4").toByteArray(), "the old init is left alone");
+    MediaPlaylist junction = HlsPlaylistParser.builder().build().parseMedia(second.versions.get(0)
+        .getBytes(StandardCharsets.UTF_8));
+    for (MediaSegment s : junction.segments()) {
+      boolean old = sequenceOf(s.uri()) < secondRun;
+      assertEquals(old ? "init.mp4" : secondInit, s.map().uri(), s.uri());
+    }
+    byte[] newInit = files.get("stream/" + secondInit).toByteArray();
+    assertFalse(Arrays.equals(Fmp4InputLossSlateTest.avcCSps(firstInit), Fmp4InputLossSlateTest.avcCSps(newInit)),
+        "the two encoders' SPS differ, so the wrong init would be a wrong decoder configuration");
+    long thirdRun = store.load("news").nextMediaSequence();
+    // each init decodes with its own run's segments
+    Fmp4InputLossSlateTest.assertDecodes(disk, save(disk, files, "init.mp4"), oldSegment, "320x180");
+    Fmp4InputLossSlateTest.assertDecodes(disk, save(disk, files, secondInit),
+        save(disk, files, String.format("seg-%05d.m4s", thirdRun - 1)), "320x180");
+
+    VersionSink third = new VersionSink(files, "stream/index.m3u8", "manifest.mpd");
+    new LiveClipFeed("h264_aac.ts").feedLoops(live(store, clock).dashManifestName("manifest.mpd").build(third), 1,
+        clock, clock.instant(), 0);
+    MediaPlaylist again = HlsPlaylistParser.builder().build().parseMedia(third.versions.get(0)
+        .getBytes(StandardCharsets.UTF_8));
+    for (MediaSegment s : again.segments()) {
+      long n = sequenceOf(s.uri());
+      String expected = n < secondRun ? "init.mp4" : n < thirdRun ? secondInit : "init-" + thirdRun + ".mp4";
+      assertEquals(expected, s.map().uri(), s.uri() + " in\n" + third.versions.get(0));
+    }
+    assertTrue(again.segments().stream().anyMatch(s -> s.map().uri().equals(secondInit)), "second-run segments");
+    String mpd = third.versions.get(third.names.lastIndexOf("manifest.mpd"));
+    assertTrue(mpd.contains("stream/init-" + thirdRun + ".mp4"), mpd);
+  }
+
+  /**
+   * {@code seconds} of another encoder (jcodec's, as the slate uses) at 25 fps with an IDR every second, and
+   * silent AAC, with the tracks of {@code feed}; the clock follows the media time.
+   */
+  private static void feedOtherEncoder(HlsPackager packager, LiveClipFeed feed, LiveClipFeed.ManualClock clock,
+      int seconds) throws Exception {
+    List<ByteSlice> gop = SlateEncoder.encodeGop(320, 180, 25);
+    ByteSlice silence = SilentAacFrame.adts(48_000, 2);
+    Instant start = clock.instant();
+    for (StreamEvent t : feed.tracks) {
+      TrackFormat f = ((StreamEvent.TrackAdded) t).format();
+      packager.emit(f.codec() != Codec.H264 ? t : new StreamEvent.TrackAdded(f.toBuilder()
+          .codecConfig(InBandParameterSets.of(Codec.H264, gop.get(0))).build())); // as a demuxer announces it
+    }
+    long audio = 0;
+    for (int frame = 0; frame < seconds * 25; frame++) {
+      long pts = frame * 3600L;
+      clock.set(start.plusMillis(pts / 90));
+      packager.emit(new MediaSample(256, pts, pts, frame % 25 == 0, gop.get(frame % 25)));
+      for (; audio * 1920 < pts + 3600; audio++) {
+        packager.emit(new MediaSample(257, audio * 1920, audio * 1920, true, silence));
+      }
+    }
+    packager.finish();
+  }
+
+  private static long sequenceOf(String segmentUri) {
+    Matcher m = Pattern.compile("seg-(\\d+)\\.m4s").matcher(segmentUri);
+    assertTrue(m.matches(), segmentUri);
+    return Long.parseLong(m.group(1));
+  }
+
+  private static Path save(Path dir, InMemorySegmentSink files, String name) throws Exception {
+    Path out = dir.resolve(name);
+    Files.write(out, files.get("stream/" + name).toByteArray());
+    return out;
   }
 
   /** The parent Media Sequence Number in a part's name ({@code part-SEQUENCE.INDEX.m4s}). */

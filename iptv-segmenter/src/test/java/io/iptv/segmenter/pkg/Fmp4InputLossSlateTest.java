@@ -364,7 +364,7 @@ class Fmp4InputLossSlateTest {
   }
 
   /** ffprobe sees H.264 of {@code size} in init + media, and ffmpeg decodes every frame without an error. */
-  private static void assertDecodes(Path dir, Path init, Path media, String size) throws Exception {
+  static void assertDecodes(Path dir, Path init, Path media, String size) throws Exception {
     Path joined = Files.createTempFile(dir, "joined", ".mp4");
     Files.write(joined, concat(Files.readAllBytes(init), Files.readAllBytes(media)));
     String streams = run(ExternalTools.requireFfprobe(), "-v", "error", "-show_entries",
