@@ -96,7 +96,9 @@ class ServeLowLatencyTest {
         }
         PlayerCheck.Result last = result;
         assertTrue(last.ok(), () -> "hls.js plays the low-latency channel: " + last.json());
-        Map<?, ?> live = (Map<?, ?>) ((Map<?, ?>) MiniJson.parse(last.json())).get("live");
+        Map<?, ?> report = (Map<?, ?>) MiniJson.parse(last.json());
+        Map<?, ?> live = (Map<?, ?>) report.get("live");
+        assertTrue(((Number) report.get("audioDecodedBytes")).longValue() > 0, "audio played: " + last.json());
         assertTrue(live != null && Boolean.TRUE.equals(live.get("lowLatencyMode")), last.json());
         assertTrue(nearTheEdge(last), "hls.js plays near the live edge: " + last.json());
         assertTrue(feeder.isAlive(), "ffmpeg kept feeding: " + Files.readString(ffmpegLog));

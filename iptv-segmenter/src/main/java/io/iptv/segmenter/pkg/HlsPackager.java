@@ -105,7 +105,9 @@ import java.util.Set;
  * also cut into partial segments of at most the part target as the chunker places them, each written at
  * once as one CMAF fragment ({@code part-SEQUENCE.INDEX.m4s}) followed by that rendition's playlist with
  * EXT-X-PART, EXT-X-PRELOAD-HINT, EXT-X-SERVER-CONTROL and EXT-X-RENDITION-REPORT, plus its delta update
- * ({@code io.iptv.core.serve.LowLatencyNames}); a finished segment is the concatenation of its parts.
+ * ({@code io.iptv.core.serve.LowLatencyNames}); a finished segment is the concatenation of its parts. The
+ * renditions exist from the first finished segment on (only then are all tracks known); the samples placed
+ * before wait, so the first segment is listed with its parts and the second is published part by part.
  *
  * <p><b>New parameter sets (CMAF).</b> When a period after a discontinuity brings H.264/HEVC parameter sets
  * other than those of the video init segment in force (an {@link io.iptv.segmenter.slate.InputLossGuard} slate,
@@ -247,7 +249,9 @@ public final class HlsPackager implements Emitter {
       chunker.onEvent(jump); // a source reset without a signalled discontinuity
     }
     chunker.onEvent(event);
-    if (parts != null) {
+    if (parts != null && !renditions.isEmpty()) {
+      // Before the renditions are laid out (at the first chunk: only then are all tracks known), placements
+      // wait, so the first segments get their parts too instead of none.
       parts.drain(renditions);
     }
     if (event instanceof StreamEvent.EndOfStream) {
@@ -415,16 +419,18 @@ public final class HlsPackager implements Emitter {
     packagedDuration90k += chunk.duration90k();
     updateAvailabilityStart();
     long now90k = packagedDuration90k;
+    // every init segment first: writing a segment drains the Low-Latency placements of all renditions, which
+    // become parts only for renditions whose init exists
+    Set<RenditionWriter> freshInit = new HashSet<>();
+    for (RenditionWriter r : renditions) {
+      if (r.format() == SegmentFormat.FMP4 && r.fmp4Track() == null) {
+        writeInit(r, sequence, chunk);
+        freshInit.add(r);
+      }
+    }
     for (RenditionWriter r : renditions) {
       SegmentContext context = new SegmentContext(r.dir(), sequence, r.trackTypes());
-      boolean fmp4Samples = r.format() == SegmentFormat.FMP4 && config.sampleEncryption != null;
-      if (r.format() == SegmentFormat.FMP4 && r.fmp4Track() == null) {
-        SegmentSampleEncryptor defaults = fmp4Samples ? config.sampleEncryption.defaultEncryptor(context) : null;
-        // a restarted packager leaves the previous run's init.mp4 to the segments it lists again: the encoder
-        // may have changed, and an EXT-X-MAP must not change under a listed segment (RFC 8216 §4.3.2.5)
-        String initName = restored == null ? SegmentFormat.INIT_SEGMENT_NAME : "init-" + sequence + ".mp4";
-        write(r.dir() + "/" + initName, r.initSegment(chunk, defaults, initName));
-      } else {
+      if (!freshInit.contains(r)) {
         ByteSlice init = r.switchInit(sequence, chunk); // new parameter sets after a discontinuity (a slate)
         if (init != null) {
           write(r.dir() + "/" + r.initName(sequence), init);
@@ -911,6 +917,17 @@ public final class HlsPackager implements Emitter {
     Instant start = pdtAnchor.plus(offsetMicros, ChronoUnit.MICROS);
     lastSegmentEnd = start.plus(chunk.duration90k() * 100 / 9, ChronoUnit.MICROS);
     return OffsetDateTime.ofInstant(start.truncatedTo(ChronoUnit.MILLIS), ZoneOffset.UTC);
+  }
+
+  /** FMP4: writes the init segment of {@code r} from the first samples of its track in {@code first}. */
+  private void writeInit(RenditionWriter r, long sequence, Chunk first) throws MediaException {
+    SegmentContext context = new SegmentContext(r.dir(), sequence, r.trackTypes());
+    SegmentSampleEncryptor defaults = config.sampleEncryption != null
+        ? config.sampleEncryption.defaultEncryptor(context) : null;
+    // a restarted packager leaves the previous run's init.mp4 to the segments it lists again: the encoder
+    // may have changed, and an EXT-X-MAP must not change under a listed segment (RFC 8216 §4.3.2.5)
+    String initName = restored == null ? SegmentFormat.INIT_SEGMENT_NAME : "init-" + sequence + ".mp4";
+    write(r.dir() + "/" + initName, r.initSegment(first, defaults, initName));
   }
 
   private void layOut() {

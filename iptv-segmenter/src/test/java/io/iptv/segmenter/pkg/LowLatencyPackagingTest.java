@@ -150,6 +150,43 @@ class LowLatencyPackagingTest {
     assertNull(ended.preloadHintUri());
   }
 
+  /**
+   * The renditions (and their init segments) are made when the first segment is complete, the first moment every
+   * track is known. The samples placed before wait instead of being dropped: segment 0 is listed with its parts
+   * (equal to it), and segment 1 is published part by part as it grows, in every rendition. Before, the first two
+   * segments had no parts at all and a player joining then waited for whole segments.
+   */
+  @Test
+  void theFirstSegmentsArePublishedInPartsToo() throws Exception {
+    RecordingSink sink = new RecordingSink();
+    HlsPackager packager = HlsPackager.builder().segmentDuration(Duration.ofSeconds(1))
+        .playlistType(HlsPlaylistType.LIVE).listSize(10).segmentFormat(SegmentFormat.FMP4).partTarget(PART_TARGET)
+        .clock(InstantSource.fixed(Instant.parse("2024-01-01T00:00:00Z"))).build(sink);
+    LoopedClip.of("h264_aac.ts").feed(packager, 2);
+    packager.finish();
+
+    for (String dir : List.of("stream", sink.audioDir())) {
+      List<LowLatencyPlaylist> versions = new ArrayList<>();
+      for (Version v : sink.versions.get(dir + "/index.m3u8")) {
+        versions.add(LowLatencyPlaylistParser.parse(v.text));
+      }
+      LowLatencyPlaylist first = versions.stream().filter(ll -> !ll.base().segments().isEmpty()).findFirst()
+          .orElseThrow();
+      assertEquals(0, first.base().mediaSequence());
+      List<PartialSegment> parts = first.parts().get(0L);
+      assertNotNull(parts, dir + ": segment 0 listed with its parts");
+      ByteArrayOutputStream concat = new ByteArrayOutputStream();
+      for (PartialSegment p : parts) {
+        concat.write(sink.get(dir + "/" + p.uri()).toByteArray());
+      }
+      assertArrayEquals(concat.toByteArray(), sink.get(dir + "/" + first.base().segments().get(0).uri())
+          .toByteArray(), dir + ": segment 0 = its parts");
+      long growing = versions.stream().filter(ll -> ll.nextMediaSequence() == 1 && ll.parts().containsKey(1L))
+          .map(ll -> ll.parts().get(1L).size()).distinct().count();
+      assertTrue(growing >= 2, dir + ": segment 1 listed part by part while in progress: " + growing);
+    }
+  }
+
   @Test
   void eventPlaylistsKeepPartsOnlyNearTheEdge() throws Exception {
     LoopedClip clip = LoopedClip.of("h264_aac.ts");
@@ -216,6 +253,12 @@ class LowLatencyPackagingTest {
 
     ByteSlice get(String name) {
       return memory.get(name);
+    }
+
+    /** The directory of the (single) audio rendition. */
+    String audioDir() {
+      return memory.snapshot().keySet().stream().filter(n -> n.startsWith("stream-audio-")).findFirst()
+          .orElseThrow().split("/")[0];
     }
   }
 }
