@@ -66,11 +66,7 @@ class AudioGapFillerTest {
 
   @Test
   void aChunkWithoutAnyAudioIsSilentFromTheEndOfThePreviousAudioToItsEnd() {
-    List<MediaSample> first = new ArrayList<>(video(0, 90_000));
-    for (int i = 0; i < 47; i++) {
-      first.add(audio(i * FRAME_90K));
-    }
-    filler.fill(new Chunk(0, 0, false, 0, 90_000, first));
+    fillFirstSecond(47);
     // the audio PID is gone for the whole next second
     Chunk filled = filler.fill(new Chunk(1, 0, false, 90_000, 90_000, video(90_000, 180_000)));
 
@@ -90,11 +86,7 @@ class AudioGapFillerTest {
    */
   @Test
   void aShortLastChunkOfAPeriodWithoutAudioStillGetsOneSilentFrame() {
-    List<MediaSample> first = new ArrayList<>(video(0, 90_000));
-    for (int i = 0; i < 47; i++) {
-      first.add(audio(i * FRAME_90K)); // the last one ends at 90_240
-    }
-    filler.fill(new Chunk(0, 0, false, 0, 90_000, first));
+    fillFirstSecond(47); // 47 frames: the last one ends at 90_240
     Chunk filled = filler.fill(new Chunk(1, 0, false, 90_000, 3600, video(90_000, 93_600)));
 
     List<MediaSample> audio = track(filled, AUDIO);
@@ -104,11 +96,7 @@ class AudioGapFillerTest {
 
   @Test
   void audioStartingLateInANewPeriodIsPrecededBySilenceFromThePeriodStart() {
-    List<MediaSample> first = new ArrayList<>(video(0, 90_000));
-    for (int i = 0; i < 47; i++) {
-      first.add(audio(i * FRAME_90K));
-    }
-    filler.fill(new Chunk(0, 0, false, 0, 90_000, first));
+    fillFirstSecond(47);
     // after a discontinuity the timeline restarts at 900_000; audio only begins 200 ms later
     List<MediaSample> next = new ArrayList<>(video(900_000, 990_000));
     for (long t = 918_000; t < 990_000; t += FRAME_90K) {
@@ -125,11 +113,7 @@ class AudioGapFillerTest {
 
   @Test
   void aRealSampleArrivingAfterSilenceCoveredItsTimeIsDroppedAndReported() {
-    List<MediaSample> first = new ArrayList<>(video(0, 90_000));
-    for (int i = 0; i < 20; i++) {
-      first.add(audio(i * FRAME_90K));
-    }
-    filler.fill(new Chunk(0, 0, false, 0, 90_000, first)); // silence from 38_400 to the chunk's end
+    fillFirstSecond(20); // silence from 38_400 to the chunk's end
     MediaSample late = audio(20 * FRAME_90K); // later than the chunker waits: it went to the next chunk
     List<MediaSample> next = new ArrayList<>(video(90_000, 180_000));
     next.add(late);
@@ -175,6 +159,15 @@ class AudioGapFillerTest {
         new MediaSample(AUDIO, 30_000, 30_000, true, REAL_ADTS));
     Chunk chunk = new Chunk(0, 0, false, 0, 90_000, samples);
     assertSame(chunk, ac3.fill(chunk));
+  }
+
+  /** Fills the first second: video and the first {@code audioFrames} audio frames. */
+  private void fillFirstSecond(int audioFrames) {
+    List<MediaSample> first = new ArrayList<>(video(0, 90_000));
+    for (int i = 0; i < audioFrames; i++) {
+      first.add(audio(i * FRAME_90K));
+    }
+    filler.fill(new Chunk(0, 0, false, 0, 90_000, first));
   }
 
   private static List<MediaSample> video(long from90k, long to90k) {
