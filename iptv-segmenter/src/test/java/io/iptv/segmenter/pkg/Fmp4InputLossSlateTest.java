@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.iptv.core.io.ByteSlice;
 import io.iptv.core.media.MediaSample;
 import io.iptv.core.media.StreamEvent;
-import io.iptv.core.testing.LocalOrigin;
 import io.iptv.core.testing.PlayerCheck;
 import io.iptv.core.testing.ExternalTools;
 import io.iptv.segmenter.hls.HlsPlaylistParser;
@@ -287,34 +286,14 @@ class Fmp4InputLossSlateTest {
   }
 
   private void playAcrossAGap(Path dir, PlayerCheck.Player player, String manifest) throws Exception {
-    PlayerCheck check = PlayerCheck.require();
-    LiveClipFeed feed = new LiveClipFeed("h264_aac.ts");
     HlsPackager packager = HlsPackager.builder().segmentDuration(Duration.ofSeconds(1))
         .playlistType(HlsPlaylistType.LIVE).listSize(6).segmentFormat(SegmentFormat.FMP4)
         .dashManifestName("manifest.mpd").build(DirectorySegmentSink.of(dir));
-    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-    InputLossGuard guard = InputLossGuard.builder(packager).silence(Duration.ofMillis(1500))
-        .keyframeInterval(Duration.ofSeconds(1)).scheduler(scheduler).build();
-    guard.start();
-    // 3 s ahead of real time; the source is down from 8 s to 18 s of media time
-    LiveClipFeed.Paced feeder = feed.pacedWithGap(guard, 3 * 90_000L, 8_000, 18_000);
-    try (LocalOrigin origin = LocalOrigin.serve("ch", dir)) {
-      feeder.start();
-      Thread.sleep(3000); // a few segments published
-      PlayerCheck.Result result = check.play(PlayerCheck.Run.builder(player,
-          origin.url(manifest)).seconds(22).maxGapMs(2000).stall(Duration.ofSeconds(7))
-          .timeout(Duration.ofSeconds(90)).build());
-      // a feeder stopped by a packaging failure shows as a stall: say so
-      String why = feeder.failure() == null ? result.json() : result.json() + "; the feed failed: " + feeder.failure();
-      assertTrue(result.ok(), why);
-      assertTrue(result.playedSeconds() >= 20, why);
-    } finally {
-      feeder.close();
-      guard.close();
-      scheduler.shutdownNow();
-    }
-    assertEquals(null, feeder.failure());
-    assertEquals(1, guard.slatePeriods(), "the slate ran once, during the gap");
+    LiveClipFeed.GapPlayback played = LiveClipFeed.playAcrossATenSecondGap(packager, dir, player, manifest);
+    assertTrue(played.result().ok(), played.why());
+    assertTrue(played.result().playedSeconds() >= 20, played.why());
+    assertEquals(null, played.feedFailure());
+    assertEquals(1, played.slatePeriods(), "the slate ran once, during the gap");
     assertTrue(Files.list(dir.resolve("stream")).anyMatch(f -> f.getFileName().toString().matches("init-\\d+\\.mp4")),
         "the slate's or the resumed live's init segment is still served");
   }

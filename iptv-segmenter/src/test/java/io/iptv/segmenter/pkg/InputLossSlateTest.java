@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.iptv.core.testing.ExternalTools;
-import io.iptv.core.testing.LocalOrigin;
 import io.iptv.core.testing.PlayerCheck;
 import io.iptv.segmenter.hls.HlsPlaylistParser;
 import io.iptv.segmenter.hls.MediaPlaylist;
@@ -98,31 +97,14 @@ class InputLossSlateTest {
    */
   @Test
   void hlsJsPlaysAcrossATenSecondInputGap(@TempDir Path dir) throws Exception {
-    PlayerCheck check = PlayerCheck.require();
-    LiveClipFeed feed = new LiveClipFeed("h264_aac.ts");
     HlsPackager packager = HlsPackager.builder().segmentDuration(Duration.ofSeconds(1))
         .playlistType(HlsPlaylistType.LIVE).listSize(6).build(DirectorySegmentSink.of(dir));
-    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-    InputLossGuard guard = InputLossGuard.builder(packager).silence(Duration.ofMillis(1500))
-        .keyframeInterval(Duration.ofSeconds(1)).scheduler(scheduler).build();
-    guard.start();
-    // 3 s ahead of real time; the source is down from 8 s to 18 s of media time
-    LiveClipFeed.Paced feeder = feed.pacedWithGap(guard, 3 * 90_000L, 8_000, 18_000);
-    try (LocalOrigin origin = LocalOrigin.serve("ch", dir)) {
-      feeder.start();
-      Thread.sleep(3000); // a few segments published
-      PlayerCheck.Result result = check.play(PlayerCheck.Run.builder(PlayerCheck.Player.HLS_JS,
-          origin.url("stream/index.m3u8")).seconds(22).maxGapMs(2000).stall(Duration.ofSeconds(7))
-          .timeout(Duration.ofSeconds(90)).build());
-      assertTrue(result.ok(), result.json());
-      assertTrue(result.playedSeconds() >= 20, result.json());
-    } finally {
-      feeder.close();
-      guard.close();
-      scheduler.shutdownNow();
-    }
-    assertEquals(null, feeder.failure());
-    assertEquals(1, guard.slatePeriods(), "the slate ran once, during the gap");
+    LiveClipFeed.GapPlayback played = LiveClipFeed.playAcrossATenSecondGap(packager, dir,
+        PlayerCheck.Player.HLS_JS, "stream/index.m3u8");
+    assertTrue(played.result().ok(), played.why());
+    assertTrue(played.result().playedSeconds() >= 20, played.why());
+    assertEquals(null, played.feedFailure());
+    assertEquals(1, played.slatePeriods(), "the slate ran once, during the gap");
   }
 
   private static String run(String... command) throws Exception {

@@ -4,12 +4,18 @@ import io.iptv.core.MediaException;
 import io.iptv.core.media.MediaSample;
 import io.iptv.core.media.StreamEvent;
 import io.iptv.core.pipeline.Emitter;
+import io.iptv.core.testing.LocalOrigin;
+import io.iptv.core.testing.PlayerCheck;
 import io.iptv.core.testing.TestMedia;
+import io.iptv.segmenter.slate.InputLossGuard;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -99,6 +105,43 @@ final class LiveClipFeed {
    */
   Paced pacedWithGap(Emitter out, long preroll90k, long gapStartMs, long gapEndMs) {
     return new Paced(this, out, preroll90k, gapStartMs, gapEndMs);
+  }
+
+  /** What a player saw of a channel whose input went down for 10 s (see {@link #playAcrossATenSecondGap}). */
+  record GapPlayback(PlayerCheck.Result result, Exception feedFailure, long slatePeriods) {
+    /** The player's report, and the feeder's failure if any: a packaging failure shows as a stall. */
+    String why() {
+      return feedFailure == null ? result.json() : result.json() + "; the feed failed: " + feedFailure;
+    }
+  }
+
+  /**
+   * Real time: the committed {@code h264_aac.ts} fed 3 s ahead of the wall clock into an {@link InputLossGuard}
+   * (slate after 1.5 s of silence, an IDR every second) in front of {@code packager}, which writes to {@code dir};
+   * the source is down from 8 s to 18 s of media time. {@code player} plays {@code manifest} (relative to
+   * {@code dir}, served as channel {@code ch}) for 22 s, a few segments after the start.
+   */
+  static GapPlayback playAcrossATenSecondGap(HlsPackager packager, Path dir, PlayerCheck.Player player,
+      String manifest) throws Exception {
+    PlayerCheck check = PlayerCheck.require();
+    LiveClipFeed feed = new LiveClipFeed("h264_aac.ts");
+    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    InputLossGuard guard = InputLossGuard.builder(packager).silence(Duration.ofMillis(1500))
+        .keyframeInterval(Duration.ofSeconds(1)).scheduler(scheduler).build();
+    guard.start();
+    Paced feeder = feed.pacedWithGap(guard, 3 * 90_000L, 8_000, 18_000);
+    PlayerCheck.Result result;
+    try (LocalOrigin origin = LocalOrigin.serve("ch", dir)) {
+      feeder.start();
+      Thread.sleep(3000); // a few segments published
+      result = check.play(PlayerCheck.Run.builder(player, origin.url(manifest)).seconds(22).maxGapMs(2000)
+          .stall(Duration.ofSeconds(7)).timeout(Duration.ofSeconds(90)).build());
+    } finally {
+      feeder.close();
+      guard.close();
+      scheduler.shutdownNow();
+    }
+    return new GapPlayback(result, feeder.failure(), guard.slatePeriods());
   }
 
   /** See {@link #pacedWithGap}. */
