@@ -1,6 +1,7 @@
 package io.iptv.drm;
 
 import io.iptv.core.MediaException;
+import io.iptv.core.codec.H264Sps;
 import io.iptv.core.io.BitCursor;
 
 /**
@@ -25,14 +26,10 @@ final class H264SliceHeaders extends SliceHeaders {
   /** The escaped prefix of a slice NAL unit examined: slice headers are far shorter. */
   private static final int MAX_HEADER_BYTES = 512;
 
-  private final Sps[] spsById = new Sps[32];
+  private final H264Sps[] spsById = new H264Sps[32];
   private final Pps[] ppsById = new Pps[256];
   /** The slice NAL unit's examined prefix after its one-byte header, unescaped. */
   private final RbspPrefix prefix = new RbspPrefix(MAX_HEADER_BYTES);
-
-  /** The fields of a sequence parameter set the slice header needs (§7.4.2.1.1). */
-  private record Sps(int chromaArrayType, boolean separateColourPlane, int log2MaxFrameNum, int pocType,
-      int log2MaxPocLsb, boolean deltaPicOrderAlwaysZero, boolean frameMbsOnly) {}
 
   /** The fields of a picture parameter set the slice header needs (§7.4.2.2). */
   private record Pps(int spsId, boolean entropyCodingMode, boolean bottomFieldPicOrderInFramePresent,
@@ -49,83 +46,17 @@ final class H264SliceHeaders extends SliceHeaders {
     if (type != 7 && type != 8) {
       return;
     }
-    byte[] unescaped = io.iptv.core.io.EmulationPrevention.unescape(b, offset + 1, length - 1);
     try {
-      BitCursor bits = new BitCursor(unescaped);
       if (type == 7) {
-        readSps(bits);
+        H264Sps sps = H264Sps.parse(b, offset, length);
+        if (sps.spsId() < spsById.length && sps.log2MaxFrameNum() <= 16 && sps.log2MaxPocLsb() <= 16) {
+          spsById[sps.spsId()] = sps; // else out of range (§7.4.2.1.1): damaged
+        }
       } else {
-        readPps(bits);
+        readPps(new BitCursor(io.iptv.core.io.EmulationPrevention.unescape(b, offset + 1, length - 1)));
       }
     } catch (MediaException e) {
       // damaged parameter set: slices that need it fall back to the conservative leader
-    }
-  }
-
-  private void readSps(BitCursor bits) throws MediaException {
-    int profileIdc = bits.readBits(8); // profile_idc
-    bits.skipBits(16); // constraint_set0..5_flag, reserved_zero_2bits, level_idc
-    int spsId = bits.readUnsignedExpGolomb(); // seq_parameter_set_id
-    if (spsId >= spsById.length) {
-      return;
-    }
-    int chromaFormatIdc = 1;
-    boolean separateColourPlane = false;
-    if (profileIdc == 100 || profileIdc == 110 || profileIdc == 122 || profileIdc == 244 || profileIdc == 44
-        || profileIdc == 83 || profileIdc == 86 || profileIdc == 118 || profileIdc == 128 || profileIdc == 138
-        || profileIdc == 139 || profileIdc == 134 || profileIdc == 135) {
-      chromaFormatIdc = bits.readUnsignedExpGolomb(); // chroma_format_idc
-      if (chromaFormatIdc == 3) {
-        separateColourPlane = bits.readBit(); // separate_colour_plane_flag
-      }
-      bits.readUnsignedExpGolomb(); // bit_depth_luma_minus8
-      bits.readUnsignedExpGolomb(); // bit_depth_chroma_minus8
-      bits.readBit(); // qpprime_y_zero_transform_bypass_flag
-      if (bits.readBit()) { // seq_scaling_matrix_present_flag
-        for (int i = 0; i < (chromaFormatIdc != 3 ? 8 : 12); i++) {
-          if (bits.readBit()) { // seq_scaling_list_present_flag[i]
-            skipScalingList(bits, i < 6 ? 16 : 64);
-          }
-        }
-      }
-    }
-    int log2MaxFrameNum = bits.readUnsignedExpGolomb() + 4; // log2_max_frame_num_minus4
-    int pocType = bits.readUnsignedExpGolomb(); // pic_order_cnt_type
-    int log2MaxPocLsb = 0;
-    boolean deltaAlwaysZero = false;
-    if (pocType == 0) {
-      log2MaxPocLsb = bits.readUnsignedExpGolomb() + 4; // log2_max_pic_order_cnt_lsb_minus4
-    } else if (pocType == 1) {
-      deltaAlwaysZero = bits.readBit(); // delta_pic_order_always_zero_flag
-      bits.readSignedExpGolomb(); // offset_for_non_ref_pic
-      bits.readSignedExpGolomb(); // offset_for_top_to_bottom_field
-      int cycle = bits.readUnsignedExpGolomb(); // num_ref_frames_in_pic_order_cnt_cycle
-      for (int i = 0; i < cycle; i++) {
-        bits.readSignedExpGolomb(); // offset_for_ref_frame[i]
-      }
-    }
-    bits.readUnsignedExpGolomb(); // max_num_ref_frames
-    bits.readBit(); // gaps_in_frame_num_value_allowed_flag
-    bits.readUnsignedExpGolomb(); // pic_width_in_mbs_minus1
-    bits.readUnsignedExpGolomb(); // pic_height_in_map_units_minus1
-    boolean frameMbsOnly = bits.readBit(); // frame_mbs_only_flag
-    if (log2MaxFrameNum > 16 || log2MaxPocLsb > 16) {
-      return; // out of range (§7.4.2.1.1): damaged
-    }
-    spsById[spsId] = new Sps(separateColourPlane ? 0 : chromaFormatIdc, separateColourPlane, log2MaxFrameNum,
-        pocType, log2MaxPocLsb, deltaAlwaysZero, frameMbsOnly);
-  }
-
-  /** scaling_list() (§7.3.2.1.1.1): only skipped. */
-  private static void skipScalingList(BitCursor bits, int size) throws MediaException {
-    int last = 8;
-    int next = 8;
-    for (int j = 0; j < size; j++) {
-      if (next != 0) {
-        int delta = bits.readSignedExpGolomb(); // delta_scale
-        next = (last + delta + 256) % 256;
-      }
-      last = next == 0 ? last : next;
     }
   }
 
@@ -190,7 +121,7 @@ final class H264SliceHeaders extends SliceHeaders {
     int sliceType = bits.readUnsignedExpGolomb() % 5; // slice_type: 0 P, 1 B, 2 I, 3 SP, 4 SI
     int ppsId = bits.readUnsignedExpGolomb(); // pic_parameter_set_id
     Pps pps = ppsId < ppsById.length ? ppsById[ppsId] : null;
-    Sps sps = pps == null ? null : spsById[pps.spsId()];
+    H264Sps sps = pps == null ? null : spsById[pps.spsId()];
     if (sps == null) {
       return -1;
     }

@@ -1,6 +1,7 @@
 package io.iptv.segmenter.es;
 
 import io.iptv.core.MediaException;
+import io.iptv.core.codec.H264Sps;
 import io.iptv.core.io.ByteSlice;
 import io.iptv.core.io.EmulationPrevention;
 import io.iptv.core.media.Codec;
@@ -43,7 +44,7 @@ final class H264Reader extends StartCodeUnitReader {
   private int lastFirstMb;
 
   private byte[] spsBytes;
-  private H264SpsParser.Sps sps;
+  private H264Sps sps;
   private final Map<Integer, byte[]> ppsById = new TreeMap<>();
   private boolean configChanged;
   private TrackFormat built;
@@ -129,8 +130,8 @@ final class H264Reader extends StartCodeUnitReader {
         }
         built = TrackFormat.builder(info.pid(), Codec.H264)
             .codecString(sps.codecString())
-            .width(sps.width())
-            .height(sps.height())
+            .width((int) sps.width())
+            .height((int) sps.height())
             .frameRate(sps.frameRate())
             .language(info.language())
             .codecConfig(config)
@@ -145,7 +146,10 @@ final class H264Reader extends StartCodeUnitReader {
       return;
     }
     try {
-      H264SpsParser.Sps parsed = H264SpsParser.parse(data, offset, length);
+      H264Sps parsed = H264Sps.parse(data, offset, length);
+      if (!parsed.plausibleSize()) {
+        return; // damaged: the previous SPS (if any) stays in force
+      }
       sps = parsed;
       spsBytes = Arrays.copyOfRange(data, offset, offset + length);
       configChanged = true;

@@ -1,6 +1,7 @@
 package io.iptv.segmenter.es;
 
 import io.iptv.core.MediaException;
+import io.iptv.core.codec.H264Sps;
 
 /**
  * Public entry to the H.264 and HEVC sequence parameter set parsers of this package, for containers that
@@ -26,8 +27,11 @@ public final class SequenceParameterSets {
 
   /** Parses an H.264 SPS NAL unit (ITU-T H.264 §7.3.2.1.1), starting with its NAL header byte. */
   public static Summary parseH264(byte[] nal) throws MediaException {
-    H264SpsParser.Sps sps = H264SpsParser.parse(nal, 0, nal.length);
-    return new Summary(sps.codecString(), sps.width(), sps.height(), sps.frameRate());
+    H264Sps sps = H264Sps.parse(nal, 0, nal.length);
+    if (!sps.plausibleSize()) {
+      throw MediaException.malformed("implausible H.264 picture size " + sps.width() + "x" + sps.height());
+    }
+    return new Summary(sps.codecString(), (int) sps.width(), (int) sps.height(), sps.frameRate());
   }
 
   /** Parses an HEVC SPS NAL unit (ITU-T H.265 §7.3.2.2), starting with its 2-byte NAL header. */

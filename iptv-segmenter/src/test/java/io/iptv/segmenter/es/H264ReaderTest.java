@@ -38,7 +38,7 @@ class H264ReaderTest {
 
   @Test
   void parsesSpsWithCroppingAndFrameRate() throws Exception {
-    H264SpsParser.Sps sps = H264SpsParser.parse(SPS, 0, SPS.length);
+    io.iptv.core.codec.H264Sps sps = io.iptv.core.codec.H264Sps.parse(SPS, 0, SPS.length);
     assertEquals(320, sps.width());
     assertEquals(180, sps.height());
     assertEquals(30000 / 1001.0, sps.frameRate(), 1e-9);

@@ -1,38 +1,59 @@
-package io.iptv.segmenter.es;
+package io.iptv.core.codec;
 
 import io.iptv.core.MediaException;
 import io.iptv.core.io.BitCursor;
 import io.iptv.core.io.EmulationPrevention;
+import java.util.Locale;
 
 /**
- * Parses an H.264 sequence parameter set (ITU-T H.264 §7.3.2.1.1, VUI §E.1.1) far enough for a track
- * format: profile, constraint flags, level, the cropped picture size and the VUI frame rate. Stateless.
+ * An H.264 sequence parameter set (ITU-T H.264 §7.3.2.1.1, VUI §E.1.1): the fields a track format needs
+ * (profile, level, cropped picture size, frame rate) and those a slice header parser needs (§7.4.3: frame_num
+ * and picture order count widths, field coding). One parser for the TS reader, the MP4 sample entries and the
+ * sample encryption's slice-header walk. Immutable; {@link #parse} is stateless and thread-safe.
+ *
+ * <pre>{@code
+ * H264Sps sps = H264Sps.parse(nal, 0, nal.length);      // the NAL unit, header byte included
+ * format.codecString(sps.codecString()).width(sps.width()).height(sps.height());
+ * }</pre>
+ *
+ * @param profileIdc profile_idc
+ * @param constraintFlags the byte of constraint_set0..5_flag and reserved_zero_2bits
+ * @param levelIdc level_idc
+ * @param spsId seq_parameter_set_id
+ * @param chromaFormatIdc chroma_format_idc (1 when absent)
+ * @param separateColourPlane separate_colour_plane_flag
+ * @param log2MaxFrameNum log2_max_frame_num_minus4 + 4
+ * @param pocType pic_order_cnt_type
+ * @param log2MaxPocLsb log2_max_pic_order_cnt_lsb_minus4 + 4 (pic_order_cnt_type 0), else 0
+ * @param deltaPicOrderAlwaysZero delta_pic_order_always_zero_flag (pic_order_cnt_type 1)
+ * @param frameMbsOnly frame_mbs_only_flag
+ * @param width picture width after frame cropping (may be implausible in a damaged SPS: see
+ *     {@link #plausibleSize()})
+ * @param height picture height after frame cropping
+ * @param frameRate time_scale / (2 * num_units_in_tick) from VUI timing_info, or 0
  */
-final class H264SpsParser {
-  private H264SpsParser() {}
+public record H264Sps(int profileIdc, int constraintFlags, int levelIdc, int spsId, int chromaFormatIdc,
+    boolean separateColourPlane, int log2MaxFrameNum, int pocType, int log2MaxPocLsb,
+    boolean deltaPicOrderAlwaysZero, boolean frameMbsOnly, long width, long height, double frameRate) {
 
-  /**
-   * What a track format needs from an SPS.
-   *
-   * @param profileIdc profile_idc
-   * @param constraintFlags the byte of constraint_set0..5_flag and reserved_zero_2bits
-   * @param levelIdc level_idc
-   * @param spsId seq_parameter_set_id
-   * @param width picture width after frame cropping
-   * @param height picture height after frame cropping
-   * @param frameRate time_scale / (2 * num_units_in_tick) from VUI timing_info, or 0
-   */
-  record Sps(int profileIdc, int constraintFlags, int levelIdc, int spsId, int width, int height, double frameRate) {
-    /** RFC 6381 codec string {@code avc1.PPCCLL}, lower-case hex as FFmpeg's HLS muxer writes it. */
-    String codecString() {
-      return String.format("avc1.%02x%02x%02x", profileIdc, constraintFlags, levelIdc);
-    }
+  /** ChromaArrayType (§7.4.2.1.1): 0 with separate colour planes, else chroma_format_idc. */
+  public int chromaArrayType() {
+    return separateColourPlane ? 0 : chromaFormatIdc;
   }
 
-  /** Parses the SPS NAL unit {@code nal[offset..offset+length)} (starting with its NAL header byte). */
-  static Sps parse(byte[] nal, int offset, int length) throws MediaException {
-    byte[] rbsp = EmulationPrevention.unescape(nal, offset, length);
-    BitCursor bits = new BitCursor(rbsp);
+  /** RFC 6381 codec string {@code avc1.PPCCLL}, lower-case hex as FFmpeg's HLS muxer writes it. */
+  public String codecString() {
+    return String.format(Locale.ROOT, "avc1.%02x%02x%02x", profileIdc, constraintFlags, levelIdc);
+  }
+
+  /** Whether the cropped picture size is one a real stream has (1..65535 in each dimension). */
+  public boolean plausibleSize() {
+    return width > 0 && height > 0 && width <= 65535 && height <= 65535;
+  }
+
+  /** Parses the SPS NAL unit {@code nal[offset..offset+length)}, starting with its NAL header byte. */
+  public static H264Sps parse(byte[] nal, int offset, int length) throws MediaException {
+    BitCursor bits = new BitCursor(EmulationPrevention.unescape(nal, offset, length));
     bits.skipBits(8); // forbidden_zero_bit (1), nal_ref_idc (2), nal_unit_type (5)
     int profileIdc = bits.readBits(8); // profile_idc (8)
     int constraintFlags = bits.readBits(8); // constraint_set0..5_flag (6), reserved_zero_2bits (2)
@@ -59,12 +80,14 @@ final class H264SpsParser {
         }
       }
     }
-    bits.readUnsignedExpGolomb(); // log2_max_frame_num_minus4
-    int picOrderCntType = bits.readUnsignedExpGolomb(); // pic_order_cnt_type
-    if (picOrderCntType == 0) {
-      bits.readUnsignedExpGolomb(); // log2_max_pic_order_cnt_lsb_minus4
-    } else if (picOrderCntType == 1) {
-      bits.skipBits(1); // delta_pic_order_always_zero_flag
+    int log2MaxFrameNum = bits.readUnsignedExpGolomb() + 4; // log2_max_frame_num_minus4
+    int pocType = bits.readUnsignedExpGolomb(); // pic_order_cnt_type
+    int log2MaxPocLsb = 0;
+    boolean deltaAlwaysZero = false;
+    if (pocType == 0) {
+      log2MaxPocLsb = bits.readUnsignedExpGolomb() + 4; // log2_max_pic_order_cnt_lsb_minus4
+    } else if (pocType == 1) {
+      deltaAlwaysZero = bits.readBit(); // delta_pic_order_always_zero_flag
       bits.readSignedExpGolomb(); // offset_for_non_ref_pic
       bits.readSignedExpGolomb(); // offset_for_top_to_bottom_field
       int cycle = bits.readUnsignedExpGolomb(); // num_ref_frames_in_pic_order_cnt_cycle
@@ -100,17 +123,16 @@ final class H264SpsParser {
       width -= cropUnitX * (left + right);
       height -= cropUnitY * (top + bottom);
     }
-    if (width <= 0 || height <= 0 || width > 65535 || height > 65535) {
-      throw MediaException.malformed("implausible H.264 picture size " + width + "x" + height);
-    }
     double frameRate = 0;
     if (bits.readBit()) { // vui_parameters_present_flag
-      frameRate = parseVuiFrameRate(bits);
+      frameRate = vuiFrameRate(bits);
     }
-    return new Sps(profileIdc, constraintFlags, levelIdc, spsId, (int) width, (int) height, frameRate);
+    return new H264Sps(profileIdc, constraintFlags, levelIdc, spsId, chromaFormatIdc, separateColourPlane,
+        log2MaxFrameNum, pocType, log2MaxPocLsb, deltaAlwaysZero, frameMbsOnly, width, height, frameRate);
   }
 
-  private static double parseVuiFrameRate(BitCursor bits) {
+  /** The frame rate of vui_parameters() (§E.1.1) up to timing_info, or 0; a truncated VUI only costs that. */
+  private static double vuiFrameRate(BitCursor bits) {
     try {
       if (bits.readBit()) { // aspect_ratio_info_present_flag
         if (bits.readBits(8) == 255) { // aspect_ratio_idc == Extended_SAR
@@ -144,7 +166,7 @@ final class H264SpsParser {
     return 0;
   }
 
-  /** scaling_list() (H.264 §7.3.2.1.1.1), values discarded. */
+  /** scaling_list() (§7.3.2.1.1.1), values discarded. */
   private static void skipScalingList(BitCursor bits, int size) throws MediaException {
     int lastScale = 8;
     int nextScale = 8;
