@@ -1,6 +1,8 @@
 package io.iptv.drm;
 
 import io.iptv.core.MediaException;
+import io.iptv.core.codec.H265ShortTermRps;
+import io.iptv.core.codec.H265Sps;
 import io.iptv.core.io.BitCursor;
 import io.iptv.core.io.EmulationPrevention;
 import java.util.Arrays;
@@ -35,43 +37,15 @@ final class H265SliceHeaders extends SliceHeaders {
   private static final int FIRST_LOOK_BYTES = 512;
   /** The longest escaped prefix examined (many entry points with long offsets, a header extension). */
   private static final int MAX_HEADER_BYTES = 1 << 16;
-  /** Bound on the pictures of one reference picture set (MaxDpbSize is 16, §A.4.2). */
-  private static final int MAX_RPS_PICTURES = 16;
   private static final int SPS_NUT = 33;
   private static final int PPS_NUT = 34;
 
-  private final Sps[] spsById = new Sps[16];
+  private final H265Sps[] spsById = new H265Sps[16];
   private final Pps[] ppsById = new Pps[64];
   /** The slice NAL unit's examined prefix after its two-byte header, unescaped. */
   private final RbspPrefix prefix = new RbspPrefix(FIRST_LOOK_BYTES);
   /** Reused for every slice over {@link RbspPrefix#rbsp()}. */
   private final BitCursor cursor = new BitCursor(prefix.rbsp());
-
-  /**
-   * A short-term reference picture set (§7.4.8): DeltaPocS0/S1 and UsedByCurrPicS0/S1.
-   */
-  private record ShortTermRps(int[] deltaPocS0, boolean[] usedS0, int[] deltaPocS1, boolean[] usedS1) {
-    int numDeltaPocs() {
-      return deltaPocS0.length + deltaPocS1.length;
-    }
-
-    /** The pictures of this set the current picture may reference (its part of NumPicTotalCurr, 7-55). */
-    int usedByCurrPic() {
-      int n = 0;
-      for (boolean used : usedS0) {
-        n += used ? 1 : 0;
-      }
-      for (boolean used : usedS1) {
-        n += used ? 1 : 0;
-      }
-      return n;
-    }
-  }
-
-  /** The fields of a sequence parameter set the slice segment header needs (§7.4.3.2.1). */
-  private record Sps(int chromaArrayType, boolean separateColourPlane, int log2MaxPocLsb, long picSizeInCtbs,
-      int sliceAddressBits, ShortTermRps[] shortTermRps, boolean longTermRefsPresent,
-      boolean[] usedByCurrPicLtSps, boolean temporalMvp, boolean sao) {}
 
   /** The fields of a picture parameter set the slice segment header needs (§7.4.3.3.1). */
   private record Pps(int spsId, boolean dependentSliceSegments, boolean outputFlagPresent, int numExtraSliceHeaderBits,
@@ -90,258 +64,29 @@ final class H265SliceHeaders extends SliceHeaders {
     if ((type != SPS_NUT && type != PPS_NUT) || layerId != 0) {
       return;
     }
-    byte[] unescaped = EmulationPrevention.unescape(b, offset + 2, length - 2);
     try {
-      BitCursor bits = new BitCursor(unescaped);
       if (type == SPS_NUT) {
-        readSps(bits);
+        addSps(H265Sps.parse(b, offset, length));
       } else {
-        readPps(bits);
+        readPps(new BitCursor(EmulationPrevention.unescape(b, offset + 2, length - 2)));
       }
     } catch (MediaException e) {
       // damaged parameter set: slices that need it fall back to the conservative leader
     }
   }
 
-  /** seq_parameter_set_rbsp() (§7.3.2.2.1) up to sps_temporal_mvp_enabled_flag. */
-  private void readSps(BitCursor bits) throws MediaException {
-    bits.skipBits(4); // sps_video_parameter_set_id (4)
-    int maxSubLayersMinus1 = bits.readBits(3); // sps_max_sub_layers_minus1 (3)
-    bits.skipBits(1); // sps_temporal_id_nesting_flag (1)
-    boolean screenContent = skipProfileTierLevel(bits, maxSubLayersMinus1);
-    int spsId = bits.readUnsignedExpGolomb(); // sps_seq_parameter_set_id
-    if (spsId >= spsById.length) {
+  /**
+   * Keeps {@code sps} if its slice-header fields are complete and in range (§7.4.3.2.1); otherwise forgets any
+   * earlier SPS of its id, so that slices referring to it take the conservative leader.
+   */
+  private void addSps(H265Sps sps) {
+    if (sps.spsId() >= spsById.length) {
       return;
     }
-    spsById[spsId] = null; // replaced below if this one is readable
-    if (screenContent) {
-      return; // SCC: the slice header may carry use_integer_mv_flag (§7.3.6.1), not measured here
-    }
-    int chromaFormatIdc = bits.readUnsignedExpGolomb(); // chroma_format_idc
-    boolean separateColourPlane = false;
-    if (chromaFormatIdc == 3) {
-      separateColourPlane = bits.readBit(); // separate_colour_plane_flag
-    }
-    long width = bits.readUnsignedExpGolomb(); // pic_width_in_luma_samples
-    long height = bits.readUnsignedExpGolomb(); // pic_height_in_luma_samples
-    if (bits.readBit()) { // conformance_window_flag
-      for (int i = 0; i < 4; i++) {
-        bits.readUnsignedExpGolomb(); // conf_win_left/right/top/bottom_offset
-      }
-    }
-    bits.readUnsignedExpGolomb(); // bit_depth_luma_minus8
-    bits.readUnsignedExpGolomb(); // bit_depth_chroma_minus8
-    int log2MaxPocLsb = bits.readUnsignedExpGolomb() + 4; // log2_max_pic_order_cnt_lsb_minus4
-    boolean orderingInfoPresent = bits.readBit(); // sps_sub_layer_ordering_info_present_flag
-    for (int i = orderingInfoPresent ? 0 : maxSubLayersMinus1; i <= maxSubLayersMinus1; i++) {
-      bits.readUnsignedExpGolomb(); // sps_max_dec_pic_buffering_minus1[i]
-      bits.readUnsignedExpGolomb(); // sps_max_num_reorder_pics[i]
-      bits.readUnsignedExpGolomb(); // sps_max_latency_increase_plus1[i]
-    }
-    int minCbLog2 = bits.readUnsignedExpGolomb() + 3; // log2_min_luma_coding_block_size_minus3
-    int ctbLog2 = minCbLog2 + bits.readUnsignedExpGolomb(); // log2_diff_max_min_luma_coding_block_size
-    bits.readUnsignedExpGolomb(); // log2_min_luma_transform_block_size_minus2
-    bits.readUnsignedExpGolomb(); // log2_diff_max_min_luma_transform_block_size
-    bits.readUnsignedExpGolomb(); // max_transform_hierarchy_depth_inter
-    bits.readUnsignedExpGolomb(); // max_transform_hierarchy_depth_intra
-    if (bits.readBit() && bits.readBit()) { // scaling_list_enabled_flag, sps_scaling_list_data_present_flag
-      skipScalingListData(bits);
-    }
-    bits.skipBits(1); // amp_enabled_flag
-    boolean sao = bits.readBit(); // sample_adaptive_offset_enabled_flag
-    if (bits.readBit()) { // pcm_enabled_flag
-      bits.skipBits(8); // pcm_sample_bit_depth_luma_minus1 (4), pcm_sample_bit_depth_chroma_minus1 (4)
-      bits.readUnsignedExpGolomb(); // log2_min_pcm_luma_coding_block_size_minus3
-      bits.readUnsignedExpGolomb(); // log2_diff_max_min_pcm_luma_coding_block_size
-      bits.skipBits(1); // pcm_loop_filter_disabled_flag
-    }
-    int numShortTermRps = bits.readUnsignedExpGolomb(); // num_short_term_ref_pic_sets
-    if (numShortTermRps > 64 || log2MaxPocLsb > 16 || ctbLog2 < 4 || ctbLog2 > 6 || width == 0 || height == 0
-        || width > 65535 || height > 65535) {
-      return; // out of range (§7.4.3.2.1): damaged
-    }
-    ShortTermRps[] sets = new ShortTermRps[numShortTermRps];
-    for (int i = 0; i < numShortTermRps; i++) {
-      sets[i] = readShortTermRps(bits, i, numShortTermRps, sets);
-    }
-    boolean longTermRefsPresent = bits.readBit(); // long_term_ref_pics_present_flag
-    boolean[] usedLt = new boolean[0];
-    if (longTermRefsPresent) {
-      int count = bits.readUnsignedExpGolomb(); // num_long_term_ref_pics_sps
-      if (count > 32) {
-        return;
-      }
-      usedLt = new boolean[count];
-      for (int i = 0; i < count; i++) {
-        bits.skipBits(log2MaxPocLsb); // lt_ref_pic_poc_lsb_sps[i] (u(v))
-        usedLt[i] = bits.readBit(); // used_by_curr_pic_lt_sps_flag[i]
-      }
-    }
-    boolean temporalMvp = bits.readBit(); // sps_temporal_mvp_enabled_flag
-    long ctbSize = 1L << ctbLog2;
-    long picSizeInCtbs = ((width + ctbSize - 1) / ctbSize) * ((height + ctbSize - 1) / ctbSize); // (7-10..7-19)
-    spsById[spsId] = new Sps(separateColourPlane ? 0 : chromaFormatIdc, separateColourPlane, log2MaxPocLsb,
-        picSizeInCtbs, ceilLog2(picSizeInCtbs), sets, longTermRefsPresent, usedLt, temporalMvp, sao);
-  }
-
-  /**
-   * profile_tier_level(1, maxSubLayersMinus1) (§7.3.3), skipped; true if the general profile is a screen
-   * content coding one (general_profile_idc or compatibility flag 9 or 11, Annex A.3.7 and A.3.8).
-   */
-  private static boolean skipProfileTierLevel(BitCursor bits, int maxSubLayersMinus1) throws MediaException {
-    bits.skipBits(3); // general_profile_space (2), general_tier_flag (1)
-    int profileIdc = bits.readBits(5); // general_profile_idc (5)
-    int compatibility = bits.readBits(32); // general_profile_compatibility_flag[32], flag 0 first
-    bits.skipBits(48); // general_progressive_source_flag .. general_inbld_flag / reserved (48)
-    bits.skipBits(8); // general_level_idc (8)
-    boolean[] profilePresent = new boolean[8];
-    boolean[] levelPresent = new boolean[8];
-    for (int i = 0; i < maxSubLayersMinus1; i++) {
-      profilePresent[i] = bits.readBit(); // sub_layer_profile_present_flag[i]
-      levelPresent[i] = bits.readBit(); // sub_layer_level_present_flag[i]
-    }
-    if (maxSubLayersMinus1 > 0) {
-      bits.skipBits(2L * (8 - maxSubLayersMinus1)); // reserved_zero_2bits
-    }
-    for (int i = 0; i < maxSubLayersMinus1; i++) {
-      if (profilePresent[i]) {
-        bits.skipBits(88); // sub_layer_profile_space .. sub_layer_inbld_flag (88)
-      }
-      if (levelPresent[i]) {
-        bits.skipBits(8); // sub_layer_level_idc[i]
-      }
-    }
-    boolean sccFlag = (compatibility & (1 << (31 - 9))) != 0 || (compatibility & (1 << (31 - 11))) != 0;
-    return profileIdc == 9 || profileIdc == 11 || sccFlag;
-  }
-
-  /**
-   * st_ref_pic_set(stRpsIdx) (§7.3.7) and the derivation of its pictures (§7.4.8, 7-61 to 7-64).
-   *
-   * @param index stRpsIdx: below {@code count} in an SPS, {@code count} in a slice header
-   * @param count num_short_term_ref_pic_sets
-   * @param sets the SPS's sets 0..index-1 (those of the SPS when called for a slice header)
-   */
-  private static ShortTermRps readShortTermRps(BitCursor bits, int index, int count, ShortTermRps[] sets)
-      throws MediaException {
-    if (index != 0 && bits.readBit()) { // inter_ref_pic_set_prediction_flag
-      int deltaIdx = 1;
-      if (index == count) {
-        deltaIdx = bits.readUnsignedExpGolomb() + 1; // delta_idx_minus1
-        if (deltaIdx > index) {
-          throw MediaException.malformed("delta_idx_minus1 " + (deltaIdx - 1) + " for st_ref_pic_set " + index);
-        }
-      }
-      ShortTermRps ref = sets[index - deltaIdx]; // RefRpsIdx (7-59)
-      boolean sign = bits.readBit(); // delta_rps_sign
-      int deltaRps = (sign ? -1 : 1) * (bits.readUnsignedExpGolomb() + 1); // abs_delta_rps_minus1 (7-60)
-      int refCount = ref.numDeltaPocs();
-      boolean[] used = new boolean[refCount + 1];
-      boolean[] useDelta = new boolean[refCount + 1];
-      for (int j = 0; j <= refCount; j++) {
-        used[j] = bits.readBit(); // used_by_curr_pic_flag[j]
-        useDelta[j] = used[j] || bits.readBit(); // use_delta_flag[j] (inferred 1 when absent)
-      }
-      return predictShortTermRps(ref, deltaRps, used, useDelta);
-    }
-    int negative = bits.readUnsignedExpGolomb(); // num_negative_pics
-    int positive = bits.readUnsignedExpGolomb(); // num_positive_pics
-    if (negative > MAX_RPS_PICTURES || positive > MAX_RPS_PICTURES) {
-      throw MediaException.malformed("st_ref_pic_set with " + negative + "+" + positive + " pictures");
-    }
-    int[] deltaS0 = new int[negative];
-    boolean[] usedS0 = new boolean[negative];
-    int poc = 0;
-    for (int i = 0; i < negative; i++) {
-      poc -= bits.readUnsignedExpGolomb() + 1; // delta_poc_s0_minus1[i] (7-67)
-      deltaS0[i] = poc;
-      usedS0[i] = bits.readBit(); // used_by_curr_pic_s0_flag[i]
-    }
-    int[] deltaS1 = new int[positive];
-    boolean[] usedS1 = new boolean[positive];
-    poc = 0;
-    for (int i = 0; i < positive; i++) {
-      poc += bits.readUnsignedExpGolomb() + 1; // delta_poc_s1_minus1[i] (7-68)
-      deltaS1[i] = poc;
-      usedS1[i] = bits.readBit(); // used_by_curr_pic_s1_flag[i]
-    }
-    return new ShortTermRps(deltaS0, usedS0, deltaS1, usedS1);
-  }
-
-  /** Inter RPS prediction (§7.4.8, 7-61 and 7-62): the set predicted from {@code ref} and deltaRps. */
-  private static ShortTermRps predictShortTermRps(ShortTermRps ref, int deltaRps, boolean[] used,
-      boolean[] useDelta) throws MediaException {
-    int refNegative = ref.deltaPocS0().length;
-    int refPositive = ref.deltaPocS1().length;
-    int refCount = refNegative + refPositive;
-    int[] d0 = new int[refCount + 1];
-    boolean[] u0 = new boolean[refCount + 1];
-    int i = 0;
-    for (int j = refPositive - 1; j >= 0; j--) {
-      int dPoc = ref.deltaPocS1()[j] + deltaRps;
-      if (dPoc < 0 && useDelta[refNegative + j]) {
-        d0[i] = dPoc;
-        u0[i++] = used[refNegative + j];
-      }
-    }
-    if (deltaRps < 0 && useDelta[refCount]) {
-      d0[i] = deltaRps;
-      u0[i++] = used[refCount];
-    }
-    for (int j = 0; j < refNegative; j++) {
-      int dPoc = ref.deltaPocS0()[j] + deltaRps;
-      if (dPoc < 0 && useDelta[j]) {
-        d0[i] = dPoc;
-        u0[i++] = used[j];
-      }
-    }
-    int negative = i;
-    int[] d1 = new int[refCount + 1];
-    boolean[] u1 = new boolean[refCount + 1];
-    i = 0;
-    for (int j = refNegative - 1; j >= 0; j--) {
-      int dPoc = ref.deltaPocS0()[j] + deltaRps;
-      if (dPoc > 0 && useDelta[j]) {
-        d1[i] = dPoc;
-        u1[i++] = used[j];
-      }
-    }
-    if (deltaRps > 0 && useDelta[refCount]) {
-      d1[i] = deltaRps;
-      u1[i++] = used[refCount];
-    }
-    for (int j = 0; j < refPositive; j++) {
-      int dPoc = ref.deltaPocS1()[j] + deltaRps;
-      if (dPoc > 0 && useDelta[refNegative + j]) {
-        d1[i] = dPoc;
-        u1[i++] = used[refNegative + j];
-      }
-    }
-    int positive = i;
-    if (negative > MAX_RPS_PICTURES || positive > MAX_RPS_PICTURES) {
-      throw MediaException.malformed("predicted st_ref_pic_set with " + negative + "+" + positive + " pictures");
-    }
-    return new ShortTermRps(Arrays.copyOf(d0, negative), Arrays.copyOf(u0, negative), Arrays.copyOf(d1, positive),
-        Arrays.copyOf(u1, positive));
-  }
-
-  /** scaling_list_data() (§7.3.4): only skipped. */
-  private static void skipScalingListData(BitCursor bits) throws MediaException {
-    for (int sizeId = 0; sizeId < 4; sizeId++) {
-      for (int matrixId = 0; matrixId < 6; matrixId += sizeId == 3 ? 3 : 1) {
-        if (!bits.readBit()) { // scaling_list_pred_mode_flag
-          bits.readUnsignedExpGolomb(); // scaling_list_pred_matrix_id_delta
-        } else {
-          int coefficients = Math.min(64, 1 << (4 + (sizeId << 1)));
-          if (sizeId > 1) {
-            bits.readSignedExpGolomb(); // scaling_list_dc_coef_minus8
-          }
-          for (int i = 0; i < coefficients; i++) {
-            bits.readSignedExpGolomb(); // scaling_list_delta_coef
-          }
-        }
-      }
-    }
+    boolean usable = sps.complete() && !sps.screenContent() // SCC: use_integer_mv_flag (§7.3.6.1), not measured
+        && sps.log2MaxPocLsb() <= 16 && sps.ctbLog2() >= 4 && sps.ctbLog2() <= 6 && sps.picWidth() > 0
+        && sps.picHeight() > 0 && sps.picWidth() <= 65535 && sps.picHeight() <= 65535;
+    spsById[sps.spsId()] = usable ? sps : null;
   }
 
   /** pic_parameter_set_rbsp() (§7.3.2.3.1) with pps_range_extension() (§7.3.2.3.2). */
@@ -398,7 +143,7 @@ final class H265SliceHeaders extends SliceHeaders {
       }
     }
     if (bits.readBit()) { // pps_scaling_list_data_present_flag
-      skipScalingListData(bits);
+      H265Sps.skipScalingListData(bits);
     }
     boolean listsModification = bits.readBit(); // lists_modification_present_flag
     bits.readUnsignedExpGolomb(); // log2_parallel_merge_level_minus2
@@ -510,7 +255,7 @@ final class H265SliceHeaders extends SliceHeaders {
     }
     int ppsId = bits.readUnsignedExpGolomb(); // slice_pic_parameter_set_id
     Pps pps = ppsId < ppsById.length ? ppsById[ppsId] : null;
-    Sps sps = pps == null ? null : spsById[pps.spsId()];
+    H265Sps sps = pps == null ? null : spsById[pps.spsId()];
     if (sps == null) {
       return -bits.bitPosition();
     }
@@ -519,7 +264,7 @@ final class H265SliceHeaders extends SliceHeaders {
       if (pps.dependentSliceSegments()) {
         dependent = bits.readBit(); // dependent_slice_segment_flag
       }
-      long address = bits.readBitsLong(sps.sliceAddressBits()); // slice_segment_address (u(v))
+      long address = bits.readBitsLong(ceilLog2(sps.picSizeInCtbs())); // slice_segment_address (u(v))
       if (address >= sps.picSizeInCtbs()) {
         throw MediaException.malformed("slice_segment_address " + address);
       }
@@ -541,10 +286,10 @@ final class H265SliceHeaders extends SliceHeaders {
       int numPicTotalCurr = 0; // (7-55); pps_curr_pic_ref_enabled_flag (SCC) is not supported
       if (nalType != 19 && nalType != 20) { // not IDR_W_RADL, IDR_N_LP
         bits.skipBits(sps.log2MaxPocLsb()); // slice_pic_order_cnt_lsb
-        ShortTermRps[] sets = sps.shortTermRps();
-        ShortTermRps current;
+        H265ShortTermRps[] sets = sps.shortTermRps();
+        H265ShortTermRps current;
         if (!bits.readBit()) { // short_term_ref_pic_set_sps_flag
-          current = readShortTermRps(bits, sets.length, sets.length, sets);
+          current = H265ShortTermRps.read(bits, sets.length, sets.length, sets);
         } else {
           int index = sets.length > 1 ? bits.readBits(ceilLog2(sets.length)) : 0; // short_term_ref_pic_set_idx
           if (index >= sets.length) {

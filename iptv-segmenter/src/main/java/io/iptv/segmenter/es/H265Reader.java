@@ -1,6 +1,7 @@
 package io.iptv.segmenter.es;
 
 import io.iptv.core.MediaException;
+import io.iptv.core.codec.H265Sps;
 import io.iptv.core.io.ByteSlice;
 import io.iptv.core.media.Codec;
 import io.iptv.core.media.TrackFormat;
@@ -36,7 +37,7 @@ final class H265Reader extends StartCodeUnitReader {
   private boolean frameStartFound;
   private byte[] vps;
   private byte[] spsBytes;
-  private H265SpsParser.Sps sps;
+  private H265Sps sps;
   private byte[] pps;
   private boolean configChanged;
   private TrackFormat built;
@@ -118,8 +119,8 @@ final class H265Reader extends StartCodeUnitReader {
         config.add(ByteSlice.copyOf(pps));
         built = TrackFormat.builder(info.pid(), Codec.H265)
             .codecString(sps.codecString())
-            .width(sps.width())
-            .height(sps.height())
+            .width((int) sps.width())
+            .height((int) sps.height())
             .frameRate(sps.frameRate())
             .language(info.language())
             .codecConfig(config)
@@ -142,7 +143,11 @@ final class H265Reader extends StartCodeUnitReader {
       return;
     }
     try {
-      sps = H265SpsParser.parse(data, start, end - start);
+      H265Sps parsed = H265Sps.parse(data, start, end - start);
+      if (!parsed.plausibleSize()) {
+        return; // damaged: the previous SPS (if any) stays in force
+      }
+      sps = parsed;
       spsBytes = Arrays.copyOfRange(data, start, end);
       configChanged = true;
     } catch (MediaException e) {

@@ -1,6 +1,7 @@
 package io.iptv.segmenter.es;
 
 import io.iptv.core.MediaException;
+import io.iptv.core.codec.H265Sps;
 import io.iptv.core.codec.H264Sps;
 
 /**
@@ -36,7 +37,10 @@ public final class SequenceParameterSets {
 
   /** Parses an HEVC SPS NAL unit (ITU-T H.265 §7.3.2.2), starting with its 2-byte NAL header. */
   public static Summary parseH265(byte[] nal) throws MediaException {
-    H265SpsParser.Sps sps = H265SpsParser.parse(nal, 0, nal.length);
-    return new Summary(sps.codecString(), sps.width(), sps.height(), sps.frameRate());
+    H265Sps sps = H265Sps.parse(nal, 0, nal.length);
+    if (!sps.plausibleSize()) {
+      throw MediaException.malformed("implausible HEVC picture size " + sps.width() + "x" + sps.height());
+    }
+    return new Summary(sps.codecString(), (int) sps.width(), (int) sps.height(), sps.frameRate());
   }
 }

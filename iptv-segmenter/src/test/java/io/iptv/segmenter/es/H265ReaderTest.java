@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.iptv.core.codec.H265ShortTermRps;
+import io.iptv.core.codec.H265Sps;
 import io.iptv.core.media.Codec;
 import io.iptv.core.media.MediaSample;
 import io.iptv.core.media.StreamEvent;
@@ -36,7 +38,7 @@ class H265ReaderTest {
 
   @Test
   void parsesSpsAndBuildsCodecString() throws Exception {
-    H265SpsParser.Sps sps = H265SpsParser.parse(SPS, 0, SPS.length);
+    H265Sps sps = H265Sps.parse(SPS, 0, SPS.length);
     assertEquals(320, sps.width());
     assertEquals(240, sps.height());
     assertEquals("hvc1.1.6.L60.90", sps.codecString());
@@ -45,12 +47,17 @@ class H265ReaderTest {
   @Test
   void codecStringFollowsIso14496Part15AnnexE() {
     // The Annex E example: Main profile, compatibility flags 1 and 2, Main tier level 3.1, constraint byte B0.
-    H265SpsParser.Sps sps = new H265SpsParser.Sps(0, false, 1, 0x60000000, new byte[] {(byte) 0xB0, 0, 0, 0, 0, 0},
-        93, 1, 1, 0);
+    H265Sps sps = profile(0, false, 1, 0x60000000, new byte[] {(byte) 0xB0, 0, 0, 0, 0, 0}, 93);
     assertEquals("hvc1.1.6.L93.B0", sps.codecString());
-    H265SpsParser.Sps main10High = new H265SpsParser.Sps(1, true, 2, 0x20000000, new byte[] {(byte) 0x90, 0, 0, 0, 0, 1},
-        120, 1, 1, 0);
+    H265Sps main10High = profile(1, true, 2, 0x20000000, new byte[] {(byte) 0x90, 0, 0, 0, 0, 1}, 120);
     assertEquals("hvc1.A2.4.H120.90.00.00.00.00.01", main10High.codecString());
+  }
+
+  /** An SPS with only the profile_tier_level fields that the codec string shows. */
+  private static H265Sps profile(int space, boolean tier, int profileIdc, int compatibility, byte[] constraints,
+      int level) {
+    return new H265Sps(space, tier, profileIdc, compatibility, constraints, level, 0, 1, false, 1, 1, 1, 1, 4, 4,
+        false, new H265ShortTermRps[0], false, new boolean[0], false, 0, true);
   }
 
   @Test
