@@ -134,24 +134,7 @@ public record H264Sps(int profileIdc, int constraintFlags, int levelIdc, int sps
   /** The frame rate of vui_parameters() (§E.1.1) up to timing_info, or 0; a truncated VUI only costs that. */
   private static double vuiFrameRate(BitCursor bits) {
     try {
-      if (bits.readBit()) { // aspect_ratio_info_present_flag
-        if (bits.readBits(8) == 255) { // aspect_ratio_idc == Extended_SAR
-          bits.skipBits(32); // sar_width (16), sar_height (16)
-        }
-      }
-      if (bits.readBit()) { // overscan_info_present_flag
-        bits.skipBits(1); // overscan_appropriate_flag
-      }
-      if (bits.readBit()) { // video_signal_type_present_flag
-        bits.skipBits(4); // video_format (3), video_full_range_flag (1)
-        if (bits.readBit()) { // colour_description_present_flag
-          bits.skipBits(24); // colour_primaries, transfer_characteristics, matrix_coefficients
-        }
-      }
-      if (bits.readBit()) { // chroma_loc_info_present_flag
-        bits.readUnsignedExpGolomb(); // chroma_sample_loc_type_top_field
-        bits.readUnsignedExpGolomb(); // chroma_sample_loc_type_bottom_field
-      }
+      VuiPrefix.skip(bits);
       if (bits.readBit()) { // timing_info_present_flag
         long numUnitsInTick = bits.readBitsLong(32); // num_units_in_tick
         long timeScale = bits.readBitsLong(32); // time_scale

@@ -256,24 +256,7 @@ public record H265Sps(int profileSpace, boolean tierFlag, int profileIdc, int co
 
   /** vui_parameters() (§E.2.1) up to the timing info: the frame rate, or 0. */
   private static double vuiFrameRate(BitCursor bits) throws MediaException {
-    if (bits.readBit()) { // aspect_ratio_info_present_flag
-      if (bits.readBits(8) == 255) { // aspect_ratio_idc == EXTENDED_SAR
-        bits.skipBits(32); // sar_width (16), sar_height (16)
-      }
-    }
-    if (bits.readBit()) { // overscan_info_present_flag
-      bits.skipBits(1); // overscan_appropriate_flag
-    }
-    if (bits.readBit()) { // video_signal_type_present_flag
-      bits.skipBits(4); // video_format (3), video_full_range_flag (1)
-      if (bits.readBit()) { // colour_description_present_flag
-        bits.skipBits(24); // colour_primaries, transfer_characteristics, matrix_coeffs
-      }
-    }
-    if (bits.readBit()) { // chroma_loc_info_present_flag
-      bits.readUnsignedExpGolomb(); // chroma_sample_loc_type_top_field
-      bits.readUnsignedExpGolomb(); // chroma_sample_loc_type_bottom_field
-    }
+    VuiPrefix.skip(bits);
     bits.skipBits(3); // neutral_chroma_indication_flag, field_seq_flag, frame_field_info_present_flag
     if (bits.readBit()) { // default_display_window_flag
       for (int i = 0; i < 4; i++) {
