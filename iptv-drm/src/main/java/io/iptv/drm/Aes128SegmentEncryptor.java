@@ -2,6 +2,7 @@ package io.iptv.drm;
 
 import io.iptv.core.MediaException;
 import io.iptv.core.io.ByteSlice;
+import io.iptv.core.pipeline.DeferredSegment;
 import io.iptv.core.pipeline.SegmentContext;
 import io.iptv.core.pipeline.SegmentProtection;
 import io.iptv.core.pipeline.SegmentTransform;
@@ -35,6 +36,10 @@ import javax.crypto.spec.IvParameterSpec;
  * {@code EXT-X-KEY} lines, but the segments are published clear, so that a shared cache holds one clear copy and
  * {@link EncryptAfterCacheLoader} encrypts each response (same key, same IV, so the same bytes as encrypting
  * here).
+ *
+ * <p><b>Deferred to the writer threads</b> ({@link #defer}): a batch packager takes the key and the
+ * {@code EXT-X-KEY} signalling from {@code defer} on its packaging thread and encrypts each segment later on a
+ * segment writer thread, several in parallel; the bytes are the same as {@link #transform}'s.
  *
  * <p>Bulk AES runs through {@code javax.crypto} (AES-NI), fed in chunks of {@value #CHUNK_BYTES} bytes: the
  * JDK's AES intrinsics engage much later on very large single calls.
@@ -103,6 +108,35 @@ public final class Aes128SegmentEncryptor implements SegmentTransform {
     if (period < 0) {
       return new TransformedSegment(segment, null); // clear lead
     }
+    ContentKey key = issueKey(context, period);
+    SegmentProtection protection = protection(key);
+    if (deferred) {
+      // published clear; the origin serves it encrypted, PKCS#7-padded to the next multiple of 16
+      return new TransformedSegment(segment, protection, (segment.length() / 16 + 1) * 16L);
+    }
+    return new TransformedSegment(encrypt(key, key.ivPolicy().ivFor(context.sequence()), segment), protection);
+  }
+
+  /**
+   * Plans the encryption of one segment: the key is looked up (a missing key fails here, with
+   * {@code KEY_UNAVAILABLE}) and issued, and the protection and padded length ({@code 16 * (n / 16 + 1)}) are
+   * known at once; the AES-128-CBC pass itself is deferred (see {@link SegmentTransform#defer}) and yields the
+   * same bytes as {@link #transform}. {@code null} where there is nothing costly to defer: clear-lead segments
+   * and {@link Builder#deferredEncryption encrypt after cache}, for which the packager calls {@link #transform}.
+   */
+  @Override
+  public DeferredSegment defer(SegmentContext context, ByteSlice segment) throws MediaException {
+    long period = rotation.cryptoPeriod(context.sequence());
+    if (period < 0 || deferred) {
+      return null;
+    }
+    ContentKey key = issueKey(context, period);
+    byte[] iv = key.ivPolicy().ivFor(context.sequence());
+    return new DeferredSegment(protection(key), (segment.length() / 16 + 1) * 16L, () -> encrypt(key, iv, segment));
+  }
+
+  /** The key of crypto period {@code period}, recorded as used (and reported the first time). */
+  private ContentKey issueKey(SegmentContext context, long period) throws MediaException {
     ContentKey key = keys.key(new KeyRequest(channel, context.mainTrackType(), period));
     if (key == null) {
       throw MediaException.of(MediaException.Kind.KEY_UNAVAILABLE,
@@ -115,13 +149,11 @@ public final class Aes128SegmentEncryptor implements SegmentTransform {
     if (first && onKeyIssued != null) {
       onKeyIssued.accept(key);
     }
-    SegmentProtection protection = new SegmentProtection("AES-128", keyUri.apply(key.keyId()),
-        key.ivPolicy().attribute(), keyFormat, null);
-    if (deferred) {
-      // published clear; the origin serves it encrypted, PKCS#7-padded to the next multiple of 16
-      return new TransformedSegment(segment, protection, (segment.length() / 16 + 1) * 16L);
-    }
-    return new TransformedSegment(encrypt(key, key.ivPolicy().ivFor(context.sequence()), segment), protection);
+    return key;
+  }
+
+  private SegmentProtection protection(ContentKey key) {
+    return new SegmentProtection("AES-128", keyUri.apply(key.keyId()), key.ivPolicy().attribute(), keyFormat, null);
   }
 
   /**
