@@ -132,7 +132,8 @@ public final class Aes128SegmentEncryptor implements SegmentTransform {
     }
     ContentKey key = issueKey(context, period);
     byte[] iv = key.ivPolicy().ivFor(context.sequence());
-    return new DeferredSegment(protection(key), (segment.length() / 16 + 1) * 16L, () -> encrypt(key, iv, segment));
+    return new DeferredSegment(protection(key), paddedLength(segment.length()),
+        out -> encrypt(key, iv, segment, out));
   }
 
   /** The key of crypto period {@code period}, recorded as used (and reported the first time). */
@@ -170,9 +171,22 @@ public final class Aes128SegmentEncryptor implements SegmentTransform {
    * Encrypts {@code clear} with AES-128-CBC and PKCS#7 padding: the output is {@code 16 * (n / 16 + 1)} bytes.
    */
   public static ByteSlice encrypt(ContentKey key, byte[] iv, ByteSlice clear) throws MediaException {
+    byte[] out = new byte[paddedLength(clear.length())];
+    encrypt(key, iv, clear, out);
+    return ByteSlice.wrap(out);
+  }
+
+  /**
+   * Encrypts {@code clear} as {@link #encrypt(ContentKey, byte[], ByteSlice)} into {@code out[0, 16 * (n / 16 +
+   * 1))}; {@code out} must be that long at least and must not overlap {@code clear}.
+   */
+  public static void encrypt(ContentKey key, byte[] iv, ByteSlice clear, byte[] out) throws MediaException {
     Objects.requireNonNull(key, "key");
     int length = clear.length();
-    byte[] out = new byte[(length / 16 + 1) * 16];
+    int padded = paddedLength(length);
+    if (out.length < padded) {
+      throw new IllegalArgumentException("output of " + out.length + " bytes, " + padded + " needed");
+    }
     Cipher cipher = CIPHER.get();
     byte[] scratch = SCRATCH.get(); // the clear bytes pass through a small cache-resident buffer, chunk by chunk
     try {
@@ -187,14 +201,18 @@ public final class Aes128SegmentEncryptor implements SegmentTransform {
       int rest = length - offset;
       clear.slice(offset, rest).copyTo(scratch, 0);
       written += cipher.doFinal(scratch, 0, rest, out, written);
-      if (written != out.length) {
-        throw new IllegalStateException("AES-CBC wrote " + written + " bytes, expected " + out.length);
+      if (written != padded) {
+        throw new IllegalStateException("AES-CBC wrote " + written + " bytes, expected " + padded);
       }
     } catch (GeneralSecurityException e) {
       throw MediaException.of(MediaException.Kind.KEY_UNAVAILABLE,
           "AES-128 encryption failed for key " + key.keyId() + ": " + e.getClass().getSimpleName(), e);
     }
-    return ByteSlice.wrap(out);
+  }
+
+  /** AES-128-CBC with PKCS#7 padding adds 1–16 bytes: {@code 16 * (n / 16 + 1)}. */
+  private static int paddedLength(int clearLength) {
+    return (clearLength / 16 + 1) * 16;
   }
 
   private static Cipher newCipher() {

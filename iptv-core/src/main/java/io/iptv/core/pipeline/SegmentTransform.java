@@ -49,10 +49,9 @@ public interface SegmentTransform {
    *
    * <p>Contract: called instead of {@link #transform}, on the packager's thread, in segment order per rendition;
    * everything with an effect visible to the packager or the host (key lookups, {@code KEY_UNAVAILABLE}, key
-   * issue callbacks) happens here, not in the deferred computation. The packager leaves {@code segment}
-   * unchanged until the computation has returned (or was discarded), then may reuse its storage: the computed
-   * bytes must not share storage with it, and must be exactly {@link DeferredSegment#length} long. Computations
-   * of different segments may run concurrently.
+   * issue callbacks) happens here, not in the deferred {@link DeferredSegment.Filler}. The packager leaves
+   * {@code segment} unchanged until the filler has returned (or was discarded), then may reuse its storage.
+   * Fillers of different segments may run concurrently.
    *
    * @param context which segment this is
    * @param segment the segment's bytes as muxed

@@ -911,29 +911,32 @@ public final class HlsPackager implements Emitter {
   }
 
   /**
-   * Hands {@code deferred}'s computation to the sink, which may run it on another thread; the muxed
-   * {@code clear} bytes go back to the segment buffers once it has run (not before: it reads them).
+   * Hands {@code deferred}'s filler to the sink, which may run it on another thread, into an array from the
+   * segment buffers (recycled by the sink once written); the muxed {@code clear} bytes go back to the segment
+   * buffers once the filler has run (not before: it reads them).
    */
   private void writeDeferred(String name, DeferredSegment deferred, ByteSlice clear) throws MediaException {
     io.iptv.segmenter.ts.SegmentBufferPool buffers = config.segmentBuffers;
+    int length = deferred.length();
     try {
-      sink.write(name, deferred.length(), () -> {
-        ByteSlice published;
+      sink.write(name, length, () -> {
+        byte[] out = buffers != null ? buffers.take(length, length) : new byte[length];
         try {
-          published = deferred.bytes().compute();
+          deferred.filler().fill(out);
+        } catch (MediaException | RuntimeException e) {
+          if (buffers != null) {
+            buffers.giveBack(out);
+          }
+          throw e;
         } finally {
           if (buffers != null) {
             buffers.recycle(clear);
           }
         }
-        if (published.length() != deferred.length()) {
-          throw new IllegalStateException("deferred transform of " + name + " computed " + published.length()
-              + " bytes, planned " + deferred.length());
-        }
-        return published;
+        return buffers != null ? buffers.lend(out, length) : ByteSlice.wrap(out, 0, length);
       });
     } catch (MediaException e) {
-      throw e; // the computation failed, run inline by the sink
+      throw e; // the filler failed, run inline by the sink
     } catch (IOException e) {
       throw sinkFailure("cannot write " + name, e);
     }
