@@ -2,6 +2,7 @@ package io.iptv.drm;
 
 import io.iptv.core.MediaException;
 import io.iptv.core.io.ByteSlice;
+import io.iptv.core.pipeline.DeferredSegment;
 import io.iptv.core.pipeline.SegmentContext;
 import io.iptv.core.pipeline.SegmentProtection;
 import io.iptv.core.pipeline.SegmentTransform;
@@ -35,6 +36,10 @@ import javax.crypto.spec.IvParameterSpec;
  * {@code EXT-X-KEY} lines, but the segments are published clear, so that a shared cache holds one clear copy and
  * {@link EncryptAfterCacheLoader} encrypts each response (same key, same IV, so the same bytes as encrypting
  * here).
+ *
+ * <p><b>Deferred to the writer threads</b> ({@link #defer}): a batch packager takes the key and the
+ * {@code EXT-X-KEY} signalling from {@code defer} on its packaging thread and encrypts each segment later on a
+ * segment writer thread, several in parallel; the bytes are the same as {@link #transform}'s.
  *
  * <p>Bulk AES runs through {@code javax.crypto} (AES-NI), fed in chunks of {@value #CHUNK_BYTES} bytes: the
  * JDK's AES intrinsics engage much later on very large single calls.
@@ -103,6 +108,36 @@ public final class Aes128SegmentEncryptor implements SegmentTransform {
     if (period < 0) {
       return new TransformedSegment(segment, null); // clear lead
     }
+    ContentKey key = issueKey(context, period);
+    SegmentProtection protection = protection(key);
+    if (deferred) {
+      // published clear; the origin serves it encrypted, PKCS#7-padded to the next multiple of 16
+      return new TransformedSegment(segment, protection, (segment.length() / 16 + 1) * 16L);
+    }
+    return new TransformedSegment(encrypt(key, key.ivPolicy().ivFor(context.sequence()), segment), protection);
+  }
+
+  /**
+   * Plans the encryption of one segment: the key is looked up (a missing key fails here, with
+   * {@code KEY_UNAVAILABLE}) and issued, and the protection and padded length ({@code 16 * (n / 16 + 1)}) are
+   * known at once; the AES-128-CBC pass itself is deferred (see {@link SegmentTransform#defer}) and yields the
+   * same bytes as {@link #transform}. {@code null} where there is nothing costly to defer: clear-lead segments
+   * and {@link Builder#deferredEncryption encrypt after cache}, for which the packager calls {@link #transform}.
+   */
+  @Override
+  public DeferredSegment defer(SegmentContext context, ByteSlice segment) throws MediaException {
+    long period = rotation.cryptoPeriod(context.sequence());
+    if (period < 0 || deferred) {
+      return null;
+    }
+    ContentKey key = issueKey(context, period);
+    byte[] iv = key.ivPolicy().ivFor(context.sequence());
+    return new DeferredSegment(protection(key), paddedLength(segment.length()),
+        out -> encrypt(key, iv, segment, out));
+  }
+
+  /** The key of crypto period {@code period}, recorded as used (and reported the first time). */
+  private ContentKey issueKey(SegmentContext context, long period) throws MediaException {
     ContentKey key = keys.key(new KeyRequest(channel, context.mainTrackType(), period));
     if (key == null) {
       throw MediaException.of(MediaException.Kind.KEY_UNAVAILABLE,
@@ -115,13 +150,11 @@ public final class Aes128SegmentEncryptor implements SegmentTransform {
     if (first && onKeyIssued != null) {
       onKeyIssued.accept(key);
     }
-    SegmentProtection protection = new SegmentProtection("AES-128", keyUri.apply(key.keyId()),
-        key.ivPolicy().attribute(), keyFormat, null);
-    if (deferred) {
-      // published clear; the origin serves it encrypted, PKCS#7-padded to the next multiple of 16
-      return new TransformedSegment(segment, protection, (segment.length() / 16 + 1) * 16L);
-    }
-    return new TransformedSegment(encrypt(key, key.ivPolicy().ivFor(context.sequence()), segment), protection);
+    return key;
+  }
+
+  private SegmentProtection protection(ContentKey key) {
+    return new SegmentProtection("AES-128", keyUri.apply(key.keyId()), key.ivPolicy().attribute(), keyFormat, null);
   }
 
   /**
@@ -138,9 +171,22 @@ public final class Aes128SegmentEncryptor implements SegmentTransform {
    * Encrypts {@code clear} with AES-128-CBC and PKCS#7 padding: the output is {@code 16 * (n / 16 + 1)} bytes.
    */
   public static ByteSlice encrypt(ContentKey key, byte[] iv, ByteSlice clear) throws MediaException {
+    byte[] out = new byte[paddedLength(clear.length())];
+    encrypt(key, iv, clear, out);
+    return ByteSlice.wrap(out);
+  }
+
+  /**
+   * Encrypts {@code clear} as {@link #encrypt(ContentKey, byte[], ByteSlice)} into {@code out[0, 16 * (n / 16 +
+   * 1))}; {@code out} must be that long at least and must not overlap {@code clear}.
+   */
+  public static void encrypt(ContentKey key, byte[] iv, ByteSlice clear, byte[] out) throws MediaException {
     Objects.requireNonNull(key, "key");
     int length = clear.length();
-    byte[] out = new byte[(length / 16 + 1) * 16];
+    int padded = paddedLength(length);
+    if (out.length < padded) {
+      throw new IllegalArgumentException("output of " + out.length + " bytes, " + padded + " needed");
+    }
     Cipher cipher = CIPHER.get();
     byte[] scratch = SCRATCH.get(); // the clear bytes pass through a small cache-resident buffer, chunk by chunk
     try {
@@ -155,14 +201,18 @@ public final class Aes128SegmentEncryptor implements SegmentTransform {
       int rest = length - offset;
       clear.slice(offset, rest).copyTo(scratch, 0);
       written += cipher.doFinal(scratch, 0, rest, out, written);
-      if (written != out.length) {
-        throw new IllegalStateException("AES-CBC wrote " + written + " bytes, expected " + out.length);
+      if (written != padded) {
+        throw new IllegalStateException("AES-CBC wrote " + written + " bytes, expected " + padded);
       }
     } catch (GeneralSecurityException e) {
       throw MediaException.of(MediaException.Kind.KEY_UNAVAILABLE,
           "AES-128 encryption failed for key " + key.keyId() + ": " + e.getClass().getSimpleName(), e);
     }
-    return ByteSlice.wrap(out);
+  }
+
+  /** AES-128-CBC with PKCS#7 padding adds 1–16 bytes: {@code 16 * (n / 16 + 1)}. */
+  private static int paddedLength(int clearLength) {
+    return (clearLength / 16 + 1) * 16;
   }
 
   private static Cipher newCipher() {

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.iptv.core.MediaException;
 import io.iptv.core.io.ByteSlice;
 import io.iptv.core.media.TrackType;
+import io.iptv.core.pipeline.DeferredSegment;
 import io.iptv.core.pipeline.SegmentContext;
 import io.iptv.core.pipeline.SegmentProtection;
 import io.iptv.core.pipeline.TransformedSegment;
@@ -148,6 +149,53 @@ class Aes128SegmentEncryptorTest {
     Aes128SegmentEncryptor aes = Aes128SegmentEncryptor.builder(request -> null).channel("news").build();
     MediaException e = assertThrows(MediaException.class,
         () -> aes.transform(new SegmentContext("stream", 0, AV), ByteSlice.wrap(new byte[1])));
+    assertEquals(MediaException.Kind.KEY_UNAVAILABLE, e.kind());
+  }
+
+  /**
+   * The deferred plan (key, signalling, length) comes from the packaging thread and its filler, run later on
+   * another thread into a larger dirty array, writes exactly transform's bytes; clear lead and encrypt after
+   * cache are not deferred; a missing key fails the plan itself.
+   */
+  @Test
+  void deferredEncryptionWritesTransformsBytes() throws Exception {
+    List<KeyId> issued = new ArrayList<>();
+    Aes128SegmentEncryptor aes = Aes128SegmentEncryptor.builder(KeyProvider.fixed(KEY_A, KEY_B)).channel("news")
+        .rotation(KeyRotation.everySegments(2).withClearLead(1)).onKeyIssued(k -> issued.add(k.keyId())).build();
+    Aes128SegmentEncryptor reference = Aes128SegmentEncryptor.builder(KeyProvider.fixed(KEY_A, KEY_B))
+        .channel("news").rotation(KeyRotation.everySegments(2).withClearLead(1)).build();
+    byte[] bytes = new byte[20_000 + 5];
+    new Random(7).nextBytes(bytes);
+    ByteSlice clear = ByteSlice.wrap(bytes);
+    assertNull(aes.defer(new SegmentContext("stream", 0, AV), clear), "clear lead: nothing to defer");
+    for (long seq = 1; seq < 5; seq++) {
+      SegmentContext context = new SegmentContext("stream", seq, AV);
+      DeferredSegment planned = aes.defer(context, clear);
+      TransformedSegment expected = reference.transform(context, clear);
+      assertEquals(expected.protection(), planned.protection(), "segment " + seq);
+      assertEquals(expected.bytes().length(), planned.length(), "segment " + seq);
+      byte[] out = new byte[planned.length() + 100];
+      java.util.Arrays.fill(out, (byte) 0x5a);
+      Thread writer = new Thread(() -> {
+        try {
+          planned.filler().fill(out);
+        } catch (MediaException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      writer.start();
+      writer.join();
+      assertEquals(expected.bytes(), ByteSlice.wrap(out, 0, planned.length()), "segment " + seq);
+      assertEquals((byte) 0x5a, out[planned.length()], "nothing written past the length");
+    }
+    assertEquals(List.of(KEY_A.keyId(), KEY_B.keyId()), issued, "keys issued by the plan, before any filler");
+
+    Aes128SegmentEncryptor afterCache = Aes128SegmentEncryptor.builder(KeyProvider.fixed(KEY_A)).channel("news")
+        .deferredEncryption(true).build();
+    assertNull(afterCache.defer(new SegmentContext("stream", 3, AV), clear), "encrypt after cache: transform");
+    Aes128SegmentEncryptor noKey = Aes128SegmentEncryptor.builder(request -> null).channel("news").build();
+    MediaException e = assertThrows(MediaException.class,
+        () -> noKey.defer(new SegmentContext("stream", 0, AV), clear));
     assertEquals(MediaException.Kind.KEY_UNAVAILABLE, e.kind());
   }
 

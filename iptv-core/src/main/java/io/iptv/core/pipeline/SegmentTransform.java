@@ -41,6 +41,26 @@ public interface SegmentTransform {
     return true;
   }
 
+  /**
+   * Plans the transform of one segment, leaving its costly part to be computed later, possibly on another thread
+   * (a batch packager runs it on its segment writer threads, in parallel, instead of on the packaging thread); or
+   * {@code null} when this transform cannot be split (the default) or chooses not to for this segment, in which
+   * case the packager calls {@link #transform} instead. Packagers that do not defer never call it.
+   *
+   * <p>Contract: called instead of {@link #transform}, on the packager's thread, in segment order per rendition;
+   * everything with an effect visible to the packager or the host (key lookups, {@code KEY_UNAVAILABLE}, key
+   * issue callbacks) happens here, not in the deferred {@link DeferredSegment.Filler}. The packager leaves
+   * {@code segment} unchanged until the filler has returned (or was discarded), then may reuse its storage.
+   * Fillers of different segments may run concurrently.
+   *
+   * @param context which segment this is
+   * @param segment the segment's bytes as muxed
+   * @return the protection, length and deferred bytes, or {@code null}: call {@link #transform}
+   */
+  default DeferredSegment defer(SegmentContext context, ByteSlice segment) throws MediaException {
+    return null;
+  }
+
   /** Publishes every segment unchanged and in the clear. */
   static SegmentTransform identity() {
     return (context, segment) -> new TransformedSegment(segment, null);

@@ -3,6 +3,7 @@ package io.iptv.segmenter.pkg;
 import io.iptv.core.MediaException;
 import io.iptv.core.internal.Preconditions;
 import io.iptv.core.io.ByteSlice;
+import io.iptv.core.pipeline.DeferredBytes;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
@@ -28,6 +29,11 @@ import java.util.function.Predicate;
  * written), except that one resource is always admitted when nothing is in flight, however large;
  * {@link #write} blocks the packaging thread until there is room. The slices are kept, not copied: callers must
  * not change the bytes afterwards, as with {@link InMemorySegmentSink}.
+ *
+ * <p><b>Deferred bytes.</b> {@link #write(String, long, DeferredBytes)} computes the bytes on the writer thread
+ * that writes them, just before writing, under the same order rules and counted as {@code length} bytes in
+ * flight; so the costly part of a segment transform (AES-128 encryption) runs on the writer threads, several
+ * segments in parallel, instead of on the packaging thread. A failed computation is a failure of the write.
  *
  * <p><b>Errors.</b> The first failure of the wrapped sink stops the writer threads (writes already in progress
  * on other threads finish) and is rethrown (as an {@link IOException} naming the resource) by the next
@@ -68,12 +74,11 @@ public final class BackgroundSegmentSink implements SegmentSink, AutoCloseable {
   private boolean closed;
   private IOException failure;
 
-  /** One operation: a write ({@code bytes} non-null) or a delete; {@code ordered} as described above. */
-  private record Pending(String name, ByteSlice bytes, boolean ordered) {
-    long size() {
-      return bytes == null ? 0 : bytes.length();
-    }
-  }
+  /**
+   * One operation: a write ({@code bytes} or {@code deferred} non-null, {@code size} bytes) or a delete (size
+   * 0); {@code ordered} as described above.
+   */
+  private record Pending(String name, ByteSlice bytes, DeferredBytes deferred, long size, boolean ordered) {}
 
   private BackgroundSegmentSink(Builder b) {
     this.target = b.target;
@@ -117,12 +122,24 @@ public final class BackgroundSegmentSink implements SegmentSink, AutoCloseable {
   @Override
   public void write(String name, ByteSlice bytes) throws IOException {
     Objects.requireNonNull(name, "name");
-    enqueue(new Pending(name, Objects.requireNonNull(bytes, "bytes"), ordered.test(name)));
+    enqueue(new Pending(name, Objects.requireNonNull(bytes, "bytes"), null, bytes.length(), ordered.test(name)));
+  }
+
+  /**
+   * Queues a write whose bytes a writer thread computes just before writing them (see the class comment);
+   * {@code length} is what it counts in flight. Failures of the computation are reported like write failures.
+   */
+  @Override
+  public void write(String name, long length, DeferredBytes bytes) throws IOException {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(bytes, "bytes");
+    Preconditions.requireArgument(length >= 0, "negative length %d", length);
+    enqueue(new Pending(name, null, bytes, length, ordered.test(name)));
   }
 
   @Override
   public void delete(String name) throws IOException {
-    enqueue(new Pending(Objects.requireNonNull(name, "name"), null, true));
+    enqueue(new Pending(Objects.requireNonNull(name, "name"), null, null, 0, true));
   }
 
   /**
@@ -177,7 +194,7 @@ public final class BackgroundSegmentSink implements SegmentSink, AutoCloseable {
   }
 
   private synchronized void enqueue(Pending pending) throws IOException {
-    long size = pending.size();
+    long size = pending.size;
     try {
       while (failure == null && !closed && inFlightBytes > 0 && inFlightBytes + size > maxQueuedBytes) {
         wait();
@@ -234,7 +251,7 @@ public final class BackgroundSegmentSink implements SegmentSink, AutoCloseable {
       IOException error = perform(next);
       synchronized (this) {
         active.remove(next);
-        inFlightBytes -= next.size();
+        inFlightBytes -= next.size;
         if (error != null && failure == null) {
           failure = error;
           discardQueued();
@@ -247,21 +264,25 @@ public final class BackgroundSegmentSink implements SegmentSink, AutoCloseable {
   /** Drops the queued (not started) operations. Holding the lock. */
   private void discardQueued() {
     for (Pending pending : queue) {
-      inFlightBytes -= pending.size();
+      inFlightBytes -= pending.size;
     }
     queue.clear();
   }
 
   private IOException perform(Pending pending) {
     try {
-      if (pending.bytes != null) {
+      if (pending.deferred != null) {
+        ByteSlice bytes = pending.deferred.compute();
+        target.write(pending.name, bytes);
+        written.accept(bytes);
+      } else if (pending.bytes != null) {
         target.write(pending.name, pending.bytes);
         written.accept(pending.bytes);
       } else {
         target.delete(pending.name);
       }
       return null;
-    } catch (IOException e) {
+    } catch (IOException e) { // also a MediaException of a deferred computation: asMediaException keeps its kind
       String message = e.getMessage() != null && e.getMessage().startsWith("cannot write " + pending.name)
           ? e.getMessage() // already names the resource (DirectorySegmentSink)
           : "cannot write " + pending.name + ": " + e.getMessage();
@@ -272,9 +293,22 @@ public final class BackgroundSegmentSink implements SegmentSink, AutoCloseable {
     }
   }
 
-  /** Converts a failure of {@link #finish} for callers that report {@link MediaException}s. */
+  /**
+   * Converts a failure of {@link #finish} (or of a write or delete) for callers that report
+   * {@link MediaException}s: of the kind of the {@link MediaException} a deferred computation threw, else
+   * {@link MediaException.Kind#IO}.
+   */
   static MediaException asMediaException(IOException e) {
-    return MediaException.of(MediaException.Kind.IO, e.getMessage(), e);
+    return MediaException.of(kindOf(e), e.getMessage(), e);
+  }
+
+  /**
+   * The kind of a failure this sink reports: that of the {@link MediaException} a deferred computation threw
+   * (e.g. {@code KEY_UNAVAILABLE}), which it wraps as the cause, else {@link MediaException.Kind#IO}.
+   */
+  static MediaException.Kind kindOf(IOException e) {
+    return !(e instanceof MediaException) && e.getCause() instanceof MediaException cause ? cause.kind()
+        : MediaException.Kind.IO;
   }
 
   /** Configures a {@link BackgroundSegmentSink}; each setting once, validated immediately. Not thread-safe. */

@@ -211,7 +211,8 @@ public final class HlsFilePackager {
       }
       if (segmentTransform != null) {
         // Only when configured: HlsPackager refuses any transform next to I-frame playlists or DASH.
-        builder.segmentTransform(segmentTransform);
+        // Deferred: the BackgroundSegmentSink encrypts on its writer threads, in parallel, not on this one.
+        builder.segmentTransform(segmentTransform).deferSegmentTransform(true);
       }
       if (sampleEncryption != null) {
         builder.sampleEncryption(sampleEncryption);

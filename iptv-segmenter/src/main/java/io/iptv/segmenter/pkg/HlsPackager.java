@@ -12,6 +12,7 @@ import io.iptv.core.pipeline.Emitter;
 import io.iptv.core.pipeline.SampleEncryption;
 import io.iptv.core.pipeline.SampleEncryptionScheme;
 import io.iptv.core.pipeline.SegmentContext;
+import io.iptv.core.pipeline.DeferredSegment;
 import io.iptv.core.pipeline.SegmentProtection;
 import io.iptv.core.pipeline.SampleEncryption;
 import io.iptv.core.pipeline.SampleEncryptionScheme;
@@ -448,17 +449,29 @@ public final class HlsPackager implements Emitter {
       String segmentName = r.segmentName(names, sequence, chunk);
       ByteSlice bytes = parts == null ? segment.bytes()
           : parts.segmentBytes(r, sequence, chunk, segment.bytes(), renditions);
-      TransformedSegment published = config.segmentTransform.transform(context, bytes);
-      if (config.segmentBuffers != null && published.bytes() != bytes && !config.segmentTransform.sharesInput()) {
-        config.segmentBuffers.recycle(bytes); // the muxed bytes are not published (e.g. encrypted): reuse now
-      }
       String path = r.dir() + "/" + segmentName;
-      write(path, published.bytes());
-      long size = published.servedLength();
+      // the batch packager's sink encrypts (AES-128) on its writer threads: only the plan is made here
+      DeferredSegment deferred = config.deferSegmentTransform && parts == null
+          ? config.segmentTransform.defer(context, bytes) : null;
+      SegmentProtection protection;
+      long size;
+      if (deferred != null) {
+        writeDeferred(path, deferred, bytes);
+        protection = deferred.protection();
+        size = deferred.length();
+      } else {
+        TransformedSegment published = config.segmentTransform.transform(context, bytes);
+        if (config.segmentBuffers != null && published.bytes() != bytes && !config.segmentTransform.sharesInput()) {
+          config.segmentBuffers.recycle(bytes); // the muxed bytes are not published (e.g. encrypted): reuse now
+        }
+        write(path, published.bytes());
+        protection = published.protection();
+        size = published.servedLength();
+      }
       config.listener.onSegmentWritten(path, Timestamps.toDuration(chunk.duration90k()), size);
       List<SegmentProtection> protections = new ArrayList<>();
-      if (published.protection() != null) {
-        protections.add(published.protection());
+      if (protection != null) {
+        protections.add(protection);
       }
       // a clear-lead segment of an encrypted fMP4 rendition lists the default key too (RenditionWriter)
       protections.addAll(sampleEncryptor != null ? sampleEncryptor.protections() : r.defaultProtections());
@@ -484,7 +497,7 @@ public final class HlsPackager implements Emitter {
         try {
           sink.delete(expired);
         } catch (IOException e) {
-          throw MediaException.of(MediaException.Kind.IO, "cannot delete " + expired + ": " + e.getMessage(), e);
+          throw sinkFailure("cannot delete " + expired, e);
         }
       }
     }
@@ -899,8 +912,48 @@ public final class HlsPackager implements Emitter {
     try {
       sink.write(name, bytes);
     } catch (IOException e) {
-      throw MediaException.of(MediaException.Kind.IO, "cannot write " + name + ": " + e.getMessage(), e);
+      throw sinkFailure("cannot write " + name, e);
     }
+  }
+
+  /**
+   * Hands {@code deferred}'s filler to the sink, which may run it on another thread, into an array from the
+   * segment buffers (recycled by the sink once written); the muxed {@code clear} bytes go back to the segment
+   * buffers once the filler has run (not before: it reads them).
+   */
+  private void writeDeferred(String name, DeferredSegment deferred, ByteSlice clear) throws MediaException {
+    io.iptv.segmenter.ts.SegmentBufferPool buffers = config.segmentBuffers;
+    int length = deferred.length();
+    try {
+      sink.write(name, length, () -> {
+        byte[] out = buffers != null ? buffers.take(length, length) : new byte[length];
+        try {
+          deferred.filler().fill(out);
+        } catch (MediaException | RuntimeException e) {
+          if (buffers != null) {
+            buffers.giveBack(out);
+          }
+          throw e;
+        } finally {
+          if (buffers != null) {
+            buffers.recycle(clear);
+          }
+        }
+        return buffers != null ? buffers.lend(out, length) : ByteSlice.wrap(out, 0, length);
+      });
+    } catch (MediaException e) {
+      throw e; // the filler failed, run inline by the sink
+    } catch (IOException e) {
+      throw sinkFailure("cannot write " + name, e);
+    }
+  }
+
+  /**
+   * A sink failure as a {@link MediaException}: of the kind of a failed deferred computation's (e.g.
+   * {@code KEY_UNAVAILABLE}) when the sink reports one, else {@link MediaException.Kind#IO}.
+   */
+  private static MediaException sinkFailure(String what, IOException e) {
+    return MediaException.of(BackgroundSegmentSink.kindOf(e), what + ": " + e.getMessage(), e);
   }
 
   private OffsetDateTime programDateTime(Chunk chunk) {
@@ -1119,6 +1172,7 @@ public final class HlsPackager implements Emitter {
     private ChannelState initialState;
     private io.iptv.segmenter.ts.SegmentBufferPool segmentBuffers; // null: a fresh array per TS segment
     private SampleRecycler sampleRecycler; // null: sample arrays are left to the garbage collector
+    private boolean deferSegmentTransform;
 
     private Builder() {}
 
@@ -1141,6 +1195,18 @@ public final class HlsPackager implements Emitter {
      */
     Builder segmentBuffers(io.iptv.segmenter.ts.SegmentBufferPool pool) {
       segmentBuffers = Objects.requireNonNull(pool, "pool");
+      return this;
+    }
+
+    /**
+     * Plans each segment's transform with {@link SegmentTransform#defer} and leaves the computation to the sink
+     * ({@link SegmentSink#write(String, long, io.iptv.core.pipeline.DeferredBytes)}), where the transform allows
+     * it (not with partial segments). Package-private: only {@link HlsFilePackager}, whose
+     * {@link BackgroundSegmentSink} runs the computations on its writer threads, sets it; other packagers
+     * transform on their own thread, as before.
+     */
+    Builder deferSegmentTransform(boolean value) {
+      deferSegmentTransform = value;
       return this;
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.iptv.core.MediaException;
 import io.iptv.core.io.ByteSlice;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -13,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -286,5 +289,86 @@ class BackgroundSegmentSinkTest {
     assertThrows(IllegalArgumentException.class, () -> BackgroundSegmentSink.builder(target).maxQueuedBytes(0));
     BackgroundSegmentSink.Builder builder = BackgroundSegmentSink.builder(target).writerThreads(2);
     assertThrows(IllegalStateException.class, () -> builder.writerThreads(3));
+  }
+
+  /**
+   * Deferred bytes are computed on a writer thread, not the producer's; a playlist queued after a deferred
+   * segment waits until that segment is computed and written, though a second writer is idle; the callback sees
+   * the computed slice.
+   */
+  @Test
+  void deferredBytesAreComputedOnAWriterThreadBeforeLaterPlaylists() throws Exception {
+    SlowSink target = new SlowSink(null);
+    CountDownLatch release = new CountDownLatch(1);
+    List<String> computedOn = Collections.synchronizedList(new ArrayList<>());
+    List<ByteSlice> written = Collections.synchronizedList(new ArrayList<>());
+    ByteSlice computed = ByteSlice.wrap(new byte[48]);
+    try (BackgroundSegmentSink sink = BackgroundSegmentSink.builder(target).writerThreads(2)
+        .onWritten(written::add).build()) {
+      sink.write("seg0.ts", 48, () -> {
+        computedOn.add(Thread.currentThread().getName());
+        try {
+          assertTrue(release.await(10, TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return computed;
+      });
+      sink.write("index.m3u8", ByteSlice.wrap(new byte[5]));
+      Thread.sleep(50);
+      assertEquals(List.of(), new ArrayList<>(target.operations), "nothing written while seg0 is computed");
+      release.countDown();
+      sink.finish();
+    }
+    assertEquals(List.of("write seg0.ts 48", "write index.m3u8 5"), new ArrayList<>(target.operations));
+    assertEquals(1, computedOn.size());
+    assertTrue(computedOn.get(0).startsWith("iptv-segment-writer"), computedOn.get(0));
+    assertTrue(written.get(0) == computed, "onWritten gets the computed slice");
+  }
+
+  /**
+   * A failed computation (a key that cannot be had) fails the sink like a failed write: later writes and
+   * finish report it, it keeps its kind for the packager, and what was queued after it is discarded.
+   */
+  @Test
+  void aFailedComputationFailsTheSinkWithItsKind() throws Exception {
+    SlowSink target = new SlowSink(null);
+    IOException failure;
+    try (BackgroundSegmentSink sink = BackgroundSegmentSink.of(target, 1000)) {
+      sink.write("seg0.ts", ByteSlice.wrap(new byte[10]));
+      sink.write("seg1.ts", 32, () -> {
+        throw MediaException.of(MediaException.Kind.KEY_UNAVAILABLE, "no key for news period 0");
+      });
+      failure = assertThrows(IOException.class, () -> {
+        for (int i = 2; i < 1000; i++) {
+          sink.write("seg" + i + ".ts", ByteSlice.wrap(new byte[10]));
+          Thread.sleep(1);
+        }
+      });
+      assertThrows(IOException.class, sink::finish);
+    }
+    assertTrue(failure.getMessage().contains("seg1.ts") && failure.getMessage().contains("no key"),
+        failure.getMessage());
+    assertEquals(MediaException.Kind.KEY_UNAVAILABLE, BackgroundSegmentSink.asMediaException(failure).kind());
+    assertEquals("write seg0.ts 10", target.operations.get(0));
+    assertFalse(target.operations.stream().anyMatch(o -> o.contains("seg1.ts")), target.operations.toString());
+    assertEquals(MediaException.Kind.IO,
+        BackgroundSegmentSink.asMediaException(new IOException("cannot write x: disk full")).kind());
+  }
+
+  /** A plain sink computes deferred bytes at once, on the caller's thread, and writes them. */
+  @Test
+  void plainSinksComputeDeferredBytesInline() throws Exception {
+    InMemorySegmentSink memory = new InMemorySegmentSink();
+    Thread caller = Thread.currentThread();
+    memory.write("seg.ts", 3, () -> {
+      assertTrue(Thread.currentThread() == caller);
+      return ByteSlice.wrap(new byte[] {1, 2, 3});
+    });
+    assertEquals(ByteSlice.wrap(new byte[] {1, 2, 3}), memory.get("seg.ts"));
+    MediaException e = assertThrows(MediaException.class, () -> memory.write("seg2.ts", 1, () -> {
+      throw MediaException.of(MediaException.Kind.KEY_UNAVAILABLE, "no key");
+    }));
+    assertEquals(MediaException.Kind.KEY_UNAVAILABLE, e.kind());
   }
 }

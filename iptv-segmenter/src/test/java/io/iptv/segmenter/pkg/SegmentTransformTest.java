@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.iptv.core.MediaException;
 import io.iptv.core.io.ByteSlice;
 import io.iptv.core.media.TrackType;
+import io.iptv.core.pipeline.DeferredSegment;
 import io.iptv.core.pipeline.SegmentContext;
 import io.iptv.core.pipeline.SegmentProtection;
 import io.iptv.core.pipeline.SegmentTransform;
@@ -25,6 +26,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The packager applies a {@link SegmentTransform} to every segment and signals its protection as EXT-X-KEY. */
@@ -85,6 +88,102 @@ class SegmentTransformTest {
     assertTrue(text.contains("#EXT-X-VERSION:5"), "KEYFORMAT needs version 5: " + text);
     assertEquals(Set.of(TrackType.VIDEO, TrackType.AUDIO), transform.seen.get(0).trackTypes());
     assertEquals("stream", transform.seen.get(0).rendition());
+  }
+
+  /**
+   * As {@link Inverting}, deferred: the plan on the packaging thread, the inversion in the filler. Each filler
+   * checks that the muxed bytes it reads are still those the plan saw (a segment buffer recycled too early is
+   * overwritten by a later segment's muxer).
+   */
+  private static final class DeferredInverting implements SegmentTransform {
+    final Inverting inline = new Inverting();
+    final List<String> fillThreads = Collections.synchronizedList(new ArrayList<>());
+    final List<String> changedUnderFiller = Collections.synchronizedList(new ArrayList<>());
+
+    @Override
+    public TransformedSegment transform(SegmentContext context, ByteSlice segment) {
+      return inline.transform(context, segment); // clear segments
+    }
+
+    @Override
+    public boolean sharesInput() {
+      return false;
+    }
+
+    @Override
+    public DeferredSegment defer(SegmentContext context, ByteSlice segment) {
+      long s = context.sequence();
+      if (s < 1 || s > 3) {
+        return null;
+      }
+      SegmentProtection protection = inline.transform(context, segment).protection();
+      ByteSlice snapshot = ByteSlice.wrap(segment.toByteArray());
+      return new DeferredSegment(protection, segment.length(), out -> {
+        fillThreads.add(Thread.currentThread().getName());
+        if (!snapshot.equals(segment)) {
+          changedUnderFiller.add("segment " + s);
+        }
+        segment.copyTo(out, 0);
+        for (int i = 0; i < segment.length(); i++) {
+          out[i] = (byte) ~out[i];
+        }
+      });
+    }
+  }
+
+  /**
+   * The batch set-up (pooled segment buffers, a background sink, deferred transform): the writer threads fill
+   * the segments only after all muxing is done, yet every segment and playlist is byte for byte the inline
+   * transform's, and the muxed buffers were not reused before their fillers read them; the pool got the
+   * buffers back afterwards.
+   */
+  @Test
+  void deferredTransformOnWriterThreadsPublishesTheInlineBytes() throws Exception {
+    InMemorySegmentSink inline = run(HlsPackager.builder().segmentTransform(new Inverting()));
+
+    DeferredInverting transform = new DeferredInverting();
+    io.iptv.segmenter.ts.SegmentBufferPool buffers = io.iptv.segmenter.ts.SegmentBufferPool.of(64 << 20);
+    InMemorySegmentSink memory = new InMemorySegmentSink();
+    CountDownLatch muxed = new CountDownLatch(1);
+    SegmentSink gated = new SegmentSink() { // the writers wait for the end of muxing
+      @Override
+      public void write(String name, ByteSlice bytes) throws java.io.IOException {
+        try {
+          muxed.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          throw new java.io.InterruptedIOException();
+        }
+        memory.write(name, ByteSlice.wrap(bytes.toByteArray()));
+      }
+
+      @Override
+      public void delete(String name) throws java.io.IOException {
+        memory.delete(name);
+      }
+    };
+    try (BackgroundSegmentSink sink = BackgroundSegmentSink.builder(gated).writerThreads(2)
+        .maxQueuedBytes(256 << 20).onWritten(buffers::recycle).build()) {
+      HlsPackager packager = HlsPackager.builder().segmentTransform(transform).segmentBuffers(buffers)
+          .deferSegmentTransform(true).segmentDuration(Duration.ofMillis(500)).clock(CLOCK).build(sink);
+      byte[] a = TestMedia.bytes("h264_aac.ts");
+      io.iptv.segmenter.ts.TsDemuxer demuxer = io.iptv.segmenter.ts.TsDemuxer.builder().build(packager);
+      demuxer.feed(a, 0, a.length);
+      demuxer.feed(TestMedia.bytes("h264_aac_pts_wrap.ts"), 0, a.length);
+      demuxer.finish();
+      muxed.countDown();
+      sink.finish();
+    }
+    assertEquals(inline.snapshot().keySet(), memory.snapshot().keySet());
+    for (String name : inline.snapshot().keySet()) {
+      assertEquals(inline.get(name), memory.get(name), name);
+    }
+    long allocations = buffers.allocations();
+    buffers.take(1, 1);
+    assertEquals(allocations, buffers.allocations(), "the segment buffers came back to the pool");
+    assertEquals(List.of(), transform.changedUnderFiller, "muxed bytes reused before the filler read them");
+    assertEquals(3, transform.fillThreads.size(), transform.fillThreads.toString());
+    assertTrue(transform.fillThreads.stream().allMatch(t -> t.startsWith("iptv-segment-writer")),
+        transform.fillThreads.toString());
   }
 
   private static InMemorySegmentSink run(HlsPackager.Builder builder) throws MediaException {
