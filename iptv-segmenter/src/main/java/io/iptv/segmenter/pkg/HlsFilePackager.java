@@ -162,9 +162,10 @@ public final class HlsFilePackager {
     SegmentBufferPool buffers = segmentTransform == null || !segmentTransform.sharesInput()
         ? SegmentBufferPool.of(2 * writeQueueBytes()) : null;
     // Likewise the arrays behind samples: demuxer -> samples -> muxed into a segment -> pool -> demuxer. TS video
-    // access units for TS segments in the clear; MP4 payloads whenever no sample encryption may keep them.
-    SampleBufferPool samples = segmentFormat == SegmentFormat.TS && sampleEncryption == null
-        ? SampleBufferPool.of(sampleBufferBytes()) : null;
+    // access units and MP4 payloads, for TS and fMP4 segments, whenever no sample encryption may keep them (the
+    // packager does not recycle what an fMP4 init segment keeps: a period's first samples). fMP4 from TS without
+    // it: 1.4 GB of fresh access-unit arrays per GB of input, 183k page faults instead of about 55k.
+    SampleBufferPool samples = sampleEncryption == null ? SampleBufferPool.of(sampleBufferBytes()) : null;
     DirectorySegmentSink files = DirectorySegmentSink.builder(staging).directIo(directIo).build();
     BackgroundSegmentSink.Builder writer = BackgroundSegmentSink.builder(files).maxQueuedBytes(writeQueueBytes())
         .writerThreads(writerThreads);
