@@ -10,7 +10,8 @@ import java.util.List;
  * is signalled. Made by {@link SampleEncryption#forSegment}. Key bytes never leave the implementation; only
  * the key id and IVs do.
  *
- * <p>Not thread-safe: used by one packager thread for one segment.
+ * <p>Not thread-safe: used by one packager thread for one segment. An implementation keeps no reference to the
+ * sample bytes it is given once a call returns (a batch packager reuses their arrays for later samples).
  *
  * <pre>{@code
  * SegmentSampleEncryptor e = encryption.forSegment(context);

@@ -1177,9 +1177,9 @@ public final class HlsPackager implements Emitter {
     /**
      * Gives each chunk's samples back to {@code recycler} (the pools the input lent them from, see
      * {@link SampleRecycler}) once every rendition has muxed the chunk into its segment, except, with fMP4, a
-     * period's first chunk (the init segments keep its first samples). Not with sample encryption or partial segments, which
-     * may keep samples longer. Package-private: only {@link HlsFilePackager}, whose listener sees no samples,
-     * sets it.
+     * period's first chunk (the init segments keep its first samples). Sample encryption keeps nothing once a
+     * segment is written ({@link SegmentSampleEncryptor}); partial segments may keep samples longer, so not with
+     * them. Package-private: only {@link HlsFilePackager}, whose listener sees no samples, sets it.
      */
     Builder sampleRecycler(SampleRecycler recycler) {
       sampleRecycler = Objects.requireNonNull(recycler, "recycler");
@@ -1544,8 +1544,8 @@ public final class HlsPackager implements Emitter {
       Preconditions.requireState(sampleEncryption == null || iFramePlaylistName == null
           || segmentFormat != SegmentFormat.FMP4,
           "I-frame playlists do not carry the EXT-X-KEYs of sample-encrypted fMP4 segments yet");
-      Preconditions.requireState(sampleRecycler == null || sampleEncryption == null && partTarget == null,
-          "samples are recycled only without sample encryption and partial segments");
+      Preconditions.requireState(sampleRecycler == null || partTarget == null,
+          "samples are recycled only without partial segments");
       return new HlsPackager(this, Objects.requireNonNull(sink, "sink"));
     }
 
