@@ -1,5 +1,6 @@
 package io.iptv.segmenter.chunk;
 
+import io.iptv.core.codec.AacSamplingFrequencies;
 import io.iptv.core.io.ByteSlice;
 import io.iptv.core.media.Codec;
 import io.iptv.core.media.MediaSample;
@@ -242,8 +243,6 @@ public final class AudioGapFiller {
 
   /** sampling_frequency_index of an ADTS header (ISO/IEC 14496-3 Table 1.18), as a rate; 0 if reserved. */
   private static int adtsRate(ByteSlice s) {
-    int index = (s.byteAt(2) & 0x3C) >> 2;
-    int[] rates = {96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350};
-    return index < rates.length ? rates[index] : 0;
+    return AacSamplingFrequencies.rate((s.byteAt(2) & 0x3C) >> 2); // sampling_frequency_index (4)
   }
 }

@@ -1,5 +1,6 @@
 package io.iptv.segmenter.es;
 
+import io.iptv.core.codec.AacSamplingFrequencies;
 import io.iptv.core.io.ByteSlice;
 import io.iptv.core.media.Codec;
 import io.iptv.core.media.TrackFormat;
@@ -15,9 +16,6 @@ import java.util.List;
  * thread-safe.
  */
 final class AdtsReader extends SyncFrameReader {
-  private static final int[] SAMPLE_RATES = {
-    96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350
-  };
 
   private int formatKey = -1;
   private TrackFormat cached;
@@ -52,12 +50,12 @@ final class AdtsReader extends SyncFrameReader {
     // number_of_raw_data_blocks_in_frame (2)
     int frameLength = ((d[o + 3] & 0x03) << 11) | ((d[o + 4] & 0xFF) << 3) | ((d[o + 5] & 0xE0) >> 5);
     int rawDataBlocks = d[o + 6] & 0x03;
-    if (sampleRateIndex >= SAMPLE_RATES.length || frameLength < (protectionAbsent ? 7 : 9)) {
+    if (AacSamplingFrequencies.rate(sampleRateIndex) == 0 || frameLength < (protectionAbsent ? 7 : 9)) {
       return false;
     }
     header.frameBytes = frameLength;
     header.samples = 1024 * (rawDataBlocks + 1);
-    header.sampleRate = SAMPLE_RATES[sampleRateIndex];
+    header.sampleRate = AacSamplingFrequencies.rate(sampleRateIndex);
     header.joinsPrevious = false;
     lastKey = (profile << 8) | (sampleRateIndex << 4) | channelConfig;
     return true;
@@ -75,7 +73,7 @@ final class AdtsReader extends SyncFrameReader {
       int asc = (audioObjectType << 11) | (sampleRateIndex << 7) | (channelConfig << 3);
       cached = TrackFormat.builder(info.pid(), Codec.AAC)
           .codecString("mp4a.40." + audioObjectType)
-          .sampleRate(SAMPLE_RATES[sampleRateIndex])
+          .sampleRate(AacSamplingFrequencies.rate(sampleRateIndex))
           .channels(channelConfig == 7 ? 8 : channelConfig)
           .language(info.language())
           .codecConfig(List.of(ByteSlice.wrap(new byte[] {(byte) (asc >> 8), (byte) asc})))

@@ -1,6 +1,7 @@
 package io.iptv.segmenter.mp4;
 
 import io.iptv.core.MediaException;
+import io.iptv.core.codec.AacSamplingFrequencies;
 import io.iptv.core.io.BitCursor;
 
 /**
@@ -16,8 +17,6 @@ import io.iptv.core.io.BitCursor;
  */
 record AudioSpecificConfig(int audioObjectType, int coreObjectType, int samplingFrequencyIndex, int sampleRate,
     int channelConfiguration) {
-  private static final int[] SAMPLE_RATES = {
-      96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350};
 
   /** Parses an AudioSpecificConfig; configurations ADTS cannot carry are {@link MediaException.Kind#UNSUPPORTED}. */
   static AudioSpecificConfig parse(byte[] asc) throws MediaException {
@@ -59,9 +58,9 @@ record AudioSpecificConfig(int audioObjectType, int coreObjectType, int sampling
   }
 
   private static int rate(int index) throws MediaException {
-    if (index >= SAMPLE_RATES.length) {
+    if (AacSamplingFrequencies.rate(index) == 0) {
       throw MediaException.malformed("AAC sampling_frequency_index " + index + " is reserved");
     }
-    return SAMPLE_RATES[index];
+    return AacSamplingFrequencies.rate(index);
   }
 }

@@ -1,5 +1,6 @@
 package io.iptv.segmenter.slate;
 
+import io.iptv.core.codec.AacSamplingFrequencies;
 import io.iptv.core.internal.Preconditions;
 import io.iptv.core.io.ByteSlice;
 
@@ -15,9 +16,6 @@ import io.iptv.core.io.ByteSlice;
  * }</pre>
  */
 public final class SilentAacFrame {
-  /** ISO/IEC 14496-3 Table 1.18: sampling_frequency_index → rate. */
-  private static final int[] SAMPLE_RATES = {96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000,
-      12000, 11025, 8000, 7350};
   private static final int ID_SCE = 0;
   private static final int ID_CPE = 1;
   private static final int ID_LFE = 3;
@@ -27,12 +25,12 @@ public final class SilentAacFrame {
 
   /** Whether a silent frame can be built for this format (a standard rate, channel_configuration 1..7). */
   public static boolean isSupported(int sampleRate, int channels) {
-    return indexOf(sampleRate) >= 0 && channelConfiguration(channels) > 0;
+    return AacSamplingFrequencies.index(sampleRate) >= 0 && channelConfiguration(channels) > 0;
   }
 
   /** The ADTS frame (header without CRC + raw_data_block) of 1024 silent samples. */
   public static ByteSlice adts(int sampleRate, int channels) {
-    int rateIndex = indexOf(sampleRate);
+    int rateIndex = AacSamplingFrequencies.index(sampleRate);
     int config = channelConfiguration(channels);
     Preconditions.requireArgument(rateIndex >= 0, "no AAC sampling_frequency_index for %s Hz", sampleRate);
     Preconditions.requireArgument(config > 0, "no AAC channel_configuration for %s channels", channels);
@@ -106,15 +104,6 @@ public final class SilentAacFrame {
     b.put(0, 1); // pulse_data_present
     b.put(0, 1); // tns_data_present
     b.put(0, 1); // gain_control_data_present
-  }
-
-  private static int indexOf(int sampleRate) {
-    for (int i = 0; i < SAMPLE_RATES.length; i++) {
-      if (SAMPLE_RATES[i] == sampleRate) {
-        return i;
-      }
-    }
-    return -1;
   }
 
   private static int channelConfiguration(int channels) {
