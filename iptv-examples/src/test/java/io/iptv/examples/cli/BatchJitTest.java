@@ -140,6 +140,29 @@ class BatchJitTest {
         runChild(DirectChild.class, "--add-opens=jdk.management/com.sun.management.internal=ALL-UNNAMED"));
   }
 
+  /**
+   * With C2 as the only compiler, excluding C2 would leave every method interpreted (a 1 GB packaging took 250 s
+   * instead of 1.3 s): the directive must not be added.
+   */
+  @Test
+  void aJvmWithoutC1KeepsItsJit() throws Exception {
+    String vm = System.getProperty("java.vm.name", "");
+    org.junit.jupiter.api.Assumptions.assumeTrue(vm.contains("HotSpot") || vm.contains("OpenJDK"),
+        "HotSpot only: " + vm);
+    assertEquals("applied=false", runChild("-XX:-TieredCompilation"));
+    assertEquals("applied=false", runChild("-XX:CompilationMode=high-only"));
+    assertEquals("applied=false", runChild("-XX:-TieredCompilation", // the route java -jar iptv.jar takes
+        "--add-opens=jdk.management/com.sun.management.internal=ALL-UNNAMED"));
+    assertEquals("applied=true", runChild("-XX:TieredStopAtLevel=1"));
+  }
+
+  @Test
+  void flagsWithoutC1AreRecognised() {
+    assertTrue(BatchJit.hasC1("-XX:CICompilerCount=2 -XX:+UseG1GC -XX:TieredStopAtLevel=1"));
+    assertTrue(!BatchJit.hasC1("-XX:CICompilerCount=2 -XX:-TieredCompilation -XX:+UseG1GC"));
+    assertTrue(!BatchJit.hasC1("-XX:CompilationMode=high-only-quick-internal"));
+  }
+
   @Test
   void propertyTurnsItOff() throws Exception {
     assertEquals("applied=false", runChild("-D" + BatchJit.PROPERTY + "=false"));
