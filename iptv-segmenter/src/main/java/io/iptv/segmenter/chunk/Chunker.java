@@ -31,8 +31,9 @@ import java.util.TreeSet;
  * waits until the lead track decides the cut, and a finished chunk is held until every track has passed its
  * end (or the lead is {@link ChunkingPolicy#maxInterleave90k()} past it). The first chunk starts at the
  * earliest sample of any track, so audio and video start together. A period after the first in which the lead
- * track never reaches a keyframe (the input stopped again right after it resumed) is dropped whole (without
- * low-latency placement: its samples may already be published as parts). No sample is lost or duplicated:
+ * track never reaches a keyframe (the input stopped again right after it resumed) is dropped whole; with
+ * low-latency placement, the other tracks' samples of a new period are therefore placed (published as parts)
+ * only once its lead has started. No sample is lost or duplicated:
  * {@code samplesIn == samplesOut + samplesDropped}; a sample that arrives after its chunk was emitted goes
  * to the oldest open chunk (counted in {@link #samplesLate()}).
  *
@@ -87,6 +88,12 @@ public final class Chunker {
   private final ChunkingPolicy policy;
   private final Sink sink;
   private final PlacementListener placement;
+  /**
+   * With low-latency placement: other tracks' samples of a new period that came before its lead track's first
+   * keyframe, not placed yet (placing publishes them as parts). Placed when the lead starts; dropped with the
+   * period if it never does, as without placement.
+   */
+  private final List<MediaSample> heldForLead = new ArrayList<>();
   private long nextPendingId;
   private final Map<Integer, TrackFormat> formats = new LinkedHashMap<>();
   private final Map<Integer, TrackState> states = new HashMap<>();
@@ -262,6 +269,11 @@ public final class Chunker {
       current.boundary90k = policy.nextBoundary(s.pts90k());
       consumeRequestedCuts(s.pts90k());
       current.add(s, state.frameDuration90k());
+      List<MediaSample> held = new ArrayList<>(heldForLead);
+      heldForLead.clear();
+      for (MediaSample h : held) {
+        routeOther(h, period, states.get(h.trackId()));
+      }
       return;
     }
     if (s.keyframe() && s.pts90k() >= boundary(current)) {
@@ -315,6 +327,10 @@ public final class Chunker {
   }
 
   private void routeOther(MediaSample s, int p, TrackState state) {
+    if (placement != null && p == period && !leadStarted && leadEverStarted) {
+      heldForLead.add(s); // not published as parts of a period that may never get a picture
+      return;
+    }
     long time = state.timeOf(s);
     for (Pending seg : open) {
       if (seg.period != p) {
@@ -371,6 +387,8 @@ public final class Chunker {
       samplesDropped += current.samples.size();
       current.samples.clear();
     }
+    samplesDropped += heldForLead.size(); // the same with placement: those samples were never placed
+    heldForLead.clear();
     if (current.samples.isEmpty()) {
       open.removeLast();
       return;

@@ -159,6 +159,37 @@ class ChunkerTest {
     assertEquals(chunker.samplesIn(), chunker.samplesOut() + chunker.samplesDropped());
   }
 
+  /**
+   * The same with low-latency placement, which publishes placed samples as parts at once: the audio of the
+   * period without a picture must never be placed (it was, and the period's video segment then had no sample,
+   * which failed the segment), and the audio that came before the next period's keyframe is placed after it.
+   */
+  @Test
+  void withPlacementAPeriodWithoutAKeyframeIsNeverPublished() throws MediaException {
+    List<Chunk> chunks = new ArrayList<>();
+    List<MediaSample> placed = new ArrayList<>();
+    Chunker chunker = new Chunker(ChunkingPolicy.of(Duration.ofSeconds(1)), chunks::add,
+        (chunkId, sample) -> placed.add(sample));
+    chunker.onEvent(new StreamEvent.TrackAdded(TrackFormat.builder(256, Codec.H264).build()));
+    chunker.onEvent(new StreamEvent.TrackAdded(TrackFormat.builder(257, Codec.AAC).build()));
+    feedAv(chunker, 0, 90_000, true);
+    chunker.onEvent(signalled());
+    feedAv(chunker, 500_000, 540_000, false); // resumed mid-GOP: non-keyframes and audio
+    chunker.onEvent(signalled());
+    chunker.onEvent(new MediaSample(257, 899_000, 899_000, true, DATA)); // audio just before the keyframe
+    feedAv(chunker, 900_000, 990_000, true);
+    chunker.onEvent(new StreamEvent.EndOfStream());
+
+    assertEquals(List.of(0, 2), chunks.stream().map(Chunk::period).toList());
+    assertTrue(placed.stream().noneMatch(x -> x.dts90k() >= 500_000 && x.dts90k() < 540_000),
+        "a sample of the period without a picture was published");
+    List<MediaSample> emitted = chunks.stream().flatMap(c -> c.samples().stream()).toList();
+    assertEquals(emitted.size(), placed.size());
+    assertTrue(placed.containsAll(emitted), "every emitted sample was placed");
+    assertTrue(emitted.stream().anyMatch(x -> x.dts90k() == 899_000), "the audio before the keyframe is kept");
+    assertEquals(chunker.samplesIn(), chunker.samplesOut() + chunker.samplesDropped());
+  }
+
   private static StreamEvent.Discontinuity signalled() {
     return new StreamEvent.Discontinuity(StreamEvent.Discontinuity.Reason.SIGNALLED, Timestamps.NO_TIMESTAMP,
         Timestamps.NO_TIMESTAMP);
