@@ -7,6 +7,7 @@ import io.iptv.core.media.MediaSample;
 import io.iptv.core.media.TrackFormat;
 import io.iptv.core.media.TrackType;
 import io.iptv.segmenter.slate.SilentAacFrame;
+import io.iptv.segmenter.slate.SilentAc3Frame;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -16,7 +17,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Fills holes in AAC audio with silent frames, one {@link Chunk} at a time, so that every segment of a period
+ * Fills holes in AAC and AC-3 audio with silent frames, one {@link Chunk} at a time, so that every segment of a period
  * has audio from its start to its end: a packaging stage between the {@link Chunker} and the muxers.
  *
  * <p>Broadcast input loses audio: a PES dropped on a lossy UDP hop, an audio PID missing for seconds while the
@@ -25,12 +26,14 @@ import java.util.function.Consumer;
  * segment without one audio sample cannot be written at all (a CMAF fragment has at least one sample,
  * ISO/IEC 23000-19 §7.3.2.2), and a hole in the media timeline leaves a gap in the player's buffered range
  * that hls.js waits on for seconds before it seeks over it. Within a period, this filler inserts silent
- * AAC-LC frames ({@link SilentAacFrame}) wherever an AAC track's next sample starts
+ * AAC-LC frames ({@link SilentAacFrame}) or AC-3 frames ({@link SilentAc3Frame}, shaped like the track's own)
+ * wherever such a track's next sample starts
  * {@value #MIN_GAP_FRAMES} or more frame durations after the end of its previous one, and at the end of a
  * chunk whose audio stops that much before the chunk ends. A period's first chunk is measured from its start
  * (audio that starts late after a discontinuity is preceded by silence). Holes shorter than that are left
- * alone (timestamp jitter, a single lost frame). Inserted frames take the framing of the track's samples: ADTS
- * (MPEG-TS input) or raw access units (MP4 input, AudioSpecificConfig object type 2 only).
+ * alone (timestamp jitter, a single lost frame). Inserted AAC frames take the framing of the track's samples:
+ * ADTS (MPEG-TS input) or raw access units (MP4 input, AudioSpecificConfig object type 2 only). E-AC-3 and MPEG
+ * audio are not filled (no silence generator).
  *
  * <p>A real sample that arrives after silence was inserted for its time (audio later than the chunker waits,
  * {@link ChunkingPolicy#maxInterleave90k()}) is dropped and handed to the drop listener, so timestamps never
@@ -81,13 +84,13 @@ public final class AudioGapFiller {
     return samplesDropped;
   }
 
-  /** {@code chunk} with its AAC holes filled; the same instance when nothing changed. */
+  /** {@code chunk} with its AAC and AC-3 holes filled; the same instance when nothing changed. */
   public Chunk fill(Chunk chunk) {
     List<MediaSample> inserted = null;
     List<MediaSample> removed = null;
     long end90k = chunk.start90k() + chunk.duration90k();
     for (TrackFormat f : formats.values()) {
-      if (f.codec() != Codec.AAC) {
+      if (f.codec() != Codec.AAC && f.codec() != Codec.AC3) {
         continue;
       }
       Track t = tracks.computeIfAbsent(f.trackId(), id -> new Track());
@@ -194,14 +197,17 @@ public final class AudioGapFiller {
     return false;
   }
 
-  /** One AAC track: where its audio ends in the current period and what a silent frame of it looks like. */
+  /** One track: where its audio ends in the current period and what a silent frame of it looks like. */
   private static final class Track {
     int period = -1;
     long next90k;
     long filledUntil90k = Long.MIN_VALUE;
     /** A silent frame in the track's framing; null until a real sample showed it (or none can be built). */
     ByteSlice frame;
-    /** 1024 samples at the frame's sampling rate (ISO/IEC 14496-3 §1.6.5.1: one AAC-LC frame). */
+    /**
+     * One frame's samples at its sampling rate: 1024 for AAC-LC (ISO/IEC 14496-3 §1.6.5.1), 1536 for AC-3
+     * (ATSC A/52 §5.1).
+     */
     double frameDuration90k;
 
     /** Learns the framing and the frame duration from the track's first real sample. */
@@ -209,7 +215,8 @@ public final class AudioGapFiller {
       if (frame == null) {
         frame = silentFrame(s.data(), f);
         if (frame != null) {
-          frameDuration90k = 1024.0 * 90_000 / rateOf(s.data(), f);
+          frameDuration90k = f.codec() == Codec.AC3 ? SilentAc3Frame.duration90k(frame)
+              : 1024.0 * 90_000 / rateOf(s.data(), f);
         }
       }
     }
@@ -217,6 +224,9 @@ public final class AudioGapFiller {
 
   /** A silent frame in the framing of {@code sample}, or null if none can be built. */
   static ByteSlice silentFrame(ByteSlice sample, TrackFormat f) {
+    if (f.codec() == Codec.AC3) {
+      return SilentAc3Frame.like(sample);
+    }
     if (isAdts(sample)) {
       int rate = adtsRate(sample);
       int channels = sample.length() > 3 ? (sample.byteAt(2) & 0x01) << 2 | (sample.byteAt(3) & 0xC0) >> 6 : 0;

@@ -1,5 +1,6 @@
 package io.iptv.segmenter.es;
 
+import io.iptv.core.codec.Ac3SyncFrames;
 import io.iptv.core.media.Codec;
 import io.iptv.core.media.TrackFormat;
 
@@ -14,14 +15,6 @@ import io.iptv.core.media.TrackFormat;
  * thread-safe.
  */
 final class Ac3Reader extends SyncFrameReader {
-  private static final int[] SAMPLE_RATES = {48000, 44100, 32000};
-  /** nominal bit rates in kbit/s by frmsizecod / 2 (A/52 Table 5.18). */
-  private static final int[] BITRATES = {
-    32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384, 448, 512, 576, 640
-  };
-  /** full-bandwidth channels by acmod (A/52 Table 5.8). */
-  private static final int[] CHANNELS = {2, 1, 2, 3, 3, 4, 4, 5};
-
   private final boolean expectEac3;
   private int formatKey = -1;
   private int lastKey;
@@ -61,15 +54,10 @@ final class Ac3Reader extends SyncFrameReader {
     // syncinfo(): crc1 (16), fscod (2), frmsizecod (6)
     int fscod = (d[o + 4] & 0xFF) >> 6;
     int frmsizecod = d[o + 4] & 0x3F;
-    if (fscod == 3 || frmsizecod >= 38) {
-      return false;
+    int frameBytes = Ac3SyncFrames.frameBytes(fscod, frmsizecod);
+    if (frameBytes == 0) {
+      return false; // reserved fscod or frmsizecod
     }
-    int bitrate = BITRATES[frmsizecod >> 1];
-    int words = switch (fscod) {
-      case 0 -> bitrate * 2;
-      case 1 -> bitrate * 320 / 147 + (frmsizecod & 1); // floor(bitrate * 1536000 / 44100 / 16)
-      default -> bitrate * 3;
-    };
     // bsi(): bsid (5), bsmod (3), acmod (3), [cmixlev (2)], [surmixlev (2)], [dsurmod (2)], lfeon (1)
     int acmod = (d[o + 6] & 0xFF) >> 5;
     int bit = 3;
@@ -83,9 +71,9 @@ final class Ac3Reader extends SyncFrameReader {
       bit += 2;
     }
     int lfeon = ((((d[o + 6] & 0xFF) << 8) | (d[o + 7] & 0xFF)) >> (15 - bit)) & 1;
-    header.frameBytes = words * 2;
-    header.samples = 1536;
-    header.sampleRate = SAMPLE_RATES[fscod] >> Math.max(0, bsid - 8); // bsid 9/10: half/quarter rate
+    header.frameBytes = frameBytes;
+    header.samples = Ac3SyncFrames.AC3_SAMPLES_PER_FRAME;
+    header.sampleRate = Ac3SyncFrames.sampleRate(fscod) >> Math.max(0, bsid - 8); // bsid 9/10: half/quarter rate
     header.joinsPrevious = false;
     lastKey = (fscod << 8) | (acmod << 4) | (lfeon << 3) | Math.min(7, Math.max(0, bsid - 8));
     return true;
@@ -108,10 +96,10 @@ final class Ac3Reader extends SyncFrameReader {
       if (fscod2OrBlocks == 3) {
         return false;
       }
-      sampleRate = SAMPLE_RATES[fscod2OrBlocks] / 2;
+      sampleRate = Ac3SyncFrames.sampleRate(fscod2OrBlocks) / 2;
       blocks = 6;
     } else {
-      sampleRate = SAMPLE_RATES[fscod];
+      sampleRate = Ac3SyncFrames.sampleRate(fscod);
       blocks = fscod2OrBlocks == 3 ? 6 : fscod2OrBlocks + 1;
     }
     header.frameBytes = (frmsiz + 1) * 2;
@@ -134,14 +122,14 @@ final class Ac3Reader extends SyncFrameReader {
       int sampleRate;
       if (eac3) {
         int fscod = (lastKey >> 10) & 3;
-        sampleRate = fscod == 3 ? SAMPLE_RATES[(lastKey >> 8) & 3] / 2 : SAMPLE_RATES[fscod];
+        sampleRate = fscod == 3 ? Ac3SyncFrames.sampleRate((lastKey >> 8) & 3) / 2 : Ac3SyncFrames.sampleRate(fscod);
       } else {
-        sampleRate = SAMPLE_RATES[(lastKey >> 8) & 3] >> (lastKey & 7);
+        sampleRate = Ac3SyncFrames.sampleRate((lastKey >> 8) & 3) >> (lastKey & 7);
       }
       cached = TrackFormat.builder(info.pid(), eac3 ? Codec.EAC3 : Codec.AC3)
           .codecString(eac3 ? "ec-3" : "ac-3")
           .sampleRate(sampleRate)
-          .channels(CHANNELS[acmod] + lfeon)
+          .channels(Ac3SyncFrames.fullBandwidthChannels(acmod) + lfeon)
           .language(info.language())
           .build();
     }

@@ -1,6 +1,7 @@
 package io.iptv.segmenter.fmp4;
 
 import io.iptv.core.MediaException;
+import io.iptv.core.codec.Ac3SyncFrames;
 import io.iptv.core.io.BitCursor;
 import io.iptv.core.io.ByteSlice;
 
@@ -13,8 +14,6 @@ import io.iptv.core.io.ByteSlice;
  * }</pre>
  */
 public final class Dolby {
-  private static final int[] EAC3_BLOCKS = {1, 2, 3, 6};
-  private static final int[] AC3_SAMPLE_RATES = {48000, 44100, 32000};
 
   private Dolby() {}
 
@@ -54,10 +53,10 @@ public final class Dolby {
     int sampleRate;
     if (fscod == 3) {
       int fscod2 = b.readBits(2); // fscod2 (2)
-      sampleRate = AC3_SAMPLE_RATES[Math.min(fscod2, 2)] / 2;
+      sampleRate = Ac3SyncFrames.sampleRate(Math.min(fscod2, 2)) / 2;
     } else {
-      blocks = EAC3_BLOCKS[b.readBits(2)]; // numblkscod (2)
-      sampleRate = AC3_SAMPLE_RATES[fscod];
+      blocks = Ac3SyncFrames.eac3Blocks(b.readBits(2)); // numblkscod (2)
+      sampleRate = Ac3SyncFrames.sampleRate(fscod);
     }
     int acmod = b.readBits(3); // acmod (3)
     int lfeon = b.readBits(1); // lfeon (1)
@@ -91,7 +90,7 @@ public final class Dolby {
     }
     int fscod = frame.byteAt(4) >>> 6;
     int numblkscod = (frame.byteAt(4) >>> 4) & 3;
-    return 256L * (fscod == 3 ? 6 : EAC3_BLOCKS[numblkscod]);
+    return 256L * (fscod == 3 ? 6 : Ac3SyncFrames.eac3Blocks(numblkscod));
   }
 
   private static BitCursor cursor(ByteSlice frame, int needed) throws MediaException {

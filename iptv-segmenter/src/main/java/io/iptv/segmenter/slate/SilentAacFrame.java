@@ -36,7 +36,7 @@ public final class SilentAacFrame {
     Preconditions.requireArgument(config > 0, "no AAC channel_configuration for %s channels", channels);
     byte[] raw = rawDataBlock(config);
     int length = 7 + raw.length;
-    Bits b = new Bits(length);
+    BitWriter b = new BitWriter(length);
     // adts_fixed_header() (ISO/IEC 13818-7 §6.2.1 / 14496-3 §1.A.2.2.1)
     b.put(0xFFF, 12); // syncword
     b.put(0, 1); // ID: MPEG-4
@@ -75,7 +75,7 @@ public final class SilentAacFrame {
       case 6 -> new int[] {ID_SCE, ID_CPE, ID_CPE, ID_LFE};
       default -> new int[] {ID_SCE, ID_CPE, ID_CPE, ID_CPE, ID_LFE};
     };
-    Bits b = new Bits(32);
+    BitWriter b = new BitWriter(32);
     int[] tags = new int[8];
     for (int id : elements) {
       b.put(id, 3); // id_syn_ele
@@ -93,7 +93,7 @@ public final class SilentAacFrame {
   }
 
   /** individual_channel_stream(common_window = 0) with no band coded (§4.6.2.3). */
-  private static void silentIcs(Bits b) {
+  private static void silentIcs(BitWriter b) {
     b.put(100, 8); // global_gain (any value: no band uses it)
     // ics_info()
     b.put(0, 1); // ics_reserved_bit
@@ -112,32 +112,5 @@ public final class SilentAacFrame {
       case 8 -> 7;
       default -> 0;
     };
-  }
-
-  /** A big-endian bit writer over a fixed buffer. */
-  private static final class Bits {
-    private final byte[] data;
-    private int bit;
-
-    Bits(int bytes) {
-      data = new byte[bytes];
-    }
-
-    void put(int value, int bits) {
-      for (int i = bits - 1; i >= 0; i--) {
-        if (((value >>> i) & 1) != 0) {
-          data[bit >>> 3] |= (byte) (0x80 >>> (bit & 7));
-        }
-        bit++;
-      }
-    }
-
-    int byteLength() {
-      return (bit + 7) >>> 3;
-    }
-
-    byte[] bytes() {
-      return data;
-    }
   }
 }

@@ -1,0 +1,37 @@
+package io.iptv.segmenter.slate;
+
+/**
+ * A big-endian bit writer over a fixed, zero-filled buffer: what the silent-frame builders write their
+ * bitstream syntax with. Not thread-safe.
+ */
+final class BitWriter {
+  private final byte[] data;
+  private int bit;
+
+  BitWriter(int bytes) {
+    data = new byte[bytes];
+  }
+
+  /** Writes the low {@code bits} bits of {@code value}, most significant first. */
+  void put(int value, int bits) {
+    for (int i = bits - 1; i >= 0; i--) {
+      if (((value >>> i) & 1) != 0) {
+        data[bit >>> 3] |= (byte) (0x80 >>> (bit & 7));
+      }
+      bit++;
+    }
+  }
+
+  /** Bits written so far. */
+  int bitPosition() {
+    return bit;
+  }
+
+  int byteLength() {
+    return (bit + 7) >>> 3;
+  }
+
+  byte[] bytes() {
+    return data;
+  }
+}

@@ -1,0 +1,112 @@
+package io.iptv.segmenter.slate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.iptv.core.codec.Ac3SyncFrames;
+import io.iptv.core.io.ByteSlice;
+import io.iptv.core.testing.ExternalTools;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Silent AC-3 frames built from real ffmpeg-encoded frames decode in ffmpeg, with its CRC and bitstream checks
+ * on, as exact silence of the template's format, also spliced between real frames.
+ */
+class SilentAc3FrameTest {
+  @ParameterizedTest
+  @CsvSource({
+    "48000, stereo, 192k", // acmod 2: dsurmod, rematrixing flags
+    "48000, 5.1, 384k", // acmod 7 + LFE: cmixlev, surmixlev
+    "44100, mono, 96k", // 44.1 kHz: frame sizes alternate (frmsizecod odd/even)
+    "32000, 2.1, 64k", // acmod 2 + LFE at the smallest frame of the set
+    "48000, 3.0, 640k", // acmod 3 at the largest frame size
+    "48000, quad, 256k" // acmod 6
+  })
+  void silenceShapedLikeARealFrameDecodesAsSilence(int rate, String layout, String bitrate, @TempDir Path dir)
+      throws Exception {
+    String ffmpeg = ExternalTools.requireFfmpeg();
+    Path real = dir.resolve("real.ac3");
+    SlateMediaTest.run(ffmpeg, "-nostdin", "-v", "error", "-f", "lavfi", "-i",
+        "sine=frequency=440:sample_rate=" + rate + ":duration=1", "-af", "aformat=channel_layouts=" + layout,
+        "-c:a", "ac3", "-b:a", bitrate, "-f", "ac3", real.toString());
+    byte[] stream = Files.readAllBytes(real);
+    ByteSlice first = ByteSlice.wrap(stream, 0, frameBytes(stream, 0));
+    ByteSlice silence = SilentAc3Frame.like(first);
+    assertNotNull(silence, "no silent frame for " + layout);
+    assertEquals(first.length(), silence.length(), "same frame size");
+    assertEquals(first.slice(4, 2), silence.slice(4, 2), "same fscod, frmsizecod, bsid");
+    assertEquals(1536 * 90_000.0 / rate, SilentAc3Frame.duration90k(silence), 1e-9);
+    // ffmpeg checks only the whole-frame CRC (crc2); crc1 covers the first 5/8 of the frame (A/52 §5.4.1): the
+    // syndrome over it is zero in ffmpeg's real frame and must be in ours
+    int crc1End = ((first.length() >> 2) + (first.length() >> 4)) << 1;
+    assertEquals(0, SilentAc3Frame.crc16(first.toByteArray(), 2, crc1End, 0), "crc1 of the real frame");
+    assertEquals(0, SilentAc3Frame.crc16(silence.toByteArray(), 2, crc1End, 0), "crc1");
+
+    Path silent = dir.resolve("silence.ac3");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (int i = 0; i < 50; i++) {
+      out.write(silence.toByteArray());
+    }
+    Files.write(silent, out.toByteArray());
+    String decoded = SlateMediaTest.run(ffmpeg, "-nostdin", "-v", "info", "-err_detect", "crccheck+bitstream",
+        "-i", silent.toString(), "-af", "volumedetect", "-f", "null", "-");
+    assertTrue(decoded.contains("max_volume: -91.0 dB") || decoded.contains("max_volume: -inf dB"), decoded);
+    assertTrue(decoded.contains("n_samples: " + 50 * 1536 * channels(layout)), decoded);
+
+    // spliced: real frames, silence, real frames, as the gap filler inserts it
+    Path spliced = dir.resolve("spliced.ac3");
+    out.reset();
+    int half = 0;
+    for (int i = 0; i < 10; i++) { // ten real frames (at 44.1 kHz their sizes alternate)
+      half += frameBytes(stream, half);
+    }
+    out.write(stream, 0, half);
+    for (int i = 0; i < 20; i++) {
+      out.write(silence.toByteArray());
+    }
+    out.write(stream, half, stream.length - half);
+    Files.write(spliced, out.toByteArray());
+    assertEquals("", SlateMediaTest.run(ffmpeg, "-nostdin", "-v", "error", "-err_detect", "crccheck+bitstream",
+        "-i", spliced.toString(), "-f", "null", "-").strip());
+  }
+
+  @Test
+  void somethingThatIsNoCompleteAc3FrameGivesNoSilence() {
+    byte[] frame = new byte[768]; // 48 kHz, 192 kbit/s
+    frame[0] = 0x0B;
+    frame[1] = 0x77;
+    frame[4] = 20; // fscod 0, frmsizecod 20
+    frame[5] = 8 << 3; // bsid 8
+    assertNotNull(SilentAc3Frame.like(ByteSlice.wrap(frame)));
+    assertNull(SilentAc3Frame.like(ByteSlice.wrap(frame, 0, 767)), "truncated");
+    assertNull(SilentAc3Frame.like(ByteSlice.wrap(new byte[] {0x0B, 0x77, 0, 0, (byte) 0xC0, 0x40, 0, 0})),
+        "reserved fscod");
+    byte[] eac3 = Arrays.copyOf(frame, frame.length);
+    eac3[5] = (byte) (16 << 3);
+    assertNull(SilentAc3Frame.like(ByteSlice.wrap(eac3)), "E-AC-3");
+    assertNull(SilentAc3Frame.like(ByteSlice.wrap(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9})), "no syncword");
+  }
+
+  private static int frameBytes(byte[] stream, int at) {
+    return Ac3SyncFrames.frameBytes((stream[at + 4] & 0xFF) >> 6, stream[at + 4] & 0x3F);
+  }
+
+  private static int channels(String layout) {
+    return switch (layout) {
+      case "mono" -> 1;
+      case "stereo" -> 2;
+      case "2.1", "3.0" -> 3;
+      case "quad" -> 4;
+      default -> 6;
+    };
+  }
+}
