@@ -47,11 +47,6 @@ public final class Ac3SyncFrames {
     return words * 2;
   }
 
-  /** The nominal bit rate in kbit/s of {@code frmsizecod} (0..37), or 0. */
-  public static int bitrateKbps(int frmsizecod) {
-    return frmsizecod >= 0 && frmsizecod < 2 * BITRATES.length ? BITRATES[frmsizecod >> 1] : 0;
-  }
-
   /** Full-bandwidth channels of {@code acmod} 0..7 (1+1 dual mono counts two). */
   public static int fullBandwidthChannels(int acmod) {
     return CHANNELS[acmod & 7];
