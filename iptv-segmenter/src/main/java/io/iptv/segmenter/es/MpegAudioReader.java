@@ -1,5 +1,6 @@
 package io.iptv.segmenter.es;
 
+import io.iptv.core.codec.MpegAudioFrames;
 import io.iptv.core.media.Codec;
 import io.iptv.core.media.TrackFormat;
 
@@ -15,17 +16,9 @@ import io.iptv.core.media.TrackFormat;
  * single_channel mode, else 2). Not thread-safe.
  */
 final class MpegAudioReader extends SyncFrameReader {
-  private static final int[][] BITRATES = {
-    {0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448}, // MPEG-1 layer I
-    {0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384}, // MPEG-1 layer II
-    {0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320}, // MPEG-1 layer III
-    {0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256}, // MPEG-2/2.5 layer I
-    {0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160}, // MPEG-2/2.5 layers II, III
-  };
-  private static final int[] SAMPLE_RATES = {44100, 48000, 32000};
-
   private int formatKey = -1;
   private int lastKey;
+  private int lastSampleRate;
   private TrackFormat cached;
 
   MpegAudioReader(EsInfo info) {
@@ -43,38 +36,21 @@ final class MpegAudioReader extends SyncFrameReader {
     // protection_bit (1), bitrate_index (4), sampling_frequency (2), padding_bit (1), private_bit (1),
     // mode (2), mode_extension (2), copyright (1), original/home (1), emphasis (2)
     int h = ((d[o] & 0xFF) << 24) | ((d[o + 1] & 0xFF) << 16) | ((d[o + 2] & 0xFF) << 8) | (d[o + 3] & 0xFF);
-    if ((h & 0xFFE00000) != 0xFFE00000) {
+    if (!MpegAudioFrames.isValid(h)) {
       return false;
     }
     int version = (h >>> 19) & 3;
-    int layerBits = (h >>> 17) & 3;
-    int bitrateIndex = (h >>> 12) & 0x0F;
+    int layer = MpegAudioFrames.layer(h);
     int sampleRateIndex = (h >>> 10) & 3;
-    if (version == 1 || layerBits == 0 || bitrateIndex == 0 || bitrateIndex == 15 || sampleRateIndex == 3) {
-      return false;
-    }
-    int layer = 4 - layerBits;
-    boolean mpeg1 = version == 3;
-    int padding = (h >>> 9) & 1;
     int mode = (h >>> 6) & 3;
-    int sampleRate = SAMPLE_RATES[sampleRateIndex] >> (mpeg1 ? 0 : version == 2 ? 1 : 2);
-    int bitrate = 1000 * BITRATES[mpeg1 ? layer - 1 : layer == 1 ? 3 : 4][bitrateIndex];
-    int frameBytes;
-    int samples;
-    if (layer == 1) {
-      frameBytes = (12 * bitrate / sampleRate + padding) * 4;
-      samples = 384;
-    } else if (layer == 2 || mpeg1) {
-      frameBytes = 144 * bitrate / sampleRate + padding;
-      samples = 1152;
-    } else {
-      frameBytes = 72 * bitrate / sampleRate + padding;
-      samples = 576;
-    }
+    int frameBytes = MpegAudioFrames.frameBytes(h);
+    int samples = MpegAudioFrames.samplesPerFrame(h);
+    int sampleRate = MpegAudioFrames.sampleRate(h);
     header.frameBytes = frameBytes;
     header.samples = samples;
     header.sampleRate = sampleRate;
     header.joinsPrevious = false;
+    lastSampleRate = sampleRate; // determined by lastKey's version and sampling_frequency
     lastKey = (version << 8) | (layer << 4) | (sampleRateIndex << 2) | (mode == 3 ? 1 : 0);
     return true;
   }
@@ -85,11 +61,10 @@ final class MpegAudioReader extends SyncFrameReader {
       formatKey = lastKey;
       int version = lastKey >> 8;
       int layer = (lastKey >> 4) & 0x0F;
-      int sampleRate = SAMPLE_RATES[(lastKey >> 2) & 3] >> (version == 3 ? 0 : version == 2 ? 1 : 2);
       boolean mp3 = layer == 3;
       cached = TrackFormat.builder(info.pid(), mp3 ? Codec.MP3 : Codec.MPEG_AUDIO)
           .codecString(mp3 ? "mp4a.40.34" : version == 3 ? "mp4a.6B" : "mp4a.69")
-          .sampleRate(sampleRate)
+          .sampleRate(lastSampleRate)
           .channels((lastKey & 1) != 0 ? 1 : 2)
           .language(info.language())
           .build();
