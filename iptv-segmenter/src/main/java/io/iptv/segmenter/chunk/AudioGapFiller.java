@@ -8,6 +8,7 @@ import io.iptv.core.media.TrackFormat;
 import io.iptv.core.media.TrackType;
 import io.iptv.segmenter.slate.SilentAacFrame;
 import io.iptv.segmenter.slate.SilentAc3Frame;
+import io.iptv.segmenter.slate.SilentEac3Frame;
 import io.iptv.segmenter.slate.SilentMpegAudioFrame;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,7 +19,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Fills holes in AAC, AC-3 and MPEG-1/2 audio (MP2, MP3) with silent frames, one {@link Chunk} at a time, so that every segment of a period
+ * Fills holes in AAC, AC-3, E-AC-3 and MPEG-1/2 audio (MP2, MP3) with silent frames, one {@link Chunk} at a time, so that every segment of a period
  * has audio from its start to its end: a packaging stage between the {@link Chunker} and the muxers.
  *
  * <p>Broadcast input loses audio: a PES dropped on a lossy UDP hop, an audio PID missing for seconds while the
@@ -27,15 +28,15 @@ import java.util.function.Consumer;
  * segment without one audio sample cannot be written at all (a CMAF fragment has at least one sample,
  * ISO/IEC 23000-19 §7.3.2.2), and a hole in the media timeline leaves a gap in the player's buffered range
  * that hls.js waits on for seconds before it seeks over it. Within a period, this filler inserts silent
- * AAC-LC frames ({@link SilentAacFrame}), AC-3 frames ({@link SilentAc3Frame}) or MPEG audio frames
- * ({@link SilentMpegAudioFrame}), the last two shaped like the track's own, wherever such a track's next
- * sample starts
+ * AAC-LC frames ({@link SilentAacFrame}), AC-3 ({@link SilentAc3Frame}), E-AC-3 ({@link SilentEac3Frame}) or MPEG
+ * audio frames ({@link SilentMpegAudioFrame}), the last three shaped like the track's own, wherever such a
+ * track's next sample starts
  * {@value #MIN_GAP_FRAMES} or more frame durations after the end of its previous one, and at the end of a
  * chunk whose audio stops that much before the chunk ends. A period's first chunk is measured from its start
  * (audio that starts late after a discontinuity is preceded by silence). Holes shorter than that are left
  * alone (timestamp jitter, a single lost frame). Inserted AAC frames take the framing of the track's samples:
- * ADTS (MPEG-TS input) or raw access units (MP4 input, AudioSpecificConfig object type 2 only). E-AC-3 is not
- * filled (no silence generator).
+ * ADTS (MPEG-TS input) or raw access units (MP4 input, AudioSpecificConfig object type 2 only). E-AC-3 samples
+ * that carry dependent substreams (7.1) are not filled.
  *
  * <p>A real sample that arrives after silence was inserted for its time (audio later than the chunker waits,
  * {@link ChunkingPolicy#maxInterleave90k()}) is dropped and handed to the drop listener, so timestamps never
@@ -208,7 +209,7 @@ public final class AudioGapFiller {
     ByteSlice frame;
     /**
      * One frame's samples at its sampling rate: 1024 for AAC-LC (ISO/IEC 14496-3 §1.6.5.1), 1536 for AC-3
-     * (ATSC A/52 §5.1), 384, 576 or 1152 for MPEG audio (ISO/IEC 11172-3, 13818-3).
+     * (ATSC A/52 §5.1), 256 per block for E-AC-3, 384, 576 or 1152 for MPEG audio (ISO/IEC 11172-3, 13818-3).
      */
     double frameDuration90k;
 
@@ -219,6 +220,7 @@ public final class AudioGapFiller {
         if (frame != null) {
           frameDuration90k = switch (f.codec()) {
             case AC3 -> SilentAc3Frame.duration90k(frame);
+            case EAC3 -> SilentEac3Frame.duration90k(frame);
             case MPEG_AUDIO, MP3 -> SilentMpegAudioFrame.duration90k(frame);
             default -> 1024.0 * 90_000 / rateOf(s.data(), f);
           };
@@ -231,6 +233,9 @@ public final class AudioGapFiller {
   static ByteSlice silentFrame(ByteSlice sample, TrackFormat f) {
     if (f.codec() == Codec.AC3) {
       return SilentAc3Frame.like(sample);
+    }
+    if (f.codec() == Codec.EAC3) {
+      return SilentEac3Frame.like(sample);
     }
     if (f.codec() == Codec.MPEG_AUDIO || f.codec() == Codec.MP3) {
       return SilentMpegAudioFrame.like(sample);
@@ -251,7 +256,10 @@ public final class AudioGapFiller {
   }
 
   private static boolean fillable(Codec codec) {
-    return codec == Codec.AAC || codec == Codec.AC3 || codec == Codec.MPEG_AUDIO || codec == Codec.MP3;
+    return switch (codec) {
+      case AAC, AC3, EAC3, MPEG_AUDIO, MP3 -> true;
+      default -> false;
+    };
   }
 
   private static int rateOf(ByteSlice sample, TrackFormat f) {

@@ -192,7 +192,7 @@ public final class SilentAc3Frame {
    * Exponents of the quietest level: the absolute first one 15, then deltas climbing to the maximum 24 and
    * staying there; grouped three deltas per 7 bits as 25·m1 + 5·m2 + m3 with m = delta + 2 (A/52 §7.1.3).
    */
-  private static void silentExponents(BitWriter b, int groups) {
+  static void silentExponents(BitWriter b, int groups) {
     b.put(15, 4); // exps[ch][0] (4)
     for (int g = 0; g < groups; g++) {
       int code = switch (g) {

@@ -19,17 +19,17 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A source whose audio PID goes silent for 1.5 s while the video goes on (a common broadcast fault). The
- * packager fills the hole with silent AAC, AC-3, MP2 or MP3 frames: the fMP4 audio rendition can be written at
- * all (a segment without audio cannot), ffmpeg decodes both formats without an error, and the audio timeline
- * has no hole.
+ * packager fills the hole with silent AAC, AC-3, E-AC-3, MP2 or MP3 frames: the fMP4 audio rendition can be
+ * written at all (a segment without audio cannot), ffmpeg decodes both formats without an error, and the audio
+ * timeline has no hole.
  */
 class AudioDropoutTest {
   private static final int AUDIO = 257;
 
   @ParameterizedTest
   @CsvSource({ // MPEG audio has no fMP4 sample entry here: TS only
-    "h264_aac.ts, TS", "h264_aac.ts, FMP4", "h265_ac3.ts, TS", "h265_ac3.ts, FMP4", "h264_mp2.ts, TS",
-    "h264_mp3.ts, TS"})
+    "h264_aac.ts, TS", "h264_aac.ts, FMP4", "h265_ac3.ts, TS", "h265_ac3.ts, FMP4", "h264_eac3.ts, TS",
+    "h264_eac3.ts, FMP4", "h264_mp2.ts, TS", "h264_mp3.ts, TS"})
   void anAudioDropoutIsPackagedAsSilenceThatDecodes(String clip, SegmentFormat format, @TempDir Path dir)
       throws Exception {
     LiveClipFeed feed = new LiveClipFeed(clip);
