@@ -197,7 +197,7 @@ public final class CmafSegmentWriter {
    * entry of at most 16 bytes, a byte per NAL unit where a 3-byte start code becomes a 4-byte length, and its
    * {@code senc} IV and subsample entry when encrypted), plus 4 KiB of boxes ({@code styp}, {@code sidx},
    * {@code moof} headers). A segment that needs more grows its buffer; one that needs less leaves the rest
-   * unused (0.1 % of a 7 MB segment of 1080p at 8 Mbit/s).
+   * unused (150 samples: 13.7 KB, 0.2 % of a 7.26 MB segment of 1080p at 8 Mbit/s).
    */
   private static int segmentBytesBound(List<MediaSample> samples) {
     long bytes = 4096;
