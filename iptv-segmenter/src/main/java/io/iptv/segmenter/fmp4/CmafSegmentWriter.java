@@ -136,6 +136,7 @@ public final class CmafSegmentWriter {
   public Segment write(long sequence, List<MediaSample> samples, long nextDts90k, SegmentSampleEncryptor encryptor)
       throws MediaException {
     out.reset();
+    out.reserve(segmentBytesBound(samples));
     out.start("styp");
     out.fourcc("msdh").u32(0); // major_brand, minor_version
     out.fourcc("msdh").fourcc("msix").fourcc("cmfs").fourcc("cmff"); // compatible_brands
@@ -189,6 +190,21 @@ public final class CmafSegmentWriter {
       out.patchU32(sidxDurationAt, segment.duration());
     }
     return new Segment(out.takeOut(), written); // handed over: the segment is written once
+  }
+
+  /**
+   * About the bytes of a segment of {@code samples}: their payloads, plus per sample 64 bytes (its {@code trun}
+   * entry of at most 16 bytes, a byte per NAL unit where a 3-byte start code becomes a 4-byte length, and its
+   * {@code senc} IV and subsample entry when encrypted), plus 4 KiB of boxes ({@code styp}, {@code sidx},
+   * {@code moof} headers). A segment that needs more grows its buffer; one that needs less leaves the rest
+   * unused (150 samples: 13.7 KB, 0.2 % of a 7.26 MB segment of 1080p at 8 Mbit/s).
+   */
+  private static int segmentBytesBound(List<MediaSample> samples) {
+    long bytes = 4096;
+    for (MediaSample s : samples) {
+      bytes += s.data().length() + 64L;
+    }
+    return (int) Math.min(bytes, Integer.MAX_VALUE - 16);
   }
 
   /** Configures a {@link CmafSegmentWriter}. Not thread-safe. */

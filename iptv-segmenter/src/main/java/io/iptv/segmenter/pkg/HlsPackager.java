@@ -510,16 +510,23 @@ public final class HlsPackager implements Emitter {
   /**
    * Every rendition has copied {@code chunk}'s samples into its segment: their arrays go back to the pools the
    * input lent them from ({@link Builder#sampleRecycler}). Not with partial segments, nor, with fMP4 segments,
-   * those of a period's first chunk, whose first samples the init segments keep ({@code Fmp4Track}).
+   * the first sample of each track in a period's first chunk, which the init segments keep ({@code
+   * Fmp4Track.firstSample}, {@code RenditionWriter.switchInit}). Only those: the whole first chunk left
+   * unrecycled stayed lent in {@code PayloadArrays} for the rest of the job (12 MB of arrays for a 419 MB MP4,
+   * the last straw for {@code -Xmx64m}).
    */
   private void recycleSamples(Chunk chunk) {
     SampleRecycler recycler = config.sampleRecycler;
-    boolean initKeepsSamples = config.segmentFormat == SegmentFormat.FMP4
-        && (chunk.sequence() == 0 || chunk.discontinuity());
-    if (recycler == null || parts != null || initKeepsSamples) {
+    if (recycler == null || parts != null) {
       return;
     }
+    boolean initKeepsSamples = config.segmentFormat == SegmentFormat.FMP4
+        && (chunk.sequence() == 0 || chunk.discontinuity());
+    Set<Integer> firstOfTrack = initKeepsSamples ? new HashSet<>() : null;
     for (MediaSample s : chunk.samples()) {
+      if (firstOfTrack != null && firstOfTrack.add(s.trackId())) {
+        continue; // an init segment keeps it
+      }
       recycler.recycle(s.data());
     }
   }

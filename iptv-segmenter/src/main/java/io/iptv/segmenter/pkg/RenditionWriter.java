@@ -72,8 +72,12 @@ final class RenditionWriter {
 
   /** The rendition's I-frame playlist entries, or null when it writes none (no video, or not asked for). */
   private final IFramePlaylistWindow iFrames;
-  /** The keyframes of the segment last written, for {@link #append}. */
-  private Written lastWritten;
+  /**
+   * The keyframes and PSI length of the segment last written, for {@link #append}; not its bytes: holding them
+   * kept a whole segment array (7–10 MB at 8 Mbit/s) alive after the writer thread had written and released it,
+   * a third of the live set when a 1 GB TS → fMP4 ran out of memory with {@code -Xmx64m}.
+   */
+  private SegmentLayout lastLayout;
   /** FMP4: the init segments by the first media sequence number they serve (see {@link #switchInit}). */
   private final Fmp4Inits inits = new Fmp4Inits();
   /** FMP4: the name of this rendition's first init segment (the one DASH references), once written. */
@@ -305,8 +309,8 @@ final class RenditionWriter {
       for (KeyframeRange k : ts.keyframes()) {
         keys.add(new KeyRange(k.pts90k(), k.offset(), k.length()));
       }
-      lastWritten = new Written(ts.bytes(), keys, ts.psiLength());
-      return lastWritten;
+      lastLayout = new SegmentLayout(keys, ts.psiLength());
+      return new Written(ts.bytes(), keys, ts.psiLength());
     }
     List<MediaSample> own = new ArrayList<>();
     for (MediaSample s : chunk.samples()) {
@@ -324,8 +328,8 @@ final class RenditionWriter {
     for (FragmentWriter.Fragment f : seg.syncSampleFragments()) {
       keys.add(new KeyRange(cmaf.track().toTicks90k(f.earliestPresentationTime()), f.offset(), f.size()));
     }
-    lastWritten = new Written(seg.bytes(), keys, 0);
-    return lastWritten;
+    lastLayout = new SegmentLayout(keys, 0);
+    return new Written(seg.bytes(), keys, 0);
   }
 
   /**
@@ -349,6 +353,9 @@ final class RenditionWriter {
    * @param psiLength TS: bytes of PAT + PMT at the start (the I-frames' EXT-X-MAP range); fMP4: 0
    */
   record Written(ByteSlice bytes, List<KeyRange> keyframes, long psiLength) {}
+
+  /** What {@link #append} needs of a written segment: {@link Written} without the bytes. */
+  private record SegmentLayout(List<KeyRange> keyframes, long psiLength) {}
 
   /** Where a decodable keyframe lies in a segment (TS: its packets; fMP4: moof to the end of its data). */
   record KeyRange(long pts90k, long offset, long length) {}
@@ -410,9 +417,9 @@ final class RenditionWriter {
         .keys(keys)
         .map(map)
         .build();
-    if (iFrames != null && lastWritten != null) {
+    if (iFrames != null && lastLayout != null) {
       iFrames.addSegment(uri, map != null ? map : iFrameMap(uri), chunk.discontinuity(),
-          iFrameEntries(chunk, lastWritten));
+          iFrameEntries(chunk, lastLayout.keyframes()));
     }
     for (MediaSegment gone : window.add(segment)) {
       if (restoredListed > 0) {
@@ -447,15 +454,15 @@ final class RenditionWriter {
     if (format == SegmentFormat.FMP4) {
       return new MediaInitialization(SegmentFormat.INIT_SEGMENT_NAME, null);
     }
-    return new MediaInitialization(uri, new ByteRange(lastWritten.psiLength(), 0));
+    return new MediaInitialization(uri, new ByteRange(lastLayout.psiLength(), 0));
   }
 
   /**
    * Each keyframe's EXTINF is the time to the next keyframe's presentation, the last one's the time to the end
    * of the segment (RFC 8216 §4.3.3.6).
    */
-  private static List<IFramePlaylistWindow.Frame> iFrameEntries(Chunk chunk, Written written) {
-    List<KeyRange> keys = new ArrayList<>(written.keyframes());
+  private static List<IFramePlaylistWindow.Frame> iFrameEntries(Chunk chunk, List<KeyRange> keyframes) {
+    List<KeyRange> keys = new ArrayList<>(keyframes);
     keys.sort(java.util.Comparator.comparingLong(KeyRange::pts90k));
     List<IFramePlaylistWindow.Frame> frames = new ArrayList<>();
     long end90k = chunk.start90k() + chunk.duration90k();

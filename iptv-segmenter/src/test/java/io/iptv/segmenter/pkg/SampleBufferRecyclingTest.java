@@ -1,6 +1,7 @@
 package io.iptv.segmenter.pkg;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -95,6 +96,38 @@ class SampleBufferRecyclingTest {
         assertEquals(reference.get(name), files.get(name), name);
       }
     }
+  }
+
+  /**
+   * fMP4: every sample goes back to the input's arrays once muxed, the first chunk's too, except the first sample
+   * of each track, which the init segment keeps (AC-3 configuration, new parameter sets); the whole first chunk
+   * used to stay lent, 12 MB of arrays for the rest of a 419 MB MP4's packaging.
+   */
+  @Test
+  void fmp4RecyclesAllButEachTracksFirstSample() throws Exception {
+    Path input = continuous("h264_aac.ts", 6);
+    java.util.Set<ByteSlice> delivered = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    java.util.Set<ByteSlice> recycled = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    Map<Integer, ByteSlice> firstOfTrack = new TreeMap<>();
+    HlsPackager packager = HlsPackager.builder().segmentDuration(Duration.ofSeconds(2)).clock(CLOCK)
+        .segmentFormat(SegmentFormat.FMP4).sampleRecycler(recycled::add).build(new InMemorySegmentSink());
+    try (MediaInput in = MediaInputs.open(input, 0, null, null)) {
+      in.readAll(event -> {
+        if (event instanceof MediaSample s) {
+          delivered.add(s.data());
+          firstOfTrack.putIfAbsent(s.trackId(), s.data());
+        }
+        packager.emit(event);
+      });
+    }
+    packager.finish();
+    assertTrue(firstOfTrack.size() >= 2, "tracks: " + firstOfTrack.keySet());
+    for (ByteSlice first : firstOfTrack.values()) {
+      assertTrue(delivered.remove(first));
+      assertFalse(recycled.contains(first), "a first sample kept by the init segment was recycled");
+    }
+    delivered.removeAll(recycled);
+    assertEquals(0, delivered.size(), "samples never recycled");
   }
 
   @Test

@@ -1,0 +1,92 @@
+package io.iptv.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.iptv.core.testing.ExternalTools;
+import io.iptv.core.testing.ToolRun;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code iptv package --format fmp4 --dash} of a long input in a child JVM with {@code -Xmx64m} on G1: it must
+ * succeed and write the same bytes as a run with the default heap. The input is a 2 s clip (720p with noise at
+ * about 8 Mbit/s, keyframe every second, AAC) looped to 60 s, cut into 8 s segments of about 8.3 MB: the size
+ * at which the packager ran out of memory before (a segment array over the segment pool's bound, pinned by the
+ * rendition after it was written, grown by half from 1 MiB with old and new array live; the first chunk's MP4
+ * payloads never recycled), while 10 s segments (10 MB) pass now. Skipped without ffmpeg unless CI=true.
+ */
+class PackageSmallHeapTest {
+  @TempDir Path temp;
+
+  @Test
+  void tsToFmp4WithSmallHeap() throws IOException {
+    Path ts = loopedInput("ts", "mpegts");
+    assertSmallHeapMatchesDefault(ts);
+  }
+
+  @Test
+  void mp4ToFmp4WithSmallHeap() throws IOException {
+    Path mp4 = loopedInput("mp4", "mp4");
+    assertSmallHeapMatchesDefault(mp4);
+  }
+
+  /** The 2 s clip looped to 60 s, in {@code format}. */
+  private Path loopedInput(String extension, String format) {
+    String ffmpeg = ExternalTools.requireFfmpeg();
+    Path clip = temp.resolve("clip.ts");
+    if (!Files.exists(clip)) {
+      ToolRun.of(List.of(ffmpeg, "-v", "error", "-y", "-f", "lavfi", "-i",
+          "testsrc2=size=1280x720:rate=25,noise=alls=10:allf=t", "-f", "lavfi", "-i", "sine=sample_rate=48000",
+          "-t", "2", "-c:v", "libx264", "-preset", "ultrafast", "-qp", "29", "-g", "25", "-c:a", "aac",
+          "-f", "mpegts", clip.toString())).requireSuccess();
+    }
+    Path looped = temp.resolve("looped." + extension);
+    ToolRun.of(List.of(ffmpeg, "-v", "error", "-y", "-stream_loop", "29", "-i", clip.toString(), "-c", "copy",
+        "-f", format, looped.toString())).requireSuccess();
+    return looped;
+  }
+
+  private void assertSmallHeapMatchesDefault(Path input) throws IOException {
+    assertTrue(Files.size(input) > 50L << 20, "input of " + Files.size(input) + " bytes");
+    Path small = temp.resolve(input.getFileName() + "-small");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> child = new ArrayList<>(List.of(java, "-Xmx64m", "-XX:+UseG1GC", "-cp",
+        System.getProperty("java.class.path"), IptvCommand.class.getName()));
+    child.addAll(packageArgs(input, small));
+    ToolRun run = ToolRun.of(child, Duration.ofSeconds(60));
+    assertEquals(0, run.exitCode(), "-Xmx64m: " + run.stderrText());
+
+    Path reference = temp.resolve(input.getFileName() + "-default");
+    StringWriter err = new StringWriter();
+    assertEquals(0, IptvCommand.execute(packageArgs(input, reference).toArray(String[]::new),
+        new PrintWriter(new StringWriter()), new PrintWriter(err)), err.toString());
+    List<String> names = files(reference);
+    assertTrue(names.stream().filter(n -> n.endsWith(".m4s")).count() >= 14, "segments: " + names);
+    assertEquals(names, files(small));
+    for (String name : names) {
+      assertArrayEquals(Files.readAllBytes(reference.resolve(name)), Files.readAllBytes(small.resolve(name)), name);
+    }
+  }
+
+  private static List<String> packageArgs(Path input, Path output) {
+    return List.of("package", "--input", input.toString(), "--output", output.toString(), "--segment-duration", "8",
+        "--quiet", "--format", "fmp4", "--dash");
+  }
+
+  private static List<String> files(Path root) throws IOException {
+    try (Stream<Path> walk = Files.walk(root)) {
+      return walk.filter(Files::isRegularFile).map(p -> root.relativize(p).toString()).sorted().toList();
+    }
+  }
+}
