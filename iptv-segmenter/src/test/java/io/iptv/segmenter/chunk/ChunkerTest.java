@@ -144,14 +144,7 @@ class ChunkerTest {
   void aPeriodInWhichTheVideoNeverReachesAKeyframeIsDroppedWhole() throws MediaException {
     List<Chunk> chunks = new ArrayList<>();
     Chunker chunker = new Chunker(ChunkingPolicy.of(Duration.ofSeconds(1)), chunks::add);
-    chunker.onEvent(new StreamEvent.TrackAdded(TrackFormat.builder(256, Codec.H264).build()));
-    chunker.onEvent(new StreamEvent.TrackAdded(TrackFormat.builder(257, Codec.AAC).build()));
-    feedAv(chunker, 0, 90_000, true);
-    chunker.onEvent(signalled());
-    feedAv(chunker, 500_000, 540_000, false); // resumed mid-GOP: non-keyframes and audio
-    chunker.onEvent(signalled());
-    feedAv(chunker, 900_000, 990_000, true);
-    chunker.onEvent(new StreamEvent.EndOfStream());
+    feedAPeriodWithoutAKeyframe(chunker);
 
     assertEquals(List.of(0, 2), chunks.stream().map(Chunk::period).toList());
     assertTrue(chunks.stream().allMatch(c -> c.samples().stream().anyMatch(x -> x.trackId() == 256)),
@@ -170,15 +163,7 @@ class ChunkerTest {
     List<MediaSample> placed = new ArrayList<>();
     Chunker chunker = new Chunker(ChunkingPolicy.of(Duration.ofSeconds(1)), chunks::add,
         (chunkId, sample) -> placed.add(sample));
-    chunker.onEvent(new StreamEvent.TrackAdded(TrackFormat.builder(256, Codec.H264).build()));
-    chunker.onEvent(new StreamEvent.TrackAdded(TrackFormat.builder(257, Codec.AAC).build()));
-    feedAv(chunker, 0, 90_000, true);
-    chunker.onEvent(signalled());
-    feedAv(chunker, 500_000, 540_000, false); // resumed mid-GOP: non-keyframes and audio
-    chunker.onEvent(signalled());
-    chunker.onEvent(new MediaSample(257, 899_000, 899_000, true, DATA)); // audio just before the keyframe
-    feedAv(chunker, 900_000, 990_000, true);
-    chunker.onEvent(new StreamEvent.EndOfStream());
+    feedAPeriodWithoutAKeyframe(chunker);
 
     assertEquals(List.of(0, 2), chunks.stream().map(Chunk::period).toList());
     assertTrue(placed.stream().noneMatch(x -> x.dts90k() >= 500_000 && x.dts90k() < 540_000),
@@ -188,6 +173,23 @@ class ChunkerTest {
     assertTrue(placed.containsAll(emitted), "every emitted sample was placed");
     assertTrue(emitted.stream().anyMatch(x -> x.dts90k() == 899_000), "the audio before the keyframe is kept");
     assertEquals(chunker.samplesIn(), chunker.samplesOut() + chunker.samplesDropped());
+  }
+
+  /**
+   * Video and audio 0–1 s; after a discontinuity 5.6–6 s of non-keyframes and audio (an input that resumed
+   * mid-GOP and stopped again); after another, one audio frame just before the keyframe at 10 s, then 1 s of
+   * video and audio.
+   */
+  private static void feedAPeriodWithoutAKeyframe(Chunker chunker) throws MediaException {
+    chunker.onEvent(new StreamEvent.TrackAdded(TrackFormat.builder(256, Codec.H264).build()));
+    chunker.onEvent(new StreamEvent.TrackAdded(TrackFormat.builder(257, Codec.AAC).build()));
+    feedAv(chunker, 0, 90_000, true);
+    chunker.onEvent(signalled());
+    feedAv(chunker, 500_000, 540_000, false); // resumed mid-GOP: non-keyframes and audio
+    chunker.onEvent(signalled());
+    chunker.onEvent(new MediaSample(257, 899_000, 899_000, true, DATA)); // audio just before the keyframe
+    feedAv(chunker, 900_000, 990_000, true);
+    chunker.onEvent(new StreamEvent.EndOfStream());
   }
 
   private static StreamEvent.Discontinuity signalled() {
