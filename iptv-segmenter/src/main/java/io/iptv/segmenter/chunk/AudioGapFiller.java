@@ -19,8 +19,9 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Fills holes in AAC, AC-3, E-AC-3 and MPEG-1/2 audio (MP2, MP3) with silent frames, one {@link Chunk} at a time, so that every segment of a period
- * has audio from its start to its end: a packaging stage between the {@link Chunker} and the muxers.
+ * Fills holes in AAC, AC-3, E-AC-3 and MPEG-1/2 audio (MP2, MP3) with silent frames, one {@link Chunk} at a
+ * time, so that every segment of a period has audio from its start to its end: a packaging stage between the
+ * {@link Chunker} and the muxers.
  *
  * <p>Broadcast input loses audio: a PES dropped on a lossy UDP hop, an audio PID missing for seconds while the
  * video goes on, an input that stops right after a video keyframe (its audio, muxed later, never arrives). In
@@ -28,10 +29,10 @@ import java.util.function.Consumer;
  * segment without one audio sample cannot be written at all (a CMAF fragment has at least one sample,
  * ISO/IEC 23000-19 §7.3.2.2), and a hole in the media timeline leaves a gap in the player's buffered range
  * that hls.js waits on for seconds before it seeks over it. Within a period, this filler inserts silent
- * AAC-LC frames ({@link SilentAacFrame}), AC-3 ({@link SilentAc3Frame}), E-AC-3 ({@link SilentEac3Frame}) or MPEG
- * audio frames ({@link SilentMpegAudioFrame}), the last three shaped like the track's own, wherever such a
- * track's next sample starts
- * {@value #MIN_GAP_FRAMES} or more frame durations after the end of its previous one, and at the end of a
+ * AAC-LC frames ({@link SilentAacFrame}), AC-3 ({@link SilentAc3Frame}), E-AC-3 ({@link SilentEac3Frame})
+ * or MPEG audio frames ({@link SilentMpegAudioFrame}), the last three shaped like the track's own, wherever
+ * such a track's next sample starts {@value #MIN_GAP_FRAMES} or more frame durations after the end of its
+ * previous one, and at the end of a
  * chunk whose audio stops that much before the chunk ends. A period's first chunk is measured from its start
  * (audio that starts late after a discontinuity is preceded by silence). Holes shorter than that are left
  * alone (timestamp jitter, a single lost frame). Inserted AAC frames take the framing of the track's samples:

@@ -47,8 +47,9 @@ import java.util.TreeSet;
  * time as by a regular boundary. At most {@value #MAX_REQUESTED_CUTS} requests are pending (older ones are
  * dropped first); requests in the past are discarded when the lead track passes them.
  *
- * <p>Ignored events: {@code TimedMetadata}, {@code SpliceCue} (the caller turns cues into {@link #cutAt}). Memory: the samples of at most a few chunks
- * (the open one, ones waiting for lagging tracks, one held for tail merging).
+ * <p>Ignored events: {@code TimedMetadata}, {@code SpliceCue} (the caller turns cues into {@link #cutAt}).
+ * Memory: the samples of at most a few chunks (the open one, ones waiting for lagging tracks, one held for tail
+ * merging).
  *
  * <p>Not thread-safe: feed it from one thread; the sink is called on that thread.
  *

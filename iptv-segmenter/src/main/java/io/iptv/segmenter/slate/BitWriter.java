@@ -2,7 +2,8 @@ package io.iptv.segmenter.slate;
 
 /**
  * A big-endian bit writer over a fixed, zero-filled buffer: what the silent-frame builders write their
- * bitstream syntax with. Not thread-safe.
+ * bitstream syntax with. Bits past the end are counted but not stored, so a writer checks
+ * {@link #bitPosition()} against the buffer once at the end instead of failing midway. Not thread-safe.
  */
 final class BitWriter {
   private final byte[] data;
@@ -15,7 +16,7 @@ final class BitWriter {
   /** Writes the low {@code bits} bits of {@code value}, most significant first. */
   void put(int value, int bits) {
     for (int i = bits - 1; i >= 0; i--) {
-      if (((value >>> i) & 1) != 0) {
+      if (((value >>> i) & 1) != 0 && (bit >>> 3) < data.length) {
         data[bit >>> 3] |= (byte) (0x80 >>> (bit & 7));
       }
       bit++;

@@ -46,6 +46,26 @@ class SilentAc3FrameTest {
     check.assertSplicesCleanly(stream, at -> frameBytes(stream, at), silence);
   }
 
+  /** The smallest frame (128 bytes) with a 3/2 + LFE layout and 64 bytes of additional bsi leaves no room. */
+  @Test
+  void aFrameTooSmallForItsBsiAndTheSilenceGivesNone() {
+    BitWriter b = new BitWriter(128);
+    b.put(0x0B77, 16); // syncword
+    b.put(0, 16); // crc1
+    b.put(0, 8); // fscod 0, frmsizecod 0: 32 kbit/s at 48 kHz, 128 bytes
+    b.put(8, 5); // bsid
+    b.put(0, 3); // bsmod
+    b.put(7, 3); // acmod 3/2
+    b.put(0, 4); // cmixlev, surmixlev
+    b.put(1, 1); // lfeon
+    b.put(31, 5); // dialnorm
+    b.put(0, 5); // compre, langcode, audprodie, copyrightb, origbs
+    b.put(0, 2); // timecod1e, timecod2e
+    b.put(1, 1); // addbsie
+    b.put(63, 6); // addbsil: 64 bytes of addbsi follow (zeros)
+    assertNull(SilentAc3Frame.like(ByteSlice.wrap(b.bytes())));
+  }
+
   @Test
   void somethingThatIsNoCompleteAc3FrameGivesNoSilence() {
     byte[] frame = new byte[768]; // 48 kHz, 192 kbit/s
