@@ -56,4 +56,17 @@ public final class Ac3SyncFrames {
   public static int eac3Blocks(int numblkscod) {
     return EAC3_BLOCKS[numblkscod & 3];
   }
+
+  /**
+   * The sample rate of an E-AC-3 frame from its {@code fscod} and the two bits after it ({@code fscod2} when
+   * {@code fscod} is 3, a half rate, Table E1.3; else {@code numblkscod}); 0 for a reserved {@code fscod2}.
+   */
+  public static int eac3SampleRate(int fscod, int fscod2OrNumblkscod) {
+    return fscod == 3 ? sampleRate(fscod2OrNumblkscod) / 2 : sampleRate(fscod);
+  }
+
+  /** Audio blocks of an E-AC-3 frame from the same two fields: always 6 with {@code fscod} 3. */
+  public static int eac3BlocksPerFrame(int fscod, int fscod2OrNumblkscod) {
+    return fscod == 3 ? 6 : eac3Blocks(fscod2OrNumblkscod);
+  }
 }

@@ -2,7 +2,6 @@ package io.iptv.segmenter.chunk;
 
 import io.iptv.core.codec.AacSamplingFrequencies;
 import io.iptv.core.io.ByteSlice;
-import io.iptv.core.media.Codec;
 import io.iptv.core.media.MediaSample;
 import io.iptv.core.media.TrackFormat;
 import io.iptv.core.media.TrackType;
@@ -94,9 +93,6 @@ public final class AudioGapFiller {
     List<MediaSample> removed = null;
     long end90k = chunk.start90k() + chunk.duration90k();
     for (TrackFormat f : formats.values()) {
-      if (!fillable(f.codec())) {
-        continue;
-      }
       Track t = tracks.computeIfAbsent(f.trackId(), id -> new Track());
       if (t.period != chunk.period()) {
         t.period = chunk.period();
@@ -214,33 +210,34 @@ public final class AudioGapFiller {
      */
     double frameDuration90k;
 
-    /** Learns the framing and the frame duration from the track's first real sample. */
+    /**
+     * Learns the silent frame and its duration from the track's first real sample that shows them; a codec
+     * without a silence builder (or a format none can be built for) leaves {@link #frame} null: not filled.
+     */
     void learn(MediaSample s, TrackFormat f) {
-      if (frame == null) {
-        frame = silentFrame(s.data(), f);
-        if (frame != null) {
-          frameDuration90k = switch (f.codec()) {
-            case AC3 -> SilentAc3Frame.duration90k(frame);
-            case EAC3 -> SilentEac3Frame.duration90k(frame);
-            case MPEG_AUDIO, MP3 -> SilentMpegAudioFrame.duration90k(frame);
-            default -> 1024.0 * 90_000 / rateOf(s.data(), f);
-          };
-        }
+      if (frame != null) {
+        return;
+      }
+      ByteSlice sample = s.data();
+      switch (f.codec()) {
+        case AAC -> learned(silentAac(sample, f), 1024.0 * 90_000 / rateOf(sample, f));
+        case AC3 -> learned(SilentAc3Frame.like(sample), SilentAc3Frame.duration90k(sample));
+        case EAC3 -> learned(SilentEac3Frame.like(sample), SilentEac3Frame.duration90k(sample));
+        case MPEG_AUDIO, MP3 -> learned(SilentMpegAudioFrame.like(sample), SilentMpegAudioFrame.duration90k(sample));
+        default -> { }
+      }
+    }
+
+    private void learned(ByteSlice silence, double duration90k) {
+      if (silence != null) {
+        frame = silence;
+        frameDuration90k = duration90k;
       }
     }
   }
 
-  /** A silent frame in the framing of {@code sample}, or null if none can be built. */
-  static ByteSlice silentFrame(ByteSlice sample, TrackFormat f) {
-    if (f.codec() == Codec.AC3) {
-      return SilentAc3Frame.like(sample);
-    }
-    if (f.codec() == Codec.EAC3) {
-      return SilentEac3Frame.like(sample);
-    }
-    if (f.codec() == Codec.MPEG_AUDIO || f.codec() == Codec.MP3) {
-      return SilentMpegAudioFrame.like(sample);
-    }
+  /** A silent AAC frame in the framing of {@code sample}, or null if none can be built. */
+  static ByteSlice silentAac(ByteSlice sample, TrackFormat f) {
     if (isAdts(sample)) {
       int rate = adtsRate(sample);
       int channels = sample.length() > 3 ? (sample.byteAt(2) & 0x01) << 2 | (sample.byteAt(3) & 0xC0) >> 6 : 0;
@@ -254,13 +251,6 @@ public final class AudioGapFiller {
     }
     ByteSlice adts = SilentAacFrame.adts(f.sampleRate(), f.channels());
     return adts.slice(7, adts.length() - 7);
-  }
-
-  private static boolean fillable(Codec codec) {
-    return switch (codec) {
-      case AAC, AC3, EAC3, MPEG_AUDIO, MP3 -> true;
-      default -> false;
-    };
   }
 
   private static int rateOf(ByteSlice sample, TrackFormat f) {

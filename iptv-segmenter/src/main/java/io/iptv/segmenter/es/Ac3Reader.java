@@ -90,20 +90,12 @@ final class Ac3Reader extends SyncFrameReader {
     if (strmtyp == 3) {
       return false; // reserved
     }
-    int sampleRate;
-    int blocks;
-    if (fscod == 3) {
-      if (fscod2OrBlocks == 3) {
-        return false;
-      }
-      sampleRate = Ac3SyncFrames.sampleRate(fscod2OrBlocks) / 2;
-      blocks = 6;
-    } else {
-      sampleRate = Ac3SyncFrames.sampleRate(fscod);
-      blocks = fscod2OrBlocks == 3 ? 6 : fscod2OrBlocks + 1;
+    int sampleRate = Ac3SyncFrames.eac3SampleRate(fscod, fscod2OrBlocks);
+    if (sampleRate == 0) {
+      return false; // reserved fscod2
     }
     header.frameBytes = (frmsiz + 1) * 2;
-    header.samples = 256 * blocks;
+    header.samples = 256 * Ac3SyncFrames.eac3BlocksPerFrame(fscod, fscod2OrBlocks);
     header.sampleRate = sampleRate;
     header.joinsPrevious = strmtyp == 1; // dependent substream
     if (!header.joinsPrevious) {
@@ -122,7 +114,7 @@ final class Ac3Reader extends SyncFrameReader {
       int sampleRate;
       if (eac3) {
         int fscod = (lastKey >> 10) & 3;
-        sampleRate = fscod == 3 ? Ac3SyncFrames.sampleRate((lastKey >> 8) & 3) / 2 : Ac3SyncFrames.sampleRate(fscod);
+        sampleRate = Ac3SyncFrames.eac3SampleRate(fscod, (lastKey >> 8) & 3);
       } else {
         sampleRate = Ac3SyncFrames.sampleRate((lastKey >> 8) & 3) >> (lastKey & 7);
       }

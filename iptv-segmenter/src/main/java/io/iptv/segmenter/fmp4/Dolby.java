@@ -90,7 +90,7 @@ public final class Dolby {
     }
     int fscod = frame.byteAt(4) >>> 6;
     int numblkscod = (frame.byteAt(4) >>> 4) & 3;
-    return 256L * (fscod == 3 ? 6 : Ac3SyncFrames.eac3Blocks(numblkscod));
+    return 256L * Ac3SyncFrames.eac3BlocksPerFrame(fscod, numblkscod);
   }
 
   private static BitCursor cursor(ByteSlice frame, int needed) throws MediaException {

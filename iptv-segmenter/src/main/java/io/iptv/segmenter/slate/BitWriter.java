@@ -1,5 +1,8 @@
 package io.iptv.segmenter.slate;
 
+import io.iptv.core.MediaException;
+import io.iptv.core.io.BitCursor;
+
 /**
  * A big-endian bit writer over a fixed, zero-filled buffer: what the silent-frame builders write their
  * bitstream syntax with. Bits past the end are counted but not stored, so a writer checks
@@ -21,6 +24,13 @@ final class BitWriter {
       }
       bit++;
     }
+  }
+
+  /** Copies the next {@code bits} (≤ 32) bits of {@code in} and returns them (a field kept as it was). */
+  int copy(BitCursor in, int bits) throws MediaException {
+    int value = in.readBits(bits);
+    put(value, bits);
+    return value;
   }
 
   /** Bits written so far. */

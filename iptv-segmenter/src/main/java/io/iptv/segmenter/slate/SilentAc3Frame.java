@@ -73,44 +73,44 @@ public final class SilentAc3Frame {
     byte[] t = template.slice(0, frameBytes).toByteArray();
     BitCursor in = new BitCursor(t);
     BitWriter out = new BitWriter(frameBytes);
-    copy(in, out, 16); // syncinfo(): syncword (16)
-    copy(in, out, 16); // crc1 (16), recomputed below
-    copy(in, out, 8); // fscod (2), frmsizecod (6)
-    copy(in, out, 5); // bsid (5)
-    copy(in, out, 3); // bsmod (3)
-    int acmod = copy(in, out, 3); // acmod (3)
+    out.copy(in, 16); // syncinfo(): syncword (16)
+    out.copy(in, 16); // crc1 (16), recomputed below
+    out.copy(in, 8); // fscod (2), frmsizecod (6)
+    out.copy(in, 5); // bsid (5)
+    out.copy(in, 3); // bsmod (3)
+    int acmod = out.copy(in, 3); // acmod (3)
     if ((acmod & 1) != 0 && acmod != 1) {
-      copy(in, out, 2); // cmixlev (2)
+      out.copy(in, 2); // cmixlev (2)
     }
     if ((acmod & 4) != 0) {
-      copy(in, out, 2); // surmixlev (2)
+      out.copy(in, 2); // surmixlev (2)
     }
     if (acmod == 2) {
-      copy(in, out, 2); // dsurmod (2)
+      out.copy(in, 2); // dsurmod (2)
     }
-    boolean lfe = copy(in, out, 1) == 1; // lfeon (1)
+    boolean lfe = out.copy(in, 1) == 1; // lfeon (1)
     for (int pass = 0; pass < (acmod == 0 ? 2 : 1); pass++) { // dual mono: a second set for channel 2
-      copy(in, out, 5); // dialnorm (5)
-      if (copy(in, out, 1) == 1) { // compre (1)
-        copy(in, out, 8); // compr (8)
+      out.copy(in, 5); // dialnorm (5)
+      if (out.copy(in, 1) == 1) { // compre (1)
+        out.copy(in, 8); // compr (8)
       }
-      if (copy(in, out, 1) == 1) { // langcode (1)
-        copy(in, out, 8); // langcod (8)
+      if (out.copy(in, 1) == 1) { // langcode (1)
+        out.copy(in, 8); // langcod (8)
       }
-      if (copy(in, out, 1) == 1) { // audprodie (1)
-        copy(in, out, 7); // mixlevel (5), roomtyp (2)
+      if (out.copy(in, 1) == 1) { // audprodie (1)
+        out.copy(in, 7); // mixlevel (5), roomtyp (2)
       }
     }
-    copy(in, out, 2); // copyrightb (1), origbs (1)
+    out.copy(in, 2); // copyrightb (1), origbs (1)
     for (int i = 0; i < 2; i++) { // timecod1e/timecod2e (bsid 8) or xbsi1e/xbsi2e (bsid 6): each 1 + 14 bits
-      if (copy(in, out, 1) == 1) {
-        copy(in, out, 14);
+      if (out.copy(in, 1) == 1) {
+        out.copy(in, 14);
       }
     }
-    if (copy(in, out, 1) == 1) { // addbsie (1)
-      int length = copy(in, out, 6); // addbsil (6)
+    if (out.copy(in, 1) == 1) { // addbsie (1)
+      int length = out.copy(in, 6); // addbsil (6)
       for (int i = 0; i <= length; i++) {
-        copy(in, out, 8); // addbsi
+        out.copy(in, 8); // addbsi
       }
     }
     int channels = Ac3SyncFrames.fullBandwidthChannels(acmod);
@@ -202,13 +202,6 @@ public final class SilentAc3Frame {
       };
       b.put(code, 7); // exps[ch][grp] (7)
     }
-  }
-
-  /** Copies {@code bits} bits and returns them. */
-  private static int copy(BitCursor in, BitWriter out, int bits) throws MediaException {
-    int v = in.readBits(bits);
-    out.put(v, bits);
-    return v;
   }
 
   /**

@@ -55,28 +55,26 @@ public final class SilentEac3Frame {
       return 0;
     }
     int fscod = frame.byteAt(4) >> 6;
-    int rate = fscod == 3 ? Ac3SyncFrames.sampleRate((frame.byteAt(4) >> 4) & 3) / 2
-        : Ac3SyncFrames.sampleRate(fscod);
-    int blocks = fscod == 3 ? 6 : Ac3SyncFrames.eac3Blocks((frame.byteAt(4) >> 4) & 3);
+    int next = (frame.byteAt(4) >> 4) & 3; // fscod2 or numblkscod (2)
+    int rate = Ac3SyncFrames.eac3SampleRate(fscod, next);
+    int blocks = Ac3SyncFrames.eac3BlocksPerFrame(fscod, next);
     return rate == 0 ? 0 : 256.0 * blocks * 90_000 / rate;
   }
 
   private static byte[] build(byte[] t, int frameBytes) throws MediaException {
     BitCursor in = new BitCursor(t);
     BitWriter out = new BitWriter(frameBytes);
-    copy(in, out, 16); // syncword (16)
-    int strmtyp = copy(in, out, 2); // strmtyp (2)
-    copy(in, out, 3); // substreamid (3)
-    copy(in, out, 11); // frmsiz (11)
-    int fscod = copy(in, out, 2); // fscod (2)
-    int numblkscod = copy(in, out, 2); // fscod2 or numblkscod (2)
-    if (fscod == 3) {
-      numblkscod = 3;
-    }
-    int blocks = Ac3SyncFrames.eac3Blocks(numblkscod);
-    int acmod = copy(in, out, 3); // acmod (3)
-    boolean lfe = copy(in, out, 1) == 1; // lfeon (1)
-    copy(in, out, 5); // bsid (5)
+    out.copy(in, 16); // syncword (16)
+    int strmtyp = out.copy(in, 2); // strmtyp (2)
+    out.copy(in, 3); // substreamid (3)
+    out.copy(in, 11); // frmsiz (11)
+    int fscod = out.copy(in, 2); // fscod (2)
+    int fscod2OrNumblkscod = out.copy(in, 2); // fscod2 or numblkscod (2)
+    int numblkscod = fscod == 3 ? 3 : fscod2OrNumblkscod;
+    int blocks = Ac3SyncFrames.eac3BlocksPerFrame(fscod, fscod2OrNumblkscod);
+    int acmod = out.copy(in, 3); // acmod (3)
+    boolean lfe = out.copy(in, 1) == 1; // lfeon (1)
+    out.copy(in, 5); // bsid (5)
     copyBsiRest(in, out, strmtyp, numblkscod, blocks, fscod, acmod, lfe);
     int channels = Ac3SyncFrames.fullBandwidthChannels(acmod);
     writeAudioFrame(out, numblkscod, blocks, acmod, channels, lfe);
@@ -97,99 +95,99 @@ public final class SilentEac3Frame {
   private static void copyBsiRest(BitCursor in, BitWriter out, int strmtyp, int numblkscod, int blocks, int fscod,
       int acmod, boolean lfe) throws MediaException {
     for (int pass = 0; pass < (acmod == 0 ? 2 : 1); pass++) { // dual mono: dialnorm2, compr2e
-      copy(in, out, 5); // dialnorm (5)
-      if (copy(in, out, 1) == 1) { // compre (1)
-        copy(in, out, 8); // compr (8)
+      out.copy(in, 5); // dialnorm (5)
+      if (out.copy(in, 1) == 1) { // compre (1)
+        out.copy(in, 8); // compr (8)
       }
     }
-    if (strmtyp == 1 && copy(in, out, 1) == 1) { // chanmape (1)
-      copy(in, out, 16); // chanmap (16)
+    if (strmtyp == 1 && out.copy(in, 1) == 1) { // chanmape (1)
+      out.copy(in, 16); // chanmap (16)
     }
-    if (copy(in, out, 1) == 1) { // mixmdate (1)
+    if (out.copy(in, 1) == 1) { // mixmdate (1)
       if (acmod > 2) {
-        copy(in, out, 2); // dmixmod (2)
+        out.copy(in, 2); // dmixmod (2)
       }
       if ((acmod & 1) != 0 && acmod > 2) {
-        copy(in, out, 6); // ltrtcmixlev (3), lorocmixlev (3)
+        out.copy(in, 6); // ltrtcmixlev (3), lorocmixlev (3)
       }
       if ((acmod & 4) != 0) {
-        copy(in, out, 6); // ltrtsurmixlev (3), lorosurmixlev (3)
+        out.copy(in, 6); // ltrtsurmixlev (3), lorosurmixlev (3)
       }
-      if (lfe && copy(in, out, 1) == 1) { // lfemixlevcode (1)
-        copy(in, out, 5); // lfemixlevcod (5)
+      if (lfe && out.copy(in, 1) == 1) { // lfemixlevcode (1)
+        out.copy(in, 5); // lfemixlevcod (5)
       }
       if (strmtyp == 0) {
-        if (copy(in, out, 1) == 1) { // pgmscle (1)
-          copy(in, out, 6); // pgmscl (6)
+        if (out.copy(in, 1) == 1) { // pgmscle (1)
+          out.copy(in, 6); // pgmscl (6)
         }
-        if (acmod == 0 && copy(in, out, 1) == 1) { // pgmscl2e (1)
-          copy(in, out, 6); // pgmscl2 (6)
+        if (acmod == 0 && out.copy(in, 1) == 1) { // pgmscl2e (1)
+          out.copy(in, 6); // pgmscl2 (6)
         }
-        if (copy(in, out, 1) == 1) { // extpgmscle (1)
-          copy(in, out, 6); // extpgmscl (6)
+        if (out.copy(in, 1) == 1) { // extpgmscle (1)
+          out.copy(in, 6); // extpgmscl (6)
         }
-        int mixdef = copy(in, out, 2); // mixdef (2)
+        int mixdef = out.copy(in, 2); // mixdef (2)
         if (mixdef == 1) {
-          copy(in, out, 5); // premixcmpsel (1), drcsrc (1), premixcmpscl (3)
+          out.copy(in, 5); // premixcmpsel (1), drcsrc (1), premixcmpscl (3)
         } else if (mixdef == 2) {
-          copy(in, out, 12); // mixdata (12)
+          out.copy(in, 12); // mixdata (12)
         } else if (mixdef == 3) {
-          int length = copy(in, out, 5); // mixdeflen (5)
+          int length = out.copy(in, 5); // mixdeflen (5)
           for (int i = 0; i < length + 2; i++) {
-            copy(in, out, 8); // mixdata (8 × (mixdeflen + 2))
+            out.copy(in, 8); // mixdata (8 × (mixdeflen + 2))
           }
         }
         if (acmod < 2) {
-          if (copy(in, out, 1) == 1) { // paninfoe (1)
-            copy(in, out, 14); // panmean (8), paninfo (6)
+          if (out.copy(in, 1) == 1) { // paninfoe (1)
+            out.copy(in, 14); // panmean (8), paninfo (6)
           }
-          if (acmod == 0 && copy(in, out, 1) == 1) { // paninfo2e (1)
-            copy(in, out, 14); // panmean2 (8), paninfo2 (6)
+          if (acmod == 0 && out.copy(in, 1) == 1) { // paninfo2e (1)
+            out.copy(in, 14); // panmean2 (8), paninfo2 (6)
           }
         }
-        if (copy(in, out, 1) == 1) { // frmmixcfginfoe (1)
+        if (out.copy(in, 1) == 1) { // frmmixcfginfoe (1)
           if (numblkscod == 0) {
-            copy(in, out, 5); // blkmixcfginfo[0] (5)
+            out.copy(in, 5); // blkmixcfginfo[0] (5)
           } else {
             for (int b = 0; b < blocks; b++) {
-              if (copy(in, out, 1) == 1) { // blkmixcfginfoe (1)
-                copy(in, out, 5); // blkmixcfginfo[blk] (5)
+              if (out.copy(in, 1) == 1) { // blkmixcfginfoe (1)
+                out.copy(in, 5); // blkmixcfginfo[blk] (5)
               }
             }
           }
         }
       }
     }
-    if (copy(in, out, 1) == 1) { // infomdate (1)
-      copy(in, out, 5); // bsmod (3), copyrightb (1), origbs (1)
+    if (out.copy(in, 1) == 1) { // infomdate (1)
+      out.copy(in, 5); // bsmod (3), copyrightb (1), origbs (1)
       if (acmod == 2) {
-        copy(in, out, 4); // dsurmod (2), dheadphonmod (2)
+        out.copy(in, 4); // dsurmod (2), dheadphonmod (2)
       }
       if (acmod >= 6) {
-        copy(in, out, 2); // dsurexmod (2)
+        out.copy(in, 2); // dsurexmod (2)
       }
       for (int pass = 0; pass < (acmod == 0 ? 2 : 1); pass++) {
-        if (copy(in, out, 1) == 1) { // audprodie (1) / audprodi2e (1)
-          copy(in, out, 8); // mixlevel (5), roomtyp (2), adconvtyp (1)
+        if (out.copy(in, 1) == 1) { // audprodie (1) / audprodi2e (1)
+          out.copy(in, 8); // mixlevel (5), roomtyp (2), adconvtyp (1)
         }
       }
       if (fscod < 3) {
-        copy(in, out, 1); // sourcefscod (1)
+        out.copy(in, 1); // sourcefscod (1)
       }
     }
     if (strmtyp == 0 && numblkscod != 3) {
-      copy(in, out, 1); // convsync (1)
+      out.copy(in, 1); // convsync (1)
     }
     if (strmtyp == 2) {
-      int blkid = numblkscod == 3 ? 1 : copy(in, out, 1); // blkid (1)
+      int blkid = numblkscod == 3 ? 1 : out.copy(in, 1); // blkid (1)
       if (blkid == 1) {
-        copy(in, out, 6); // frmsizecod (6)
+        out.copy(in, 6); // frmsizecod (6)
       }
     }
-    if (copy(in, out, 1) == 1) { // addbsie (1)
-      int length = copy(in, out, 6); // addbsil (6)
+    if (out.copy(in, 1) == 1) { // addbsie (1)
+      int length = out.copy(in, 6); // addbsil (6)
       for (int i = 0; i <= length; i++) {
-        copy(in, out, 8); // addbsi
+        out.copy(in, 8); // addbsi
       }
     }
   }
@@ -273,12 +271,5 @@ public final class SilentEac3Frame {
       }
     }
     b.put(0, 1); // convsnroffste (1), strmtyp 0
-  }
-
-  /** Copies {@code bits} bits and returns them. */
-  private static int copy(BitCursor in, BitWriter out, int bits) throws MediaException {
-    int v = in.readBits(bits);
-    out.put(v, bits);
-    return v;
   }
 }
