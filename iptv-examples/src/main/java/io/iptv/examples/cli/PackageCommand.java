@@ -52,6 +52,11 @@ import picocli.CommandLine.Spec;
  *
  * <p>{@code --format ts|fmp4}, {@code --dash} and {@code --iframes} select the writer, not the input side.
  *
+ * <p><b>Packet copy.</b> A clean single-program MPEG-TS packaged into TS segments (no SAMPLE-AES, no I-frame
+ * playlists) is cut by copying its packets ({@code --packet-copy}, the default; see
+ * {@code HlsFilePackager.Builder#packetCopy}): the same segments and playlists, about twice as fast; anything
+ * else, or {@code --no-packet-copy}, is demuxed and muxed.
+ *
  * <p><b>Writing.</b> Files are written with direct I/O by default ({@code --direct-io}, {@code O_DIRECT}: no copy
  * into the page cache, which for a VOD package that is not read back soon saves most of the kernel time of
  * writing and does not evict other cached data); {@code --no-direct-io} writes through the page cache, for output
@@ -182,6 +187,12 @@ final class PackageCommand implements Callable<Integer> {
           + " a large job does not evict cached data; buffered where the file system refuses it. --no-direct-io"
           + " writes through the page cache (output read back right away).")
   boolean directIo;
+
+  @Option(names = "--packet-copy", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Cut clean single-program TS input into TS segments by copying its packets (default): same"
+          + " segments and playlists as demuxing and muxing, at about the speed of a file copy; other input is"
+          + " muxed. --no-packet-copy always demuxes and muxes (e.g. to drop the source's null packets and SI).")
+  boolean packetCopy;
 
   @Option(names = "--quiet", description = "Print nothing on success (no progress bar, no summary line).")
   boolean quiet;
@@ -314,7 +325,8 @@ final class PackageCommand implements Callable<Integer> {
         .dash(dash)
         .iFrames(iFrames)
         .adMarkers(markerStyles)
-        .directIo(directIo);
+        .directIo(directIo)
+        .packetCopy(packetCopy);
     if (progress != null) {
       builder.listener(progress::onSegment);
     }

@@ -108,10 +108,15 @@ public final class HlsFilePackager {
   private final java.util.Set<AdMarkerStyle> adMarkers;
   private final boolean directIo;
   private final int writerThreads;
+  /** Writer threads when packets are copied: they copy the segments' packets too, so 2 unless set. */
+  private final int copyWriterThreads;
+  private final boolean packetCopy;
 
   private HlsFilePackager(Builder b) {
+    this.packetCopy = b.packetCopy;
     this.directIo = b.directIo;
     this.writerThreads = b.writerThreads > 0 ? b.writerThreads : b.directIo ? DEFAULT_DIRECT_IO_WRITER_THREADS : 1;
+    this.copyWriterThreads = b.writerThreads > 0 ? b.writerThreads : 2;
     this.dash = b.dash;
     this.iFrames = b.iFrames;
     this.adMarkers = b.adMarkers;
@@ -137,11 +142,34 @@ public final class HlsFilePackager {
    * @param timings the segments of the first input
    * @param segmentCount segments written over all renditions
    */
-  public record Result(MultivariantPlaylist multivariant, List<SegmentTiming> timings, int segmentCount) {}
+  public record Result(MultivariantPlaylist multivariant, List<SegmentTiming> timings, int segmentCount,
+      boolean packetsCopied) {
+    /** A result of muxed (not packet-copied) segments. */
+    public Result(MultivariantPlaylist multivariant, List<SegmentTiming> timings, int segmentCount) {
+      this(multivariant, timings, segmentCount, false);
+    }
+  }
 
-  /** Packages {@code inputs} (renditions of one content) into {@code outputDir}. */
+  /**
+   * Packages {@code inputs} (renditions of one content) into {@code outputDir}. With {@link Builder#packetCopy}
+   * (the default) and TS output without sample encryption or I-frame playlists, TS inputs that qualify (see
+   * {@code TsPacketCopier}) are segmented by copying their packets; when one does not, everything is packaged
+   * again the full way, so the output is the same kind either way.
+   */
   public Result packageFiles(List<Path> inputs, Path outputDir) throws MediaException {
     Preconditions.requireArgument(!inputs.isEmpty(), "no inputs");
+    if (packetCopy && segmentFormat == SegmentFormat.TS && sampleEncryption == null && !iFrames && !dash
+        && playlistType == HlsPlaylistType.VOD && programNumber == 0) {
+      try {
+        return packageFiles(inputs, outputDir, true);
+      } catch (TsPacketCopier.NotCopyable e) {
+        // not a clean single-program TS: package it the full way (demux, repair, mux)
+      }
+    }
+    return packageFiles(inputs, outputDir, false);
+  }
+
+  private Result packageFiles(List<Path> inputs, Path outputDir, boolean copy) throws MediaException {
     Path target = outputDir.toAbsolutePath().normalize();
     Path staging;
     try {
@@ -168,12 +196,12 @@ public final class HlsFilePackager {
     SampleBufferPool samples = SampleBufferPool.of(sampleBufferBytes());
     DirectorySegmentSink files = DirectorySegmentSink.builder(staging).directIo(directIo).build();
     BackgroundSegmentSink.Builder writer = BackgroundSegmentSink.builder(files).maxQueuedBytes(writeQueueBytes())
-        .writerThreads(writerThreads);
+        .writerThreads(copy ? copyWriterThreads : writerThreads);
     if (buffers != null) {
       writer.onWritten(buffers::recycle);
     }
     try (BackgroundSegmentSink sink = writer.build()) {
-      Result result = packageInto(inputs, sink, buffers, samples);
+      Result result = packageInto(inputs, sink, buffers, copy ? null : samples, copy);
       try {
         sink.finish();
       } catch (IOException e) {
@@ -187,7 +215,7 @@ public final class HlsFilePackager {
   }
 
   private Result packageInto(List<Path> inputs, SegmentSink sink, SegmentBufferPool buffers,
-      SampleBufferPool samples) throws MediaException {
+      SampleBufferPool samples, boolean copy) throws MediaException {
     List<MultivariantPlanner.Rendition> renditions = new ArrayList<>();
     List<MultivariantPlanner.IFrameRendition> iFrameRenditions = new ArrayList<>();
     List<SegmentTiming> reference = null;
@@ -221,14 +249,25 @@ public final class HlsFilePackager {
       if (buffers != null) {
         builder.segmentBuffers(buffers);
       }
-      PayloadArrays payloads = buffers != null ? PayloadArrays.of(4 * readQueueBytes()) : null;
-      if (samples != null || payloads != null) {
-        builder.sampleRecycler(samples == null ? payloads : payloads == null ? samples : samples.andThen(payloads));
-      }
-      HlsPackager packager = builder.build(sink);
-      try (MediaInput in = MediaInputs.open(input, programNumber, samples, payloads)) {
-        // Demux on a second thread while this one chunks and muxes (and a third writes files).
-        BackgroundReader.readAll(in, packager, readQueueBytes());
+      HlsPackager packager;
+      if (copy) {
+        // one pass over the mapped file on this thread; the segments are the source's packets (no demux, no mux)
+        try (TsPacketCopier copier = TsPacketCopier.open(input)) {
+          packager = builder.packetCopier(copier).build(sink);
+          copier.feed(packager); // ends with EndOfStream: the last segment is cut while the file is mapped
+        } catch (IOException e) {
+          throw MediaException.of(MediaException.Kind.IO, "cannot read " + input + ": " + e.getMessage(), e);
+        }
+      } else {
+        PayloadArrays payloads = buffers != null ? PayloadArrays.of(4 * readQueueBytes()) : null;
+        if (samples != null || payloads != null) {
+          builder.sampleRecycler(samples == null ? payloads : payloads == null ? samples : samples.andThen(payloads));
+        }
+        packager = builder.build(sink);
+        try (MediaInput in = MediaInputs.open(input, programNumber, samples, payloads)) {
+          // Demux on a second thread while this one chunks and muxes (and a third writes files).
+          BackgroundReader.readAll(in, packager, readQueueBytes());
+        }
       }
       packager.finish();
       if (i == 0) {
@@ -263,7 +302,7 @@ public final class HlsFilePackager {
             e);
       }
     }
-    return new Result(master, reference, segments);
+    return new Result(master, reference, segments, copy);
   }
 
   /** Fails unless {@code other} has the same segment boundaries as {@code first}. */
@@ -352,8 +391,21 @@ public final class HlsFilePackager {
     private java.util.Set<AdMarkerStyle> adMarkers; // null: HlsPackager's default
     private boolean directIo;
     private int writerThreads; // 0: by directIo
+    private boolean packetCopy = true;
 
     private Builder() {}
+
+    /**
+     * Segment clean TS input by copying its packets when the output allows it (default true; see
+     * {@link HlsFilePackager#packageFiles}): the same segments, durations and playlists as demuxing and muxing,
+     * with the source's own PES packets, PCR and SI tables, at about the speed of a file copy. False always
+     * demuxes and muxes.
+     */
+    public Builder packetCopy(boolean value) {
+      once("packetCopy");
+      packetCopy = value;
+      return this;
+    }
 
     /**
      * Write the files with direct I/O, bypassing the page cache (default false; see

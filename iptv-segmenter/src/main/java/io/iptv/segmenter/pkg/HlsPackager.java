@@ -374,6 +374,21 @@ public final class HlsPackager implements Emitter {
     return config.playlistType == HlsPlaylistType.VOD ? r.playlist(0, true).targetDuration() : fixedTargetDuration;
   }
 
+  /**
+   * With a {@link TsPacketCopier}: fails with its NotCopyable where the segment would differ from the source's
+   * packets (a new period, inserted silence, dropped video, audio in its own rendition).
+   */
+  private void checkCopyable(Chunk chunk) {
+    String why = chunk.discontinuity() ? "a discontinuity"
+        : audioGaps.framesInserted() > 0 ? "an audio gap to fill"
+        : chunker.samplesDropped() > 0 ? "video before a keyframe"
+        : renditions.size() != 1 ? renditions.size() + " renditions"
+        : null;
+    if (why != null) {
+      throw new TsPacketCopier.NotCopyable(why + " at segment " + chunk.sequence());
+    }
+  }
+
   private void onChunk(Chunk chunk) throws MediaException {
     if (renditions.isEmpty()) {
       loadStateOnce();
@@ -386,6 +401,9 @@ public final class HlsPackager implements Emitter {
     }
     if (config.fillAudioGaps) {
       chunk = audioGaps.fill(chunk);
+    }
+    if (config.packetCopier != null) {
+      checkCopyable(chunk);
     }
     long discontinuitiesBefore = discontinuityCount;
     if (chunk.discontinuity()) {
@@ -443,28 +461,44 @@ public final class HlsPackager implements Emitter {
         throw MediaException.of(MediaException.Kind.UNSUPPORTED, sampleEncryptor.scheme() + " cannot encrypt "
             + r.format() + " segments: SAMPLE-AES is for MPEG-TS, cenc/cbcs for fMP4");
       }
-      RenditionWriter.Written segment = r.write(sequence, chunk, sampleEncryptor);
-      String segmentName = r.segmentName(names, sequence, chunk);
-      ByteSlice bytes = parts == null ? segment.bytes()
-          : parts.segmentBytes(r, sequence, chunk, segment.bytes(), renditions);
-      String path = r.dir() + "/" + segmentName;
-      // the batch packager's sink encrypts (AES-128) on its writer threads: only the plan is made here
-      DeferredSegment deferred = config.deferSegmentTransform && parts == null
-          ? config.segmentTransform.defer(context, bytes) : null;
+      TsPacketCopier.Plan copy = config.packetCopier != null ? config.packetCopier.plan(chunk) : null;
+      String segmentName;
+      String path;
       SegmentProtection protection;
       long size;
-      if (deferred != null) {
-        writeDeferred(path, deferred, bytes);
-        protection = deferred.protection();
-        size = deferred.length();
+      if (copy != null && !config.deferSegmentTransform) {
+        // clear (the builder allows no other transform): the sink's writer threads copy the packets
+        r.copied(sequence, null);
+        segmentName = r.segmentName(names, sequence, chunk);
+        path = r.dir() + "/" + segmentName;
+        writeCopy(path, copy);
+        protection = null;
+        size = copy.length();
       } else {
-        TransformedSegment published = config.segmentTransform.transform(context, bytes);
-        if (config.segmentBuffers != null && published.bytes() != bytes && !config.segmentTransform.sharesInput()) {
-          config.segmentBuffers.recycle(bytes); // the muxed bytes are not published (e.g. encrypted): reuse now
+        RenditionWriter.Written segment = copy != null
+            ? r.copied(sequence, copy.bytes(config.segmentBuffers))
+            : r.write(sequence, chunk, sampleEncryptor);
+        segmentName = r.segmentName(names, sequence, chunk);
+        ByteSlice bytes = parts == null ? segment.bytes()
+            : parts.segmentBytes(r, sequence, chunk, segment.bytes(), renditions);
+        path = r.dir() + "/" + segmentName;
+        // the batch packager's sink encrypts (AES-128) on its writer threads: only the plan is made here
+        DeferredSegment deferred = config.deferSegmentTransform && parts == null
+            ? config.segmentTransform.defer(context, bytes) : null;
+        if (deferred != null) {
+          writeDeferred(path, deferred, bytes);
+          protection = deferred.protection();
+          size = deferred.length();
+        } else {
+          TransformedSegment published = config.segmentTransform.transform(context, bytes);
+          if (config.segmentBuffers != null && published.bytes() != bytes
+              && !config.segmentTransform.sharesInput()) {
+            config.segmentBuffers.recycle(bytes); // the muxed bytes are not published (e.g. encrypted): reuse now
+          }
+          write(path, published.bytes());
+          protection = published.protection();
+          size = published.servedLength();
         }
-        write(path, published.bytes());
-        protection = published.protection();
-        size = published.servedLength();
       }
       config.listener.onSegmentWritten(path, Timestamps.toDuration(chunk.duration90k()), size);
       List<SegmentProtection> protections = new ArrayList<>();
@@ -921,6 +955,15 @@ public final class HlsPackager implements Emitter {
     }
   }
 
+  /** Hands the copy of a segment's packets to the sink, which may run it on another thread. */
+  private void writeCopy(String name, TsPacketCopier.Plan copy) throws MediaException {
+    try {
+      sink.write(name, copy.length(), () -> copy.bytes(config.segmentBuffers));
+    } catch (IOException e) {
+      throw sinkFailure("cannot write " + name, e);
+    }
+  }
+
   /**
    * Hands {@code deferred}'s filler to the sink, which may run it on another thread, into an array from the
    * segment buffers (recycled by the sink once written); the muxed {@code clear} bytes go back to the segment
@@ -1151,6 +1194,8 @@ public final class HlsPackager implements Emitter {
     private int listSize = 6;
     private Duration segmentRetention;
     private String segmentNameTemplate;
+    /** Segments copied from the source's packets instead of muxed (HlsFilePackager's packet-copy path). */
+    private TsPacketCopier packetCopier;
     private SegmentFormat segmentFormat = SegmentFormat.TS;
     private String dashManifestName;
     private String iFramePlaylistName;
@@ -1516,8 +1561,23 @@ public final class HlsPackager implements Emitter {
       return this;
     }
 
+    /**
+     * Takes the segments' bytes from {@code copier} (the source's packets) instead of muxing samples: for
+     * {@link HlsFilePackager}, which feeds the packager from the same copier. VOD TS only, without sample
+     * encryption or I-frame playlists.
+     */
+    Builder packetCopier(TsPacketCopier copier) {
+      once("packetCopier");
+      packetCopier = Objects.requireNonNull(copier, "copier");
+      return this;
+    }
+
     /** Builds a packager writing to {@code sink}. */
     public HlsPackager build(SegmentSink sink) {
+      Preconditions.requireState(packetCopier == null || (segmentFormat == SegmentFormat.TS
+          && playlistType == HlsPlaylistType.VOD && sampleEncryption == null && iFramePlaylistName == null
+          && partTarget == null && (!set.contains("segmentTransform") || deferSegmentTransform)),
+          "packet copy is for VOD TS without sample encryption, I-frames, parts or an immediate segment transform");
       Preconditions.requireState(sampleEncryption == null || !set.contains("segmentTransform"),
           "sample encryption and a segment transform (whole-segment AES-128) cannot both encrypt; choose one");
       Preconditions.requireState(sampleEncryption == null || segmentFormat != SegmentFormat.TS

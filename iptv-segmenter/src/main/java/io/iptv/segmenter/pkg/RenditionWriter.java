@@ -333,6 +333,16 @@ final class RenditionWriter {
   }
 
   /**
+   * Records a segment whose bytes were not muxed here but copied from the source ({@link TsPacketCopier});
+   * {@code bytes} may be null when the sink copies them later.
+   */
+  Written copied(long sequence, ByteSlice bytes) {
+    lastSequence = sequence;
+    lastLayout = new SegmentLayout(List.of(), 0);
+    return new Written(bytes, List.of(), 0);
+  }
+
+  /**
    * The file name of the segment just written: {@code $Number$} is the media sequence number; {@code $Time$}
    * is the chunk start on the 90 kHz timeline for TS, and for fMP4 the segment's earliest presentation time
    * in the track timescale — the DASH SegmentTimeline S@t, so DASH {@code $Time$} templates resolve to it.
