@@ -351,9 +351,9 @@ final class PackageCommand implements Callable<Integer> {
       double seconds = (System.nanoTime() - started) / 1e9;
       PrintWriter out = spec != null ? spec.commandLine().getOut() : directOut;
       out.printf(Locale.ROOT, "%s: %d segments (%d per rendition), %d variants, %.1f MB in"
-              + " %.2f s (%.1f MB/s)%n", output.resolve(HlsFilePackager.MULTIVARIANT_NAME), result.segmentCount(),
+              + " %.2f s (%.1f MB/s)%s%n", output.resolve(HlsFilePackager.MULTIVARIANT_NAME), result.segmentCount(),
           result.timings().size(), result.multivariant().variants().size(), totalBytes / 1e6, seconds,
-          totalBytes / 1e6 / Math.max(seconds, 1e-9));
+          totalBytes / 1e6 / Math.max(seconds, 1e-9), result.packetsCopied() ? ", TS packets copied" : "");
       out.flush();
     }
     return 0;

@@ -30,9 +30,9 @@ import java.util.Set;
 final class QuickPackageArgs {
   /** Options without a value. */
   static final Set<String> FLAGS = Set.of("--write-keys", "--defer-encryption", "--dash", "--iframes", "--quiet",
-      "--direct-io");
-  /** The negated forms of the negatable flags ({@code --[no-]direct-io}). */
-  static final Set<String> NEGATED_FLAGS = Set.of("--no-direct-io");
+      "--direct-io", "--packet-copy");
+  /** The negated forms of the negatable flags ({@code --[no-]direct-io}, {@code --[no-]packet-copy}). */
+  static final Set<String> NEGATED_FLAGS = Set.of("--no-direct-io", "--no-packet-copy");
   /** Options with a value; the first three may be repeated. */
   static final List<String> VALUED = List.of("--input", "--key", "--drm", "--output", "--segment-duration",
       "--playlist-type", "--program", "--encryption", "--key-seed", "--iv", "--rotate-every", "--clear-lead",
@@ -60,6 +60,7 @@ final class QuickPackageArgs {
     command.format = "ts";
     command.adMarkers = "daterange";
     command.directIo = true;
+    command.packetCopy = true;
     Set<String> seen = new HashSet<>();
     for (int i = 1; i < args.length; i++) {
       String name = args[i];
@@ -104,6 +105,8 @@ final class QuickPackageArgs {
       case "--iframes" -> command.iFrames = true;
       case "--direct-io" -> command.directIo = true;
       case "--no-direct-io" -> command.directIo = false;
+      case "--packet-copy" -> command.packetCopy = true;
+      case "--no-packet-copy" -> command.packetCopy = false;
       default -> command.quiet = true; // --quiet
     }
   }

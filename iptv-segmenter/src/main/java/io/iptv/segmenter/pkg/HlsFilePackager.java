@@ -45,6 +45,13 @@ import java.util.stream.Stream;
  * as an audio group (separate renditions, one per language) when it has several, in which case the other
  * inputs' audio is not packaged.
  *
+ * <p><b>Packet copy.</b> With TS segments (no sample encryption, no I-frame playlists, VOD), a clean single-program
+ * MPEG-TS input is cut by copying its packets instead of demuxing and muxing them ({@link Builder#packetCopy},
+ * default on): the same segments, durations and playlists, the source's own PES packets, at about the speed of
+ * writing the files (figures in {@code benchmarks/README.md}). Damage, discontinuities, audio
+ * holes, parameter-set changes or anything else the muxer would repair make it package the input again the full
+ * way; see {@code TsPacketCopier} for the rules.
+ *
  * <p>Thread-safe: each {@link #packageFiles} call is independent.
  *
  * <pre>{@code
@@ -141,6 +148,7 @@ public final class HlsFilePackager {
    * @param multivariant the multivariant playlist written
    * @param timings the segments of the first input
    * @param segmentCount segments written over all renditions
+   * @param packetsCopied whether the segments are the inputs' own packets (see {@link Builder#packetCopy}), not muxed
    */
   public record Result(MultivariantPlaylist multivariant, List<SegmentTiming> timings, int segmentCount,
       boolean packetsCopied) {

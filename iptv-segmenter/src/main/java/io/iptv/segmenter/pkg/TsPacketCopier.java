@@ -144,12 +144,6 @@ final class TsPacketCopier implements AutoCloseable {
     }
   }
 
-  private byte[] packet(long index) {
-    byte[] p = new byte[PACKET];
-    copy(index * PACKET, p, 0, PACKET);
-    return p;
-  }
-
   /**
    * Scans the whole file and emits its events to {@code out}: {@code TrackAdded} per track before its first
    * sample, one payload-less sample per video PES, the audio samples, {@code EndOfStream}.
@@ -166,7 +160,7 @@ final class TsPacketCopier implements AutoCloseable {
     scan.finish();
   }
 
-  /** The video PES the chunker put first in a segment, or a NotCopyable if a sample is not one of ours. */
+  /** The index of the video PES {@code sample} was emitted for (once); NotCopyable if it is not one of ours. */
   private int pesOf(MediaSample sample) {
     Integer pes = pesOfSample.remove(sample);
     if (pes == null) {
