@@ -78,7 +78,8 @@ public final class BackgroundSegmentSink implements SegmentSink, AutoCloseable {
    * One operation: a write ({@code bytes} or {@code deferred} non-null, {@code size} bytes) or a delete (size
    * 0); {@code ordered} as described above.
    */
-  private record Pending(String name, ByteSlice bytes, DeferredBytes deferred, long size, boolean ordered) {}
+  private record Pending(String name, ByteSlice bytes, DeferredBytes deferred, java.nio.channels.FileChannel source,
+      java.util.List<FileRegion> regions, long size, boolean ordered) {}
 
   private BackgroundSegmentSink(Builder b) {
     this.target = b.target;
@@ -122,7 +123,8 @@ public final class BackgroundSegmentSink implements SegmentSink, AutoCloseable {
   @Override
   public void write(String name, ByteSlice bytes) throws IOException {
     Objects.requireNonNull(name, "name");
-    enqueue(new Pending(name, Objects.requireNonNull(bytes, "bytes"), null, bytes.length(), ordered.test(name)));
+    enqueue(new Pending(name, Objects.requireNonNull(bytes, "bytes"), null, null, null, bytes.length(),
+        ordered.test(name)));
   }
 
   /**
@@ -134,12 +136,30 @@ public final class BackgroundSegmentSink implements SegmentSink, AutoCloseable {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(bytes, "bytes");
     Preconditions.requireArgument(length >= 0, "negative length %d", length);
-    enqueue(new Pending(name, null, bytes, length, ordered.test(name)));
+    enqueue(new Pending(name, null, bytes, null, null, length, ordered.test(name)));
+  }
+
+  /**
+   * Queues a write of file regions (see {@link SegmentSink#write(String, java.nio.channels.FileChannel,
+   * java.util.List)}), done by a writer thread; their total length is what it counts in flight. {@code source}
+   * must stay open until {@link #finish}.
+   */
+  @Override
+  public void write(String name, java.nio.channels.FileChannel source, java.util.List<FileRegion> regions)
+      throws IOException {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(source, "source");
+    java.util.List<FileRegion> copy = java.util.List.copyOf(regions);
+    long length = 0;
+    for (FileRegion r : copy) {
+      length += r.length();
+    }
+    enqueue(new Pending(name, null, null, source, copy, length, ordered.test(name)));
   }
 
   @Override
   public void delete(String name) throws IOException {
-    enqueue(new Pending(Objects.requireNonNull(name, "name"), null, null, 0, true));
+    enqueue(new Pending(Objects.requireNonNull(name, "name"), null, null, null, null, 0, true));
   }
 
   /**
@@ -278,6 +298,8 @@ public final class BackgroundSegmentSink implements SegmentSink, AutoCloseable {
       } else if (pending.bytes != null) {
         target.write(pending.name, pending.bytes);
         written.accept(pending.bytes);
+      } else if (pending.regions != null) {
+        target.write(pending.name, pending.source, pending.regions);
       } else {
         target.delete(pending.name);
       }

@@ -115,6 +115,56 @@ final class DirectIoFileWriter {
     }
   }
 
+  /**
+   * Creates or truncates {@code file} and writes {@code regions} of {@code source} to it with direct I/O, read
+   * (positional reads) straight into the aligned buffer.
+   */
+  void write(Path file, FileChannel source, java.util.List<SegmentSink.FileRegion> regions) throws IOException {
+    ByteBuffer buffer = borrow();
+    try (FileChannel out = opener.open(file)) {
+      long length = 0;
+      long position = 0;
+      buffer.clear();
+      buffer.limit(CHUNK_BYTES);
+      for (SegmentSink.FileRegion region : regions) {
+        long offset = region.offset();
+        long left = region.length();
+        length += left;
+        while (left > 0) {
+          int n = (int) Math.min(left, buffer.remaining());
+          SegmentSink.readFully(source, new SegmentSink.FileRegion(offset, n), buffer);
+          offset += n;
+          left -= n;
+          if (!buffer.hasRemaining()) {
+            position = flush(out, buffer, position);
+          }
+        }
+      }
+      if (buffer.position() > 0) {
+        position = flush(out, buffer, position);
+      }
+      if (position != length) {
+        out.truncate(length);
+      }
+    } finally {
+      buffers.add(buffer);
+    }
+  }
+
+  /** Writes the buffer's content, zero-padded to whole blocks, at {@code position}; clears it for the next chunk. */
+  private long flush(FileChannel out, ByteBuffer buffer, long position) throws IOException {
+    int n = buffer.position();
+    buffer.limit(roundUp(n));
+    buffer.put(zeros, 0, roundUp(n) - n);
+    buffer.flip();
+    while (buffer.hasRemaining()) {
+      position += out.write(buffer, position);
+    }
+    buffer.clear();
+    buffer.limit(CHUNK_BYTES);
+    return position;
+  }
+
   /** Deletes {@code file} if present, ignoring failures (cleanup after a failed write). */
   static void deleteQuietly(Path file) {
     try {

@@ -74,11 +74,25 @@ public final class DirectorySegmentSink implements SegmentSink {
 
   @Override
   public void write(String name, ByteSlice bytes) throws IOException {
+    write(name, temp -> writeFile(temp, bytes));
+  }
+
+  /**
+   * Copies the regions within the kernel ({@link FileChannel#transferTo}, {@code copy_file_range}/{@code sendfile}
+   * on Linux) or, with direct I/O, reads them straight into the aligned buffers: no copy through the heap.
+   */
+  @Override
+  public void write(String name, FileChannel source, java.util.List<FileRegion> regions) throws IOException {
+    write(name, temp -> writeRegions(temp, source, regions));
+  }
+
+  /** Writes a temporary file next to {@code name} and moves it there. */
+  private void write(String name, FileWrite writeTemp) throws IOException {
     Path target = resolve(name);
     Path temp = target.resolveSibling("." + target.getFileName() + ".tmp");
     try {
       Files.createDirectories(target.getParent());
-      writeFile(temp, bytes);
+      writeTemp.to(temp);
       try {
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
@@ -98,6 +112,45 @@ public final class DirectorySegmentSink implements SegmentSink {
   @Override
   public boolean exists(String name) {
     return Files.isRegularFile(resolve(name));
+  }
+
+  @FunctionalInterface
+  private interface FileWrite {
+    void to(Path file) throws IOException;
+  }
+
+  private void writeRegions(Path file, FileChannel source, java.util.List<FileRegion> regions) throws IOException {
+    boolean refused = false;
+    if (writesDirect()) {
+      DirectIoFileWriter writer = directWriter();
+      if (writer == null) {
+        directRefused = true; // no usable block size
+      } else {
+        try {
+          writer.write(file, source, regions);
+          return;
+        } catch (IOException | UnsupportedOperationException e) {
+          DirectIoFileWriter.deleteQuietly(file); // as in writeFile: perhaps a file system without direct I/O
+          refused = true;
+        }
+      }
+    }
+    try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      for (FileRegion r : regions) {
+        long done = 0;
+        while (done < r.length()) {
+          long n = source.transferTo(r.offset() + done, r.length() - done, out);
+          if (n <= 0) {
+            throw new java.io.EOFException("region " + r + " ends past the end of the file");
+          }
+          done += n;
+        }
+      }
+    }
+    if (refused) {
+      directRefused = true; // the buffered write worked where the direct one did not
+    }
   }
 
   private void writeFile(Path file, ByteSlice bytes) throws IOException {

@@ -202,14 +202,17 @@ public final class HlsFilePackager {
     // and fMP4 segments (the packager does not recycle what an fMP4 init segment keeps: a period's first
     // samples). fMP4 from TS without it: 1.4 GB of fresh access-unit arrays per GB of input.
     SampleBufferPool samples = SampleBufferPool.of(sampleBufferBytes());
-    DirectorySegmentSink files = DirectorySegmentSink.builder(staging).directIo(directIo).build();
+    // Copied packets go through the page cache, copied within the kernel (transferTo): on 1 GB of TS that took
+    // 0.86–0.99 s against 1.24–1.31 s with direct I/O, which waits for the device (benchmarks/README.md, round 7).
+    DirectorySegmentSink files = DirectorySegmentSink.builder(staging).directIo(directIo && !copy).build();
     BackgroundSegmentSink.Builder writer = BackgroundSegmentSink.builder(files).maxQueuedBytes(writeQueueBytes())
         .writerThreads(copy ? copyWriterThreads : writerThreads);
     if (buffers != null) {
       writer.onWritten(buffers::recycle);
     }
+    List<TsPacketCopier> copiers = copy ? new ArrayList<>() : null;
     try (BackgroundSegmentSink sink = writer.build()) {
-      Result result = packageInto(inputs, sink, buffers, copy ? null : samples, copy);
+      Result result = packageInto(inputs, sink, buffers, copy ? null : samples, copiers);
       try {
         sink.finish();
       } catch (IOException e) {
@@ -218,12 +221,22 @@ public final class HlsFilePackager {
       publish(staging, target);
       return result;
     } finally {
+      if (copiers != null) {
+        for (TsPacketCopier copier : copiers) {
+          try {
+            copier.close();
+          } catch (IOException e) {
+            // read-only: nothing was lost
+          }
+        }
+      }
       deleteRecursively(staging, true);
     }
   }
 
   private Result packageInto(List<Path> inputs, SegmentSink sink, SegmentBufferPool buffers,
-      SampleBufferPool samples, boolean copy) throws MediaException {
+      SampleBufferPool samples, List<TsPacketCopier> copiers) throws MediaException {
+    boolean copy = copiers != null;
     List<MultivariantPlanner.Rendition> renditions = new ArrayList<>();
     List<MultivariantPlanner.IFrameRendition> iFrameRenditions = new ArrayList<>();
     List<SegmentTiming> reference = null;
@@ -260,12 +273,15 @@ public final class HlsFilePackager {
       HlsPackager packager;
       if (copy) {
         // one pass over the mapped file on this thread; the segments are the source's packets (no demux, no mux)
-        try (TsPacketCopier copier = TsPacketCopier.open(input)) {
-          packager = builder.packetCopier(copier).build(sink);
-          copier.feed(packager); // ends with EndOfStream: the last segment is cut while the file is mapped
+        TsPacketCopier copier;
+        try {
+          copier = TsPacketCopier.open(input);
         } catch (IOException e) {
           throw MediaException.of(MediaException.Kind.IO, "cannot read " + input + ": " + e.getMessage(), e);
         }
+        copiers.add(copier); // open until the sink wrote the segments (regions of this file)
+        packager = builder.packetCopier(copier).build(sink);
+        copier.feed(packager); // ends with EndOfStream, which cuts the last segment
       } else {
         PayloadArrays payloads = buffers != null ? PayloadArrays.of(4 * readQueueBytes()) : null;
         if (samples != null || payloads != null) {
@@ -419,7 +435,8 @@ public final class HlsFilePackager {
      * Write the files with direct I/O, bypassing the page cache (default false; see
      * {@link DirectorySegmentSink.Builder#directIo(boolean)}): less CPU for output that is not read back soon,
      * and a large job does not evict the page cache. Falls back to buffered writes where the file system
-     * refuses direct I/O.
+     * refuses direct I/O. Muxed output only: {@link #packetCopy copied packets} are copied within the kernel
+     * through the page cache, which is faster than waiting for the device.
      */
     public Builder directIo(boolean value) {
       once("directIo");

@@ -955,10 +955,10 @@ public final class HlsPackager implements Emitter {
     }
   }
 
-  /** Hands the copy of a segment's packets to the sink, which may run it on another thread. */
+  /** Hands the segment's packets to the sink as regions of the input file: copied without the heap. */
   private void writeCopy(String name, TsPacketCopier.Plan copy) throws MediaException {
     try {
-      sink.write(name, copy.length(), () -> copy.bytes(config.segmentBuffers));
+      sink.write(name, config.packetCopier.channel(), copy.regions());
     } catch (IOException e) {
       throw sinkFailure("cannot write " + name, e);
     }

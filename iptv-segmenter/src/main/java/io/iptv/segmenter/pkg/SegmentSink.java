@@ -1,8 +1,13 @@
 package io.iptv.segmenter.pkg;
 
 import io.iptv.core.io.ByteSlice;
+import io.iptv.core.internal.Preconditions;
 import io.iptv.core.pipeline.DeferredBytes;
+import java.io.EOFException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.List;
 
 /**
  * Where a packager puts what it produces: segments and playlists by relative name ({@code v0/seg-00001.ts},
@@ -36,6 +41,61 @@ public interface SegmentSink {
    */
   default void write(String name, long length, DeferredBytes bytes) throws IOException {
     write(name, bytes.compute());
+  }
+
+  /**
+   * {@code length} bytes of a file at {@code offset}.
+   *
+   * @param offset where the bytes start
+   * @param length how many
+   */
+  record FileRegion(long offset, long length) {
+    /** Validates. */
+    public FileRegion {
+      Preconditions.requireArgument(offset >= 0 && length >= 0, "bad region %d+%d", offset, length);
+    }
+  }
+
+  /**
+   * Creates or atomically replaces {@code name} with {@code regions} of {@code source}, in order: a segment cut out
+   * of an input file (the packet-copy path of {@link HlsFilePackager}) without passing through the heap. The
+   * default reads them into one array and {@link #write(String, ByteSlice) writes} it; {@link DirectorySegmentSink}
+   * copies them within the kernel, or reads them straight into its direct-I/O buffers, and
+   * {@link BackgroundSegmentSink} does that on its writer threads. {@code source} is read with positional reads
+   * only (so several writes may share it) and must stay open until the write is done: for an asynchronous sink,
+   * until it finished.
+   *
+   * @param name the resource
+   * @param source the file the regions are in
+   * @param regions what to copy, at most {@link Integer#MAX_VALUE} bytes in all for the default
+   */
+  default void write(String name, FileChannel source, List<FileRegion> regions) throws IOException {
+    long total = 0;
+    for (FileRegion r : regions) {
+      total += r.length();
+    }
+    Preconditions.requireArgument(total <= Integer.MAX_VALUE - 8, "%d bytes do not fit one array", total);
+    byte[] bytes = new byte[(int) total];
+    ByteBuffer into = ByteBuffer.wrap(bytes);
+    for (FileRegion r : regions) {
+      readFully(source, r, into);
+    }
+    write(name, ByteSlice.wrap(bytes));
+  }
+
+  /** Reads all of {@code region} of {@code source} into {@code into} (which has room for it). */
+  static void readFully(FileChannel source, FileRegion region, ByteBuffer into) throws IOException {
+    int limit = into.limit();
+    into.limit(Math.toIntExact(into.position() + region.length()));
+    long position = region.offset();
+    while (into.hasRemaining()) {
+      int n = source.read(into, position);
+      if (n < 0) {
+        throw new EOFException("region " + region + " ends past the end of the file");
+      }
+      position += n;
+    }
+    into.limit(limit);
   }
 
   /** Deletes {@code name} (a segment that left the live window and its grace period); absent is fine. */

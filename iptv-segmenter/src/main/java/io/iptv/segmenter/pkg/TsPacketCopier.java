@@ -123,6 +123,11 @@ final class TsPacketCopier implements AutoCloseable {
     }
   }
 
+  /** The input file, for {@link Plan#regions}; open until {@link #close}. */
+  FileChannel channel() {
+    return channel;
+  }
+
   @Override
   public void close() throws IOException {
     channel.close(); // the mappings go with the garbage collector
@@ -228,6 +233,45 @@ final class TsPacketCopier implements AutoCloseable {
     /** The segment's length in bytes. */
     int length() {
       return length;
+    }
+
+    /**
+     * The segment as regions of the file (runs of adjacent packets merged): for a sink that copies them without
+     * the heap ({@link SegmentSink#write(String, FileChannel, java.util.List)}).
+     */
+    java.util.List<SegmentSink.FileRegion> regions() {
+      java.util.List<SegmentSink.FileRegion> regions = new java.util.ArrayList<>();
+      for (long p : psi) {
+        add(regions, p, p + 1);
+      }
+      addPackets(regions, start, headTailEnd, false);
+      add(regions, headTailEnd, end);
+      addPackets(regions, end, tailEnd, true);
+      return regions;
+    }
+
+    private void addPackets(java.util.List<SegmentSink.FileRegion> regions, long from, long to, boolean audio) {
+      for (long p = from; p < to; p++) {
+        if ((pid(p) == audioPid) == audio) {
+          add(regions, p, p + 1);
+        }
+      }
+    }
+
+    /** Appends packets {@code [from, to)}, extending the last region when they follow it. */
+    private void add(java.util.List<SegmentSink.FileRegion> regions, long from, long to) {
+      if (to <= from) {
+        return;
+      }
+      int last = regions.size() - 1;
+      if (last >= 0) {
+        SegmentSink.FileRegion r = regions.get(last);
+        if (r.offset() + r.length() == from * PACKET) {
+          regions.set(last, new SegmentSink.FileRegion(r.offset(), r.length() + (to - from) * PACKET));
+          return;
+        }
+      }
+      regions.add(new SegmentSink.FileRegion(from * PACKET, (to - from) * PACKET));
     }
 
     /** The segment, in an array from {@code buffers} (lent from it) unless null. */

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 class BackgroundSegmentSinkTest {
   /** Records operations, slowly, and the most bytes ever handed over but not yet written. */
-  private static final class SlowSink implements SegmentSink {
+  private static class SlowSink implements SegmentSink {
     final List<String> operations = Collections.synchronizedList(new ArrayList<>());
     final String failOn;
 
@@ -72,6 +72,41 @@ class BackgroundSegmentSinkTest {
       sink.finish();
       assertEquals(expected, new ArrayList<>(target.operations));
     }
+  }
+
+  /**
+   * File-region writes (the packet-copy path) go to the target on the writer threads, after the segments queued
+   * before them and before the playlist that lists them, and count their total length in flight.
+   */
+  @Test
+  void fileRegionWritesAreQueuedInOrder() throws IOException {
+    List<String> log = Collections.synchronizedList(new ArrayList<>());
+    List<String> threads = Collections.synchronizedList(new ArrayList<>());
+    SegmentSink target = new SlowSink(null) {
+      @Override
+      public void write(String name, java.nio.channels.FileChannel source, List<FileRegion> regions) {
+        threads.add(Thread.currentThread().getName());
+        log.add("regions " + name + " " + regions);
+      }
+
+      @Override
+      public void write(String name, ByteSlice bytes) {
+        log.add("write " + name);
+      }
+    };
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("regions", ".ts");
+    try (java.nio.channels.FileChannel source = java.nio.channels.FileChannel.open(file);
+        BackgroundSegmentSink sink = BackgroundSegmentSink.of(target, 1000)) {
+      sink.write("seg0.ts", ByteSlice.wrap(new byte[10]));
+      sink.write("seg1.ts", source, List.of(new SegmentSink.FileRegion(0, 376), new SegmentSink.FileRegion(752, 188)));
+      sink.write("index.m3u8", ByteSlice.wrap(new byte[5]));
+      sink.finish();
+    } finally {
+      java.nio.file.Files.delete(file);
+    }
+    assertEquals(List.of("write seg0.ts", "regions seg1.ts [FileRegion[offset=0, length=376],"
+        + " FileRegion[offset=752, length=188]]", "write index.m3u8"), log);
+    assertTrue(threads.get(0).startsWith("iptv-segment-writer"), threads.toString());
   }
 
   @Test

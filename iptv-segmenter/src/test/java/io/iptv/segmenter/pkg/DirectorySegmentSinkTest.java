@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -117,6 +118,68 @@ class DirectorySegmentSinkTest {
     writer.write(file, ByteSlice.wrap(big, 33, 2 * writer.alignment() + 50));
     writer.write(file, ByteSlice.wrap(big, 5, 10));
     assertArrayEquals(ByteSlice.wrap(big, 5, 10).toByteArray(), Files.readAllBytes(file));
+  }
+
+  /**
+   * Regions of a source file (the packet-copy path): unaligned offsets and lengths, adjacent, repeated and out of
+   * order, more than one direct-I/O chunk in all; written buffered (transferTo), with direct I/O where the file
+   * system takes it, and by the default that reads them into an array.
+   */
+  @Test
+  void fileRegionsAreWrittenInOrderByEveryWriter() throws IOException {
+    int chunk = DirectIoFileWriter.CHUNK_BYTES;
+    byte[] source = random(2 * chunk + 12_345, 9);
+    Path sourceFile = temp.resolve("source.ts");
+    Files.write(sourceFile, source);
+    List<SegmentSink.FileRegion> regions = List.of(new SegmentSink.FileRegion(188, 188),
+        new SegmentSink.FileRegion(7, 1000), new SegmentSink.FileRegion(1007, chunk + 3),
+        new SegmentSink.FileRegion(0, 0), new SegmentSink.FileRegion(source.length - 500, 500),
+        new SegmentSink.FileRegion(188, 188));
+    java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+    for (SegmentSink.FileRegion r : regions) {
+      expected.write(source, (int) r.offset(), (int) r.length());
+    }
+    try (FileChannel in = FileChannel.open(sourceFile)) {
+      for (boolean direct : new boolean[] {false, true}) {
+        Path root = temp.resolve(direct ? "regions-direct" : "regions-buffered");
+        DirectorySegmentSink sink = DirectorySegmentSink.builder(root).directIo(direct).build();
+        sink.write("v0/seg-1.ts", ByteSlice.wrap(random(3 * chunk, 1))); // replaced wholly by the shorter one
+        sink.write("v0/seg-1.ts", in, regions);
+        assertArrayEquals(expected.toByteArray(), Files.readAllBytes(root.resolve("v0/seg-1.ts")), "direct " + direct);
+        assertEquals(List.of("v0/seg-1.ts"), filesUnder(root));
+        assertEquals(direct && acceptsDirectIo(root), sink.writesDirect());
+      }
+      Map<String, byte[]> memory = new java.util.HashMap<>();
+      SegmentSink defaults = new SegmentSink() {
+        @Override
+        public void write(String name, ByteSlice bytes) {
+          memory.put(name, bytes.toByteArray());
+        }
+
+        @Override
+        public void delete(String name) {
+          memory.remove(name);
+        }
+      };
+      defaults.write("seg.ts", in, regions);
+      assertArrayEquals(expected.toByteArray(), memory.get("seg.ts"));
+    }
+  }
+
+  @Test
+  void aRegionPastTheEndOfTheFileFailsAndLeavesNothing() throws IOException {
+    Path sourceFile = temp.resolve("short.ts");
+    Files.write(sourceFile, random(1000, 2));
+    try (FileChannel in = FileChannel.open(sourceFile)) {
+      for (boolean direct : new boolean[] {false, true}) {
+        Path root = temp.resolve("past-end-" + direct);
+        DirectorySegmentSink sink = DirectorySegmentSink.builder(root).directIo(direct).build();
+        IOException e = assertThrows(IOException.class,
+            () -> sink.write("seg.ts", in, List.of(new SegmentSink.FileRegion(900, 200))));
+        assertTrue(e.getMessage().contains("seg.ts"), e.getMessage());
+        assertEquals(List.of(), filesUnder(root));
+      }
+    }
   }
 
   @Test
