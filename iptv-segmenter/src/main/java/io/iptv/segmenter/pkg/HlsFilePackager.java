@@ -272,7 +272,7 @@ public final class HlsFilePackager {
       }
       HlsPackager packager;
       if (copy) {
-        // one pass over the mapped file on this thread; the segments are the source's packets (no demux, no mux)
+        // one pass over the file on this thread; the segments are the source's packets (no demux, no mux)
         TsPacketCopier copier;
         try {
           copier = TsPacketCopier.open(input);
@@ -281,7 +281,11 @@ public final class HlsFilePackager {
         }
         copiers.add(copier); // open until the sink wrote the segments (regions of this file)
         packager = builder.packetCopier(copier).build(sink);
-        copier.feed(packager); // ends with EndOfStream, which cuts the last segment
+        try {
+          copier.feed(packager); // ends with EndOfStream, which cuts the last segment
+        } catch (java.io.UncheckedIOException e) {
+          throw MediaException.of(MediaException.Kind.IO, e.getMessage(), e.getCause());
+        }
       } else {
         PayloadArrays payloads = buffers != null ? PayloadArrays.of(4 * readQueueBytes()) : null;
         if (samples != null || payloads != null) {

@@ -15,7 +15,7 @@ import io.iptv.segmenter.es.ElementaryStreamReaders;
 import io.iptv.segmenter.es.EsInfo;
 import io.iptv.segmenter.ts.SegmentBufferPool;
 import java.io.IOException;
-import java.nio.MappedByteBuffer;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -43,9 +43,11 @@ import java.util.Map;
  * this ({@code AccessUnitRewriter} inserts AUDs and parameter sets only where missing), so the copy is what a
  * player would decode from a re-mux. Packets of other PIDs (SI tables, null packets) are copied as they are.
  *
- * <p>Memory: the file is memory-mapped (not read into the heap); per video PES 8 bytes of offset. Not
- * thread-safe: {@link #feed} and {@link #plan} run on the packaging thread; a {@link Plan}'s bytes may be
- * copied on any thread while the copier is open.
+ * <p>Memory: the file is read in 1 MiB chunks and its packets are not kept (segments are copied from the file by the
+ * sink, see {@link Plan#regions}); per video PES 8 bytes of offset. Not
+ * thread-safe: {@link #feed}, {@link #plan} and a {@link Plan}'s methods run on the packaging thread; the regions
+ * a plan names may be read on any thread while the copier is open. A failure to read the file is an
+ * {@link java.io.UncheckedIOException}.
  *
  * <pre>{@code
  * try (TsPacketCopier copier = TsPacketCopier.open(path)) {
@@ -63,8 +65,10 @@ final class TsPacketCopier implements AutoCloseable {
   }
 
   static final int PACKET = 188;
-  /** Mapping windows: a whole number of packets, so that no packet straddles two (2 GiB is a buffer's limit). */
-  private static final long WINDOW = (long) PACKET * (1 << 22);
+  /** Bytes read per call while scanning: a whole number of packets (about 1 MiB). */
+  private static final int SCAN_BYTES = PACKET * 5577;
+  /** Bytes read per call for the packets around a cut: a whole number of packets (about 64 KiB). */
+  private static final int BLOCK_BYTES = PACKET * 348;
   /** Most bytes of a video PES read to find its first slice (AUD, parameter sets, SEI before it). */
   private static final int MAX_PREFIX = 64 << 10;
   /** Bytes of the first slice NAL unit given to the reader (it reads the slice header's first_mb_in_slice). */
@@ -77,7 +81,10 @@ final class TsPacketCopier implements AutoCloseable {
   private static final long MAX_PSI_LOOKBACK = 1 << 20;
 
   private final FileChannel channel;
-  private final MappedByteBuffer[] windows;
+  /** A block of the file around the packets last looked at near a cut (see {@link #u8}). */
+  private final byte[] block = new byte[BLOCK_BYTES];
+  private long blockStart = -1;
+  private int blockLength;
   private final long packets;
 
   // program, from the first PAT and PMT
@@ -94,9 +101,8 @@ final class TsPacketCopier implements AutoCloseable {
   private int pesCount;
   private final Map<MediaSample, Integer> pesOfSample = new IdentityHashMap<>();
 
-  private TsPacketCopier(FileChannel channel, MappedByteBuffer[] windows, long packets) {
+  private TsPacketCopier(FileChannel channel, long packets) {
     this.channel = channel;
-    this.windows = windows;
     this.packets = packets;
   }
 
@@ -108,12 +114,7 @@ final class TsPacketCopier implements AutoCloseable {
       if (size < PACKET || size % PACKET != 0) {
         throw new NotCopyable("not whole 188-byte packets (" + size + " bytes)");
       }
-      MappedByteBuffer[] windows = new MappedByteBuffer[(int) ((size + WINDOW - 1) / WINDOW)];
-      for (int i = 0; i < windows.length; i++) {
-        long at = i * WINDOW;
-        windows[i] = channel.map(FileChannel.MapMode.READ_ONLY, at, Math.min(WINDOW, size - at));
-      }
-      TsPacketCopier copier = new TsPacketCopier(channel, windows, size / PACKET);
+      TsPacketCopier copier = new TsPacketCopier(channel, size / PACKET);
       channel = null;
       return copier;
     } finally {
@@ -130,22 +131,35 @@ final class TsPacketCopier implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    channel.close(); // the mappings go with the garbage collector
+    channel.close();
   }
 
+  /** The byte at {@code offset}, from a block read around it (cuts look at a few packets near each other). */
   private int u8(long offset) {
-    return windows[(int) (offset / WINDOW)].get((int) (offset % WINDOW)) & 0xFF;
+    if (offset < blockStart || offset >= blockStart + blockLength) {
+      blockStart = offset / BLOCK_BYTES * BLOCK_BYTES;
+      blockLength = (int) Math.min(BLOCK_BYTES, packets * PACKET - blockStart);
+      readFully(blockStart, ByteBuffer.wrap(block, 0, blockLength));
+    }
+    return block[(int) (offset - blockStart)] & 0xFF;
   }
 
   private void copy(long offset, byte[] dst, int at, int length) {
-    while (length > 0) {
-      int w = (int) (offset / WINDOW);
-      int in = (int) (offset % WINDOW);
-      int n = (int) Math.min(length, WINDOW - in);
-      windows[w].get(in, dst, at, n);
-      offset += n;
-      at += n;
-      length -= n;
+    readFully(offset, ByteBuffer.wrap(dst, at, length));
+  }
+
+  /** Fills {@code into} from {@code offset} (positional reads: the channel's position is not used). */
+  private void readFully(long offset, ByteBuffer into) {
+    try {
+      while (into.hasRemaining()) {
+        int n = channel.read(into, offset);
+        if (n < 0) {
+          throw new java.io.EOFException("the file ends at " + offset);
+        }
+        offset += n;
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot read the input at " + offset + ": " + e.getMessage(), e);
     }
   }
 
@@ -155,11 +169,14 @@ final class TsPacketCopier implements AutoCloseable {
    */
   void feed(Emitter out) throws MediaException {
     Scan scan = new Scan(out);
+    ByteBuffer chunk = ByteBuffer.allocateDirect(SCAN_BYTES);
     long index = 0;
-    for (MappedByteBuffer window : windows) {
-      int limit = window.limit();
+    for (long offset = 0; offset < packets * PACKET; offset += SCAN_BYTES) {
+      chunk.clear().limit((int) Math.min(SCAN_BYTES, packets * PACKET - offset));
+      readFully(offset, chunk);
+      int limit = chunk.limit();
       for (int at = 0; at < limit; at += PACKET) {
-        scan.packet(window, at, index++);
+        scan.packet(chunk, at, index++);
       }
     }
     scan.finish();
@@ -210,8 +227,8 @@ final class TsPacketCopier implements AutoCloseable {
   }
 
   /**
-   * Where one segment's packets are in the file; {@link #bytes} copies them (on any thread: the mapping is
-   * read-only and the plan immutable).
+   * Where one segment's packets are in the file: {@link #regions} for a sink that copies them, {@link #bytes} for
+   * a segment transform that needs them in an array.
    */
   final class Plan {
     private final long[] psi;
@@ -407,8 +424,8 @@ final class TsPacketCopier implements AutoCloseable {
       Arrays.fill(lastCc, -1);
     }
 
-    /** The packet at {@code at} of {@code window}, the {@code index}th of the file. */
-    void packet(MappedByteBuffer window, int at, long index) throws MediaException {
+    /** The packet at {@code at} of {@code window} (a chunk of the file), the {@code index}th of the file. */
+    void packet(ByteBuffer window, int at, long index) throws MediaException {
       int header = window.getInt(at);
       if (header >>> 24 != 0x47) {
         throw new NotCopyable("no sync byte at packet " + index);
