@@ -61,7 +61,7 @@ import picocli.CommandLine.Spec;
  * into the page cache, which for a VOD package that is not read back soon saves most of the kernel time of
  * writing and does not evict other cached data); {@code --no-direct-io} writes through the page cache, for output
  * that is read back right away. Where the file system refuses direct I/O, the files are written buffered.
- * Packet-copied segments (below) are always copied within the kernel through the page cache.
+ * Clear packet-copied segments (below) are copied within the kernel through the page cache instead.
  *
  * <p><b>SCTE-35</b> ({@code --ad-markers daterange,cue|none}, default {@code daterange}): ad breaks of an MPEG-TS
  * input start and end segments at their splice points and are signalled as EXT-X-DATERANGE (SCTE35-OUT/IN/CMD,
@@ -184,7 +184,8 @@ final class PackageCommand implements Callable<Integer> {
   String adMarkers;
 
   @Option(names = "--direct-io", negatable = true, defaultValue = "true", fallbackValue = "true",
-      description = "Write muxed output with direct I/O (O_DIRECT; default), bypassing the page cache: less CPU, and"
+      description = "Write the output with direct I/O (O_DIRECT; default; not clear packet-copied segments), bypassing"
+          + " the page cache: less CPU, and"
           + " a large job does not evict cached data; buffered where the file system refuses it. --no-direct-io"
           + " writes through the page cache (output read back right away).")
   boolean directIo;

@@ -202,9 +202,11 @@ public final class HlsFilePackager {
     // and fMP4 segments (the packager does not recycle what an fMP4 init segment keeps: a period's first
     // samples). fMP4 from TS without it: 1.4 GB of fresh access-unit arrays per GB of input.
     SampleBufferPool samples = SampleBufferPool.of(sampleBufferBytes());
-    // Copied packets go through the page cache, copied within the kernel (transferTo): on 1 GB of TS that took
-    // 0.86–0.99 s against 1.24–1.31 s with direct I/O, which waits for the device (benchmarks/README.md, round 7).
-    DirectorySegmentSink files = DirectorySegmentSink.builder(staging).directIo(directIo && !copy).build();
+    // Clear copied packets go through the page cache, copied within the kernel (transferTo): on 1 GB of TS that
+    // took 0.86–0.99 s against 1.24–1.31 s with direct I/O, which waits for the device (benchmarks/README.md,
+    // round 7). Encrypted (AES-128) segments are arrays, written as configured.
+    DirectorySegmentSink files = DirectorySegmentSink.builder(staging)
+        .directIo(directIo && !(copy && segmentTransform == null)).build();
     BackgroundSegmentSink.Builder writer = BackgroundSegmentSink.builder(files).maxQueuedBytes(writeQueueBytes())
         .writerThreads(copy ? copyWriterThreads : writerThreads);
     if (buffers != null) {
@@ -439,8 +441,8 @@ public final class HlsFilePackager {
      * Write the files with direct I/O, bypassing the page cache (default false; see
      * {@link DirectorySegmentSink.Builder#directIo(boolean)}): less CPU for output that is not read back soon,
      * and a large job does not evict the page cache. Falls back to buffered writes where the file system
-     * refuses direct I/O. Muxed output only: {@link #packetCopy copied packets} are copied within the kernel
-     * through the page cache, which is faster than waiting for the device.
+     * refuses direct I/O. Not for {@link #packetCopy copied packets} without a segment transform: they are copied
+     * within the kernel through the page cache, which is faster than waiting for the device.
      */
     public Builder directIo(boolean value) {
       once("directIo");
