@@ -137,7 +137,8 @@ class TsPacketCopyTest {
 
   /** Damage in the middle of a clean file: found while copying, so everything is packaged again, muxed. */
   @ParameterizedTest
-  @ValueSource(strings = {"continuity", "transport-error", "sync", "truncated", "discontinuity-indicator"})
+  @ValueSource(strings = {"continuity", "transport-error", "sync", "truncated", "discontinuity-indicator",
+      "no-access-unit-delimiter"})
   void damagedInputIsMuxedInstead(String damage) throws Exception {
     byte[] ts = Files.readAllBytes(TestMedia.path("h264_aac.ts"));
     int packet = videoPacketWithoutStart(ts, ts.length / PACKET * 2 / 3);
@@ -147,6 +148,11 @@ class TsPacketCopyTest {
       case "transport-error" -> ts[at + 1] |= (byte) 0x80;
       case "sync" -> ts[at] = 0x46;
       case "truncated" -> ts = Arrays.copyOf(ts, ts.length - 100);
+      case "no-access-unit-delimiter" -> {
+        // the AUD of a later video PES becomes filler data (NAL type 12): the muxer would insert an AUD there
+        int aud = indexOf(ts, new byte[] {0, 0, 0, 1, 0x09, (byte) 0xF0}, ts.length / 2);
+        ts[aud + 4] = 0x0C;
+      }
       case "discontinuity-indicator" -> {
         int withAf = packetWithAdaptationField(ts, packet);
         ts[withAf * PACKET + 5] |= (byte) 0x80;
@@ -243,6 +249,15 @@ class TsPacketCopyTest {
       }
     }
     return false;
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle, int from) {
+    for (int i = from; i + needle.length <= haystack.length; i++) {
+      if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+        return i;
+      }
+    }
+    throw new AssertionError("not found");
   }
 
   private static int pid(byte[] ts, int packet) {
