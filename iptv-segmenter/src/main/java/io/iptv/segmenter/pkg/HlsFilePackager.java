@@ -452,7 +452,8 @@ public final class HlsFilePackager {
 
     /**
      * Threads writing segment files concurrently, 1 to {@value BackgroundSegmentSink#MAX_WRITER_THREADS} (default:
-     * {@value #DEFAULT_DIRECT_IO_WRITER_THREADS} with {@link #directIo(boolean) direct I/O}, else 1); playlists are
+     * {@value #DEFAULT_DIRECT_IO_WRITER_THREADS} with {@link #directIo(boolean) direct I/O} or {@link #packetCopy
+     * packet copy}, else 1); playlists are
      * still written after the segments they list (see {@link BackgroundSegmentSink.Builder#writerThreads(int)}).
      */
     public Builder writerThreads(int value) {

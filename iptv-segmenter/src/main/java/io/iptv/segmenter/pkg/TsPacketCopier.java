@@ -25,8 +25,8 @@ import java.util.Map;
 
 /**
  * Packages an MPEG-TS file into TS segments by copying its packets instead of demuxing and re-muxing them, for
- * input that already is what the muxer would write: the packet-copy path of {@link HlsFilePackager} (as Apple's
- * {@code mediastreamsegmenter} cuts TS). The decisions stay the full path's: this class reads only the PES headers
+ * input that already is what the muxer would write: the packet-copy path of {@link HlsFilePackager}. The decisions
+ * stay the full path's: this class reads only the PES headers
  * and the first bytes of each video access unit (its NAL unit types and parameter sets, through the same
  * elementary-stream readers), emits one payload-less {@link MediaSample} per video PES and the real audio samples,
  * and {@link HlsPackager} cuts them with its own chunker, gap filler and jump detector. A segment is then the
@@ -52,7 +52,7 @@ import java.util.Map;
  * <pre>{@code
  * try (TsPacketCopier copier = TsPacketCopier.open(path)) {
  *   packager = HlsPackager.builder()....packetCopier(copier).build(sink);
- *   copier.feed(packager);   // EndOfStream last; segments are built by copier.segment(chunk, buffers)
+ *   copier.feed(packager);   // EndOfStream last; the packager asks copier.plan(chunk) for each segment
  * }
  * }</pre>
  */
@@ -100,6 +100,13 @@ final class TsPacketCopier implements AutoCloseable {
   private long[] pesStart = new long[4096];
   private int pesCount;
   private final Map<MediaSample, Integer> pesOfSample = new IdentityHashMap<>();
+  /** Whether the scan reached the end of the file (the last segment ends there). */
+  private boolean scanned;
+  /** Packet after the file's last audio packet; -1 until found. */
+  private long audioEnd = -1;
+  /** The last answer of firstAudioPesAt: no audio PES starts in [lastAudioFrom, lastAudioPes). */
+  private long lastAudioFrom = -1;
+  private long lastAudioPes = -1;
 
   private TsPacketCopier(FileChannel channel, long packets) {
     this.channel = channel;
@@ -213,6 +220,10 @@ final class TsPacketCopier implements AutoCloseable {
     }
     if (first < 0) {
       throw new NotCopyable("a segment without video");
+    }
+    if (last + 1 >= pesCount && !scanned) {
+      // not expected (the chunker cuts at a keyframe it has seen); the full path does not depend on it
+      throw new NotCopyable("segment " + chunk.sequence() + " cut before the next video PES was read");
     }
     long start = first == 0 ? 0 : pesStart[first];
     long end = last + 1 < pesCount ? pesStart[last + 1] : packets;
@@ -351,11 +362,6 @@ final class TsPacketCopier implements AutoCloseable {
     return p;
   }
 
-  /** Packet after the file's last audio packet; -1 until found. */
-  private long audioEnd = -1;
-  private long lastAudioFrom = -1;
-  private long lastAudioPes = -1;
-
   private long audioPackets(long from, long to) {
     long n = 0;
     for (long p = from; p < to; p++) {
@@ -409,8 +415,14 @@ final class TsPacketCopier implements AutoCloseable {
     private long pesPts90k;
     private long pesDts90k;
     private long lastVideoDts90k = Timestamps.NO_TIMESTAMP;
-    private boolean lastWasKeyframe;
     private final Emitter videoOut = this::onVideoEvent;
+    /** Parameter-set NAL types before the first slice of the unit the reader holds (emitted when the next begins). */
+    private int heldMask;
+    private long heldDts90k;
+    /** The video PES the next sample from the reader belongs to. */
+    private int nextSamplePes;
+    /** Whether the reader is being flushed at the end (it then emits the last PES's unit). */
+    private boolean finishing;
     // audio
     private ElementaryStreamReader audio;
     private TrackFormat audioFormat;
@@ -418,6 +430,9 @@ final class TsPacketCopier implements AutoCloseable {
     private int audioLength = -1;
     private long lastAudioPts90k = Timestamps.NO_TIMESTAMP;
     private final Emitter audioOut = this::onAudioEvent;
+    /** Timestamps of the audio PES being reassembled. */
+    private long audioPts90k;
+    private long audioDts90k;
 
     Scan(Emitter out) {
       this.out = out;
@@ -507,6 +522,7 @@ final class TsPacketCopier implements AutoCloseable {
       if (audio != null) {
         audio.flush(audioOut);
       }
+      scanned = true;
       out.emit(new StreamEvent.EndOfStream());
     }
 
@@ -732,11 +748,6 @@ final class TsPacketCopier implements AutoCloseable {
       heldDts90k = dts;
     }
 
-    /** Parameter-set NAL types before the first slice of the unit the reader holds (emitted when the next begins). */
-    private int heldMask;
-    private long heldDts90k;
-    /** The video PES the next sample from the reader belongs to. */
-    private int nextSamplePes;
 
     /** Bits of the parameter-set NAL types before {@code slice}: H.264 SPS 7, PPS 8; HEVC VPS, SPS, PPS as 0..2. */
     private int parameterSetMask(int slice) {
@@ -760,13 +771,7 @@ final class TsPacketCopier implements AutoCloseable {
         out.emit(event);
         return;
       }
-      TrackFormat format = video.format();
-      if (videoFormat == null) {
-        videoFormat = format;
-        out.emit(new StreamEvent.TrackAdded(format));
-      } else if (!videoFormat.equals(format)) {
-        throw new NotCopyable("the video format changes at " + sample.pts90k());
-      }
+      videoFormat = announce(videoFormat, video.format(), sample);
       int pes = nextSamplePes++;
       // one unit per PES: the reader emits PES n's unit while it reads PES n + 1 (or at the end)
       if (pes != (prefixDone && !finishing ? pesCount - 2 : pesCount - 1) || sample.dts90k() != heldDts90k) {
@@ -785,7 +790,20 @@ final class TsPacketCopier implements AutoCloseable {
       out.emit(light);
     }
 
-    private boolean finishing;
+    /**
+     * Emits {@code TrackAdded} before a track's first sample; after that the format must stay {@code announced}
+     * (a change is a new init for the muxer: not copied).
+     */
+    private TrackFormat announce(TrackFormat announced, TrackFormat format, MediaSample sample) throws MediaException {
+      if (announced == null) {
+        out.emit(new StreamEvent.TrackAdded(format));
+        return format;
+      }
+      if (!announced.equals(format)) {
+        throw new NotCopyable("the format of track " + sample.trackId() + " changes at " + sample.pts90k());
+      }
+      return announced;
+    }
 
     // ---- audio
 
@@ -811,9 +829,6 @@ final class TsPacketCopier implements AutoCloseable {
       audioLength += n;
     }
 
-    private long audioPts90k;
-    private long audioDts90k;
-
     private void endAudioPes() throws MediaException {
       if (audioLength > 0) {
         audio.consume(audioPes, 0, audioLength, audioPts90k, audioDts90k, false, audioOut);
@@ -826,13 +841,7 @@ final class TsPacketCopier implements AutoCloseable {
         out.emit(event);
         return;
       }
-      TrackFormat format = audio.format();
-      if (audioFormat == null) {
-        audioFormat = format;
-        out.emit(new StreamEvent.TrackAdded(format));
-      } else if (!audioFormat.equals(format)) {
-        throw new NotCopyable("the audio format changes at " + sample.pts90k());
-      }
+      audioFormat = announce(audioFormat, audio.format(), sample);
       if (lastAudioPts90k != Timestamps.NO_TIMESTAMP && (sample.pts90k() < lastAudioPts90k
           || sample.pts90k() - lastAudioPts90k > MAX_STEP_90K)) {
         throw new NotCopyable("audio PTS steps from " + lastAudioPts90k + " to " + sample.pts90k());
