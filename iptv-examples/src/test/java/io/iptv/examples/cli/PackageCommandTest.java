@@ -83,6 +83,22 @@ class PackageCommandTest {
     assertTrue(segmentFiles(out.resolve("stream")) >= 5, "12 s in 2 s segments");
   }
 
+  /** A clean TS is cut by packet copy unless --no-packet-copy; both give the same media playlist. */
+  @Test
+  void packetCopyIsTheDefaultForCleanTsAndCanBeTurnedOff(@TempDir Path dir) throws Exception {
+    Result copied = iptv("package", "--input", ts.toString(), "--output", dir.resolve("copy").toString(),
+        "--segment-duration", "2");
+    Result muxed = iptv("package", "--input", ts.toString(), "--output", dir.resolve("mux").toString(),
+        "--segment-duration", "2", "--no-packet-copy");
+    Result fromMp4 = iptv("package", "--input", mp4.toString(), "--output", dir.resolve("mp4").toString(),
+        "--segment-duration", "2");
+    assertEquals(0, copied.code + muxed.code + fromMp4.code, copied.err + muxed.err + fromMp4.err);
+    assertTrue(copied.out.contains("TS packets copied"), copied.out);
+    assertTrue(!muxed.out.contains("copied") && !fromMp4.out.contains("copied"), muxed.out + fromMp4.out);
+    assertEquals(Files.readString(dir.resolve("mux/stream/index.m3u8")),
+        Files.readString(dir.resolve("copy/stream/index.m3u8")));
+  }
+
   @Test
   void twoAlignedRenditionsGiveTwoVariants(@TempDir Path dir) throws Exception {
     Path out = dir.resolve("abr");
