@@ -132,7 +132,7 @@ final class DirectIoFileWriter {
         length += left;
         while (left > 0) {
           int n = (int) Math.min(left, buffer.remaining());
-          SegmentSink.readFully(source, new SegmentSink.FileRegion(offset, n), buffer);
+          readFully(source, new SegmentSink.FileRegion(offset, n), buffer);
           offset += n;
           left -= n;
           if (!buffer.hasRemaining()) {
@@ -163,6 +163,21 @@ final class DirectIoFileWriter {
     buffer.clear();
     buffer.limit(CHUNK_BYTES);
     return position;
+  }
+
+  /** Reads all of {@code region} of {@code source} into {@code into} (which has room for it). */
+  static void readFully(FileChannel source, SegmentSink.FileRegion region, ByteBuffer into) throws IOException {
+    int limit = into.limit();
+    into.limit(Math.toIntExact(into.position() + region.length()));
+    long position = region.offset();
+    while (into.hasRemaining()) {
+      int n = source.read(into, position);
+      if (n < 0) {
+        throw new java.io.EOFException("region " + region + " ends past the end of the file");
+      }
+      position += n;
+    }
+    into.limit(limit);
   }
 
   /** Deletes {@code file} if present, ignoring failures (cleanup after a failed write). */

@@ -78,8 +78,8 @@ public final class DirectorySegmentSink implements SegmentSink {
   }
 
   /**
-   * Copies the regions within the kernel ({@link FileChannel#transferTo}, {@code copy_file_range}/{@code sendfile}
-   * on Linux) or, with direct I/O, reads them straight into the aligned buffers: no copy through the heap.
+   * Copies the regions within the kernel ({@link FileChannel#transferTo}) or, with direct I/O, reads them straight
+   * into the aligned buffers: no copy through the heap.
    */
   @Override
   public void write(String name, FileChannel source, java.util.List<FileRegion> regions) throws IOException {

@@ -3,7 +3,6 @@ package io.iptv.segmenter.pkg;
 import io.iptv.core.io.ByteSlice;
 import io.iptv.core.internal.Preconditions;
 import io.iptv.core.pipeline.DeferredBytes;
-import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -78,24 +77,9 @@ public interface SegmentSink {
     byte[] bytes = new byte[(int) total];
     ByteBuffer into = ByteBuffer.wrap(bytes);
     for (FileRegion r : regions) {
-      readFully(source, r, into);
+      DirectIoFileWriter.readFully(source, r, into);
     }
     write(name, ByteSlice.wrap(bytes));
-  }
-
-  /** Reads all of {@code region} of {@code source} into {@code into} (which has room for it). */
-  static void readFully(FileChannel source, FileRegion region, ByteBuffer into) throws IOException {
-    int limit = into.limit();
-    into.limit(Math.toIntExact(into.position() + region.length()));
-    long position = region.offset();
-    while (into.hasRemaining()) {
-      int n = source.read(into, position);
-      if (n < 0) {
-        throw new EOFException("region " + region + " ends past the end of the file");
-      }
-      position += n;
-    }
-    into.limit(limit);
   }
 
   /** Deletes {@code name} (a segment that left the live window and its grace period); absent is fine. */
