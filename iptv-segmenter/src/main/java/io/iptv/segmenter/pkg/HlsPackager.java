@@ -476,7 +476,7 @@ public final class HlsPackager implements Emitter {
         size = copy.length();
       } else {
         RenditionWriter.Written segment = copy != null
-            ? r.copied(sequence, copy.bytes(config.segmentBuffers))
+            ? r.copied(sequence, config.packetCopier.bytes(copy, config.segmentBuffers))
             : r.write(sequence, chunk, sampleEncryptor);
         segmentName = r.segmentName(names, sequence, chunk);
         ByteSlice bytes = parts == null ? segment.bytes()

@@ -14,6 +14,7 @@ import io.iptv.segmenter.es.ElementaryStreamReader;
 import io.iptv.segmenter.es.ElementaryStreamReaders;
 import io.iptv.segmenter.es.EsInfo;
 import io.iptv.segmenter.ts.SegmentBufferPool;
+import io.iptv.segmenter.ts.StreamType;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -45,8 +46,8 @@ import java.util.Map;
  *
  * <p>Memory: the file is read in 1 MiB chunks and its packets are not kept (segments are copied from the file by the
  * sink, see {@link Plan#regions}); per video PES 8 bytes of offset. Not
- * thread-safe: {@link #feed}, {@link #plan} and a {@link Plan}'s methods run on the packaging thread; the regions
- * a plan names may be read on any thread while the copier is open. A failure to read the file is an
+ * thread-safe: {@link #feed}, {@link #plan} and {@link #bytes} run on the packaging thread; the regions a plan
+ * names may be read on any thread while the copier is open. A failure to read the file is an
  * {@link java.io.UncheckedIOException}.
  *
  * <pre>{@code
@@ -65,6 +66,9 @@ final class TsPacketCopier implements AutoCloseable {
   }
 
   static final int PACKET = 188;
+  /** Codecs whose streams are copied: those the muxer writes as they come (anything else is muxed). */
+  private static final java.util.Set<Codec> COPYABLE = java.util.EnumSet.of(Codec.H264, Codec.H265, Codec.AAC,
+      Codec.AC3, Codec.EAC3, Codec.MPEG_AUDIO);
   /** Bytes read per call while scanning: a whole number of packets (about 1 MiB). */
   private static final int SCAN_BYTES = PACKET * 5577;
   /** Bytes read per call for the packets around a cut: a whole number of packets (about 64 KiB). */
@@ -230,95 +234,67 @@ final class TsPacketCopier implements AutoCloseable {
     long[] psi = start == 0 ? new long[0] : lastPsiBefore(start);
     long headTailEnd = start == 0 ? start : firstAudioPesAt(start); // [start, headTailEnd): previous PES's tail
     long tailEnd = end == packets ? end : firstAudioPesAt(end);       // [end, tailEnd): this PES's tail
-    long count = psi.length + (end - start) - audioPackets(start, headTailEnd) + audioPackets(end, tailEnd);
-    if (count * PACKET > Integer.MAX_VALUE - 64) {
+    java.util.List<SegmentSink.FileRegion> regions = new java.util.ArrayList<>();
+    for (long p : psi) {
+      addRegion(regions, p, p + 1);
+    }
+    addPackets(regions, start, headTailEnd, false);
+    addRegion(regions, headTailEnd, end);
+    addPackets(regions, end, tailEnd, true);
+    long length = 0;
+    for (SegmentSink.FileRegion r : regions) {
+      length += r.length();
+    }
+    if (length > Integer.MAX_VALUE - 64) {
       throw new NotCopyable("a segment over 2 GB");
     }
-    return new Plan(psi, start, headTailEnd, end, tailEnd, (int) (count * PACKET));
+    return new Plan(java.util.List.copyOf(regions), (int) length);
   }
 
   /**
-   * Where one segment's packets are in the file: {@link #regions} for a sink that copies them, {@link #bytes} for
-   * a segment transform that needs them in an array.
+   * Where one segment's packets are in the file, as regions of it (runs of adjacent packets merged), for a sink
+   * that copies them without the heap ({@link SegmentSink#write(String, FileChannel, java.util.List)}); or
+   * {@link #bytes} for a segment transform that needs them in an array.
+   *
+   * @param regions the segment's bytes, in order
+   * @param length their total length
    */
-  final class Plan {
-    private final long[] psi;
-    private final long start;
-    private final long headTailEnd;
-    private final long end;
-    private final long tailEnd;
-    private final int length;
+  record Plan(java.util.List<SegmentSink.FileRegion> regions, int length) {}
 
-    private Plan(long[] psi, long start, long headTailEnd, long end, long tailEnd, int length) {
-      this.psi = psi;
-      this.start = start;
-      this.headTailEnd = headTailEnd;
-      this.end = end;
-      this.tailEnd = tailEnd;
-      this.length = length;
+  /** The segment of {@code plan} in an array from {@code buffers} (lent from it) unless null. */
+  ByteSlice bytes(Plan plan, SegmentBufferPool buffers) {
+    byte[] bytes = buffers != null ? buffers.take(plan.length(), plan.length()) : new byte[plan.length()];
+    int at = 0;
+    for (SegmentSink.FileRegion r : plan.regions()) {
+      copy(r.offset(), bytes, at, (int) r.length());
+      at += (int) r.length();
     }
+    return buffers != null ? buffers.lend(bytes, plan.length()) : ByteSlice.wrap(bytes);
+  }
 
-    /** The segment's length in bytes. */
-    int length() {
-      return length;
-    }
-
-    /**
-     * The segment as regions of the file (runs of adjacent packets merged): for a sink that copies them without
-     * the heap ({@link SegmentSink#write(String, FileChannel, java.util.List)}).
-     */
-    java.util.List<SegmentSink.FileRegion> regions() {
-      java.util.List<SegmentSink.FileRegion> regions = new java.util.ArrayList<>();
-      for (long p : psi) {
-        add(regions, p, p + 1);
-      }
-      addPackets(regions, start, headTailEnd, false);
-      add(regions, headTailEnd, end);
-      addPackets(regions, end, tailEnd, true);
-      return regions;
-    }
-
-    private void addPackets(java.util.List<SegmentSink.FileRegion> regions, long from, long to, boolean audio) {
-      for (long p = from; p < to; p++) {
-        if ((pid(p) == audioPid) == audio) {
-          add(regions, p, p + 1);
-        }
+  /** Appends the packets of {@code [from, to)} that are audio ({@code audio}) or are not ({@code !audio}). */
+  private void addPackets(java.util.List<SegmentSink.FileRegion> regions, long from, long to, boolean audio) {
+    for (long p = from; p < to; p++) {
+      if ((pid(p) == audioPid) == audio) {
+        addRegion(regions, p, p + 1);
       }
     }
+  }
 
-    /** Appends packets {@code [from, to)}, extending the last region when they follow it. */
-    private void add(java.util.List<SegmentSink.FileRegion> regions, long from, long to) {
-      if (to <= from) {
+  /** Appends packets {@code [from, to)}, extending the last region when they follow it. */
+  private static void addRegion(java.util.List<SegmentSink.FileRegion> regions, long from, long to) {
+    if (to <= from) {
+      return;
+    }
+    int last = regions.size() - 1;
+    if (last >= 0) {
+      SegmentSink.FileRegion r = regions.get(last);
+      if (r.offset() + r.length() == from * PACKET) {
+        regions.set(last, new SegmentSink.FileRegion(r.offset(), r.length() + (to - from) * PACKET));
         return;
       }
-      int last = regions.size() - 1;
-      if (last >= 0) {
-        SegmentSink.FileRegion r = regions.get(last);
-        if (r.offset() + r.length() == from * PACKET) {
-          regions.set(last, new SegmentSink.FileRegion(r.offset(), r.length() + (to - from) * PACKET));
-          return;
-        }
-      }
-      regions.add(new SegmentSink.FileRegion(from * PACKET, (to - from) * PACKET));
     }
-
-    /** The segment, in an array from {@code buffers} (lent from it) unless null. */
-    ByteSlice bytes(SegmentBufferPool buffers) {
-      byte[] bytes = buffers != null ? buffers.take(length, length) : new byte[length];
-      int at = 0;
-      for (long p : psi) {
-        copy(p * PACKET, bytes, at, PACKET);
-        at += PACKET;
-      }
-      at = copyPackets(start, headTailEnd, false, bytes, at);
-      copy(headTailEnd * PACKET, bytes, at, (int) ((end - headTailEnd) * PACKET));
-      at += (int) ((end - headTailEnd) * PACKET);
-      at = copyPackets(end, tailEnd, true, bytes, at);
-      if (at != length) {
-        throw new IllegalStateException("segment length " + at + " != " + length);
-      }
-      return buffers != null ? buffers.lend(bytes, length) : ByteSlice.wrap(bytes);
-    }
+    regions.add(new SegmentSink.FileRegion(from * PACKET, (to - from) * PACKET));
   }
 
   private int pid(long packet) {
@@ -360,27 +336,6 @@ final class TsPacketCopier implements AutoCloseable {
     lastAudioFrom = from;
     lastAudioPes = p;
     return p;
-  }
-
-  private long audioPackets(long from, long to) {
-    long n = 0;
-    for (long p = from; p < to; p++) {
-      if (pid(p) == audioPid) {
-        n++;
-      }
-    }
-    return n;
-  }
-
-  /** Copies the packets of {@code [from, to)} that are audio ({@code audio}) or are not ({@code !audio}). */
-  private int copyPackets(long from, long to, boolean audio, byte[] dst, int at) {
-    for (long p = from; p < to; p++) {
-      if ((pid(p) == audioPid) == audio) {
-        copy(p * PACKET, dst, at, PACKET);
-        at += PACKET;
-      }
-    }
-    return at;
   }
 
   private long[] lastPsiBefore(long start) {
@@ -575,22 +530,20 @@ final class TsPacketCopier implements AutoCloseable {
         throw new NotCopyable("not a PMT on PID " + pmtPid);
       }
       int programNumber = ((s[3] & 0xFF) << 8) | (s[4] & 0xFF);
-      int at = 12 + (((s[10] & 0x0F) << 8) | (s[11] & 0xFF));
+      int at0 = 12 + (((s[10] & 0x0F) << 8) | (s[11] & 0xFF)); // after program_info
+      int at = at0;
       while (at + 5 <= s.length - 4) {
         int type = s[at] & 0xFF;
         int pid = ((s[at + 1] & 0x1F) << 8) | (s[at + 2] & 0xFF);
         int infoLength = ((s[at + 3] & 0x0F) << 8) | (s[at + 4] & 0xFF);
-        Codec codec = switch (type) {
-          case 0x1B -> Codec.H264;
-          case 0x24 -> Codec.H265;
-          case 0x0F -> Codec.AAC;
-          case 0x81 -> Codec.AC3;
-          case 0x87 -> Codec.EAC3;
-          case 0x03, 0x04 -> Codec.MPEG_AUDIO;
-          default -> throw new NotCopyable("stream type 0x" + Integer.toHexString(type) + " on PID " + pid);
-        };
-        EsInfo info = new EsInfo(programNumber, pid, type, codec, language(s, at + 5, infoLength),
-            ByteSlice.copyOf(s, at + 5, infoLength));
+        ByteSlice descriptors = ByteSlice.copyOf(s, at + 5, infoLength);
+        // the demuxer's rule; private PES streams (DVB AC-3, teletext, subtitles) are left to the muxer
+        Codec codec = type == StreamType.STREAM_TYPE_PRIVATE_PES ? Codec.UNKNOWN
+            : StreamType.codecOf(type, descriptors, ByteSlice.copyOf(s, 12, at0 - 12));
+        if (!COPYABLE.contains(codec)) {
+          throw new NotCopyable("stream type 0x" + Integer.toHexString(type) + " (" + codec + ") on PID " + pid);
+        }
+        EsInfo info = new EsInfo(programNumber, pid, type, codec, language(s, at + 5, infoLength), descriptors);
         if (codec.type() == io.iptv.core.media.TrackType.VIDEO) {
           if (videoPid >= 0) {
             throw new NotCopyable("two video streams");
