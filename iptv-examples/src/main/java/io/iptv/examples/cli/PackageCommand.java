@@ -55,7 +55,10 @@ import picocli.CommandLine.Spec;
  * <p><b>Packet copy.</b> A clean single-program MPEG-TS packaged into VOD TS segments (no SAMPLE-AES, no I-frame
  * playlists) is cut by copying its packets ({@code --packet-copy}, the default; see
  * {@code HlsFilePackager.Builder#packetCopy}): the same segments and playlists, in about 0.6 of the time of muxing
- * them (1 GB: 1.1–1.2 s against 1.8–1.9 s here); anything else, or {@code --no-packet-copy}, is demuxed and muxed.
+ * them (1 GB: 1.1–1.2 s against 1.8–1.9 s here). Likewise an MP4 packaged into clear VOD fMP4 segments ({@code
+ * --format fmp4}, with or without {@code --dash}) gets its samples' bytes copied from the file after the boxes the
+ * packager writes: byte for byte the muxed output. Anything else, or {@code --no-packet-copy}, is demuxed and
+ * muxed.
  *
  * <p><b>Writing.</b> Files are written with direct I/O by default ({@code --direct-io}, {@code O_DIRECT}: no copy
  * into the page cache, which for a VOD package that is not read back soon saves most of the kernel time of
@@ -191,9 +194,10 @@ final class PackageCommand implements Callable<Integer> {
   boolean directIo;
 
   @Option(names = "--packet-copy", negatable = true, defaultValue = "true", fallbackValue = "true",
-      description = "Cut clean single-program TS input into TS segments by copying its packets (default): same"
-          + " segments and playlists as demuxing and muxing, at about the speed of a file copy; other input is"
-          + " muxed. --no-packet-copy always demuxes and muxes (e.g. to drop the source's null packets and SI).")
+      description = "Cut clean single-program TS input into TS segments by copying its packets, and copy MP4"
+          + " samples into clear fMP4 segments (default): same segments and playlists as demuxing and muxing, at"
+          + " about the speed of a file copy; other input is muxed. --no-packet-copy always demuxes and muxes"
+          + " (e.g. to drop a TS source's null packets and SI).")
   boolean packetCopy;
 
   @Option(names = "--quiet", description = "Print nothing on success (no progress bar, no summary line).")
@@ -355,7 +359,8 @@ final class PackageCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "%s: %d segments (%d per rendition), %d variants, %.1f MB in"
               + " %.2f s (%.1f MB/s)%s%n", output.resolve(HlsFilePackager.MULTIVARIANT_NAME), result.segmentCount(),
           result.timings().size(), result.multivariant().variants().size(), totalBytes / 1e6, seconds,
-          totalBytes / 1e6 / Math.max(seconds, 1e-9), result.packetsCopied() ? ", TS packets copied" : "");
+          totalBytes / 1e6 / Math.max(seconds, 1e-9), !result.packetsCopied() ? ""
+              : segmentFormat == SegmentFormat.TS ? ", TS packets copied" : ", MP4 samples copied");
       out.flush();
     }
     return 0;

@@ -1,6 +1,7 @@
 package io.iptv.examples.cli;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -85,7 +86,7 @@ class PackageCommandTest {
 
   /** A clean TS is cut by packet copy unless --no-packet-copy; both give the same media playlist. */
   @Test
-  void packetCopyIsTheDefaultForCleanTsAndCanBeTurnedOff(@TempDir Path dir) throws Exception {
+  void packetCopyIsTheDefaultForCleanTsAndMp4IntoFmp4AndCanBeTurnedOff(@TempDir Path dir) throws Exception {
     Result copied = iptv("package", "--input", ts.toString(), "--output", dir.resolve("copy").toString(),
         "--segment-duration", "2");
     Result muxed = iptv("package", "--input", ts.toString(), "--output", dir.resolve("mux").toString(),
@@ -97,6 +98,18 @@ class PackageCommandTest {
     assertTrue(!muxed.out.contains("copied") && !fromMp4.out.contains("copied"), muxed.out + fromMp4.out);
     assertEquals(Files.readString(dir.resolve("mux/stream/index.m3u8")),
         Files.readString(dir.resolve("copy/stream/index.m3u8")));
+    // MP4 into fMP4 (+ DASH): its samples are copied, into the same bytes as muxed
+    Result cmaf = iptv("package", "--input", mp4.toString(), "--output", dir.resolve("cmaf").toString(),
+        "--segment-duration", "2", "--format", "fmp4", "--dash");
+    Result cmafMuxed = iptv("package", "--input", mp4.toString(), "--output", dir.resolve("cmaf-mux").toString(),
+        "--segment-duration", "2", "--format", "fmp4", "--dash", "--no-packet-copy");
+    assertEquals(0, cmaf.code + cmafMuxed.code, cmaf.err + cmafMuxed.err);
+    assertTrue(cmaf.out.contains("MP4 samples copied"), cmaf.out);
+    assertTrue(!cmafMuxed.out.contains("copied"), cmafMuxed.out);
+    for (String file : List.of("manifest.mpd", "stream/index.m3u8", "stream/init.mp4", "stream/seg-00001.m4s")) {
+      assertArrayEquals(Files.readAllBytes(dir.resolve("cmaf-mux").resolve(file)),
+          Files.readAllBytes(dir.resolve("cmaf").resolve(file)), file);
+    }
   }
 
   @Test

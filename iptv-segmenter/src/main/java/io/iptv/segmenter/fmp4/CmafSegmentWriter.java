@@ -42,13 +42,15 @@ public final class CmafSegmentWriter {
   private final List<FragmentWriter.Fragment> written = new ArrayList<>();
   private long fragmentSequence;
   private final TrackEncryption protection;
+  private final boolean externalData;
 
   private CmafSegmentWriter(Builder b) {
     this.track = b.track;
     this.sidx = b.sidx;
     this.syncSampleFragments = b.syncSampleFragments && b.track.isVideo();
     this.protection = b.protection;
-    this.fragments = new FragmentWriter(track, !syncSampleFragments, b.protection);
+    this.externalData = b.externalData;
+    this.fragments = new FragmentWriter(track, !syncSampleFragments, b.protection, b.externalData);
     if (b.segmentBuffers != null) {
       out.segmentBuffers(b.segmentBuffers);
     }
@@ -186,7 +188,13 @@ public final class CmafSegmentWriter {
       long ept = segment.earliestPresentationTime();
       out.patchU32(sidxEptAt, ept >>> 32);
       out.patchU32(sidxEptAt + 4, ept);
-      out.patchU32(sidxSizeAt, out.position() - sidxEnd);
+      long external = 0;
+      if (externalData) {
+        for (MediaSample s : samples) {
+          external += s.data().length();
+        }
+      }
+      out.patchU32(sidxSizeAt, out.position() - sidxEnd + external);
       out.patchU32(sidxDurationAt, segment.duration());
     }
     return new Segment(out.takeOut(), written); // handed over: the segment is written once
@@ -199,10 +207,10 @@ public final class CmafSegmentWriter {
    * {@code moof} headers). A segment that needs more grows its buffer; one that needs less leaves the rest
    * unused (150 samples: 13.7 KB, 0.2 % of a 7.26 MB segment of 1080p at 8 Mbit/s).
    */
-  private static int segmentBytesBound(List<MediaSample> samples) {
+  private int segmentBytesBound(List<MediaSample> samples) {
     long bytes = 4096;
     for (MediaSample s : samples) {
-      bytes += s.data().length() + 64L;
+      bytes += (externalData ? 0 : s.data().length()) + 64L;
     }
     return (int) Math.min(bytes, Integer.MAX_VALUE - 16);
   }
@@ -214,6 +222,7 @@ public final class CmafSegmentWriter {
     private boolean syncSampleFragments;
     private TrackEncryption protection;
     private io.iptv.segmenter.ts.SegmentBufferPool segmentBuffers; // null: a fresh array per segment
+    private boolean externalData;
 
     private Builder(Fmp4Track track) {
       this.track = java.util.Objects.requireNonNull(track, "track");
@@ -253,8 +262,21 @@ public final class CmafSegmentWriter {
       return this;
     }
 
+    /**
+     * Whether segments leave their samples' bytes out (default false): {@link Segment#bytes()} then ends with the
+     * {@code mdat} header, and the caller appends each sample's MP4-form bytes ({@code data().length()} of them;
+     * the content of {@code data()} is not read) in order — the file packager's sample-copy path copies them from
+     * the source file. Clear segments with one fragment (no {@link #syncSampleFragments}) only.
+     */
+    public Builder externalData(boolean value) {
+      externalData = value;
+      return this;
+    }
+
     /** Builds the writer. */
     public CmafSegmentWriter build() {
+      io.iptv.core.internal.Preconditions.requireState(!externalData || (!syncSampleFragments && protection == null),
+          "external sample data is for clear segments of one fragment");
       return new CmafSegmentWriter(this);
     }
   }

@@ -79,6 +79,8 @@ public final class FragmentWriter {
   /** The encrypted samples of the fragment being written, at the same offsets as in {@link #clearSample}. */
   private byte[] cipherText = new byte[1 << 16];
   private EncryptedSample[] encrypted = new EncryptedSample[256];
+  /** Whether the sample bytes are left out of the mdat (see {@link #FragmentWriter(Fmp4Track, boolean, TrackEncryption, boolean)}). */
+  private final boolean externalData;
 
   /** A writer for {@code track} with the composition shift (see the class comment). */
   public FragmentWriter(Fmp4Track track) {
@@ -103,6 +105,19 @@ public final class FragmentWriter {
    * {@code tenc}; null for a clear track), see the class comment.
    */
   public FragmentWriter(Fmp4Track track, boolean shiftComposition, TrackEncryption protection) {
+    this(track, shiftComposition, protection, false);
+  }
+
+  /**
+   * As {@link #FragmentWriter(Fmp4Track, boolean, TrackEncryption)}; with {@code externalData} each fragment ends
+   * with the {@code mdat} header and the samples' bytes are not written: each sample's {@code data()} must then
+   * be as long as its MP4 form (4-byte NAL lengths, raw AAC; its content is not read), and the caller appends
+   * those bytes after the fragment, in order (the sample-copy path of the file packager, which copies them from
+   * the source file). Clear fragments only.
+   */
+  public FragmentWriter(Fmp4Track track, boolean shiftComposition, TrackEncryption protection,
+      boolean externalData) {
+    this.externalData = externalData;
     this.track = track;
     this.protection = protection;
     this.payloads = new SamplePayloads(track.format());
@@ -148,6 +163,7 @@ public final class FragmentWriter {
       SegmentSampleEncryptor encryptor) throws MediaException {
     Preconditions.requireArgument(encryptor == null || protection != null,
         "track %d has no protection in its init segment", track.trackId());
+    Preconditions.requireArgument(encryptor == null || !externalData, "external sample data cannot be encrypted");
     int n = samples.size();
     Preconditions.requireArgument(n > 0, "a fragment needs at least one sample");
     if (dts.length < n) {
@@ -230,8 +246,20 @@ public final class FragmentWriter {
     out.end(); // moof
     int moofSize = out.position() - start;
     out.patchU32(dataOffsetAt, moofSize + 8L); // data_offset: from the moof to the first byte in mdat
-    // The payloads go straight into the output (no staging copy); their MP4-form sizes are patched into trun.
     int mdatStart = out.position();
+    if (externalData) {
+      long data = 0;
+      for (int i = 0; i < n; i++) {
+        sizes[i] = samples.get(i).data().length();
+        out.patchU32(firstEntryAt + i * entryBytes + 4, sizes[i]);
+        data += sizes[i];
+      }
+      Preconditions.requireArgument(8 + data <= 0xFFFF_FFFFL, "%d bytes of samples in one fragment", data);
+      out.u32(8 + data).fourcc("mdat"); // size (32), type (32); the caller appends the data
+      return new Fragment(dts[0], total, earliest, n, start, (int) Math.min(Integer.MAX_VALUE,
+          out.position() - start + data), mdatStart + 8 + sizes[0], firstSync);
+    }
+    // The payloads go straight into the output (no staging copy); their MP4-form sizes are patched into trun.
     out.start("mdat");
     for (int i = 0; i < n; i++) {
       if (encryptor != null) {

@@ -8,8 +8,8 @@ import io.iptv.core.io.ByteSlice;
  * §1.A.2.2, protection_absent = 1) built from the track's {@link AudioSpecificConfig}. Immutable.
  */
 final class AdtsFramer implements PayloadConverter {
-  private static final int HEADER_BYTES = 7;
-  private static final int MAX_FRAME_LENGTH = (1 << 13) - 1;
+  static final int HEADER_BYTES = 7;
+  static final int MAX_FRAME_LENGTH = (1 << 13) - 1;
   private final AudioSpecificConfig config;
 
   AdtsFramer(AudioSpecificConfig config) {

@@ -76,15 +76,57 @@ public final class Mp4Demuxer implements MediaInput {
    */
   private final Map<Integer, Long> decodeShift = new HashMap<>();
   private boolean read;
+  /** Copy mode ({@link #openForCopy}): where sample locations go, else null. */
+  private final SampleCopier copier;
+  private final SampleCopyCheck copyCheck;
+  /** Copy mode: the tracks whose first sample went out (with its bytes, for AC-3/E-AC-3 set-up). */
+  private final java.util.Set<Integer> firstEmitted = new java.util.HashSet<>();
+  /** Copy mode: zeros behind the payload stand-ins. */
+  private byte[] zeros = new byte[0];
 
-  private Mp4Demuxer(Mp4File file, PayloadArrays arrays) {
+  private Mp4Demuxer(Mp4File file, PayloadArrays arrays, SampleCopier copier) {
     this.file = file;
     this.arrays = arrays;
+    this.copier = copier;
+    this.copyCheck = copier != null ? new SampleCopyCheck(file) : null;
+  }
+
+  /**
+   * Told, in copy mode ({@link #openForCopy}), where each emitted sample's bytes are in the file. Called on the
+   * thread that runs {@link #readAll}.
+   */
+  public interface SampleCopier {
+    /**
+     * The MP4 form of the sample of track {@code trackId} emitted next, with decode time {@code dts90k} — the bytes
+     * an fMP4 segment holds for it — is {@code count} regions of the file, in order: {@code pieces[2i]} is the
+     * offset of the i-th, {@code pieces[2i + 1]} its length (the sample without its access unit delimiters and
+     * repeated parameter sets; mostly one region). {@code pieces} is reused after the call.
+     */
+    void sample(int trackId, long dts90k, long[] pieces, int count);
+
+    /**
+     * A sample whose MP4 form differs from its bytes in the file ({@code why}); the copier throws an unchecked
+     * exception to stop {@link #readAll} (which otherwise fails with {@code UNSUPPORTED}).
+     */
+    void notCopyable(String why);
   }
 
   /** Opens {@code path}; nothing is parsed until {@link #readAll}. */
   public static Mp4Demuxer open(Path path) throws MediaException {
-    return new Mp4Demuxer(Mp4File.open(path), null);
+    return new Mp4Demuxer(Mp4File.open(path), null, null);
+  }
+
+  /**
+   * Opens {@code path} in copy mode, for a packager that copies the samples' bytes from the file into fMP4
+   * segments itself: the same events and timestamps as {@link #open(Path)}, but sample bytes are not read. Each
+   * sample's payload is a stand-in of zeros as long as its MP4 form (the first sample of an AC-3/E-AC-3 track is
+   * read, for its set-up information: both forms are the same bytes), and {@code copier} learns where the MP4 form
+   * is in the file before the sample is emitted. A sample whose MP4 form is not in the file as it is (see {@code
+   * SampleCopyCheck}: other NAL length sizes, NAL units the writer would trim) goes to {@link
+   * SampleCopier#notCopyable}; only NAL unit headers (and parameter sets) are read to tell.
+   */
+  public static Mp4Demuxer openForCopy(Path path, SampleCopier copier) throws MediaException {
+    return new Mp4Demuxer(Mp4File.open(path), null, java.util.Objects.requireNonNull(copier, "copier"));
   }
 
   /**
@@ -92,7 +134,7 @@ public final class Mp4Demuxer implements MediaInput {
    * arrays} and lent out through it, for a consumer that recycles them (see {@link PayloadArrays}).
    */
   public static Mp4Demuxer open(Path path, PayloadArrays arrays) throws MediaException {
-    return new Mp4Demuxer(Mp4File.open(path), java.util.Objects.requireNonNull(arrays, "arrays"));
+    return new Mp4Demuxer(Mp4File.open(path), java.util.Objects.requireNonNull(arrays, "arrays"), null);
   }
 
   @Override
@@ -381,6 +423,9 @@ public final class Mp4Demuxer implements MediaInput {
       throw MediaException.limitExceeded(file.name() + ": track " + track.trackId() + ": sample of " + size
           + " bytes exceeds " + MAX_SAMPLE_BYTES);
     }
+    if (copier != null && copyLocation(track, sample, offset90k, out)) {
+      return;
+    }
     PayloadConverter converter = track.setup().converter();
     // Same-size conversions (4-byte NAL lengths, pass-through) read into the sample's own array and rewrite
     // it in place: one copy of the bytes. Others read into the reused scratch array and convert from it.
@@ -410,8 +455,52 @@ public final class Mp4Demuxer implements MediaInput {
     if (inPlace && arrays != null) {
       payload = arrays.lend(target, size); // the same bytes, as a slice the consumer can recycle
     }
-    long dts90k = to90k(decodeTime(sample, track), track) + offset90k;
-    long pts90k = to90k(sample.dts() + sample.compositionOffset() + track.shift(), track) + offset90k;
-    out.emit(new MediaSample(track.trackId(), pts90k, dts90k, sample.sync(), payload));
+    out.emit(new MediaSample(track.trackId(), pts90k(sample, track, offset90k),
+        dts90k(sample, track, offset90k), sample.sync(), payload));
+  }
+
+  private long dts90k(SampleRef sample, Mp4Track track, long offset90k) throws MediaException {
+    return to90k(decodeTime(sample, track), track) + offset90k;
+  }
+
+  private long pts90k(SampleRef sample, Mp4Track track, long offset90k) throws MediaException {
+    return to90k(sample.dts() + sample.compositionOffset() + track.shift(), track) + offset90k;
+  }
+
+  /**
+   * Copy mode: tells the copier where {@code sample} is and emits it with a stand-in payload; false for the first
+   * sample of an AC-3/E-AC-3 track, which the caller reads and emits as usual (same bytes in both forms).
+   */
+  private boolean copyLocation(Mp4Track track, SampleRef sample, long offset90k, Emitter out) throws MediaException {
+    if (sample.offset() < 0 || sample.offset() > file.size() - sample.size()) { // the error reading it would give
+      throw MediaException.truncated("track " + track.trackId() + " sample at dts " + sample.dts() + ": "
+          + file.name() + ": need bytes [" + sample.offset() + ", " + (sample.offset() + sample.size())
+          + ") but the file has " + file.size() + " bytes (truncated file?)");
+    }
+    if (!copyCheck.check(track, sample)) {
+      String message = file.name() + ": track " + track.trackId() + " sample at offset " + sample.offset() + ": "
+          + copyCheck.whyNot();
+      copier.notCopyable(message);
+      throw MediaException.unsupported(message + " (cannot be copied)");
+    }
+    long dts90k = dts90k(sample, track, offset90k);
+    long[] pieces = copyCheck.pieces();
+    long mp4Size = 0;
+    for (int i = 0; i < copyCheck.pieceCount(); i++) {
+      mp4Size += pieces[2 * i + 1];
+    }
+    copier.sample(track.trackId(), dts90k, pieces, copyCheck.pieceCount());
+    io.iptv.core.media.Codec codec = track.format().codec();
+    if (firstEmitted.add(track.trackId())
+        && (codec == io.iptv.core.media.Codec.AC3 || codec == io.iptv.core.media.Codec.EAC3)) {
+      return false;
+    }
+    int length = (int) mp4Size; // at most the sample's size
+    if (zeros.length < length) {
+      zeros = new byte[Math.max(length, Math.min(MAX_SAMPLE_BYTES, 2 * zeros.length))];
+    }
+    out.emit(new MediaSample(track.trackId(), pts90k(sample, track, offset90k), dts90k, sample.sync(),
+        io.iptv.core.io.ByteSlice.wrap(zeros, 0, length)));
+    return true;
   }
 }

@@ -12,6 +12,11 @@ import io.iptv.core.io.ByteSlice;
 final class NalLengthToAnnexB implements PayloadConverter {
   private final int lengthSize;
 
+  /** Bytes of each NALUnitLength field (1, 2 or 4). */
+  int lengthSize() {
+    return lengthSize;
+  }
+
   NalLengthToAnnexB(int lengthSize) {
     this.lengthSize = lengthSize;
   }

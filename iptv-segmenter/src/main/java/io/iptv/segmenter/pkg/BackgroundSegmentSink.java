@@ -75,8 +75,8 @@ public final class BackgroundSegmentSink implements SegmentSink, AutoCloseable {
   private IOException failure;
 
   /**
-   * One operation: a write ({@code bytes} or {@code deferred} non-null, {@code size} bytes) or a delete (size
-   * 0); {@code ordered} as described above.
+   * One operation: a write ({@code bytes} or {@code deferred} non-null, or {@code regions} of {@code source} after
+   * the head {@code bytes}; {@code size} bytes) or a delete (size 0); {@code ordered} as described above.
    */
   private record Pending(String name, ByteSlice bytes, DeferredBytes deferred, java.nio.channels.FileChannel source,
       java.util.List<FileRegion> regions, long size, boolean ordered) {}
@@ -140,21 +140,22 @@ public final class BackgroundSegmentSink implements SegmentSink, AutoCloseable {
   }
 
   /**
-   * Queues a write of file regions (see {@link SegmentSink#write(String, java.nio.channels.FileChannel,
-   * java.util.List)}), done by a writer thread; their total length is what it counts in flight. {@code source}
-   * must stay open until {@link #finish}.
+   * Queues a write of a head and file regions (see {@link SegmentSink#write(String, ByteSlice,
+   * java.nio.channels.FileChannel, java.util.List)}), done by a writer thread; their total length is what it
+   * counts in flight. {@code source} must stay open until {@link #finish}, and {@code head} unchanged.
    */
   @Override
-  public void write(String name, java.nio.channels.FileChannel source, java.util.List<FileRegion> regions)
-      throws IOException {
+  public void write(String name, ByteSlice head, java.nio.channels.FileChannel source,
+      java.util.List<FileRegion> regions) throws IOException {
     Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(head, "head");
     Objects.requireNonNull(source, "source");
     java.util.List<FileRegion> copy = java.util.List.copyOf(regions);
-    long length = 0;
+    long length = head.length();
     for (FileRegion r : copy) {
       length += r.length();
     }
-    enqueue(new Pending(name, null, null, source, copy, length, ordered.test(name)));
+    enqueue(new Pending(name, head, null, source, copy, length, ordered.test(name)));
   }
 
   @Override
@@ -295,11 +296,11 @@ public final class BackgroundSegmentSink implements SegmentSink, AutoCloseable {
         ByteSlice bytes = pending.deferred.compute();
         target.write(pending.name, bytes);
         written.accept(bytes);
+      } else if (pending.regions != null) {
+        target.write(pending.name, pending.bytes, pending.source, pending.regions); // bytes: the head, not lent
       } else if (pending.bytes != null) {
         target.write(pending.name, pending.bytes);
         written.accept(pending.bytes);
-      } else if (pending.regions != null) {
-        target.write(pending.name, pending.source, pending.regions);
       } else {
         target.delete(pending.name);
       }

@@ -116,16 +116,26 @@ final class DirectIoFileWriter {
   }
 
   /**
-   * Creates or truncates {@code file} and writes {@code regions} of {@code source} to it with direct I/O, read
-   * (positional reads) straight into the aligned buffer.
+   * Creates or truncates {@code file} and writes {@code head} and then {@code regions} of {@code source} to it with
+   * direct I/O, the regions read (positional reads) straight into the aligned buffer.
    */
-  void write(Path file, FileChannel source, java.util.List<SegmentSink.FileRegion> regions) throws IOException {
+  void write(Path file, ByteSlice head, FileChannel source, java.util.List<SegmentSink.FileRegion> regions)
+      throws IOException {
     ByteBuffer buffer = borrow();
     try (FileChannel out = opener.open(file)) {
-      long length = 0;
+      long length = head.length();
       long position = 0;
       buffer.clear();
       buffer.limit(CHUNK_BYTES);
+      ByteBuffer headBytes = head.asReadOnlyByteBuffer();
+      while (headBytes.hasRemaining()) {
+        int n = Math.min(headBytes.remaining(), buffer.remaining());
+        buffer.put(headBytes.slice().limit(n));
+        headBytes.position(headBytes.position() + n);
+        if (!buffer.hasRemaining()) {
+          position = flush(out, buffer, position);
+        }
+      }
       for (SegmentSink.FileRegion region : regions) {
         long offset = region.offset();
         long left = region.length();

@@ -78,12 +78,13 @@ public final class DirectorySegmentSink implements SegmentSink {
   }
 
   /**
-   * Copies the regions within the kernel ({@link FileChannel#transferTo}) or, with direct I/O, reads them straight
-   * into the aligned buffers: no copy through the heap.
+   * Writes the head, then copies the regions within the kernel ({@link FileChannel#transferTo}) or, with direct
+   * I/O, reads them straight into the aligned buffers: no copy through the heap.
    */
   @Override
-  public void write(String name, FileChannel source, java.util.List<FileRegion> regions) throws IOException {
-    write(name, temp -> writeRegions(temp, source, regions));
+  public void write(String name, ByteSlice head, FileChannel source, java.util.List<FileRegion> regions)
+      throws IOException {
+    write(name, temp -> writeRegions(temp, head, source, regions));
   }
 
   /** Writes a temporary file next to {@code name} and moves it there. */
@@ -119,7 +120,8 @@ public final class DirectorySegmentSink implements SegmentSink {
     void to(Path file) throws IOException;
   }
 
-  private void writeRegions(Path file, FileChannel source, java.util.List<FileRegion> regions) throws IOException {
+  private void writeRegions(Path file, ByteSlice head, FileChannel source, java.util.List<FileRegion> regions)
+      throws IOException {
     boolean refused = false;
     if (writesDirect()) {
       DirectIoFileWriter writer = directWriter();
@@ -127,7 +129,7 @@ public final class DirectorySegmentSink implements SegmentSink {
         directRefused = true; // no usable block size
       } else {
         try {
-          writer.write(file, source, regions);
+          writer.write(file, head, source, regions);
           return;
         } catch (IOException | UnsupportedOperationException e) {
           DirectIoFileWriter.deleteQuietly(file); // as in writeFile: perhaps a file system without direct I/O
@@ -137,6 +139,10 @@ public final class DirectorySegmentSink implements SegmentSink {
     }
     try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.TRUNCATE_EXISTING)) {
+      java.nio.ByteBuffer headBytes = head.asReadOnlyByteBuffer();
+      while (headBytes.hasRemaining()) {
+        out.write(headBytes);
+      }
       for (FileRegion r : regions) {
         long done = 0;
         while (done < r.length()) {

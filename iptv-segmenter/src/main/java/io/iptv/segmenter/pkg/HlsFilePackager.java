@@ -50,7 +50,11 @@ import java.util.stream.Stream;
  * default on): the same segments, durations and playlists, the source's own PES packets, at about the speed of
  * writing the files (figures in {@code benchmarks/README.md}). Damage, discontinuities, audio
  * holes, parameter-set changes or anything else the muxer would repair make it package the input again the full
- * way; see {@code TsPacketCopier} for the rules.
+ * way; see {@code TsPacketCopier} for the rules. Likewise, with clear VOD fMP4 segments (DASH or not; no I-frame
+ * playlists), MP4 input gets its samples' bytes copied from the file after the {@code styp} + {@code moof} +
+ * {@code mdat} header the packager writes: byte for byte the output of demuxing and muxing (see {@code
+ * Mp4SampleCopier}); other NAL unit length sizes, audio holes and the like make it package the input the full
+ * way.
  *
  * <p>Thread-safe: each {@link #packageFiles} call is independent.
  *
@@ -148,7 +152,8 @@ public final class HlsFilePackager {
    * @param multivariant the multivariant playlist written
    * @param timings the segments of the first input
    * @param segmentCount segments written over all renditions
-   * @param packetsCopied whether the segments are the inputs' own packets (see {@link Builder#packetCopy}), not muxed
+   * @param packetsCopied whether the segments are cut from the inputs' own bytes, TS packets or MP4 samples (see
+   *     {@link Builder#packetCopy}), not muxed
    */
   public record Result(MultivariantPlaylist multivariant, List<SegmentTiming> timings, int segmentCount,
       boolean packetsCopied) {
@@ -160,24 +165,58 @@ public final class HlsFilePackager {
 
   /**
    * Packages {@code inputs} (renditions of one content) into {@code outputDir}. With {@link Builder#packetCopy}
-   * (the default) and TS output without sample encryption or I-frame playlists, TS inputs that qualify (see
-   * {@code TsPacketCopier}) are segmented by copying their packets; when one does not, everything is packaged
-   * again the full way, so the output is the same kind either way.
+   * (the default) and VOD output without sample encryption or I-frame playlists, TS inputs into TS segments that
+   * qualify (see {@code TsPacketCopier}) are segmented by copying their packets, and MP4 inputs into clear fMP4
+   * segments by copying their samples (see {@code Mp4SampleCopier}); when one does not qualify, everything is
+   * packaged again the full way, so the output is the same kind either way.
    */
   public Result packageFiles(List<Path> inputs, Path outputDir) throws MediaException {
     Preconditions.requireArgument(!inputs.isEmpty(), "no inputs");
-    if (packetCopy && segmentFormat == SegmentFormat.TS && sampleEncryption == null && !iFrames && !dash
-        && playlistType == HlsPlaylistType.VOD && programNumber == 0) {
+    CopyPath copy = copyPath(inputs);
+    if (copy != null) {
       try {
-        return packageFiles(inputs, outputDir, true);
-      } catch (TsPacketCopier.NotCopyable e) {
-        // not a clean single-program TS: package it the full way (demux, repair, mux)
+        return packageFiles(inputs, outputDir, copy);
+      } catch (NotCopyable e) {
+        // not a clean single-program TS, or an MP4 whose samples change on the way: the full way (demux, mux)
       }
     }
-    return packageFiles(inputs, outputDir, false);
+    return packageFiles(inputs, outputDir, null);
   }
 
-  private Result packageFiles(List<Path> inputs, Path outputDir, boolean copy) throws MediaException {
+  /** How segments can be cut out of the inputs without demuxing and muxing them. */
+  private enum CopyPath {
+    /** TS inputs into TS segments: {@link TsPacketCopier}. */
+    TS_PACKETS,
+    /** MP4 inputs into clear fMP4 segments: {@link Mp4SampleCopier}. */
+    MP4_SAMPLES
+  }
+
+  /** The copy path the output allows for {@code inputs}, or null (see {@link Builder#packetCopy}). */
+  private CopyPath copyPath(List<Path> inputs) {
+    if (!packetCopy || sampleEncryption != null || iFrames || playlistType != HlsPlaylistType.VOD
+        || programNumber != 0) {
+      return null;
+    }
+    if (segmentFormat == SegmentFormat.TS) {
+      return dash ? null : CopyPath.TS_PACKETS;
+    }
+    if (segmentTransform != null) {
+      return null;
+    }
+    try {
+      for (Path input : inputs) {
+        if (MediaInputs.detect(input) != MediaInputs.Container.MP4) {
+          return null;
+        }
+      }
+    } catch (MediaException e) {
+      return null; // unreadable: the full path reports it
+    }
+    return CopyPath.MP4_SAMPLES;
+  }
+
+  private Result packageFiles(List<Path> inputs, Path outputDir, CopyPath copyPath) throws MediaException {
+    boolean copy = copyPath != null;
     Path target = outputDir.toAbsolutePath().normalize();
     Path staging;
     try {
@@ -212,9 +251,9 @@ public final class HlsFilePackager {
     if (buffers != null) {
       writer.onWritten(buffers::recycle);
     }
-    List<TsPacketCopier> copiers = copy ? new ArrayList<>() : null;
+    List<AutoCloseable> copiers = copy ? new ArrayList<>() : null;
     try (BackgroundSegmentSink sink = writer.build()) {
-      Result result = packageInto(inputs, sink, buffers, copy ? null : samples, copiers);
+      Result result = packageInto(inputs, sink, buffers, copy ? null : samples, copyPath, copiers);
       try {
         sink.finish();
       } catch (IOException e) {
@@ -224,10 +263,10 @@ public final class HlsFilePackager {
       return result;
     } finally {
       if (copiers != null) {
-        for (TsPacketCopier copier : copiers) {
+        for (AutoCloseable copier : copiers) {
           try {
             copier.close();
-          } catch (IOException e) {
+          } catch (Exception e) {
             // read-only: nothing was lost
           }
         }
@@ -237,8 +276,7 @@ public final class HlsFilePackager {
   }
 
   private Result packageInto(List<Path> inputs, SegmentSink sink, SegmentBufferPool buffers,
-      SampleBufferPool samples, List<TsPacketCopier> copiers) throws MediaException {
-    boolean copy = copiers != null;
+      SampleBufferPool samples, CopyPath copyPath, List<AutoCloseable> copiers) throws MediaException {
     List<MultivariantPlanner.Rendition> renditions = new ArrayList<>();
     List<MultivariantPlanner.IFrameRendition> iFrameRenditions = new ArrayList<>();
     List<SegmentTiming> reference = null;
@@ -269,11 +307,22 @@ public final class HlsFilePackager {
       if (sampleEncryption != null) {
         builder.sampleEncryption(sampleEncryption);
       }
-      if (buffers != null) {
+      if (buffers != null && copyPath != CopyPath.MP4_SAMPLES) { // a sample copy's boxes are not recycled
         builder.segmentBuffers(buffers);
       }
       HlsPackager packager;
-      if (copy) {
+      if (copyPath == CopyPath.MP4_SAMPLES) {
+        // the sample tables on this thread; the segments' sample bytes are copied from the file by the sink
+        Mp4SampleCopier copier;
+        try {
+          copier = Mp4SampleCopier.open(input);
+        } catch (IOException e) {
+          throw MediaException.of(MediaException.Kind.IO, "cannot read " + input + ": " + e.getMessage(), e);
+        }
+        copiers.add(copier); // open until the sink wrote the segments (regions of this file)
+        packager = builder.sampleCopier(copier).build(sink);
+        copier.feed(packager);
+      } else if (copyPath == CopyPath.TS_PACKETS) {
         // one pass over the file on this thread; the segments are the source's packets (no demux, no mux)
         TsPacketCopier copier;
         try {
@@ -332,7 +381,7 @@ public final class HlsFilePackager {
             e);
       }
     }
-    return new Result(master, reference, segments, copy);
+    return new Result(master, reference, segments, copyPath != null);
   }
 
   /** Fails unless {@code other} has the same segment boundaries as {@code first}. */
@@ -426,10 +475,10 @@ public final class HlsFilePackager {
     private Builder() {}
 
     /**
-     * Segment clean TS input by copying its packets when the output allows it (default true; see
-     * {@link HlsFilePackager#packageFiles}): the same segments, durations and playlists as demuxing and muxing,
-     * with the source's own PES packets, PCR and SI tables, at about the speed of a file copy. False always
-     * demuxes and muxes.
+     * Segment clean TS input by copying its packets, and MP4 input into clear fMP4 segments by copying its
+     * samples, when the output allows it (default true; see {@link HlsFilePackager#packageFiles}): the same
+     * segments, durations and playlists as demuxing and muxing (TS: with the source's own PES packets, PCR and SI
+     * tables; fMP4: the same bytes), at about the speed of a file copy. False always demuxes and muxes.
      */
     public Builder packetCopy(boolean value) {
       once("packetCopy");

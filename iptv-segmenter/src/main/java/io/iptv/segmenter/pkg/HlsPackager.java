@@ -375,17 +375,18 @@ public final class HlsPackager implements Emitter {
   }
 
   /**
-   * With a {@link TsPacketCopier}: fails with its NotCopyable where the segment would differ from the source's
-   * packets (a new period, inserted silence, dropped video, audio in its own rendition).
+   * With a {@link TsPacketCopier} or {@link Mp4SampleCopier}: fails with NotCopyable where the segment would differ
+   * from the source's bytes (a new period, inserted silence, dropped video; for TS also audio in its own
+   * rendition).
    */
   private void checkCopyable(Chunk chunk) {
     String why = chunk.discontinuity() ? "a discontinuity"
         : audioGaps.framesInserted() > 0 ? "an audio gap to fill"
         : chunker.samplesDropped() > 0 ? "video before a keyframe"
-        : renditions.size() != 1 ? renditions.size() + " renditions"
+        : config.packetCopier != null && renditions.size() != 1 ? renditions.size() + " renditions"
         : null;
     if (why != null) {
-      throw new TsPacketCopier.NotCopyable(why + " at segment " + chunk.sequence());
+      throw new NotCopyable(why + " at segment " + chunk.sequence());
     }
   }
 
@@ -402,7 +403,7 @@ public final class HlsPackager implements Emitter {
     if (config.fillAudioGaps) {
       chunk = audioGaps.fill(chunk);
     }
-    if (config.packetCopier != null) {
+    if (config.packetCopier != null || config.sampleCopier != null) {
       checkCopyable(chunk);
     }
     long discontinuitiesBefore = discontinuityCount;
@@ -441,6 +442,9 @@ public final class HlsPackager implements Emitter {
     Set<RenditionWriter> freshInit = new HashSet<>();
     for (RenditionWriter r : renditions) {
       if (r.format() == SegmentFormat.FMP4 && r.fmp4Track() == null) {
+        if (config.sampleCopier != null) {
+          r.externalData(); // the samples' bytes are copied from the file after the segment's boxes
+        }
         writeInit(r, sequence, chunk);
         freshInit.add(r);
       }
@@ -466,7 +470,23 @@ public final class HlsPackager implements Emitter {
       String path;
       SegmentProtection protection;
       long size;
-      if (copy != null && !config.deferSegmentTransform) {
+      if (config.sampleCopier != null) {
+        // clear fMP4 (the builder allows nothing else): styp + moof + mdat header here, the samples from the file
+        RenditionWriter.Written boxes = r.write(sequence, chunk, null);
+        List<SegmentSink.FileRegion> regions = config.sampleCopier.regions(chunk, r::hasTrack);
+        segmentName = r.segmentName(names, sequence, chunk);
+        path = r.dir() + "/" + segmentName;
+        size = boxes.bytes().length();
+        for (SegmentSink.FileRegion region : regions) {
+          size += region.length();
+        }
+        try {
+          sink.write(path, boxes.bytes(), config.sampleCopier.channel(), regions);
+        } catch (IOException e) {
+          throw sinkFailure("cannot write " + path, e);
+        }
+        protection = null;
+      } else if (copy != null && !config.deferSegmentTransform) {
         // clear (the builder allows no other transform): the sink's writer threads copy the packets
         r.copied(sequence, null);
         segmentName = r.segmentName(names, sequence, chunk);
@@ -532,6 +552,9 @@ public final class HlsPackager implements Emitter {
           throw sinkFailure("cannot delete " + expired, e);
         }
       }
+    }
+    if (config.sampleCopier != null) {
+      config.sampleCopier.release(chunk);
     }
     deleteRestoredExpiring(now90k);
     if (config.playlistType != HlsPlaylistType.VOD) {
@@ -958,7 +981,7 @@ public final class HlsPackager implements Emitter {
   /** Hands the segment's packets to the sink as regions of the input file: copied without the heap. */
   private void writeCopy(String name, TsPacketCopier.Plan copy) throws MediaException {
     try {
-      sink.write(name, config.packetCopier.channel(), copy.regions());
+      sink.write(name, ByteSlice.empty(), config.packetCopier.channel(), copy.regions());
     } catch (IOException e) {
       throw sinkFailure("cannot write " + name, e);
     }
@@ -1196,6 +1219,7 @@ public final class HlsPackager implements Emitter {
     private String segmentNameTemplate;
     /** Segments copied from the source's packets instead of muxed (HlsFilePackager's packet-copy path). */
     private TsPacketCopier packetCopier;
+    private Mp4SampleCopier sampleCopier;
     private SegmentFormat segmentFormat = SegmentFormat.TS;
     private String dashManifestName;
     private String iFramePlaylistName;
@@ -1572,8 +1596,23 @@ public final class HlsPackager implements Emitter {
       return this;
     }
 
+    /**
+     * Package-private: fMP4 segments whose samples are copied from an MP4 input file by the sink (see {@link
+     * Mp4SampleCopier}); set by {@link HlsFilePackager}, which feeds the packager from the same copier. VOD fMP4
+     * only, clear, without I-frame playlists.
+     */
+    Builder sampleCopier(Mp4SampleCopier copier) {
+      once("sampleCopier");
+      sampleCopier = Objects.requireNonNull(copier, "copier");
+      return this;
+    }
+
     /** Builds a packager writing to {@code sink}. */
     public HlsPackager build(SegmentSink sink) {
+      Preconditions.requireState(sampleCopier == null || (segmentFormat == SegmentFormat.FMP4
+          && playlistType == HlsPlaylistType.VOD && sampleEncryption == null && iFramePlaylistName == null
+          && partTarget == null && !set.contains("segmentTransform") && packetCopier == null),
+          "sample copy is for clear VOD fMP4 without I-frames or parts");
       Preconditions.requireState(packetCopier == null || (segmentFormat == SegmentFormat.TS
           && playlistType == HlsPlaylistType.VOD && sampleEncryption == null && iFramePlaylistName == null
           && partTarget == null && (!set.contains("segmentTransform") || deferSegmentTransform)),

@@ -59,6 +59,8 @@ final class RenditionWriter {
   private final SegmentFormat format;
   /** FMP4: the writer of this rendition's single track, created with the init segment. */
   private CmafSegmentWriter cmaf;
+  /** FMP4: whether segments leave the samples' bytes out ({@link #externalData()}). */
+  private boolean externalData;
   /** FMP4: the default key's protections (see {@link #defaultProtections()}). */
   private List<io.iptv.core.pipeline.SegmentProtection> defaultProtections = List.of();
   /** FMP4: per written segment its start and duration in the track timescale (for DASH). */
@@ -135,7 +137,7 @@ final class RenditionWriter {
     }
   }
 
-  private boolean hasTrack(int trackId) {
+  boolean hasTrack(int trackId) {
     for (int id : trackIds) {
       if (id == trackId) {
         return true;
@@ -223,7 +225,7 @@ final class RenditionWriter {
     TrackEncryption protection = encryptor == null ? null : TrackEncryption.of(encryptor, t);
     defaultProtections = encryptor == null ? List.of() : List.copyOf(encryptor.protections());
     CmafSegmentWriter.Builder cmafBuilder = CmafSegmentWriter.builder(track).syncSampleFragments(iFrames != null)
-        .protection(protection);
+        .protection(protection).externalData(externalData);
     if (segmentBuffers != null) {
       cmafBuilder.segmentBuffers(segmentBuffers);
     }
@@ -330,6 +332,17 @@ final class RenditionWriter {
     }
     lastLayout = new SegmentLayout(keys, 0);
     return new Written(seg.bytes(), keys, 0);
+  }
+
+  /**
+   * FMP4: segments from now on leave the samples' bytes out, for the caller to copy from the source file after
+   * {@link Written#bytes()} ({@link Mp4SampleCopier}; see {@link CmafSegmentWriter.Builder#externalData}). Before
+   * the init segment only.
+   */
+  void externalData() {
+    io.iptv.core.internal.Preconditions.requireState(format == SegmentFormat.FMP4 && cmaf == null,
+        "external sample data is for fMP4, set before the first segment");
+    externalData = true;
   }
 
   /**

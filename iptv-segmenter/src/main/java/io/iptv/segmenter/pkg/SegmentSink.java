@@ -56,26 +56,29 @@ public interface SegmentSink {
   }
 
   /**
-   * Creates or atomically replaces {@code name} with {@code regions} of {@code source}, in order: a segment cut out
-   * of an input file (the packet-copy path of {@link HlsFilePackager}) without passing through the heap. The
-   * default reads them into one array and {@link #write(String, ByteSlice) writes} it; {@link DirectorySegmentSink}
-   * copies them within the kernel, or reads them straight into its direct-I/O buffers, and
-   * {@link BackgroundSegmentSink} does that on its writer threads. {@code source} is read with positional reads
-   * only (so several writes may share it) and must stay open until the write is done: for an asynchronous sink,
-   * until it finished.
+   * Creates or atomically replaces {@code name} with {@code head} followed by {@code regions} of {@code source}, in
+   * order: a segment cut out of an input file (the copy paths of {@link HlsFilePackager}: TS packets, or an fMP4
+   * segment's boxes in {@code head} and its samples' bytes in the file) without passing the bulk through the heap.
+   * The default reads them into one array and {@link #write(String, ByteSlice) writes} it;
+   * {@link DirectorySegmentSink} copies the regions within the kernel, or reads them straight into its direct-I/O
+   * buffers, and {@link BackgroundSegmentSink} does that on its writer threads. {@code source} is read with
+   * positional reads only (so several writes may share it) and must stay open until the write is done: for an
+   * asynchronous sink, until it finished.
    *
    * @param name the resource
+   * @param head bytes before the regions (may be empty); not modified
    * @param source the file the regions are in
-   * @param regions what to copy, at most {@link Integer#MAX_VALUE} bytes in all for the default
+   * @param regions what to copy, at most {@link Integer#MAX_VALUE} bytes in all (with the head) for the default
    */
-  default void write(String name, FileChannel source, List<FileRegion> regions) throws IOException {
-    long total = 0;
+  default void write(String name, ByteSlice head, FileChannel source, List<FileRegion> regions) throws IOException {
+    long total = head.length();
     for (FileRegion r : regions) {
       total += r.length();
     }
     Preconditions.requireArgument(total <= Integer.MAX_VALUE - 8, "%d bytes do not fit one array", total);
     byte[] bytes = new byte[(int) total];
-    ByteBuffer into = ByteBuffer.wrap(bytes);
+    head.copyTo(0, bytes, 0, head.length());
+    ByteBuffer into = ByteBuffer.wrap(bytes, head.length(), bytes.length - head.length());
     for (FileRegion r : regions) {
       DirectIoFileWriter.readFully(source, r, into);
     }

@@ -58,13 +58,6 @@ import java.util.Map;
  * }</pre>
  */
 final class TsPacketCopier implements AutoCloseable {
-  /** The input does not qualify for packet copying; the message says why. */
-  static final class NotCopyable extends RuntimeException {
-    NotCopyable(String why) {
-      super(why, null, false, false);
-    }
-  }
-
   static final int PACKET = 188;
   /** Codecs whose streams are copied: those the muxer writes as they come (anything else is muxed). */
   private static final java.util.Set<Codec> COPYABLE = java.util.EnumSet.of(Codec.H264, Codec.H265, Codec.AAC,

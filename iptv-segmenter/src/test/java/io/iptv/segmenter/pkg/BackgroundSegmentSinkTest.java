@@ -84,9 +84,10 @@ class BackgroundSegmentSinkTest {
     List<String> threads = Collections.synchronizedList(new ArrayList<>());
     SegmentSink target = new SlowSink(null) {
       @Override
-      public void write(String name, java.nio.channels.FileChannel source, List<FileRegion> regions) {
+      public void write(String name, ByteSlice head, java.nio.channels.FileChannel source,
+          List<FileRegion> regions) {
         threads.add(Thread.currentThread().getName());
-        log.add("regions " + name + " " + regions);
+        log.add("regions " + name + " " + head.length() + " " + regions);
       }
 
       @Override
@@ -98,13 +99,13 @@ class BackgroundSegmentSinkTest {
     try (java.nio.channels.FileChannel source = java.nio.channels.FileChannel.open(file);
         BackgroundSegmentSink sink = BackgroundSegmentSink.of(target, 1000)) {
       sink.write("seg0.ts", ByteSlice.wrap(new byte[10]));
-      sink.write("seg1.ts", source, List.of(new SegmentSink.FileRegion(0, 376), new SegmentSink.FileRegion(752, 188)));
+      sink.write("seg1.ts", ByteSlice.wrap(new byte[7]), source, List.of(new SegmentSink.FileRegion(0, 376), new SegmentSink.FileRegion(752, 188)));
       sink.write("index.m3u8", ByteSlice.wrap(new byte[5]));
       sink.finish();
     } finally {
       java.nio.file.Files.delete(file);
     }
-    assertEquals(List.of("write seg0.ts", "regions seg1.ts [FileRegion[offset=0, length=376],"
+    assertEquals(List.of("write seg0.ts", "regions seg1.ts 7 [FileRegion[offset=0, length=376],"
         + " FileRegion[offset=752, length=188]]", "write index.m3u8"), log);
     assertTrue(threads.get(0).startsWith("iptv-segment-writer"), threads.toString());
   }

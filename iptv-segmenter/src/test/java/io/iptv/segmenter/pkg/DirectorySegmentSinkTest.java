@@ -121,9 +121,9 @@ class DirectorySegmentSinkTest {
   }
 
   /**
-   * Regions of a source file (the packet-copy path): unaligned offsets and lengths, adjacent, repeated and out of
-   * order, more than one direct-I/O chunk in all; written buffered (transferTo), with direct I/O where the file
-   * system takes it, and by the default that reads them into an array.
+   * A head and regions of a source file (the copy paths): an unaligned head, unaligned offsets and lengths,
+   * adjacent, repeated and out of order, more than one direct-I/O chunk in all; written buffered (transferTo), with
+   * direct I/O where the file system takes it, and by the default that reads them into an array.
    */
   @Test
   void fileRegionsAreWrittenInOrderByEveryWriter() throws IOException {
@@ -135,7 +135,9 @@ class DirectorySegmentSinkTest {
         new SegmentSink.FileRegion(7, 1000), new SegmentSink.FileRegion(1007, chunk + 3),
         new SegmentSink.FileRegion(0, 0), new SegmentSink.FileRegion(source.length - 500, 500),
         new SegmentSink.FileRegion(188, 188));
+    ByteSlice head = ByteSlice.wrap(random(1_001, 4), 3, 997);
     java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+    expected.write(head.toByteArray());
     for (SegmentSink.FileRegion r : regions) {
       expected.write(source, (int) r.offset(), (int) r.length());
     }
@@ -144,7 +146,7 @@ class DirectorySegmentSinkTest {
         Path root = temp.resolve(direct ? "regions-direct" : "regions-buffered");
         DirectorySegmentSink sink = DirectorySegmentSink.builder(root).directIo(direct).build();
         sink.write("v0/seg-1.ts", ByteSlice.wrap(random(3 * chunk, 1))); // replaced wholly by the shorter one
-        sink.write("v0/seg-1.ts", in, regions);
+        sink.write("v0/seg-1.ts", head, in, regions);
         assertArrayEquals(expected.toByteArray(), Files.readAllBytes(root.resolve("v0/seg-1.ts")), "direct " + direct);
         assertEquals(List.of("v0/seg-1.ts"), filesUnder(root));
         assertEquals(direct && acceptsDirectIo(root), sink.writesDirect());
@@ -161,7 +163,7 @@ class DirectorySegmentSinkTest {
           memory.remove(name);
         }
       };
-      defaults.write("seg.ts", in, regions);
+      defaults.write("seg.ts", head, in, regions);
       assertArrayEquals(expected.toByteArray(), memory.get("seg.ts"));
     }
   }
@@ -175,7 +177,7 @@ class DirectorySegmentSinkTest {
         Path root = temp.resolve("past-end-" + direct);
         DirectorySegmentSink sink = DirectorySegmentSink.builder(root).directIo(direct).build();
         IOException e = assertThrows(IOException.class,
-            () -> sink.write("seg.ts", in, List.of(new SegmentSink.FileRegion(900, 200))));
+            () -> sink.write("seg.ts", ByteSlice.empty(), in, List.of(new SegmentSink.FileRegion(900, 200))));
         assertTrue(e.getMessage().contains("seg.ts"), e.getMessage());
         assertEquals(List.of(), filesUnder(root));
       }
