@@ -31,6 +31,7 @@ class Fmp4PlayerTest {
   @TempDir static Path work;
   private static Path packaged;
   private static Path packagedWithIFrames;
+  private static Path packagedFromMp4;
   private static Path source;
 
   @BeforeEach
@@ -87,6 +88,28 @@ class Fmp4PlayerTest {
     assertTrue(Files.readString(packagedWithIFrames.resolve("master.m3u8")).contains("#EXT-X-I-FRAME-STREAM-INF"));
     play(Player.SHAKA, packagedWithIFrames, "master.m3u8", false);
     play(Player.HLS_JS, packagedWithIFrames, "master.m3u8", false);
+  }
+
+  /**
+   * The sample-copy path ({@link Mp4SampleCopier}): the TS remuxed into MP4 by FFmpeg ({@code -c copy}, so its
+   * samples keep the access unit delimiters and in-band SPS/PPS the copier leaves out) into fMP4 + DASH.
+   */
+  @Test
+  void playersPlaySampleCopiedFmp4FromMp4() throws Exception {
+    if (packagedFromMp4 == null) {
+      Path mp4 = work.resolve("remuxed.mp4");
+      Process p = new ProcessBuilder(ExternalTools.requireFfmpeg(), "-nostdin", "-v", "error", "-i",
+          source.toString(), "-c", "copy", mp4.toString()).redirectErrorStream(true).start();
+      String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(p.waitFor(120, TimeUnit.SECONDS), "ffmpeg timed out");
+      assertEquals(0, p.exitValue(), log);
+      Path out = work.resolve("out-mp4");
+      assertTrue(HlsFilePackager.builder().segmentDuration(Duration.ofSeconds(2)).segmentFormat(SegmentFormat.FMP4)
+          .dash(true).build().packageFiles(List.of(mp4), out).packetsCopied(), "samples copied");
+      packagedFromMp4 = out;
+    }
+    play(Player.SHAKA, packagedFromMp4, "manifest.mpd", true);
+    play(Player.HLS_JS, packagedFromMp4, "master.m3u8", true);
   }
 
   private static void play(Player player, String manifest) {
