@@ -3,14 +3,14 @@
 #   CLIP     25 s 1080p25 H.264 (~8 Mbit/s, 2 s GOP, 2 B-frames) + AAC, MPEG-TS, 26.9 MB
 #   CLIP_MP4 the same, remuxed to MP4 (faststart)
 #   BIG_TS   CLIP looped 40 times (-stream_loop, -c copy, continuous timestamps), MPEG-TS, 1.05 GB
-#   BIG_MP4  CLIP looped 16 times, MP4 (faststart), ~430 MB
+#   BIG_MP4  CLIP looped 40 times, MP4 (faststart), 1.05 GB (LOOPS_MP4=16: the 419 MB input of rounds 5–7)
 # The loops make JVM start-up (~0.2 s) a small part of a run, as it is of a real packaging job.
-# Env: LOOPS_TS (default 40), LOOPS_MP4 (default 16). Needs ffmpeg.
+# Env: LOOPS_TS (default 40), LOOPS_MP4 (default 40). Needs ffmpeg.
 MEDIA_DIR="${MEDIA_DIR:-benchmarks/target/media}"
 CLIP="$MEDIA_DIR/h264_1080p_8M.ts"
 CLIP_MP4="$MEDIA_DIR/h264_1080p_8M.mp4"
 BIG_TS="$MEDIA_DIR/h264_1080p_8M_x${LOOPS_TS:-40}.ts"
-BIG_MP4="$MEDIA_DIR/h264_1080p_8M_x${LOOPS_MP4:-16}.mp4"
+BIG_MP4="$MEDIA_DIR/h264_1080p_8M_x${LOOPS_MP4:-40}.mp4"
 mkdir -p "$MEDIA_DIR"
 if [[ ! -f "$CLIP" ]]; then
   echo "generating $CLIP (25 s 1080p25, 8 Mbit/s) ..." >&2
@@ -33,9 +33,9 @@ if [[ ! -f "$BIG_TS" ]]; then
   mv "$BIG_TS.tmp" "$BIG_TS"
 fi
 if [[ ! -f "$BIG_MP4" ]]; then
-  echo "generating $BIG_MP4 (clip looped ${LOOPS_MP4:-16} times, -c copy) ..." >&2
+  echo "generating $BIG_MP4 (clip looped ${LOOPS_MP4:-40} times, -c copy) ..." >&2
   # Looped from the MP4 clip (ffmpeg 5.1's aac_adtstoasc filter fails on a looped TS input).
-  ffmpeg -hide_banner -nostdin -loglevel error -y -stream_loop $(( ${LOOPS_MP4:-16} - 1 )) -i "$CLIP_MP4" -map 0 \
+  ffmpeg -hide_banner -nostdin -loglevel error -y -stream_loop $(( ${LOOPS_MP4:-40} - 1 )) -i "$CLIP_MP4" -map 0 \
     -c copy -movflags +faststart -f mp4 "$BIG_MP4.tmp"
   mv "$BIG_MP4.tmp" "$BIG_MP4"
 fi
