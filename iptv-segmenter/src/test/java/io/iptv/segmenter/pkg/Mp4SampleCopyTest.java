@@ -60,6 +60,9 @@ class Mp4SampleCopyTest {
       // AC-3: AAC's priming has no edit list in a fragmented file, so its audio would start after the video
       case "fragmented" -> make(kind + ".mp4", concat(h264, "-c:a", "ac3", "-movflags",
           "frag_keyframe+empty_moov+default_base_moof+delay_moov"));
+      case "aac-only" -> make(kind + ".mp4", "-map", "1", "-c:a", "aac");
+      case "two-languages" -> make(kind + ".mp4", concat(h264, "-map", "0", "-map", "1", "-map", "1", "-c:a", "aac",
+          "-metadata:s:a:0", "language=eng", "-metadata:s:a:1", "language=fra"));
       default -> throw new AssertionError(kind);
     };
   }
@@ -77,7 +80,7 @@ class Mp4SampleCopyTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"h264-aac", "h264-aac-faststart", "h264-aud-inband", "hevc-ac3", "h264-eac3",
-      "fragmented"})
+      "fragmented", "aac-only", "two-languages"})
   void copiedSegmentsAreTheMuxedOnesByteForByte(String kind) throws Exception {
     Path input = clip(kind);
     HlsFilePackager.Result copied = fmp4(true).build().packageFiles(List.of(input), temp.resolve("copy"));
