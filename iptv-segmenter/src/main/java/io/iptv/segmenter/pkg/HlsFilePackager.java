@@ -313,24 +313,12 @@ public final class HlsFilePackager {
       HlsPackager packager;
       if (copyPath == CopyPath.MP4_SAMPLES) {
         // the sample tables on this thread; the segments' sample bytes are copied from the file by the sink
-        Mp4SampleCopier copier;
-        try {
-          copier = Mp4SampleCopier.open(input);
-        } catch (IOException e) {
-          throw MediaException.of(MediaException.Kind.IO, "cannot read " + input + ": " + e.getMessage(), e);
-        }
-        copiers.add(copier); // open until the sink wrote the segments (regions of this file)
+        Mp4SampleCopier copier = openCopier(input, Mp4SampleCopier::open, copiers);
         packager = builder.sampleCopier(copier).build(sink);
         copier.feed(packager);
       } else if (copyPath == CopyPath.TS_PACKETS) {
         // one pass over the file on this thread; the segments are the source's packets (no demux, no mux)
-        TsPacketCopier copier;
-        try {
-          copier = TsPacketCopier.open(input);
-        } catch (IOException e) {
-          throw MediaException.of(MediaException.Kind.IO, "cannot read " + input + ": " + e.getMessage(), e);
-        }
-        copiers.add(copier); // open until the sink wrote the segments (regions of this file)
+        TsPacketCopier copier = openCopier(input, TsPacketCopier::open, copiers);
         packager = builder.packetCopier(copier).build(sink);
         try {
           copier.feed(packager); // ends with EndOfStream, which cuts the last segment
@@ -382,6 +370,25 @@ public final class HlsFilePackager {
       }
     }
     return new Result(master, reference, segments, copyPath != null);
+  }
+
+  /** Opens a copier of {@code input}, kept open (in {@code copiers}) until the sink wrote the segments. */
+  private static <T extends AutoCloseable> T openCopier(Path input, CopierOpener<T> opener,
+      List<AutoCloseable> copiers) throws MediaException {
+    T copier;
+    try {
+      copier = opener.open(input);
+    } catch (IOException e) {
+      throw MediaException.of(MediaException.Kind.IO, "cannot read " + input + ": " + e.getMessage(), e);
+    }
+    copiers.add(copier); // the sink reads regions of this file until it finished
+    return copier;
+  }
+
+  /** {@code TsPacketCopier::open} or {@code Mp4SampleCopier::open}. */
+  @FunctionalInterface
+  private interface CopierOpener<T> {
+    T open(Path input) throws IOException;
   }
 
   /** Fails unless {@code other} has the same segment boundaries as {@code first}. */
