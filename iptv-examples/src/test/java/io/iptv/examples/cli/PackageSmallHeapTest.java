@@ -35,10 +35,18 @@ class PackageSmallHeapTest {
     assertSmallHeapMatchesDefault(ts);
   }
 
+  /** By sample copy (the default for MP4 into fMP4): the samples' bytes do not pass through the heap. */
   @Test
   void mp4ToFmp4WithSmallHeap() throws IOException {
     Path mp4 = loopedInput("mp4", "mp4");
     assertSmallHeapMatchesDefault(mp4);
+  }
+
+  /** Demuxed and muxed in 64 MB: the same bytes as the default run, which copies the samples. */
+  @Test
+  void mp4ToFmp4MuxedWithSmallHeap() throws IOException {
+    Path mp4 = loopedInput("mp4", "mp4");
+    assertSmallHeapMatchesDefault(mp4, "--no-packet-copy");
   }
 
   /** The 2 s clip looped to 60 s, in {@code format}. */
@@ -57,13 +65,15 @@ class PackageSmallHeapTest {
     return looped;
   }
 
-  private void assertSmallHeapMatchesDefault(Path input) throws IOException {
+  /** Packages {@code input} with {@code -Xmx64m} (and {@code smallHeapOptions}) and with the default heap. */
+  private void assertSmallHeapMatchesDefault(Path input, String... smallHeapOptions) throws IOException {
     assertTrue(Files.size(input) > 50L << 20, "input of " + Files.size(input) + " bytes");
     Path small = temp.resolve(input.getFileName() + "-small");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> child = new ArrayList<>(List.of(java, "-Xmx64m", "-XX:+UseG1GC", "-cp",
         System.getProperty("java.class.path"), IptvCommand.class.getName()));
     child.addAll(packageArgs(input, small));
+    child.addAll(List.of(smallHeapOptions));
     ToolRun run = ToolRun.of(child, Duration.ofSeconds(60));
     assertEquals(0, run.exitCode(), "-Xmx64m: " + run.stderrText());
 
