@@ -68,6 +68,19 @@ public final class FragmentWriter {
   private final SamplePayloads payloads;
   private long[] dts = new long[256];
   private int[] sizes = new int[256];
+  /**
+   * The decode time of the last sample written (track timescale), to keep decode times strictly increasing: see
+   * {@link #NEAR_DUPLICATE_TICKS}.
+   */
+  private long lastDecodeTime = Long.MIN_VALUE;
+  /**
+   * Input decode times that are a tick or two apart (a concatenation, FFmpeg's {@code -stream_loop}, steps an
+   * AAC track by one 48 kHz tick at each join) can round to the same decode time on the way through the 90 kHz
+   * timeline: a zero-duration sample, which FFmpeg reports as non-monotonic DTS. A sample whose decode time is
+   * at most this many ticks before or at the previous one's is written one tick after it (about 20 µs at
+   * 48 kHz), with the previous sample's duration 1. A larger step back (a reset timeline) is left as it is.
+   */
+  static final long NEAR_DUPLICATE_TICKS = 2;
   /** The composition shift D (track timescale), fixed by the first sample written; -1 before; 0 if off. */
   private long compositionShift = -1;
   /** The track's default protection (its tenc), or null for a clear track. */
@@ -179,6 +192,10 @@ public final class FragmentWriter {
         compositionShift = track.isVideo() ? Math.max(0, track.fromTicks90k(s.pts90k()) - dts[i]) : 0;
       }
       dts[i] += compositionShift;
+      if (dts[i] <= lastDecodeTime && lastDecodeTime - dts[i] <= NEAR_DUPLICATE_TICKS) {
+        dts[i] = lastDecodeTime + 1; // ISO/IEC 14496-12 §8.6.1.2: decode times strictly increase
+      }
+      lastDecodeTime = dts[i];
     }
     boolean video = track.isVideo();
     TrackEncryption fragmentProtection = null;
