@@ -86,8 +86,6 @@ final class Mp4SampleCopier implements Mp4Demuxer.SampleCopier, AutoCloseable {
    */
   List<SegmentSink.FileRegion> regions(Chunk chunk, IntPredicate ofTrack) {
     List<SegmentSink.FileRegion> regions = new ArrayList<>();
-    long start = -1;
-    long end = -1;
     for (MediaSample s : chunk.samples()) {
       if (!ofTrack.test(s.trackId())) {
         continue;
@@ -98,19 +96,9 @@ final class Mp4SampleCopier implements Mp4Demuxer.SampleCopier, AutoCloseable {
         throw new NotCopyable("track " + s.trackId() + ": a sample at dts " + s.dts90k() + " the copier did not emit");
       }
       for (int p = track.firstPiece[i]; p < track.firstPiece[i + 1]; p++) {
-        long offset = track.pieces[2 * p];
-        if (offset != end) {
-          if (end >= 0) {
-            regions.add(new SegmentSink.FileRegion(start, end - start));
-          }
-          start = offset;
-        }
-        end = offset + track.pieces[2 * p + 1];
+        FileRegions.append(regions, track.pieces[2 * p], track.pieces[2 * p + 1]);
       }
       track.head = i + 1;
-    }
-    if (end >= 0) {
-      regions.add(new SegmentSink.FileRegion(start, end - start));
     }
     return regions;
   }

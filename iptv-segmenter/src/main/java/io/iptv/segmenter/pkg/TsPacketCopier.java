@@ -276,18 +276,7 @@ final class TsPacketCopier implements AutoCloseable {
 
   /** Appends packets {@code [from, to)}, extending the last region when they follow it. */
   private static void addRegion(java.util.List<SegmentSink.FileRegion> regions, long from, long to) {
-    if (to <= from) {
-      return;
-    }
-    int last = regions.size() - 1;
-    if (last >= 0) {
-      SegmentSink.FileRegion r = regions.get(last);
-      if (r.offset() + r.length() == from * PACKET) {
-        regions.set(last, new SegmentSink.FileRegion(r.offset(), r.length() + (to - from) * PACKET));
-        return;
-      }
-    }
-    regions.add(new SegmentSink.FileRegion(from * PACKET, (to - from) * PACKET));
+    FileRegions.append(regions, from * PACKET, (to - from) * PACKET);
   }
 
   private int pid(long packet) {
