@@ -41,8 +41,8 @@ import javax.crypto.spec.IvParameterSpec;
  * {@code EXT-X-KEY} signalling from {@code defer} on its packaging thread and encrypts each segment later on a
  * segment writer thread, several in parallel; the bytes are the same as {@link #transform}'s.
  *
- * <p>Bulk AES runs through {@code javax.crypto} (AES-NI), fed in chunks of {@value #CHUNK_BYTES} bytes: the
- * JDK's AES intrinsics engage much later on very large single calls.
+ * <p>Bulk AES runs through {@code javax.crypto} (AES-NI), fed in pieces of at most 8 KiB ({@link CipherChunks}:
+ * the JDK's AES intrinsics engage much later on very large single calls).
  *
  * <p>Thread-safe (one cipher per thread); keys are never logged. {@link #usedKeys()} lists the keys issued so
  * far, e.g. to write key files or register them with a key server.
@@ -56,13 +56,11 @@ import javax.crypto.spec.IvParameterSpec;
  * }</pre>
  */
 public final class Aes128SegmentEncryptor implements SegmentTransform {
-  /** Bytes per {@code Cipher.update} call. */
-  static final int CHUNK_BYTES = 8 * 1024;
   /** Default of {@link Builder#retainedKeys(int)}. */
   public static final int DEFAULT_RETAINED_KEYS = 64;
 
   private static final ThreadLocal<Cipher> CIPHER = ThreadLocal.withInitial(Aes128SegmentEncryptor::newCipher);
-  private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[CHUNK_BYTES]);
+  private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[CipherChunks.CHUNK_BYTES]);
 
   private final KeyProvider keys;
   private final String channel;
@@ -193,13 +191,14 @@ public final class Aes128SegmentEncryptor implements SegmentTransform {
       cipher.init(Cipher.ENCRYPT_MODE, key.secretKey(), new IvParameterSpec(iv));
       int offset = 0;
       int written = 0;
-      while (length - offset > CHUNK_BYTES) {
-        clear.slice(offset, CHUNK_BYTES).copyTo(scratch, 0);
-        written += cipher.update(scratch, 0, CHUNK_BYTES, out, written);
-        offset += CHUNK_BYTES;
+      int chunk = CipherChunks.forBytes(length);
+      while (length - offset > chunk) {
+        clear.copyTo(offset, scratch, 0, chunk);
+        written += cipher.update(scratch, 0, chunk, out, written);
+        offset += chunk;
       }
       int rest = length - offset;
-      clear.slice(offset, rest).copyTo(scratch, 0);
+      clear.copyTo(offset, scratch, 0, rest);
       written += cipher.doFinal(scratch, 0, rest, out, written);
       if (written != padded) {
         throw new IllegalStateException("AES-CBC wrote " + written + " bytes, expected " + padded);

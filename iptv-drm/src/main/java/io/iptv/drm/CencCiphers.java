@@ -21,8 +21,6 @@ import javax.crypto.spec.SecretKeySpec;
  * }</pre>
  */
 final class CencCiphers {
-  /** Bytes per {@code Cipher.update} call for AES-CTR (see {@link #ctr}). */
-  static final int CHUNK_BYTES = 8 * 1024;
   private static final ThreadLocal<CencCiphers> PER_THREAD = ThreadLocal.withInitial(CencCiphers::new);
 
   private final Cipher ctr;
@@ -57,7 +55,7 @@ final class CencCiphers {
    * {@code cenc} (§10.1): AES-CTR from the 16-byte counter block {@code iv16} over the protected bytes of
    * {@code in[inOffset, inOffset + length)} into the same positions of {@code out} from {@code outOffset} (which
    * already holds the clear bytes); the counter continues from one protected range to the next. With no
-   * subsamples the whole range is protected. Large ranges go through the cipher in {@link #CHUNK_BYTES} pieces:
+   * subsamples the whole range is protected. Large ranges go through the cipher in pieces ({@link CipherChunks}):
    * HotSpot's AES-CTR intrinsic is used only once the calling JDK methods are compiled by C2, which takes
    * thousands of calls, not a few big ones.
    */
@@ -81,8 +79,9 @@ final class CencCiphers {
   }
 
   private void ctrRange(byte[] in, int from, byte[] out, int to, int length) throws GeneralSecurityException {
-    for (int done = 0; done < length; done += CHUNK_BYTES) {
-      int n = Math.min(CHUNK_BYTES, length - done);
+    int chunk = CipherChunks.forBytes(length);
+    for (int done = 0; done < length; done += chunk) {
+      int n = Math.min(chunk, length - done);
       ctr.update(in, from + done, n, out, to + done);
     }
   }
