@@ -145,11 +145,12 @@ final class CencSegmentEncryptor implements SegmentSampleEncryptor {
         ? subsamples.compute(format.codec(), in, inOffset, n, nalLengthSize, scheme == SampleEncryptionScheme.CENC,
             sliceHeaders)
         : new int[0];
-    System.arraycopy(in, inOffset, out, outOffset, n); // clear ranges as they are, protected ones overwritten
     CencCiphers aes = CencCiphers.get();
     ByteSlice encrypted = ByteSlice.wrap(out, outOffset, n);
     try {
       if (scheme == SampleEncryptionScheme.CENC) {
+        copyClear(in, inOffset, out, outOffset, n, pairs); // AES-CTR writes the protected ranges
+
         long ivValue = firstIv + sampleIndex++;
         byte[] iv8 = ByteBuffer.allocate(8).putLong(ivValue).array();
         byte[] counter = new byte[16];
@@ -158,6 +159,7 @@ final class CencSegmentEncryptor implements SegmentSampleEncryptor {
         return new EncryptedSample(encrypted, iv8, pairs);
       }
       if (scheme == SampleEncryptionScheme.CBCS) {
+        System.arraycopy(in, inOffset, out, outOffset, n); // encrypted in place, block by block of the pattern
         aes.cbcPattern(secretKey, constantIv, out, outOffset, n, pairs, cryptByteBlock(format),
             skipByteBlock(format));
         return new EncryptedSample(encrypted, null, pairs);
@@ -167,5 +169,23 @@ final class CencSegmentEncryptor implements SegmentSampleEncryptor {
           + key.keyId() + ": " + e.getClass().getSimpleName(), e);
     }
     throw MediaException.unsupported("scheme " + scheme + " is not ISO Common Encryption");
+  }
+
+  /**
+   * Copies the clear bytes of {@code in[inOffset, inOffset + n)} to {@code out}: each subsample's clear range and
+   * anything after the last subsample ({@code pairs}: clear, protected byte counts; none: all protected).
+   */
+  private static void copyClear(byte[] in, int inOffset, byte[] out, int outOffset, int n, int[] pairs) {
+    if (pairs.length == 0) {
+      return;
+    }
+    int pos = 0;
+    for (int i = 0; i < pairs.length; i += 2) {
+      System.arraycopy(in, inOffset + pos, out, outOffset + pos, pairs[i]);
+      pos += pairs[i] + pairs[i + 1];
+    }
+    if (pos < n) {
+      System.arraycopy(in, inOffset + pos, out, outOffset + pos, n - pos);
+    }
   }
 }
