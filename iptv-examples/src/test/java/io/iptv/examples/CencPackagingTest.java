@@ -431,7 +431,7 @@ class CencPackagingTest {
 
   /** {@code ffmpeg -v error [-decryption_key K] -i file -f framemd5}: the error log and each frame's MD5. */
   static Decode framemd5(String ffmpeg, Path file, String key) throws Exception {
-    Path out = work.resolve("md5-" + System.nanoTime() + ".txt");
+    Path out = file.resolveSibling("md5-" + System.nanoTime() + ".txt");
     List<String> command = new ArrayList<>(List.of(ffmpeg, "-nostdin", "-v", "error"));
     if (key != null) {
       command.addAll(List.of("-decryption_key", key));

@@ -55,10 +55,10 @@ import picocli.CommandLine.Spec;
  * <p><b>Packet copy.</b> A clean single-program MPEG-TS packaged into VOD TS segments (no SAMPLE-AES, no I-frame
  * playlists) is cut by copying its packets ({@code --packet-copy}, the default; see
  * {@code HlsFilePackager.Builder#packetCopy}): the same segments and playlists, in about 0.6 of the time of muxing
- * them (1 GB: 1.1–1.2 s against 1.8–1.9 s here). Likewise an MP4 packaged into clear VOD fMP4 segments ({@code
+ * them (1 GB: 1.1–1.2 s against 1.8–1.9 s here). Likewise an MP4 packaged into VOD fMP4 segments ({@code
  * --format fmp4}, with or without {@code --dash}) gets its samples' bytes copied from the file after the boxes the
- * packager writes: byte for byte the muxed output. Anything else, or {@code --no-packet-copy}, is demuxed and
- * muxed.
+ * packager writes, or with {@code --encryption cenc|cbcs} read from the file as they are and encrypted: byte for
+ * byte the muxed output. Anything else, or {@code --no-packet-copy}, is demuxed and muxed.
  *
  * <p><b>Writing.</b> Files are written with direct I/O by default ({@code --direct-io}, {@code O_DIRECT}: no copy
  * into the page cache, which for a VOD package that is not read back soon saves most of the kernel time of
@@ -195,8 +195,8 @@ final class PackageCommand implements Callable<Integer> {
 
   @Option(names = "--packet-copy", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "Cut clean single-program TS input into TS segments by copying its packets, and copy MP4"
-          + " samples into clear fMP4 segments (default): same segments and playlists as demuxing and muxing, at"
-          + " about the speed of a file copy; other input is muxed. --no-packet-copy always demuxes and muxes"
+          + " samples into fMP4 segments, clear or cenc/cbcs (default): same segments and playlists as demuxing and"
+          + " muxing, at about the speed of a file copy; other input is muxed. --no-packet-copy always demuxes and muxes"
           + " (e.g. to drop a TS source's null packets and SI).")
   boolean packetCopy;
 

@@ -49,8 +49,8 @@ public final class CmafSegmentWriter {
     this.sidx = b.sidx;
     this.syncSampleFragments = b.syncSampleFragments && b.track.isVideo();
     this.protection = b.protection;
-    this.externalData = b.externalData;
-    this.fragments = new FragmentWriter(track, !syncSampleFragments, b.protection, b.externalData);
+    this.externalData = b.sampleData == SampleData.EXTERNAL;
+    this.fragments = new FragmentWriter(track, !syncSampleFragments, b.protection, b.sampleData);
     if (b.segmentBuffers != null) {
       out.segmentBuffers(b.segmentBuffers);
     }
@@ -222,7 +222,7 @@ public final class CmafSegmentWriter {
     private boolean syncSampleFragments;
     private TrackEncryption protection;
     private io.iptv.segmenter.ts.SegmentBufferPool segmentBuffers; // null: a fresh array per segment
-    private boolean externalData;
+    private SampleData sampleData = SampleData.ELEMENTARY_STREAM;
 
     private Builder(Fmp4Track track) {
       this.track = java.util.Objects.requireNonNull(track, "track");
@@ -263,20 +263,22 @@ public final class CmafSegmentWriter {
     }
 
     /**
-     * Whether segments leave their samples' bytes out (default false): {@link Segment#bytes()} then ends with the
-     * {@code mdat} header, and the caller appends each sample's MP4-form bytes ({@code data().length()} of them;
-     * the content of {@code data()} is not read) in order — the file packager's sample-copy path copies them from
-     * the source file. Clear segments with one fragment (no {@link #syncSampleFragments}) only.
+     * What the samples hold (default {@link SampleData#ELEMENTARY_STREAM}). With {@link SampleData#EXTERNAL}
+     * segments leave their samples' bytes out: {@link Segment#bytes()} then ends with the {@code mdat} header,
+     * and the caller appends each sample's MP4-form bytes ({@code data().length()} of them; the content of
+     * {@code data()} is not read) in order — the file packager's sample-copy path copies them from the source
+     * file; clear segments with one fragment (no {@link #syncSampleFragments}) only. With {@link
+     * SampleData#MP4_FORM} the samples' bytes are written (or encrypted) as they are.
      */
-    public Builder externalData(boolean value) {
-      externalData = value;
+    public Builder sampleData(SampleData value) {
+      sampleData = java.util.Objects.requireNonNull(value, "sampleData");
       return this;
     }
 
     /** Builds the writer. */
     public CmafSegmentWriter build() {
-      io.iptv.core.internal.Preconditions.requireState(!externalData || (!syncSampleFragments && protection == null),
-          "external sample data is for clear segments of one fragment");
+      io.iptv.core.internal.Preconditions.requireState(sampleData != SampleData.EXTERNAL
+          || (!syncSampleFragments && protection == null), "external sample data is for clear segments of one fragment");
       return new CmafSegmentWriter(this);
     }
   }

@@ -92,8 +92,8 @@ public final class FragmentWriter {
   /** The encrypted samples of the fragment being written, at the same offsets as in {@link #clearSample}. */
   private byte[] cipherText = new byte[1 << 16];
   private EncryptedSample[] encrypted = new EncryptedSample[256];
-  /** Whether the sample bytes are left out of the mdat (see {@link #FragmentWriter(Fmp4Track, boolean, TrackEncryption, boolean)}). */
-  private final boolean externalData;
+  /** What the samples hold (see {@link #FragmentWriter(Fmp4Track, boolean, TrackEncryption, SampleData)}). */
+  private final SampleData sampleData;
 
   /** A writer for {@code track} with the composition shift (see the class comment). */
   public FragmentWriter(Fmp4Track track) {
@@ -118,19 +118,20 @@ public final class FragmentWriter {
    * {@code tenc}; null for a clear track), see the class comment.
    */
   public FragmentWriter(Fmp4Track track, boolean shiftComposition, TrackEncryption protection) {
-    this(track, shiftComposition, protection, false);
+    this(track, shiftComposition, protection, SampleData.ELEMENTARY_STREAM);
   }
 
   /**
-   * As {@link #FragmentWriter(Fmp4Track, boolean, TrackEncryption)}; with {@code externalData} each fragment ends
-   * with the {@code mdat} header and the samples' bytes are not written: each sample's {@code data()} must then
-   * be as long as its MP4 form (4-byte NAL lengths, raw AAC; its content is not read), and the caller appends
-   * those bytes after the fragment, in order (the sample-copy path of the file packager, which copies them from
-   * the source file). Clear fragments only.
+   * As {@link #FragmentWriter(Fmp4Track, boolean, TrackEncryption)}, for samples that hold {@code sampleData}:
+   * with {@link SampleData#MP4_FORM} their bytes are written (or encrypted) as they are; with {@link
+   * SampleData#EXTERNAL} each fragment ends with the {@code mdat} header and the samples' bytes are not written:
+   * each sample's {@code data()} must then be as long as its MP4 form (its content is not read), and the caller
+   * appends those bytes after the fragment, in order (the sample-copy path of the file packager, which copies them
+   * from the source file); clear fragments only.
    */
   public FragmentWriter(Fmp4Track track, boolean shiftComposition, TrackEncryption protection,
-      boolean externalData) {
-    this.externalData = externalData;
+      SampleData sampleData) {
+    this.sampleData = java.util.Objects.requireNonNull(sampleData, "sampleData");
     this.track = track;
     this.protection = protection;
     this.payloads = new SamplePayloads(track.format());
@@ -176,7 +177,8 @@ public final class FragmentWriter {
       SegmentSampleEncryptor encryptor) throws MediaException {
     Preconditions.requireArgument(encryptor == null || protection != null,
         "track %d has no protection in its init segment", track.trackId());
-    Preconditions.requireArgument(encryptor == null || !externalData, "external sample data cannot be encrypted");
+    Preconditions.requireArgument(encryptor == null || sampleData != SampleData.EXTERNAL,
+        "external sample data cannot be encrypted");
     int n = samples.size();
     Preconditions.requireArgument(n > 0, "a fragment needs at least one sample");
     if (dts.length < n) {
@@ -264,7 +266,7 @@ public final class FragmentWriter {
     int moofSize = out.position() - start;
     out.patchU32(dataOffsetAt, moofSize + 8L); // data_offset: from the moof to the first byte in mdat
     int mdatStart = out.position();
-    if (externalData) {
+    if (sampleData == SampleData.EXTERNAL) {
       long data = 0;
       for (int i = 0; i < n; i++) {
         sizes[i] = samples.get(i).data().length();
@@ -283,13 +285,22 @@ public final class FragmentWriter {
         out.bytes(encrypted[i].bytes());
         sizes[i] = encrypted[i].bytes().length();
       } else {
-        sizes[i] = payloads.append(samples.get(i).data(), out);
+        sizes[i] = append(samples.get(i).data(), out);
       }
       out.patchU32(firstEntryAt + i * entryBytes + 4, sizes[i]);
     }
     out.end();
     return new Fragment(dts[0], total, earliest, n, start, out.position() - start, mdatStart + 8 + sizes[0],
         firstSync);
+  }
+
+  /** Appends {@code payload} in MP4 form to {@code out}: converted, or as it is; returns the bytes appended. */
+  private int append(io.iptv.core.io.ByteSlice payload, BoxWriter out) throws MediaException {
+    if (sampleData == SampleData.MP4_FORM) {
+      out.bytes(payload);
+      return payload.length();
+    }
+    return payloads.append(payload, out);
   }
 
   /**
@@ -307,7 +318,7 @@ public final class FragmentWriter {
         || track.format().codec() == io.iptv.core.media.Codec.H265;
     clearSample.reset();
     for (int i = 0; i < n; i++) {
-      payloads.append(samples.get(i).data(), clearSample);
+      append(samples.get(i).data(), clearSample);
       clearEnds[i] = clearSample.position();
     }
     int total = clearSample.position();

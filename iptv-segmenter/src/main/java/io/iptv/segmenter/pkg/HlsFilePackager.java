@@ -50,11 +50,12 @@ import java.util.stream.Stream;
  * default on): the same segments, durations and playlists, the source's own PES packets, at about the speed of
  * writing the files (figures in {@code benchmarks/README.md}). Damage, discontinuities, audio
  * holes, parameter-set changes or anything else the muxer would repair make it package the input again the full
- * way; see {@code TsPacketCopier} for the rules. Likewise, with clear VOD fMP4 segments (DASH or not; no I-frame
+ * way; see {@code TsPacketCopier} for the rules. Likewise, with VOD fMP4 segments (DASH or not; no I-frame
  * playlists), MP4 input gets its samples' bytes copied from the file after the {@code styp} + {@code moof} +
  * {@code mdat} header the packager writes: byte for byte the output of demuxing and muxing (see {@code
- * Mp4SampleCopier}); other NAL unit length sizes, audio holes and the like make it package the input the full
- * way.
+ * Mp4SampleCopier}); with sample encryption (cenc, cbcs) the samples' bytes are read from the file as they are
+ * and encrypted, without the round trip through Annex B. Other NAL unit length sizes, audio holes and the like
+ * make it package the input the full way.
  *
  * <p>Thread-safe: each {@link #packageFiles} call is independent.
  *
@@ -165,10 +166,10 @@ public final class HlsFilePackager {
 
   /**
    * Packages {@code inputs} (renditions of one content) into {@code outputDir}. With {@link Builder#packetCopy}
-   * (the default) and VOD output without sample encryption or I-frame playlists, TS inputs into TS segments that
-   * qualify (see {@code TsPacketCopier}) are segmented by copying their packets, and MP4 inputs into clear fMP4
-   * segments by copying their samples (see {@code Mp4SampleCopier}); when one does not qualify, everything is
-   * packaged again the full way, so the output is the same kind either way.
+   * (the default) and VOD output without I-frame playlists, TS inputs into TS segments without sample encryption
+   * that qualify (see {@code TsPacketCopier}) are segmented by copying their packets, and MP4 inputs into fMP4
+   * segments by copying their samples (see {@code Mp4SampleCopier}; read and encrypted with cenc/cbcs); when one
+   * does not qualify, everything is packaged again the full way, so the output is the same either way.
    */
   public Result packageFiles(List<Path> inputs, Path outputDir) throws MediaException {
     Preconditions.requireArgument(!inputs.isEmpty(), "no inputs");
@@ -187,18 +188,20 @@ public final class HlsFilePackager {
   private enum CopyPath {
     /** TS inputs into TS segments: {@link TsPacketCopier}. */
     TS_PACKETS,
-    /** MP4 inputs into clear fMP4 segments: {@link Mp4SampleCopier}. */
+    /**
+     * MP4 inputs into fMP4 segments: {@link Mp4SampleCopier}. Clear: the sink copies the samples from the file;
+     * with sample encryption (cenc/cbcs) they are read from the file as they are and encrypted.
+     */
     MP4_SAMPLES
   }
 
   /** The copy path the output allows for {@code inputs}, or null (see {@link Builder#packetCopy}). */
   private CopyPath copyPath(List<Path> inputs) {
-    if (!packetCopy || sampleEncryption != null || iFrames || playlistType != HlsPlaylistType.VOD
-        || programNumber != 0) {
+    if (!packetCopy || iFrames || playlistType != HlsPlaylistType.VOD || programNumber != 0) {
       return null;
     }
     if (segmentFormat == SegmentFormat.TS) {
-      return dash ? null : CopyPath.TS_PACKETS;
+      return dash || sampleEncryption != null ? null : CopyPath.TS_PACKETS;
     }
     if (segmentTransform != null) {
       return null;
@@ -243,9 +246,9 @@ public final class HlsFilePackager {
     SampleBufferPool samples = SampleBufferPool.of(sampleBufferBytes());
     // Clear copied packets go through the page cache, copied within the kernel (transferTo): on 1 GB of TS that
     // took 0.86–0.99 s against 1.24–1.31 s with direct I/O, which waits for the device (benchmarks/README.md,
-    // round 7). Encrypted (AES-128) segments are arrays, written as configured.
+    // round 7). Encrypted segments (AES-128, or sample-encrypted MP4 samples) are arrays, written as configured.
     DirectorySegmentSink files = DirectorySegmentSink.builder(staging)
-        .directIo(directIo && !(copy && segmentTransform == null)).build();
+        .directIo(directIo && !(copy && segmentTransform == null && sampleEncryption == null)).build();
     BackgroundSegmentSink.Builder writer = BackgroundSegmentSink.builder(files).maxQueuedBytes(writeQueueBytes())
         .writerThreads(copy ? copyWriterThreads : writerThreads);
     if (buffers != null) {
@@ -307,7 +310,8 @@ public final class HlsFilePackager {
       if (sampleEncryption != null) {
         builder.sampleEncryption(sampleEncryption);
       }
-      if (buffers != null && copyPath != CopyPath.MP4_SAMPLES) { // a sample copy's boxes are not recycled
+      // a clear sample copy's boxes are not recycled (the sink writes them before the file regions)
+      if (buffers != null && (copyPath != CopyPath.MP4_SAMPLES || sampleEncryption != null)) {
         builder.segmentBuffers(buffers);
       }
       HlsPackager packager;
@@ -482,10 +486,11 @@ public final class HlsFilePackager {
     private Builder() {}
 
     /**
-     * Segment clean TS input by copying its packets, and MP4 input into clear fMP4 segments by copying its
-     * samples, when the output allows it (default true; see {@link HlsFilePackager#packageFiles}): the same
-     * segments, durations and playlists as demuxing and muxing (TS: with the source's own PES packets, PCR and SI
-     * tables; fMP4: the same bytes), at about the speed of a file copy. False always demuxes and muxes.
+     * Segment clean TS input by copying its packets, and MP4 input into fMP4 segments by copying its samples
+     * (clear, or read as they are and encrypted with cenc/cbcs), when the output allows it (default true; see
+     * {@link HlsFilePackager#packageFiles}): the same segments, durations and playlists as demuxing and muxing
+     * (TS: with the source's own PES packets, PCR and SI tables; fMP4: the same bytes), at about the speed of a
+     * file copy. False always demuxes and muxes.
      */
     public Builder packetCopy(boolean value) {
       once("packetCopy");

@@ -17,6 +17,7 @@ import io.iptv.core.pipeline.SegmentProtection;
 import io.iptv.core.pipeline.SegmentSampleEncryptor;
 import io.iptv.core.pipeline.SegmentTransform;
 import io.iptv.segmenter.dash.ContentProtection;
+import io.iptv.segmenter.fmp4.SampleData;
 import io.iptv.segmenter.fmp4.TrackEncryption;
 import io.iptv.core.pipeline.TransformedSegment;
 import io.iptv.core.time.Timestamps;
@@ -443,7 +444,10 @@ public final class HlsPackager implements Emitter {
     for (RenditionWriter r : renditions) {
       if (r.format() == SegmentFormat.FMP4 && r.fmp4Track() == null) {
         if (config.sampleCopier != null) {
-          r.externalData(); // the samples' bytes are copied from the file after the segment's boxes
+          // clear: the samples' bytes are copied from the file after the segment's boxes; sample encryption: they
+          // are read from the file into the samples, in MP4 form, and the fragment writer encrypts them
+          r.sampleData(config.sampleEncryption == null
+              ? SampleData.EXTERNAL : SampleData.MP4_FORM);
         }
         writeInit(r, sequence, chunk);
         freshInit.add(r);
@@ -470,8 +474,8 @@ public final class HlsPackager implements Emitter {
       String path;
       SegmentProtection protection;
       long size;
-      if (config.sampleCopier != null) {
-        // clear fMP4 (the builder allows nothing else): styp + moof + mdat header here, the samples from the file
+      if (config.sampleCopier != null && config.sampleEncryption == null) {
+        // clear fMP4: styp + moof + mdat header here, the samples from the file
         RenditionWriter.Written boxes = r.write(sequence, chunk, null);
         List<SegmentSink.FileRegion> regions = config.sampleCopier.regions(chunk, r::hasTrack);
         segmentName = r.segmentName(names, sequence, chunk);
@@ -497,6 +501,8 @@ public final class HlsPackager implements Emitter {
       } else {
         RenditionWriter.Written segment = copy != null
             ? r.copied(sequence, config.packetCopier.bytes(copy, config.segmentBuffers))
+            : config.sampleCopier != null ? r.write(sequence, config.sampleCopier.withBytes(chunk, r::hasTrack),
+                sampleEncryptor) // sample-encrypted fMP4 of MP4 samples: their bytes read from the file, as they are
             : r.write(sequence, chunk, sampleEncryptor);
         segmentName = r.segmentName(names, sequence, chunk);
         ByteSlice bytes = parts == null ? segment.bytes()
@@ -1599,7 +1605,8 @@ public final class HlsPackager implements Emitter {
     /**
      * Package-private: fMP4 segments whose samples are copied from an MP4 input file by the sink (see {@link
      * Mp4SampleCopier}); set by {@link HlsFilePackager}, which feeds the packager from the same copier. VOD fMP4
-     * only, clear, without I-frame playlists.
+     * only, without I-frame playlists; with sample encryption the samples' bytes are read from the file instead
+     * and encrypted by the fragment writer ({@link Mp4SampleCopier#withBytes}).
      */
     Builder sampleCopier(Mp4SampleCopier copier) {
       once("sampleCopier");
@@ -1610,9 +1617,9 @@ public final class HlsPackager implements Emitter {
     /** Builds a packager writing to {@code sink}. */
     public HlsPackager build(SegmentSink sink) {
       Preconditions.requireState(sampleCopier == null || (segmentFormat == SegmentFormat.FMP4
-          && playlistType == HlsPlaylistType.VOD && sampleEncryption == null && iFramePlaylistName == null
-          && partTarget == null && !set.contains("segmentTransform") && packetCopier == null),
-          "sample copy is for clear VOD fMP4 without I-frames or parts");
+          && playlistType == HlsPlaylistType.VOD && iFramePlaylistName == null && partTarget == null
+          && !set.contains("segmentTransform") && packetCopier == null),
+          "sample copy is for VOD fMP4 without I-frames, parts or a segment transform");
       Preconditions.requireState(packetCopier == null || (segmentFormat == SegmentFormat.TS
           && playlistType == HlsPlaylistType.VOD && sampleEncryption == null && iFramePlaylistName == null
           && partTarget == null && (!set.contains("segmentTransform") || deferSegmentTransform)),

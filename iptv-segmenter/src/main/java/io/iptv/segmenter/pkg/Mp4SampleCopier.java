@@ -1,11 +1,13 @@
 package io.iptv.segmenter.pkg;
 
 import io.iptv.core.MediaException;
+import io.iptv.core.io.ByteSlice;
 import io.iptv.core.media.MediaSample;
 import io.iptv.core.pipeline.Emitter;
 import io.iptv.segmenter.chunk.Chunk;
 import io.iptv.segmenter.mp4.Mp4Demuxer;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -28,12 +30,18 @@ import java.util.function.IntPredicate;
  * sample lies; the packager's chunker, gap filler and fragment writer decide everything else as usual. Per track
  * this class queues the locations in decode order (about 28 bytes per sample, for the samples not yet
  * written) and hands out a segment's regions by
- * matching the segment's samples by decode time. A sample whose MP4 form is not its bytes in the file
- * ({@code SampleCopyCheck}: other NAL length sizes, access unit delimiters, in-band parameter sets) throws
- * {@link NotCopyable}, and the caller packages the file the full way.
+ * matching the segment's samples by decode time. A sample's regions leave out its access unit delimiters and the
+ * parameter sets equal to the sample entry's, as the writer does; a sample whose MP4 form is otherwise not its
+ * bytes in the file ({@code SampleCopyCheck}: other NAL length sizes, a NAL unit ending in a zero byte, ...)
+ * throws {@link NotCopyable}, and the caller packages the file the full way.
  *
- * <p>Not thread-safe: {@link #feed}, {@link #regions} and {@link #release} run on the packaging thread; the
- * channel is read by the sink's writer threads with positional reads, until {@link #close}.
+ * <p>With sample encryption (cenc, cbcs) the sink cannot copy the bytes as they are: {@link #withBytes} reads a
+ * segment's samples from the file, already in MP4 form, and the fragment writer encrypts them ({@code
+ * SampleData.MP4_FORM}) — still without the demuxer's and the writer's conversions to Annex B and back (an MP4
+ * → cenc job of 1 GB took about 0.75 of the time of the muxed path, with the same bytes).
+ *
+ * <p>Not thread-safe: {@link #feed}, {@link #regions}, {@link #withBytes} and {@link #release} run on the
+ * packaging thread; the channel is read by the sink's writer threads with positional reads, until {@link #close}.
  *
  * <pre>{@code
  * try (Mp4SampleCopier copier = Mp4SampleCopier.open(input)) {
@@ -46,6 +54,8 @@ final class Mp4SampleCopier implements Mp4Demuxer.SampleCopier, AutoCloseable {
   private final Path input;
   private final FileChannel channel;
   private final Map<Integer, Locations> tracks = new HashMap<>();
+  /** The samples' bytes of the last {@link #withBytes} call. */
+  private byte[] staging = new byte[0];
 
   private Mp4SampleCopier(Path input, FileChannel channel) {
     this.input = input;
@@ -101,6 +111,57 @@ final class Mp4SampleCopier implements Mp4Demuxer.SampleCopier, AutoCloseable {
       track.head = i + 1;
     }
     return regions;
+  }
+
+  /**
+   * {@code chunk} with, instead of the stand-ins, the MP4-form bytes of the samples whose track {@code ofTrack}
+   * accepts (one rendition's; the other tracks' samples are left out), read from the file: for a fragment writer
+   * that encrypts them ({@code SampleData.MP4_FORM}). Their locations are used up as by {@link #regions}. The bytes
+   * are in an array of this copier's that the next call reuses: use the chunk before calling again.
+   */
+  Chunk withBytes(Chunk chunk, IntPredicate ofTrack) throws MediaException {
+    List<SegmentSink.FileRegion> regions = regions(chunk, ofTrack);
+    long total = 0;
+    for (SegmentSink.FileRegion r : regions) {
+      total += r.length();
+    }
+    if (total > Integer.MAX_VALUE - 64) {
+      throw new NotCopyable("a segment over 2 GB");
+    }
+    if (staging.length < total) {
+      staging = new byte[(int) Math.min(Integer.MAX_VALUE - 64, Math.max(total, staging.length + staging.length / 2))];
+    }
+    ByteBuffer into = ByteBuffer.wrap(staging, 0, (int) total);
+    for (SegmentSink.FileRegion r : regions) {
+      long offset = r.offset();
+      long end = offset + r.length();
+      into.limit(into.position() + (int) r.length());
+      try {
+        while (offset < end) {
+          int n = channel.read(into, offset);
+          if (n < 0) {
+            throw MediaException.of(MediaException.Kind.TRUNCATED, input.getFileName() + " ends at " + offset
+                + ", before a sample that ends at " + end);
+          }
+          offset += n;
+        }
+      } catch (IOException e) {
+        throw MediaException.of(MediaException.Kind.IO, "cannot read " + input.getFileName() + ": " + e.getMessage(),
+            e);
+      }
+    }
+    List<MediaSample> samples = new ArrayList<>();
+    int at = 0;
+    for (MediaSample s : chunk.samples()) {
+      if (ofTrack.test(s.trackId())) {
+        int length = s.data().length();
+        samples.add(new MediaSample(s.trackId(), s.pts90k(), s.dts90k(), s.keyframe(),
+            ByteSlice.wrap(staging, at, length)));
+        at += length;
+      }
+    }
+    return new Chunk(chunk.sequence(), chunk.period(), chunk.discontinuity(), chunk.start90k(),
+        chunk.duration90k(), samples);
   }
 
   /**

@@ -13,6 +13,7 @@ import io.iptv.segmenter.hls.BandwidthCalculator;
 import io.iptv.segmenter.hls.HlsKey;
 import io.iptv.segmenter.fmp4.CmafSegmentWriter;
 import io.iptv.segmenter.fmp4.FragmentWriter;
+import io.iptv.segmenter.fmp4.SampleData;
 import io.iptv.segmenter.hls.ByteRange;
 import io.iptv.segmenter.fmp4.Fmp4Track;
 import io.iptv.segmenter.fmp4.InitSegmentWriter;
@@ -59,8 +60,8 @@ final class RenditionWriter {
   private final SegmentFormat format;
   /** FMP4: the writer of this rendition's single track, created with the init segment. */
   private CmafSegmentWriter cmaf;
-  /** FMP4: whether segments leave the samples' bytes out ({@link #externalData()}). */
-  private boolean externalData;
+  /** FMP4: what the samples hold ({@link #sampleData}). */
+  private SampleData sampleData = SampleData.ELEMENTARY_STREAM;
   /** FMP4: the default key's protections (see {@link #defaultProtections()}). */
   private List<io.iptv.core.pipeline.SegmentProtection> defaultProtections = List.of();
   /** FMP4: per written segment its start and duration in the track timescale (for DASH). */
@@ -225,7 +226,7 @@ final class RenditionWriter {
     TrackEncryption protection = encryptor == null ? null : TrackEncryption.of(encryptor, t);
     defaultProtections = encryptor == null ? List.of() : List.copyOf(encryptor.protections());
     CmafSegmentWriter.Builder cmafBuilder = CmafSegmentWriter.builder(track).syncSampleFragments(iFrames != null)
-        .protection(protection).externalData(externalData);
+        .protection(protection).sampleData(sampleData);
     if (segmentBuffers != null) {
       cmafBuilder.segmentBuffers(segmentBuffers);
     }
@@ -335,14 +336,15 @@ final class RenditionWriter {
   }
 
   /**
-   * FMP4: segments from now on leave the samples' bytes out, for the caller to copy from the source file after
-   * {@link Written#bytes()} ({@link Mp4SampleCopier}; see {@link CmafSegmentWriter.Builder#externalData}). Before
-   * the init segment only.
+   * FMP4: what the samples given from now on hold ({@link Mp4SampleCopier}; see {@link
+   * CmafSegmentWriter.Builder#sampleData}): with {@code EXTERNAL} segments leave the samples' bytes out, for the
+   * caller to copy from the source file after {@link Written#bytes()}; with {@code MP4_FORM} they are written as
+   * they are. Before the init segment only.
    */
-  void externalData() {
+  void sampleData(SampleData value) {
     io.iptv.core.internal.Preconditions.requireState(format == SegmentFormat.FMP4 && cmaf == null,
-        "external sample data is for fMP4, set before the first segment");
-    externalData = true;
+        "the samples' form is for fMP4, set before the first segment");
+    sampleData = java.util.Objects.requireNonNull(value, "value");
   }
 
   /**
