@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # `iptv.jar package` vs ffmpeg (-c copy) on the same inputs, in the same run, as VOD HLS with 6 s segments:
 #   ts    1.05 GB MPEG-TS → HLS/TS     ffmpeg -c copy -f hls                       vs  iptv.jar package
-#   mp4   419 MB MP4      → HLS/TS     ffmpeg -c copy -f hls                       vs  iptv.jar package
-#   cmaf  419 MB MP4      → HLS/fMP4   ffmpeg -c copy -f hls -hls_segment_type fmp4 vs iptv.jar package --format fmp4
+#   mp4   1.05 GB MP4     → HLS/TS     ffmpeg -c copy -f hls                       vs  iptv.jar package
+#   cmaf  1.05 GB MP4     → HLS/fMP4   ffmpeg -c copy -f hls -hls_segment_type fmp4 vs iptv.jar package --format fmp4
 #   aes   1.05 GB MPEG-TS → HLS/TS, AES-128   ffmpeg -f hls -hls_key_info_file     vs  package --encryption aes-128
 #   cenc  1.05 GB MPEG-TS → fMP4, cenc  ffmpeg -f mp4 (fragmented) -encryption_scheme cenc-aes-ctr
 #                                                                  vs  package --format fmp4 --encryption cenc
 #         (ffmpeg's HLS muxer ignores -encryption_scheme: its fMP4 segments come out clear, so its mp4 muxer is
 #         the reference, as in issue #5; one fragmented file instead of segments + playlists)
+#   cenc-mp4  1.05 GB MP4 → fMP4, cenc: the same two commands on the MP4 (ours: samples read as they are and
+#         encrypted, no Annex B round trip; the usual input of a DASH/CMAF CENC packager)
 # Inputs: the 1080p ~8 Mbit/s H.264 + AAC clip looped with -c copy (media.sh), so that JVM start-up (~0.2 s)
 # is amortised as in a real packaging job. Targets: ours ≥ 2× ffmpeg's MB/s on ts/mp4/cmaf (issues #3, #4),
 # ≥ 10× on aes/cenc (issue #5).
@@ -28,7 +30,7 @@
 #
 # Env: OUT_DIR (where the tools write, default under benchmarks/target; e.g. /dev/shm takes the disk and the
 #      page cache's cost of fresh pages out of the comparison, which on the VMs measured here swung by 10×
-#      between runs: dd of 1 GB took 0.19 s or 2.3 s), RUNS (default 3), KINDS (default "ts mp4 cmaf aes cenc"), CMAF_INPUT (an MP4 for the cmaf line instead of the
+#      between runs: dd of 1 GB took 0.19 s or 2.3 s), RUNS (default 3), KINDS (default "ts mp4 cmaf aes cenc cenc-mp4"), CMAF_INPUT (an MP4 for the cmaf line instead of the
 #      loop), JAR (default iptv-examples/target/iptv.jar; e.g. a copy of an older build to compare), JAVA_OPTS
 #      (extra JVM options for the default runs), TUNED_OPTS, JMH=1 also runs the in-memory JMH benchmarks
 #      (TsToHlsBenchmark, Mp4ToHlsBenchmark on the 26.9 MB clips; JMH_ARGS default "-wi 3 -i 5 -f 1").
@@ -39,7 +41,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
 RUNS="${RUNS:-3}"
-KINDS_ARR=(${KINDS:-ts mp4 cmaf aes cenc})
+KINDS_ARR=(${KINDS:-ts mp4 cmaf aes cenc cenc-mp4})
 KID=0123456789abcdef0123456789abcdef
 KEY=3c1f0e2d4b5a69788796a5b4c3d2e1f0
 JMH_ARGS="${JMH_ARGS:--wi 3 -i 5 -f 1}"
@@ -57,7 +59,11 @@ TOOLS=(ours theirs); [[ -n "$TUNED_OPTS" ]] && TOOLS=(ours tuned theirs)
 source benchmarks/scripts/media.sh
 
 input_of() {
-  case "$1" in ts | aes | cenc) echo "$BIG_TS" ;; mp4) echo "$BIG_MP4" ;; cmaf) echo "${CMAF_INPUT:-$BIG_MP4}" ;; esac
+  case "$1" in
+    ts | aes | cenc) echo "$BIG_TS" ;;
+    mp4 | cenc-mp4) echo "$BIG_MP4" ;;
+    cmaf) echo "${CMAF_INPUT:-$BIG_MP4}" ;;
+  esac
 }
 
 run_tool() { # ours|tuned|theirs kind input output-dir
@@ -66,7 +72,7 @@ run_tool() { # ours|tuned|theirs kind input output-dir
     case $2 in
       cmaf) fmt=(--format fmp4) ;;
       aes) fmt=(--encryption aes-128 --key "$KID:$KEY") ;;
-      cenc) fmt=(--format fmp4 --encryption cenc --key "$KID:$KEY") ;;
+      cenc | cenc-mp4) fmt=(--format fmp4 --encryption cenc --key "$KID:$KEY") ;;
     esac
     local opts=("${JAVA_OPTS_ARR[@]}"); [[ $1 == tuned ]] && opts=("${TUNED_OPTS_ARR[@]}")
     "${TIMED[@]}" java "${opts[@]}" -jar "$JAR" package --input "$3" --output "$4" --segment-duration 6 --quiet \
@@ -77,7 +83,7 @@ run_tool() { # ours|tuned|theirs kind input output-dir
       printf 'key.bin\n%s\n%s\n' "$KEY_FILE" "$KID" >"$WORK/key-info.txt" # URI, key file, IV
       "${TIMED[@]}" ffmpeg -nostdin -v error -i "$3" -map 0 -c copy -f hls -hls_time 6 -hls_playlist_type vod \
         -hls_key_info_file "$WORK/key-info.txt" -hls_segment_filename "$4/seg-%05d.ts" "$4/index.m3u8"
-    elif [[ $2 == cenc ]]; then
+    elif [[ $2 == cenc || $2 == cenc-mp4 ]]; then
       "${TIMED[@]}" ffmpeg -nostdin -v error -i "$3" -map 0 -c copy -bsf:a aac_adtstoasc \
         -encryption_scheme cenc-aes-ctr -encryption_key "$KEY" -encryption_kid "$KID" \
         -movflags +frag_keyframe+empty_moov+default_base_moof -f mp4 "$4/cenc.mp4"
@@ -128,7 +134,7 @@ done
 echo "load after:  $(cut -d' ' -f1-3 /proc/loadavg)"
 
 echo
-printf '%-5s %-9s %-56s %8s %8s %8s %9s\n' kind input packager "wall s" "MB/s" "cpu s" "MB/cpu-s"
+printf '%-8s %-9s %-56s %8s %8s %8s %9s\n' kind input packager "wall s" "MB/s" "cpu s" "MB/cpu-s"
 for kind in "${KINDS_ARR[@]}"; do
   in=$(input_of "$kind")
   bytes=$(stat -c %s "$in")
@@ -140,18 +146,18 @@ for kind in "${KINDS_ARR[@]}"; do
     [[ $tool == tuned ]] && label="same, java $TUNED_OPTS"
     [[ $tool == theirs ]] && label="ffmpeg 5.1 -c copy -f hls"
     [[ $tool == theirs && $kind == aes ]] && label="ffmpeg 5.1 -c copy -f hls -hls_key_info_file"
-    [[ $tool == theirs && $kind == cenc ]] && label="ffmpeg 5.1 -c copy -f mp4 (frag.) cenc-aes-ctr"
+    [[ $tool == theirs && $kind == cenc* ]] && label="ffmpeg 5.1 -c copy -f mp4 (frag.) cenc-aes-ctr"
     awk -v k="$kind" -v b="$bytes" -v w="$w" -v c="$c" -v l="$label" 'BEGIN {
-      printf "%-5s %6.0f MB %-56s %8.3f %8.1f %8.3f %9.1f\n", k, b / 1e6, l, w / 1e9, b / (w / 1e9) / 1e6, c / 1e9,
+      printf "%-8s %6.0f MB %-56s %8.3f %8.1f %8.3f %9.1f\n", k, b / 1e6, l, w / 1e9, b / (w / 1e9) / 1e6, c / 1e9,
         b / (c / 1e9) / 1e6 }'
   done
   # shellcheck disable=SC2154
   awk -v k="$kind" -v o="$W_ours" -v f="$W_theirs" -v oc="$C_ours" -v fc="$C_theirs" 'BEGIN {
-    printf "%-5s ratio ours / ffmpeg (MB/s): wall %.2f×, CPU %.2f×\n", k, f / o, fc / oc }'
+    printf "%-8s ratio ours / ffmpeg (MB/s): wall %.2f×, CPU %.2f×\n", k, f / o, fc / oc }'
   if [[ -n "$TUNED_OPTS" ]]; then
     # shellcheck disable=SC2154
     awk -v k="$kind" -v o="$W_tuned" -v f="$W_theirs" -v oc="$C_tuned" -v fc="$C_theirs" 'BEGIN {
-      printf "%-5s ratio tuned / ffmpeg (MB/s): wall %.2f×, CPU %.2f×\n", k, f / o, fc / oc }'
+      printf "%-8s ratio tuned / ffmpeg (MB/s): wall %.2f×, CPU %.2f×\n", k, f / o, fc / oc }'
   fi
 done
 echo "(median of $RUNS interleaved runs each, sync before every run, $(nproc) cores)"
