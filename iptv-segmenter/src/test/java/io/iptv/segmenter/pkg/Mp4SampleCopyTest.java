@@ -7,7 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.iptv.core.MediaException;
+import io.iptv.core.io.ByteSlice;
+import io.iptv.core.media.TrackFormat;
+import io.iptv.core.media.TrackType;
+import io.iptv.core.pipeline.EncryptedSample;
+import io.iptv.core.pipeline.SampleEncryption;
+import io.iptv.core.pipeline.SampleEncryptionScheme;
+import io.iptv.core.pipeline.SegmentContext;
+import io.iptv.core.pipeline.SegmentProtection;
+import io.iptv.core.pipeline.SegmentSampleEncryptor;
 import io.iptv.core.testing.ExternalTools;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,9 +32,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The sample-copy path of {@link HlsFilePackager} ({@link Mp4SampleCopier}): MP4 into clear fMP4 segments gives,
+ * The sample-copy path of {@link HlsFilePackager} ({@link Mp4SampleCopier}): MP4 into fMP4 segments gives,
  * byte for byte, every file that demuxing and muxing gives, for the MP4 shapes FFmpeg writes; input whose samples
- * would change on the way is packaged the full way; damage fails as it does there. MP4s are made with FFmpeg
+ * would change on the way is packaged the full way; damage fails as it does there; the same with sample encryption,
+ * whose samples are read from the file as they are and encrypted. MP4s are made with FFmpeg
  * (required when CI=true).
  */
 class Mp4SampleCopyTest {
@@ -151,6 +162,142 @@ class Mp4SampleCopyTest {
     fmp4(false).build().packageFiles(List.of(input, input), temp.resolve("mux"));
     assertTrue(copied.packetsCopied());
     assertSameFiles(temp.resolve("mux"), temp.resolve("copy"));
+  }
+
+  /**
+   * With sample encryption (cenc-like: the size kept, per-sample IVs, subsamples for video) the samples are read
+   * from the file as they are and encrypted: every file equals the muxed path's, for every MP4 shape, including the
+   * clear lead segment and a key change; and the encryptor did run (the segments differ from the clear ones).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"h264-aac", "h264-aac-faststart", "h264-aud-inband", "hevc-ac3", "h264-eac3",
+      "fragmented", "aac-only", "two-languages"})
+  void encryptedCopiedSegmentsAreTheMuxedOnesByteForByte(String kind) throws Exception {
+    Path input = clip(kind);
+    FakeCenc copyKeys = new FakeCenc();
+    FakeCenc muxKeys = new FakeCenc();
+    HlsFilePackager.Result copied = fmp4(true).sampleEncryption(copyKeys).build()
+        .packageFiles(List.of(input), temp.resolve("copy"));
+    HlsFilePackager.Result muxed = fmp4(false).sampleEncryption(muxKeys).build()
+        .packageFiles(List.of(input), temp.resolve("mux"));
+    assertTrue(copied.packetsCopied(), kind + " qualifies for sample copy with encryption");
+    assertFalse(muxed.packetsCopied());
+    assertSameFiles(temp.resolve("mux"), temp.resolve("copy"));
+    assertEquals(muxKeys.samples, copyKeys.samples, "samples encrypted");
+    assertTrue(copyKeys.samples > 50, "samples encrypted: " + copyKeys.samples);
+    fmp4(true).build().packageFiles(List.of(input), temp.resolve("clear"));
+    List<Path> segments;
+    try (Stream<Path> files = Files.walk(temp.resolve("copy"))) {
+      segments = files.filter(f -> f.toString().endsWith(".m4s")).sorted().toList();
+    }
+    int differing = 0;
+    for (Path segment : segments) {
+      Path clear = temp.resolve("clear").resolve(temp.resolve("copy").relativize(segment));
+      if (!Arrays.equals(Files.readAllBytes(clear), Files.readAllBytes(segment))) {
+        differing++;
+      }
+    }
+    assertTrue(differing >= segments.size() / 2, differing + " of " + segments.size() + " segments encrypted");
+  }
+
+  @Test
+  void anEncryptedCopyOfSamplesThatWouldChangeIsMuxedInstead() throws Exception {
+    byte[] mp4 = Files.readAllBytes(clip("h264-aud-inband"));
+    int aud = indexOf(mp4, new byte[] {0, 0, 0, 2, 0x09}, mp4.length * 2 / 3);
+    mp4[aud + 5] = 0; // a NAL unit ending in a zero byte: the muxer trims it
+    Path input = temp.resolve("changed.mp4");
+    Files.write(input, mp4);
+    HlsFilePackager.Result result = fmp4(true).sampleEncryption(new FakeCenc()).build()
+        .packageFiles(List.of(input), temp.resolve("out"));
+    assertFalse(result.packetsCopied());
+    fmp4(false).sampleEncryption(new FakeCenc()).build().packageFiles(List.of(input), temp.resolve("mux"));
+    assertSameFiles(temp.resolve("mux"), temp.resolve("out"));
+  }
+
+  @Test
+  void anEncryptedCopyOfATruncatedFileFailsAsWhenMuxed() throws Exception {
+    byte[] mp4 = Files.readAllBytes(clip("h264-aac-faststart"));
+    Path input = temp.resolve("truncated.mp4");
+    Files.write(input, Arrays.copyOf(mp4, mp4.length * 3 / 4));
+    MediaException copied = assertThrows(MediaException.class, () -> fmp4(true).sampleEncryption(new FakeCenc())
+        .build().packageFiles(List.of(input), temp.resolve("copy")));
+    MediaException muxed = assertThrows(MediaException.class, () -> fmp4(false).sampleEncryption(new FakeCenc())
+        .build().packageFiles(List.of(input), temp.resolve("mux")));
+    assertEquals(MediaException.Kind.TRUNCATED, copied.kind(), copied.getMessage());
+    assertEquals(muxed.kind(), copied.kind());
+    assertFalse(Files.exists(temp.resolve("copy")));
+  }
+
+  /**
+   * A size-keeping stand-in for ISO Common Encryption (the real ciphers live in iptv-drm): segment 0 clear, key
+   * k1 for segment 1, k2 from 2; each sample's bytes after a clear leader (video: 5 bytes, one subsample) XORed
+   * with a stream derived from its 8-byte IV, a counter per segment.
+   */
+  private static final class FakeCenc implements SampleEncryption {
+    int samples;
+
+    @Override
+    public SegmentSampleEncryptor defaultEncryptor(SegmentContext first) {
+      return encryptor(1);
+    }
+
+    @Override
+    public SegmentSampleEncryptor forSegment(SegmentContext context) {
+      return context.sequence() == 0 ? null : encryptor(context.sequence());
+    }
+
+    private SegmentSampleEncryptor encryptor(long sequence) {
+      byte key = (byte) (sequence < 2 ? 1 : 2);
+      return new SegmentSampleEncryptor() {
+        long iv = sequence << 32;
+
+        @Override
+        public SampleEncryptionScheme scheme() {
+          return SampleEncryptionScheme.CENC;
+        }
+
+        @Override
+        public byte[] keyId() {
+          byte[] kid = new byte[16];
+          Arrays.fill(kid, key);
+          return kid;
+        }
+
+        @Override
+        public byte[] constantIv() {
+          return null;
+        }
+
+        @Override
+        public int perSampleIvSize() {
+          return 8;
+        }
+
+        @Override
+        public List<SegmentProtection> protections() {
+          return List.of(new SegmentProtection("SAMPLE-AES-CTR", "keys/k" + key + ".key", null,
+              "identity", null));
+        }
+
+        @Override
+        public List<ByteSlice> psshBoxes() {
+          return List.of();
+        }
+
+        @Override
+        public EncryptedSample encrypt(TrackFormat format, ByteSlice sample, int nalLengthSize) {
+          samples++;
+          byte[] sampleIv = ByteBuffer.allocate(8).putLong(iv++).array();
+          int clear = format.type() == TrackType.VIDEO ? Math.min(5, sample.length()) : 0;
+          byte[] out = sample.toByteArray();
+          for (int i = clear; i < out.length; i++) {
+            out[i] ^= (byte) (key * 31 + sampleIv[7] + i);
+          }
+          int[] subsamples = clear == 0 ? null : new int[] {clear, out.length - clear};
+          return new EncryptedSample(ByteSlice.wrap(out), sampleIv, subsamples);
+        }
+      };
+    }
   }
 
   /** Every file under {@code expected} is under {@code actual} with the same bytes, and nothing else is. */
