@@ -1,18 +1,16 @@
 package io.iptv.examples.cli;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.iptv.core.testing.FileTrees;
 import io.iptv.core.testing.TestMedia;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,12 +23,6 @@ class PackageDirectIoTest {
 
   private static int iptv(List<String> args, StringWriter err) {
     return IptvCommand.execute(args.toArray(String[]::new), new PrintWriter(new StringWriter()), new PrintWriter(err));
-  }
-
-  private static List<String> files(Path root) throws IOException {
-    try (Stream<Path> walk = Files.walk(root)) {
-      return walk.filter(Files::isRegularFile).map(p -> root.relativize(p).toString()).sorted().toList();
-    }
   }
 
   private Path packageWith(String name, List<String> extra) {
@@ -52,14 +44,8 @@ class PackageDirectIoTest {
       direct.add("--direct-io");
       List<String> buffered = new ArrayList<>(format);
       buffered.add("--no-direct-io");
-      List<String> names = files(byDefault);
-      assertTrue(names.size() >= 4, "files: " + names);
       for (Path other : List.of(packageWith(tag + "-direct", direct), packageWith(tag + "-buffered", buffered))) {
-        assertEquals(names, files(other), other.toString());
-        for (String name : names) {
-          assertArrayEquals(Files.readAllBytes(byDefault.resolve(name)), Files.readAllBytes(other.resolve(name)),
-              other.getFileName() + "/" + name);
-        }
+        FileTrees.assertSameFiles(byDefault, other, 4);
       }
     }
   }

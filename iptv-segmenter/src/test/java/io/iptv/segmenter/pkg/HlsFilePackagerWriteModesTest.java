@@ -1,12 +1,10 @@
 package io.iptv.segmenter.pkg;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.iptv.core.testing.FileTrees;
 import io.iptv.core.testing.TestMedia;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,12 +29,6 @@ class HlsFilePackagerWriteModesTest {
     return b;
   }
 
-  private static List<String> files(Path root) throws IOException {
-    try (Stream<Path> walk = Files.walk(root)) {
-      return walk.filter(Files::isRegularFile).map(p -> root.relativize(p).toString()).sorted().toList();
-    }
-  }
-
   @ParameterizedTest
   @CsvSource({"h264_aac.ts, ts", "h264_aac_multilang.ts, ts", "h264_aac.ts, fmp4", "h264_aac_multilang.ts, fmp4"})
   void directIoAndSeveralWritersWriteTheSameBytes(String clip, String format) throws Exception {
@@ -45,12 +37,7 @@ class HlsFilePackagerWriteModesTest {
     Path other = temp.resolve("direct-2");
     packager(format).directIo(true).writerThreads(2).build().packageFiles(List.of(TestMedia.path(clip)), other);
 
-    List<String> names = files(reference);
-    assertTrue(names.size() >= 4, "files: " + names);
-    assertEquals(names, files(other));
-    for (String name : names) {
-      assertArrayEquals(Files.readAllBytes(reference.resolve(name)), Files.readAllBytes(other.resolve(name)), name);
-    }
+    FileTrees.assertSameFiles(reference, other, 4);
     try (Stream<Path> entries = Files.list(temp)) {
       assertEquals(List.of(other, reference), entries.sorted().toList(), "no staging directory left behind");
     }

@@ -1,6 +1,5 @@
 package io.iptv.segmenter.pkg;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -17,6 +16,7 @@ import io.iptv.core.pipeline.SegmentContext;
 import io.iptv.core.pipeline.SegmentProtection;
 import io.iptv.core.pipeline.SegmentSampleEncryptor;
 import io.iptv.core.testing.ExternalTools;
+import io.iptv.core.testing.FileTrees;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,7 +99,7 @@ class Mp4SampleCopyTest {
     assertTrue(copied.packetsCopied(), kind + " qualifies for sample copy");
     assertFalse(muxed.packetsCopied());
     assertTrue(copied.timings().size() >= 3, "segments: " + copied.timings());
-    assertSameFiles(temp.resolve("mux"), temp.resolve("copy"));
+    FileTrees.assertSameFiles(temp.resolve("mux"), temp.resolve("copy"), 7);
     assertEquals("", HlsOutput.ffmpegErrors(temp.resolve("copy/master.m3u8")), "ffmpeg decode errors");
     assertEquals("", HlsOutput.ffmpegErrors(temp.resolve("copy/manifest.mpd")), "ffmpeg decode errors (DASH)");
   }
@@ -121,7 +121,7 @@ class Mp4SampleCopyTest {
     HlsFilePackager.Result result = fmp4(true).build().packageFiles(List.of(input), temp.resolve("out"));
     assertFalse(result.packetsCopied(), damage);
     fmp4(false).build().packageFiles(List.of(input), temp.resolve("mux"));
-    assertSameFiles(temp.resolve("mux"), temp.resolve("out"));
+    FileTrees.assertSameFiles(temp.resolve("mux"), temp.resolve("out"), 7);
     try (Stream<Path> files = Files.list(temp)) {
       assertEquals(4, files.count(), "the copy attempt's staging directory is gone: " + temp);
     }
@@ -161,7 +161,7 @@ class Mp4SampleCopyTest {
     HlsFilePackager.Result copied = fmp4(true).build().packageFiles(List.of(input, input), temp.resolve("copy"));
     fmp4(false).build().packageFiles(List.of(input, input), temp.resolve("mux"));
     assertTrue(copied.packetsCopied());
-    assertSameFiles(temp.resolve("mux"), temp.resolve("copy"));
+    FileTrees.assertSameFiles(temp.resolve("mux"), temp.resolve("copy"), 7);
   }
 
   /**
@@ -182,7 +182,7 @@ class Mp4SampleCopyTest {
         .packageFiles(List.of(input), temp.resolve("mux"));
     assertTrue(copied.packetsCopied(), kind + " qualifies for sample copy with encryption");
     assertFalse(muxed.packetsCopied());
-    assertSameFiles(temp.resolve("mux"), temp.resolve("copy"));
+    FileTrees.assertSameFiles(temp.resolve("mux"), temp.resolve("copy"), 7);
     assertEquals(muxKeys.samples, copyKeys.samples, "samples encrypted");
     assertTrue(copyKeys.samples > 50, "samples encrypted: " + copyKeys.samples);
     fmp4(true).build().packageFiles(List.of(input), temp.resolve("clear"));
@@ -211,7 +211,7 @@ class Mp4SampleCopyTest {
         .packageFiles(List.of(input), temp.resolve("out"));
     assertFalse(result.packetsCopied());
     fmp4(false).sampleEncryption(new FakeCenc()).build().packageFiles(List.of(input), temp.resolve("mux"));
-    assertSameFiles(temp.resolve("mux"), temp.resolve("out"));
+    FileTrees.assertSameFiles(temp.resolve("mux"), temp.resolve("out"), 7);
   }
 
   @Test
@@ -300,21 +300,7 @@ class Mp4SampleCopyTest {
     }
   }
 
-  /** Every file under {@code expected} is under {@code actual} with the same bytes, and nothing else is. */
-  private static void assertSameFiles(Path expected, Path actual) throws Exception {
-    List<Path> names;
-    try (Stream<Path> files = Files.walk(expected)) {
-      names = files.filter(Files::isRegularFile).map(expected::relativize).sorted().toList();
-    }
-    try (Stream<Path> files = Files.walk(actual)) {
-      assertEquals(names, files.filter(Files::isRegularFile).map(actual::relativize).sorted().toList());
-    }
-    assertTrue(names.size() > 6, names.toString());
-    for (Path name : names) {
-      assertArrayEquals(Files.readAllBytes(expected.resolve(name)), Files.readAllBytes(actual.resolve(name)),
-          name.toString());
-    }
-  }
+
 
   private static int indexOf(byte[] data, byte[] pattern, int from) {
     outer:
