@@ -122,6 +122,32 @@ public final class BoxWriter {
     System.arraycopy(old, 0, buf, 0, pos); // the bytes written; every later byte is written before use
   }
 
+  /**
+   * The buffer, with room for {@code bytes} bytes after the position, of which the first {@code kept} (already
+   * written there by the caller, past the position) are kept when the buffer grows: for a fragment writer that
+   * encrypts samples straight into the segment before it knows the size of the {@code moof} they follow.
+   * Package-private: the array is this writer's; the caller writes only after the position.
+   */
+  byte[] room(int kept, int bytes) {
+    Preconditions.requireArgument(kept >= 0 && kept <= bytes, "kept %d of %d bytes", kept, bytes);
+    if ((long) pos + bytes > buf.length) {
+      int saved = pos;
+      pos += kept; // growing copies what is written up to the position: the kept bytes count as written
+      try {
+        ensure(bytes - kept);
+      } finally {
+        pos = saved;
+      }
+    }
+    return buf;
+  }
+
+  /** Moves the position over {@code n} bytes the caller put in place in {@link #room}'s array. */
+  void advance(int n) {
+    Preconditions.requireArgument(n >= 0 && (long) pos + n <= buf.length, "advance %d past the buffer", n);
+    pos += n;
+  }
+
   /** Writes an unsigned 8-bit value. */
   public BoxWriter u8(int v) {
     ensure(1);

@@ -85,12 +85,10 @@ public final class FragmentWriter {
   private long compositionShift = -1;
   /** The track's default protection (its tenc), or null for a clear track. */
   private final TrackEncryption protection;
-  /** The clear samples of the fragment being encrypted, in MP4 form, one after another. */
+  /** The clear sample being encrypted, in MP4 form (one sample: a fragment's worth would be a second copy of it). */
   private final BoxWriter clearSample = new BoxWriter(1 << 16);
-  /** {@link #clearSample}'s end of each sample. */
-  private int[] clearEnds = new int[256];
-  /** The encrypted samples of the fragment being written, at the same offsets as in {@link #clearSample}. */
-  private byte[] cipherText = new byte[1 << 16];
+  /** An encrypted fragment's {@code moof}, written once its samples are encrypted (see {@link #write}). */
+  private final BoxWriter encryptedMoof = new BoxWriter(1 << 12);
   private EncryptedSample[] encrypted = new EncryptedSample[256];
   /** What the samples hold (see {@link #FragmentWriter(Fmp4Track, boolean, TrackEncryption, SampleData)}). */
   private final SampleData sampleData;
@@ -201,32 +199,38 @@ public final class FragmentWriter {
     }
     boolean video = track.isVideo();
     TrackEncryption fragmentProtection = null;
+    int fragmentStart = out.position();
+    int encryptedBytes = 0;
     if (encryptor != null) {
-      encryptSamples(samples, encryptor);
+      // The samples are encrypted straight into out, from its position on; the moof, whose senc and saiz
+      // depend on them, is then written into encryptedMoof and put in front (below). The heap holds the
+      // fragment once (no cipher-text array besides the segment).
+      encryptedBytes = encryptSamples(samples, encryptor, out);
       fragmentProtection = TrackEncryption.of(encryptor, track.format());
     }
     boolean ownGroup = protection != null && !protection.sameKey(fragmentProtection);
-    int start = out.position();
-    out.start("moof");
-    out.startFull("mfhd", 0, 0).u32(sequenceNumber).end(); // sequence_number (32)
+    BoxWriter moof = encryptor != null ? encryptedMoof.reset() : out;
+    int start = moof.position();
+    moof.start("moof");
+    moof.startFull("mfhd", 0, 0).u32(sequenceNumber).end(); // sequence_number (32)
     if (fragmentProtection != null && (ownGroup || !protection.psshInInit())) {
       // ISO/IEC 23001-7 §8.1: a rotated key's pssh, or with pssh kept out of the init segment every fragment's
-      CencBoxes.writePssh(out, fragmentProtection.psshBoxes());
+      CencBoxes.writePssh(moof, fragmentProtection.psshBoxes());
     }
-    out.start("traf");
-    out.startFull("tfhd", 0, TFHD_DEFAULT_BASE_IS_MOOF | (video ? 0 : TFHD_DEFAULT_SAMPLE_FLAGS));
-    out.u32(track.trackId()); // track_ID (32)
+    moof.start("traf");
+    moof.startFull("tfhd", 0, TFHD_DEFAULT_BASE_IS_MOOF | (video ? 0 : TFHD_DEFAULT_SAMPLE_FLAGS));
+    moof.u32(track.trackId()); // track_ID (32)
     if (!video) {
-      out.u32(FLAGS_SYNC); // default_sample_flags (32)
+      moof.u32(FLAGS_SYNC); // default_sample_flags (32)
     }
-    out.end();
-    out.startFull("tfdt", 1, 0).u64(dts[0]).end(); // baseMediaDecodeTime (64)
+    moof.end();
+    moof.startFull("tfdt", 1, 0).u64(dts[0]).end(); // baseMediaDecodeTime (64)
     int trunFlags = TRUN_DATA_OFFSET | TRUN_DURATION | TRUN_SIZE | (video ? TRUN_FLAGS | TRUN_COMPOSITION_OFFSET : 0);
-    out.startFull("trun", 1, trunFlags);
-    out.u32(n); // sample_count (32)
-    int dataOffsetAt = out.position();
-    out.u32(0); // data_offset (32), patched below
-    int firstEntryAt = out.position();
+    moof.startFull("trun", 1, trunFlags);
+    moof.u32(n); // sample_count (32)
+    int dataOffsetAt = moof.position();
+    moof.u32(0); // data_offset (32), patched below
+    int firstEntryAt = moof.position();
     int entryBytes = video ? 16 : 8;
     long previous = -1;
     long total = 0;
@@ -244,27 +248,40 @@ public final class FragmentWriter {
       duration = Math.max(0, Math.min(duration, 0xFFFF_FFFFL)); // damaged input: never negative
       previous = duration;
       total += duration;
-      out.u32(duration); // sample_duration (32)
-      out.u32(0); // sample_size (32), patched once the payload is written
+      moof.u32(duration); // sample_duration (32)
+      moof.u32(0); // sample_size (32), patched once the payload is written
       MediaSample s = samples.get(i);
       long cto = track.fromTicks90k(s.pts90k()) - dts[i]; // PTS − (DTS + D)
       earliest = Math.min(earliest, dts[i] + cto);
       if (video) {
-        out.u32(s.keyframe() ? FLAGS_SYNC : FLAGS_NON_SYNC); // sample_flags (32)
-        out.u32((int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, cto))); // composition offset (32, signed)
+        moof.u32(s.keyframe() ? FLAGS_SYNC : FLAGS_NON_SYNC); // sample_flags (32)
+        moof.u32((int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, cto))); // composition offset (32, signed)
       }
     }
-    out.end(); // trun
+    moof.end(); // trun
     if (ownGroup) {
-      CencBoxes.writeSeigGroup(out, n, fragmentProtection, protection);
+      CencBoxes.writeSeigGroup(moof, n, fragmentProtection, protection);
     }
     if (fragmentProtection != null && CencBoxes.hasAuxInfo(encrypted, n, fragmentProtection.perSampleIvSize())) {
-      CencBoxes.writeAuxInfo(out, start, encrypted, n, fragmentProtection.perSampleIvSize());
+      CencBoxes.writeAuxInfo(moof, start, encrypted, n, fragmentProtection.perSampleIvSize());
     }
-    out.end(); // traf
-    out.end(); // moof
-    int moofSize = out.position() - start;
-    out.patchU32(dataOffsetAt, moofSize + 8L); // data_offset: from the moof to the first byte in mdat
+    moof.end(); // traf
+    moof.end(); // moof
+    int moofSize = moof.position() - start;
+    moof.patchU32(dataOffsetAt, moofSize + 8L); // data_offset: from the moof to the first byte in mdat
+    if (encryptor != null) {
+      for (int i = 0; i < n; i++) {
+        moof.patchU32(firstEntryAt + i * entryBytes + 4, sizes[i]);
+      }
+      // moof + mdat header in front of the encrypted samples: they move up by that much (within the array)
+      byte[] buffer = out.room(encryptedBytes, moofSize + 8 + encryptedBytes);
+      System.arraycopy(buffer, fragmentStart, buffer, fragmentStart + moofSize + 8, encryptedBytes);
+      out.bytes(moof);
+      out.u32(8L + encryptedBytes).fourcc("mdat"); // size (32), type (32)
+      out.advance(encryptedBytes);
+      return new Fragment(dts[0], total, earliest, n, fragmentStart, out.position() - fragmentStart,
+          fragmentStart + moofSize + 8 + sizes[0], firstSync);
+    }
     int mdatStart = out.position();
     if (sampleData == SampleData.EXTERNAL) {
       long data = 0;
@@ -281,12 +298,7 @@ public final class FragmentWriter {
     // The payloads go straight into the output (no staging copy); their MP4-form sizes are patched into trun.
     out.start("mdat");
     for (int i = 0; i < n; i++) {
-      if (encryptor != null) {
-        out.bytes(encrypted[i].bytes());
-        sizes[i] = encrypted[i].bytes().length();
-      } else {
-        sizes[i] = append(samples.get(i).data(), out);
-      }
+      sizes[i] = append(samples.get(i).data(), out);
       out.patchU32(firstEntryAt + i * entryBytes + 4, sizes[i]);
     }
     out.end();
@@ -304,39 +316,41 @@ public final class FragmentWriter {
   }
 
   /**
-   * Converts each sample to MP4 form (4-byte NAL lengths for video) and encrypts it into {@link #encrypted}: all
-   * clear samples of the fragment are staged in {@link #clearSample}, then encrypted into {@link #cipherText}
-   * (both reused from fragment to fragment), so that no array is allocated per sample.
+   * Converts each sample to MP4 form (4-byte NAL lengths for video) and encrypts it into {@code out}'s buffer
+   * after its position, one after another ({@link #encrypted}: their IVs and subsamples; {@link #sizes}); the
+   * position does not move. Each clear sample is staged alone in {@link #clearSample}, so that no array is
+   * allocated per sample and the heap holds the fragment once (an 8 s 720p segment in a 64 MB heap). Returns the
+   * bytes encrypted.
    */
-  private void encryptSamples(List<MediaSample> samples, SegmentSampleEncryptor encryptor) throws MediaException {
+  private int encryptSamples(List<MediaSample> samples, SegmentSampleEncryptor encryptor, BoxWriter out)
+      throws MediaException {
     int n = samples.size();
     if (encrypted.length < n) {
       encrypted = new EncryptedSample[Math.max(n, encrypted.length * 2)];
-      clearEnds = new int[encrypted.length];
     }
     boolean nal = track.format().codec() == io.iptv.core.media.Codec.H264
         || track.format().codec() == io.iptv.core.media.Codec.H265;
-    clearSample.reset();
+    int base = out.position();
+    long at = 0;
     for (int i = 0; i < n; i++) {
-      append(samples.get(i).data(), clearSample);
-      clearEnds[i] = clearSample.position();
-    }
-    int total = clearSample.position();
-    if (cipherText.length < total) {
-      cipherText = new byte[Math.max(total, cipherText.length + cipherText.length / 2)];
-    }
-    byte[] clear = clearSample.array();
-    for (int i = 0, from = 0; i < n; from = clearEnds[i], i++) {
-      // SegmentSampleEncryptor.encrypt neither keeps nor modifies its input; its output is a view of cipherText
-      EncryptedSample e = encryptor.encrypt(track.format(), clear, from, clearEnds[i] - from, nal ? 4 : 0,
-          cipherText, from);
-      if (e.bytes().length() != clearEnds[i] - from) {
-        throw MediaException.unsupported("ISO Common Encryption must keep the sample size ("
-            + (clearEnds[i] - from) + " bytes became " + e.bytes().length() + ")");
+      clearSample.reset();
+      int length = append(samples.get(i).data(), clearSample);
+      if (base + at + length > Integer.MAX_VALUE - 1024) {
+        throw MediaException.unsupported("a fragment of over " + (at + length) + " bytes of samples");
+      }
+      byte[] into = out.room((int) at, (int) at + length);
+      // SegmentSampleEncryptor.encrypt neither keeps nor modifies its input; its output is a view of `into`
+      EncryptedSample e = encryptor.encrypt(track.format(), clearSample.array(), 0, length, nal ? 4 : 0, into,
+          base + (int) at);
+      if (e.bytes().length() != length) {
+        throw MediaException.unsupported("ISO Common Encryption must keep the sample size (" + length
+            + " bytes became " + e.bytes().length() + ")");
       }
       encrypted[i] = e;
+      sizes[i] = length;
+      at += length;
     }
     java.util.Arrays.fill(encrypted, n, encrypted.length, null);
+    return (int) at;
   }
-
 }

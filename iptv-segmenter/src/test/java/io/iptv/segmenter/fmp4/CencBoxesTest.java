@@ -176,6 +176,82 @@ class CencBoxesTest {
         samples(clearLead).stream().map(Arrays::toString).toList(), "samples in the clear");
   }
 
+  /**
+   * A fragment per sync sample (I-frame playlists), encrypted: the samples are encrypted in the segment's own
+   * buffer and each fragment's {@code moof} put in front of them; every {@code moof} is followed by its
+   * {@code mdat}, {@code saio} points at its own {@code senc}, the samples decrypt to the clear ones, and the
+   * {@code sidx} covers them all.
+   */
+  @Test
+  void everyFragmentOfASegmentIsEncryptedInPlace() throws MediaException {
+    List<MediaSample> samples = video.samples().subList(0, 60);
+    Fmp4Track track = Fmp4Track.of(1, video.format(), null);
+    TrackEncryption defaults = TrackEncryption.of(new FakeEncryptor(SampleEncryptionScheme.CENC, KID_A),
+        video.format());
+    byte[] clear = CmafSegmentWriter.builder(track).syncSampleFragments(true).sidx(true).build()
+        .write(0, samples, Timestamps.NO_TIMESTAMP).bytes().toByteArray();
+    byte[] enc = CmafSegmentWriter.builder(track).syncSampleFragments(true).sidx(true).protection(defaults).build()
+        .write(0, samples, Timestamps.NO_TIMESTAMP, new FakeEncryptor(SampleEncryptionScheme.CENC, KID_A))
+        .bytes().toByteArray();
+    List<Box> top = Box.top(enc);
+    List<Box> clearTop = Box.top(clear);
+    int fragments = 0;
+    int sample = 0;
+    for (int b = 0; b < top.size(); b++) {
+      if (!top.get(b).type.equals("moof")) {
+        continue;
+      }
+      Box moof = top.get(b);
+      Box mdat = top.get(b + 1);
+      assertEquals("mdat", mdat.type, "an mdat right after moof " + fragments);
+      Box senc = moof.child("traf").child("senc");
+      assertEquals(senc.payload + 8, moof.start + moof.child("traf").child("saio").u32(8), "saio of " + fragments);
+      List<byte[]> encSamples = samples(enc, moof);
+      List<byte[]> clearSamples = samples(clear, Box.find(clearTop.subList(b, clearTop.size()), "moof"));
+      assertEquals(clearSamples.size(), encSamples.size());
+      assertEquals(mdat.end, moof.start + moof.child("traf").child("trun").u32(8)
+          + encSamples.stream().mapToInt(x -> x.length).sum(), "the samples fill the mdat");
+      ByteBuffer aux = ByteBuffer.wrap(enc, senc.payload + 8, senc.end - senc.payload - 8);
+      for (int i = 0; i < encSamples.size(); i++, sample++) {
+        assertEquals(sample, aux.getLong(), "IV of sample " + sample);
+        aux.getShort();
+        int clearBytes = aux.getShort() & 0xFFFF;
+        aux.getInt();
+        assertArrayEquals(FakeEncryptor.xor(clearSamples.get(i), clearBytes), encSamples.get(i), "sample " + sample);
+      }
+      fragments++;
+    }
+    assertEquals(samples.size(), sample);
+    assertTrue(fragments >= 3, "fragments: " + fragments);
+    Box sidx = Box.find(top, "sidx");
+    assertEquals(enc.length - sidx.end, sidx.u32(32) & 0x7FFF_FFFF, "sidx referenced_size: every fragment");
+  }
+
+  /** The segment's buffer grows while samples are encrypted into it: the bytes are those of a large buffer. */
+  @Test
+  void encryptingIntoASmallBufferGivesTheSameBytes() throws MediaException {
+    List<MediaSample> samples = video.samples().subList(0, 30);
+    Fmp4Track track = Fmp4Track.of(1, video.format(), null);
+    TrackEncryption defaults = TrackEncryption.of(new FakeEncryptor(SampleEncryptionScheme.CENC, KID_A),
+        video.format());
+    byte[] expected = null;
+    for (int capacity : new int[] {1 << 24, 64}) {
+      BoxWriter out = new BoxWriter(capacity);
+      out.start("styp").fourcc("cmfs").u32(0).end();
+      FragmentWriter writer = new FragmentWriter(track, true, defaults);
+      FakeEncryptor encryptor = new FakeEncryptor(SampleEncryptionScheme.CENC, KID_A);
+      writer.write(out, 1, samples.subList(0, 10), samples.get(10).dts90k(), encryptor);
+      writer.write(out, 2, samples.subList(10, 30), Timestamps.NO_TIMESTAMP, encryptor);
+      byte[] bytes = out.toByteArray();
+      if (expected == null) {
+        expected = bytes;
+      } else {
+        assertArrayEquals(expected, bytes, "capacity " + capacity);
+      }
+    }
+    assertEquals(2, Box.top(expected).stream().filter(b -> b.type.equals("mdat")).count());
+  }
+
   @Test
   void anEncryptorThatChangesTheSampleSizeIsRefused() {
     TrackEncryption defaults = TrackEncryption.of(new FakeEncryptor(SampleEncryptionScheme.CENC, KID_A),
@@ -199,7 +275,11 @@ class CencBoxesTest {
 
   /** Samples of the (single) fragment from trun sizes and data_offset. */
   private static List<byte[]> samples(byte[] segment) {
-    Box moof = Box.find(Box.top(segment), "moof");
+    return samples(segment, Box.find(Box.top(segment), "moof"));
+  }
+
+  /** Samples of the fragment of {@code moof} from trun sizes and data_offset. */
+  private static List<byte[]> samples(byte[] segment, Box moof) {
     Box trun = moof.child("traf").child("trun");
     int flags = (int) (trun.u32(0) & 0xFFFFFF);
     int n = (int) trun.u32(4);
