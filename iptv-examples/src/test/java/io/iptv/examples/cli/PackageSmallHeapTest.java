@@ -1,10 +1,10 @@
 package io.iptv.examples.cli;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.iptv.core.testing.ExternalTools;
+import io.iptv.core.testing.FileTrees;
 import io.iptv.core.testing.ToolRun;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * about 8 Mbit/s, keyframe every second, AAC) looped to 60 s, cut into 8 s segments of about 8.3 MB: the size
  * at which the packager ran out of memory before (a segment array over the segment pool's bound, pinned by the
  * rendition after it was written, grown by half from 1 MiB with old and new array live; the first chunk's MP4
- * payloads never recycled), while 10 s segments (10 MB) pass now. Skipped without ffmpeg unless CI=true.
+ * payloads never recycled), while 10 s segments (10 MB) pass now. The same with cenc encryption, from TS (muxed)
+ * and from MP4 (samples copied and encrypted). Skipped without ffmpeg unless CI=true.
  */
 class PackageSmallHeapTest {
   @TempDir Path temp;
@@ -49,6 +49,26 @@ class PackageSmallHeapTest {
     assertSmallHeapMatchesDefault(mp4, "--no-packet-copy");
   }
 
+  /**
+   * Sample-encrypted (cenc) fMP4 from TS, demuxed and muxed: the fragment writer holds each fragment once,
+   * encrypted (staging every clear sample of a fragment as well ran out of memory here).
+   */
+  @Test
+  void tsToCencWithSmallHeap() throws IOException {
+    Path ts = loopedInput("ts", "mpegts");
+    assertSmallHeapMatchesDefault(ts, CENC);
+  }
+
+  /** MP4 into cenc by sample copy: the samples read from the file and encrypted, in 64 MB. */
+  @Test
+  void mp4ToCencWithSmallHeap() throws IOException {
+    Path mp4 = loopedInput("mp4", "mp4");
+    assertSmallHeapMatchesDefault(mp4, CENC);
+  }
+
+  private static final List<String> CENC = List.of("--channel", "clip", "--encryption", "cenc", "--key",
+      "0123456789abcdef0123456789abcdef:3c1f0e2d4b5a69788796a5b4c3d2e1f0");
+
   /** The 2 s clip looped to 60 s, in {@code format}. */
   private Path loopedInput(String extension, String format) {
     String ffmpeg = ExternalTools.requireFfmpeg();
@@ -67,36 +87,36 @@ class PackageSmallHeapTest {
 
   /** Packages {@code input} with {@code -Xmx64m} (and {@code smallHeapOptions}) and with the default heap. */
   private void assertSmallHeapMatchesDefault(Path input, String... smallHeapOptions) throws IOException {
+    assertSmallHeapMatchesDefault(input, List.of(), smallHeapOptions);
+  }
+
+  /** As above, with {@code options} for both runs. */
+  private void assertSmallHeapMatchesDefault(Path input, List<String> options, String... smallHeapOptions)
+      throws IOException {
     assertTrue(Files.size(input) > 50L << 20, "input of " + Files.size(input) + " bytes");
     Path small = temp.resolve(input.getFileName() + "-small");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> child = new ArrayList<>(List.of(java, "-Xmx64m", "-XX:+UseG1GC", "-cp",
         System.getProperty("java.class.path"), IptvCommand.class.getName()));
     child.addAll(packageArgs(input, small));
+    child.addAll(options);
     child.addAll(List.of(smallHeapOptions));
     ToolRun run = ToolRun.of(child, Duration.ofSeconds(60));
     assertEquals(0, run.exitCode(), "-Xmx64m: " + run.stderrText());
 
     Path reference = temp.resolve(input.getFileName() + "-default");
     StringWriter err = new StringWriter();
-    assertEquals(0, IptvCommand.execute(packageArgs(input, reference).toArray(String[]::new),
-        new PrintWriter(new StringWriter()), new PrintWriter(err)), err.toString());
-    List<String> names = files(reference);
+    List<String> args = new ArrayList<>(packageArgs(input, reference));
+    args.addAll(options);
+    assertEquals(0, IptvCommand.execute(args.toArray(String[]::new), new PrintWriter(new StringWriter()),
+        new PrintWriter(err)), err.toString());
+    List<String> names = FileTrees.files(reference);
     assertTrue(names.stream().filter(n -> n.endsWith(".m4s")).count() >= 14, "segments: " + names);
-    assertEquals(names, files(small));
-    for (String name : names) {
-      assertArrayEquals(Files.readAllBytes(reference.resolve(name)), Files.readAllBytes(small.resolve(name)), name);
-    }
+    FileTrees.assertSameFiles(reference, small, 14);
   }
 
   private static List<String> packageArgs(Path input, Path output) {
     return List.of("package", "--input", input.toString(), "--output", output.toString(), "--segment-duration", "8",
         "--quiet", "--format", "fmp4", "--dash");
-  }
-
-  private static List<String> files(Path root) throws IOException {
-    try (Stream<Path> walk = Files.walk(root)) {
-      return walk.filter(Files::isRegularFile).map(p -> root.relativize(p).toString()).sorted().toList();
-    }
   }
 }
