@@ -37,8 +37,9 @@ import java.util.List;
  * {@code data_offset} counts from the start of the {@code moof} (CMAF, ISO/IEC 23000-19 §7.5.16).
  *
  * <p>Encryption (ISO/IEC 23001-7): with a track default {@link TrackEncryption} (the {@code tenc} of the init
- * segment) and a {@link SegmentSampleEncryptor} per fragment, each sample is converted to MP4 form, encrypted, and
- * the {@code traf} gets {@code saiz}, {@code saio} and {@code senc}; a fragment whose key differs from the default
+ * segment) and a {@link SegmentSampleEncryptor} per fragment, each sample is converted to MP4 form and encrypted
+ * straight into the output, the {@code moof} put in front once its auxiliary information is known, and the
+ * {@code traf} gets {@code saiz}, {@code saio} and {@code senc}; a fragment whose key differs from the default
  * (rotation) also gets a {@code seig} sample group and the key's {@code pssh} boxes in its {@code moof} (every
  * fragment does when the init segment carries none, {@link TrackEncryption#psshInInit()}), and a
  * clear fragment of a protected track (clear lead) a {@code seig} group that marks its samples unprotected.
