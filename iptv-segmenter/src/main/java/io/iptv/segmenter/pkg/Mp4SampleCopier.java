@@ -137,13 +137,10 @@ final class Mp4SampleCopier implements Mp4Demuxer.SampleCopier, AutoCloseable {
       long end = offset + r.length();
       into.limit(into.position() + (int) r.length());
       try {
-        while (offset < end) {
-          int n = channel.read(into, offset);
-          if (n < 0) {
-            throw MediaException.of(MediaException.Kind.TRUNCATED, input.getFileName() + " ends at " + offset
-                + ", before a sample that ends at " + end);
-          }
-          offset += n;
+        offset = FileRegions.readFully(channel, offset, into);
+        if (offset < end) {
+          throw MediaException.of(MediaException.Kind.TRUNCATED, input.getFileName() + " ends at " + offset
+              + ", before a sample that ends at " + end);
         }
       } catch (IOException e) {
         throw MediaException.of(MediaException.Kind.IO, "cannot read " + input.getFileName() + ": " + e.getMessage(),

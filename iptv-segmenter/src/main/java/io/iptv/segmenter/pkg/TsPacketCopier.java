@@ -155,12 +155,9 @@ final class TsPacketCopier implements AutoCloseable {
   /** Fills {@code into} from {@code offset} (positional reads: the channel's position is not used). */
   private void readFully(long offset, ByteBuffer into) {
     try {
-      while (into.hasRemaining()) {
-        int n = channel.read(into, offset);
-        if (n < 0) {
-          throw new java.io.EOFException("the file ends at " + offset);
-        }
-        offset += n;
+      offset = FileRegions.readFully(channel, offset, into);
+      if (into.hasRemaining()) {
+        throw new java.io.EOFException("the file ends at " + offset);
       }
     } catch (IOException e) {
       throw new java.io.UncheckedIOException("cannot read the input at " + offset + ": " + e.getMessage(), e);
