@@ -266,6 +266,10 @@ public final class FragmentWriter {
     if (fragmentProtection != null && CencBoxes.hasAuxInfo(encrypted, n, fragmentProtection.perSampleIvSize())) {
       CencBoxes.writeAuxInfo(moof, start, encrypted, n, fragmentProtection.perSampleIvSize());
     }
+    if (encryptor != null) {
+      // Their bytes are views of the segment's array: kept, they pinned a segment after it was written
+      java.util.Arrays.fill(encrypted, 0, n, null);
+    }
     moof.end(); // traf
     moof.end(); // moof
     int moofSize = moof.position() - start;
@@ -351,7 +355,6 @@ public final class FragmentWriter {
       sizes[i] = length;
       at += length;
     }
-    java.util.Arrays.fill(encrypted, n, encrypted.length, null);
     return (int) at;
   }
 }

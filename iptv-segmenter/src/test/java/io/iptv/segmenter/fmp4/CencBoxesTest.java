@@ -17,6 +17,8 @@ import io.iptv.core.pipeline.SampleEncryptionScheme;
 import io.iptv.core.pipeline.SegmentProtection;
 import io.iptv.core.pipeline.SegmentSampleEncryptor;
 import io.iptv.core.time.Timestamps;
+import java.lang.ref.Reference;
+import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -250,6 +252,29 @@ class CencBoxesTest {
       }
     }
     assertEquals(2, Box.top(expected).stream().filter(b -> b.type.equals("mdat")).count());
+  }
+
+  /**
+   * The encrypted samples' records are views of the segment's array: the writer must not keep them after the
+   * fragment is written, or it pins a segment-sized array that the packager has already handed on (in a 64 MB
+   * heap with 9 MB segments, the one array too many that ran it out of memory).
+   */
+  @Test
+  void theWriterKeepsNothingOfAWrittenSegment() throws MediaException, InterruptedException {
+    Fmp4Track track = Fmp4Track.of(1, video.format(), null);
+    FakeEncryptor cenc = new FakeEncryptor(SampleEncryptionScheme.CENC, KID_A);
+    FragmentWriter writer = new FragmentWriter(track, true, TrackEncryption.of(cenc, video.format()));
+    BoxWriter out = new BoxWriter(1 << 20);
+    writer.write(out, 1, video.samples().subList(0, 10), Timestamps.NO_TIMESTAMP, cenc);
+    assertTrue(out.position() > 10_000, "written: " + out.position());
+    WeakReference<byte[]> segment = new WeakReference<>(out.array());
+    out = null;
+    for (int i = 0; i < 10 && segment.get() != null; i++) {
+      System.gc();
+      Thread.sleep(10);
+    }
+    assertNull(segment.get(), "the fragment writer still references the segment's array");
+    Reference.reachabilityFence(writer);
   }
 
   @Test
