@@ -256,6 +256,27 @@ public final class Chunker {
       routeOther(s, p, state);
     }
     drain();
+    releaseHeld();
+  }
+
+  /**
+   * Emits the chunk held for tail merging as soon as it can no longer be merged: the chunk after it already
+   * spans half a target duration, and only a shorter last chunk of a period is merged ({@link #finalizeChunk}).
+   * Without this a held chunk stayed in memory until the next one was finished as well: the samples of two
+   * whole segments (16 s of video with 8 s segments, 20 of the 42 MB live in a 56 MB heap). The chunks, their
+   * order and their contents are the same.
+   */
+  private void releaseHeld() throws MediaException {
+    if (held == null) {
+      return;
+    }
+    Pending next = open.peekFirst();
+    if (next != null && next.start90k != Timestamps.NO_TIMESTAMP && next.maxEnd90k != Long.MIN_VALUE
+        && (next.maxEnd90k - next.start90k) * 2 >= policy.segmentDuration90k()) {
+      Pending h = held;
+      held = null;
+      emit(h);
+    }
   }
 
   private void onLeadSample(MediaSample s, TrackState state) {

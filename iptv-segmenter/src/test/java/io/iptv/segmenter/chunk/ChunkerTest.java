@@ -176,6 +176,44 @@ class ChunkerTest {
   }
 
   /**
+   * With tail merging (VOD) a finished chunk waits in case the chunk after it is a short last one to merge. It
+   * must wait only while that is possible: once the next chunk spans half a target duration it can no longer be
+   * merged, and the waiting chunk is emitted (it waited until the next one was finished: the samples of two
+   * whole segments in memory). 18.4 s at 25 fps with a keyframe every second, 6 s segments: chunk 0 is emitted
+   * when the video reaches 9 s, not 12 s; the 0.4 s tail is still merged into the last chunk.
+   */
+  @Test
+  void aHeldChunkIsEmittedOnceTheNextOneCanNoLongerBeMergedIntoIt() throws MediaException {
+    List<Chunk> chunks = new ArrayList<>();
+    List<Long> emittedAt = new ArrayList<>();
+    long[] latestVideo = {0};
+    Chunker chunker = new Chunker(ChunkingPolicy.of(Duration.ofSeconds(6)).withMergeShortTail(true), c -> {
+      chunks.add(c);
+      emittedAt.add(latestVideo[0]);
+    });
+    chunker.onEvent(new StreamEvent.TrackAdded(TrackFormat.builder(256, Codec.H264).build()));
+    chunker.onEvent(new StreamEvent.TrackAdded(TrackFormat.builder(257, Codec.AAC).build()));
+    long audio = 0;
+    for (long t = 0; t < 1_656_000; t += 3600) { // 18.4 s
+      latestVideo[0] = t;
+      chunker.onEvent(new MediaSample(256, t, t, t % 90_000 == 0, DATA));
+      for (; audio < t + 3600; audio += AAC_FRAME_90K) {
+        chunker.onEvent(new MediaSample(257, audio, audio, true, DATA));
+      }
+    }
+    chunker.onEvent(new StreamEvent.EndOfStream());
+
+    assertEquals(List.of(0L, 540_000L, 1_080_000L), chunks.stream().map(Chunk::start90k).toList());
+    assertTrue(chunks.get(2).duration90k() >= 1_656_000L - 1_080_000L, "the 0.4 s tail merged into the last chunk: "
+        + chunks.get(2).duration90k());
+    long first = emittedAt.get(0);
+    assertTrue(first >= 806_400 && first < 810_000, "chunk 0 emitted with the video at " + first
+        + " (the next chunk reaching 3 s: 8.96 s plus one frame)");
+    assertTrue(emittedAt.get(1) < 1_350_000, "chunk 1 emitted with the video at " + emittedAt.get(1));
+    assertEquals(chunker.samplesIn(), chunker.samplesOut());
+  }
+
+  /**
    * Video and audio 0–1 s; after a discontinuity 5.6–6 s of non-keyframes and audio (an input that resumed
    * mid-GOP and stopped again); after another, one audio frame just before the keyframe at 10 s, then 1 s of
    * video and audio.

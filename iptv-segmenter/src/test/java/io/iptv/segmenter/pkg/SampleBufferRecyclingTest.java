@@ -39,8 +39,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class SampleBufferRecyclingTest {
   private static final InstantSource CLOCK = InstantSource.fixed(Instant.parse("2024-01-01T00:00:00Z"));
-  /** Long segments: a chunk's video spans several 256 KiB blocks, so an early release would be overwritten. */
-  private static final Duration SEGMENT = Duration.ofSeconds(8);
+  /**
+   * Long segments: a chunk's video spans several 256 KiB blocks, so an early release would be overwritten. With
+   * 8 s the control below stopped seeing it once the chunker emitted a chunk held for tail merging as soon as the
+   * next one spans half a segment (the samples are muxed before their blocks come round again); it does at 10 s.
+   */
+  private static final Duration SEGMENT = Duration.ofSeconds(12);
 
   @TempDir Path temp;
 
