@@ -24,7 +24,11 @@ import java.util.Iterator;
  * segment and overwritten.
  *
  * <p><b>Bounded memory.</b> Free arrays are kept up to {@code maxRetainedBytes} in total (the least recently
- * recycled are dropped first); with 0 the pool keeps nothing and every {@link #take} allocates (as without a pool).
+ * recycled are dropped first), plus one recycled array larger than that bound (a segment larger than the bound,
+ * e.g. 9 MB segments with {@code -Xmx64m}): the next segment reuses it instead of allocating one more. On G1 such
+ * an array is a humongous object that needs as many contiguous free regions, which a small heap full of sample
+ * arrays did not always have although it had the bytes (an OutOfMemoryError with 23 of 64 MB free). With 0 the
+ * pool keeps nothing and every {@link #take} allocates (as without a pool).
  *
  * <p>Thread-safe: producer and recycler may be different threads (the recycling thread's writes to the array
  * happen before the next {@link #take} returns it).
@@ -46,6 +50,8 @@ public final class SegmentBufferPool {
   /** Free arrays, most recently recycled first. */
   private final ArrayDeque<byte[]> free = new ArrayDeque<>();
   private final ArrayDeque<Lent> lent = new ArrayDeque<>();
+  /** A free array larger than {@link #maxRetainedBytes}, kept besides the others, or null. */
+  private byte[] oversized;
   private long retainedBytes;
   private long allocations;
 
@@ -77,18 +83,24 @@ public final class SegmentBufferPool {
         best = candidate;
       }
     }
+    if (oversized != null && oversized.length >= minBytes && (best == null || oversized.length < best.length)) {
+      best = oversized;
+      oversized = null;
+      return best;
+    }
     if (best != null) {
       free.removeFirstOccurrence(best);
       retainedBytes -= best.length;
       return best;
     }
+    oversized = null; // too small for the segments now made: not pinned while a larger array is allocated
     allocations++;
     return new byte[Math.max(minBytes, newBytes)];
   }
 
   /** Gives back an array that was taken but not lent (e.g. replaced by a larger one). */
   public synchronized void giveBack(byte[] array) {
-    keep(array);
+    keep(array, false);
   }
 
   /** Bytes {@code [0, length)} of {@code array} (taken from this pool) as a slice that {@link #recycle} knows. */
@@ -112,7 +124,7 @@ public final class SegmentBufferPool {
       Lent l = it.next();
       if (l.slice == slice) {
         it.remove();
-        keep(l.array);
+        keep(l.array, true);
         return true;
       }
     }
@@ -124,9 +136,16 @@ public final class SegmentBufferPool {
     return allocations;
   }
 
-  /** Keeps {@code array} as the most recent free one, dropping the least recently recycled ones to stay in bound. */
-  private void keep(byte[] array) {
+  /**
+   * Keeps {@code array} as the most recent free one, dropping the least recently recycled ones to stay in bound;
+   * one larger than the bound becomes the {@link #oversized} one if {@code mayExceed} (recycled, not given back as
+   * too small).
+   */
+  private void keep(byte[] array, boolean mayExceed) {
     if (array.length > maxRetainedBytes) {
+      if (mayExceed && maxRetainedBytes > 0) {
+        oversized = array;
+      }
       return;
     }
     while (retainedBytes + array.length > maxRetainedBytes) {

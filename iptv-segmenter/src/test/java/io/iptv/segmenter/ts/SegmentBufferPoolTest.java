@@ -70,11 +70,6 @@ class SegmentBufferPoolTest {
   @Test
   void poolKeepsNoMoreThanItsBound() {
     SegmentBufferPool pool = SegmentBufferPool.of(1000);
-    byte[] big = pool.take(2000, 2000);
-    pool.recycle(pool.lend(big, 10));
-    assertEquals(1, pool.allocations());
-    pool.take(2000, 2000);
-    assertEquals(2, pool.allocations(), "an array over the bound is not kept");
     byte[] a = pool.take(600, 600);
     byte[] b = pool.take(600, 600);
     pool.recycle(pool.lend(a, 1));
@@ -83,6 +78,37 @@ class SegmentBufferPoolTest {
     long before = pool.allocations();
     pool.take(600, 600);
     assertEquals(before + 1, pool.allocations(), "a was dropped");
+  }
+
+  /**
+   * A segment larger than the bound (9 MB segments with {@code -Xmx64m}): its array is kept as the one oversized
+   * free array, which smaller arrays recycled after it do not evict, so the next such segment reuses it instead
+   * of allocating (on G1 a humongous object needing that many contiguous free regions).
+   */
+  @Test
+  void oneRecycledArrayOverTheBoundIsKeptBesideTheOthers() {
+    SegmentBufferPool pool = SegmentBufferPool.of(1000);
+    byte[] video = pool.take(2000, 2000);
+    byte[] audio = pool.take(600, 600);
+    pool.recycle(pool.lend(video, 10));
+    pool.recycle(pool.lend(audio, 10)); // within the bound: the large one stays
+    assertTrue(pool.take(1900, 2000) == video, "the next large segment reuses it");
+    assertTrue(pool.take(500, 600) == audio, "and the audio segment its array");
+    assertEquals(2, pool.allocations());
+
+    pool.recycle(pool.lend(video, 10));
+    byte[] larger = pool.take(2500, 2500); // too small now: dropped, not pinned beside the new array
+    pool.take(1900, 1900);
+    assertEquals(4, pool.allocations(), "the smaller oversized array was dropped");
+
+    pool.giveBack(larger); // given back as too small for a segment: not kept
+    pool.take(2400, 2400);
+    assertEquals(5, pool.allocations(), "an oversized array given back is not kept");
+
+    SegmentBufferPool none = SegmentBufferPool.of(0);
+    none.recycle(none.lend(none.take(2000, 2000), 10));
+    none.take(10, 10);
+    assertEquals(2, none.allocations(), "a pool of 0 bytes keeps nothing");
   }
 
   @Test
