@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * cenc pass 4 of 4 runs in 48 MB. MP4 by sample copy did not fail before, and is checked as well.
  * Skipped without ffmpeg unless CI=true.
  */
+@Isolated // measures time or heap: nothing else runs beside it (junit-platform.properties)
 class PackageSmallHeapTest {
   @TempDir Path temp;
 

@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * of a test pattern, 1 s GOP) publishes LL-HLS parts, the origin holds a blocking playlist reload for a future part
  * until the part exists, and hls.js in low-latency mode plays it.
  */
+@Isolated // measures time or heap: nothing else runs beside it (junit-platform.properties)
 class ServeLowLatencyTest {
   private static final Pattern PART = Pattern.compile("#EXT-X-PART:[^\\n]*URI=\"part-(\\d+)\\.(\\d+)\\.m4s\"");
 

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * 1,000 concurrent clients on loopback, each with its own signed URL for one of the demo's channels (live and
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * handler, token propagation and the segment cache, for a bounded time: zero errors, heap bounded, every
  * channel and every kind of resource served. Prints requests/s.
  */
+@Isolated // measures time or heap: nothing else runs beside it (junit-platform.properties)
 class DemoLoadTest {
   private static final int CLIENTS = 1000;
   private static final Duration RUN = Duration.ofSeconds(10);

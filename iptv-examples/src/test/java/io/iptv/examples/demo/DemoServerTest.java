@@ -31,6 +31,8 @@ import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -42,7 +44,11 @@ import org.junit.jupiter.params.provider.EnumSource;
  * answers JSON. The AES-128 variants play too: their key URIs carry the token, keys rotate, and a key is served
  * only to a token for its own channel. The player tests need node, Chromium and {@code npm ci --prefix test-tools/player}: skipped
  * without them, failed when {@code CI=true}.
+ *
+ * <p>The checks run two at a time ({@code junit-platform.properties}): they share the one origin, change nothing
+ * in it, and mostly wait for real-time playback (20 player runs of 10–12 s each took 224 s one after another).
  */
+@Execution(ExecutionMode.CONCURRENT)
 class DemoServerTest {
   private static final int PLAY_SECONDS = 8;
   /** cbcs channels: long enough for a key change (every 3 segments of 2 s). */

@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * hls.js in low-latency mode plays a Low-Latency HLS channel fed in real time: the demo clip looped by a
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * part boundary for 2.5 s and, as hls.js does after a stall, raised its own target latency from 1.5 s to
  * 2.5 s for the rest of the run. The retry gets a fresh channel and a fresh browser; a second stall fails.
  */
+@Isolated // measures time or heap: nothing else runs beside it (junit-platform.properties)
 class LowLatencyPlaybackTest {
   private static final double MAX_LATENCY_SECONDS = 3.0;
 
