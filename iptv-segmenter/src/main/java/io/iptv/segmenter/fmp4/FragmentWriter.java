@@ -88,7 +88,7 @@ public final class FragmentWriter {
   private final TrackEncryption protection;
   /** The clear sample being encrypted, in MP4 form (one sample: a fragment's worth would be a second copy of it). */
   private final BoxWriter clearSample = new BoxWriter(1 << 16);
-  /** An encrypted fragment's {@code moof}, written once its samples are encrypted (see {@link #write}). */
+  /** An encrypted fragment's {@code moof}, written once its samples are encrypted (see {@link #writeEncrypted}). */
   private final BoxWriter encryptedMoof = new BoxWriter(1 << 12);
   private EncryptedSample[] encrypted = new EncryptedSample[256];
   /** What the samples hold (see {@link #FragmentWriter(Fmp4Track, boolean, TrackEncryption, SampleData)}). */
@@ -180,6 +180,20 @@ public final class FragmentWriter {
         "external sample data cannot be encrypted");
     int n = samples.size();
     Preconditions.requireArgument(n > 0, "a fragment needs at least one sample");
+    decodeTimes(samples);
+    if (encryptor != null) {
+      return writeEncrypted(out, sequenceNumber, samples, nextDts90k, encryptor);
+    }
+    Moof moof = writeMoof(out, sequenceNumber, samples, nextDts90k, null);
+    return sampleData == SampleData.EXTERNAL ? externalMdat(out, samples, moof) : inlineMdat(out, samples, moof);
+  }
+
+  /**
+   * Fills {@link #dts} with the samples' decode times in the track timescale, shifted by the composition shift
+   * (fixed by the first sample written) and kept strictly increasing ({@link #NEAR_DUPLICATE_TICKS}).
+   */
+  private void decodeTimes(List<MediaSample> samples) {
+    int n = samples.size();
     if (dts.length < n) {
       dts = new long[Math.max(n, dts.length * 2)];
       sizes = Arrays.copyOf(sizes, dts.length);
@@ -198,19 +212,38 @@ public final class FragmentWriter {
       }
       lastDecodeTime = dts[i];
     }
-    boolean video = track.isVideo();
-    TrackEncryption fragmentProtection = null;
-    int fragmentStart = out.position();
-    int encryptedBytes = 0;
-    if (encryptor != null) {
-      // The samples are encrypted straight into out, from its position on; the moof, whose senc and saiz
-      // depend on them, is then written into encryptedMoof and put in front (below). The heap holds the
-      // fragment once (no cipher-text array besides the segment).
-      encryptedBytes = encryptSamples(samples, encryptor, out);
-      fragmentProtection = TrackEncryption.of(encryptor, track.format());
+  }
+
+  /**
+   * Where {@link #writeMoof} put what is patched later, and what it summed up.
+   *
+   * @param start where the moof starts in its writer
+   * @param size bytes of the moof
+   * @param firstEntryAt where the first trun entry starts (its sample_size is 4 bytes further)
+   * @param entryBytes bytes per trun entry
+   * @param duration sum of the sample durations
+   * @param earliest smallest composition time
+   * @param firstSync whether the first sample is a sync sample
+   */
+  private record Moof(int start, int size, int firstEntryAt, int entryBytes, long duration, long earliest,
+      boolean firstSync) {
+    /** Where sample {@code i}'s sample_size (32) is. */
+    int sizeAt(int i) {
+      return firstEntryAt + i * entryBytes + 4;
     }
+  }
+
+  /**
+   * Writes the {@code moof} of {@code samples} into {@code moof}, with sample sizes 0 (patched by the caller) and
+   * data_offset pointing just past an {@code mdat} header that follows it; for a fragment encrypted with
+   * {@code fragmentProtection} (null: clear) also its {@code senc}/{@code saiz}/{@code saio} from {@link
+   * #encrypted}, and the {@code seig} group and {@code pssh} of a key other than the track's default.
+   */
+  private Moof writeMoof(BoxWriter moof, long sequenceNumber, List<MediaSample> samples, long nextDts90k,
+      TrackEncryption fragmentProtection) throws MediaException {
+    int n = samples.size();
+    boolean video = track.isVideo();
     boolean ownGroup = protection != null && !protection.sameKey(fragmentProtection);
-    BoxWriter moof = encryptor != null ? encryptedMoof.reset() : out;
     int start = moof.position();
     moof.start("moof");
     moof.startFull("mfhd", 0, 0).u32(sequenceNumber).end(); // sequence_number (32)
@@ -236,7 +269,6 @@ public final class FragmentWriter {
     long previous = -1;
     long total = 0;
     long earliest = Long.MAX_VALUE;
-    boolean firstSync = samples.get(0).keyframe();
     for (int i = 0; i < n; i++) {
       long duration;
       if (i + 1 < n) {
@@ -266,51 +298,75 @@ public final class FragmentWriter {
     if (fragmentProtection != null && CencBoxes.hasAuxInfo(encrypted, n, fragmentProtection.perSampleIvSize())) {
       CencBoxes.writeAuxInfo(moof, start, encrypted, n, fragmentProtection.perSampleIvSize());
     }
-    if (encryptor != null) {
-      // Their bytes are views of the segment's array: kept, they pinned a segment after it was written
-      java.util.Arrays.fill(encrypted, 0, n, null);
-    }
     moof.end(); // traf
     moof.end(); // moof
     int moofSize = moof.position() - start;
     moof.patchU32(dataOffsetAt, moofSize + 8L); // data_offset: from the moof to the first byte in mdat
-    if (encryptor != null) {
-      for (int i = 0; i < n; i++) {
-        moof.patchU32(firstEntryAt + i * entryBytes + 4, sizes[i]);
-      }
-      // moof + mdat header in front of the encrypted samples: they move up by that much (within the array)
-      byte[] buffer = out.room(encryptedBytes, moofSize + 8 + encryptedBytes);
-      System.arraycopy(buffer, fragmentStart, buffer, fragmentStart + moofSize + 8, encryptedBytes);
-      out.bytes(moof);
-      out.u32(8L + encryptedBytes).fourcc("mdat"); // size (32), type (32)
-      out.advance(encryptedBytes);
-      return new Fragment(dts[0], total, earliest, n, fragmentStart, out.position() - fragmentStart,
-          fragmentStart + moofSize + 8 + sizes[0], firstSync);
+    return new Moof(start, moofSize, firstEntryAt, entryBytes, total, earliest, samples.get(0).keyframe());
+  }
+
+  /**
+   * An encrypted fragment: the samples are encrypted straight into {@code out}, from its position on; the moof,
+   * whose senc and saiz depend on them, is then written into {@link #encryptedMoof} and put in front. The heap
+   * holds the fragment once (no cipher-text array besides the segment).
+   */
+  private Fragment writeEncrypted(BoxWriter out, long sequenceNumber, List<MediaSample> samples, long nextDts90k,
+      SegmentSampleEncryptor encryptor) throws MediaException {
+    int n = samples.size();
+    int fragmentStart = out.position();
+    int encryptedBytes = encryptSamples(samples, encryptor, out);
+    Moof moof = writeMoof(encryptedMoof.reset(), sequenceNumber, samples, nextDts90k,
+        TrackEncryption.of(encryptor, track.format()));
+    // Their bytes are views of the segment's array: kept, they pinned a segment after it was written
+    Arrays.fill(encrypted, 0, n, null);
+    for (int i = 0; i < n; i++) {
+      encryptedMoof.patchU32(moof.sizeAt(i), sizes[i]);
     }
+    // moof + mdat header in front of the encrypted samples: they move up by that much (within the array)
+    byte[] buffer = out.room(encryptedBytes, moof.size() + 8 + encryptedBytes);
+    System.arraycopy(buffer, fragmentStart, buffer, fragmentStart + moof.size() + 8, encryptedBytes);
+    out.bytes(encryptedMoof);
+    out.u32(8L + encryptedBytes).fourcc("mdat"); // size (32), type (32)
+    out.advance(encryptedBytes);
+    return new Fragment(dts[0], moof.duration(), moof.earliest(), n, fragmentStart, out.position() - fragmentStart,
+        fragmentStart + moof.size() + 8 + sizes[0], moof.firstSync());
+  }
+
+  /**
+   * Ends a clear fragment with the {@code mdat} header only ({@link SampleData#EXTERNAL}): the caller appends the
+   * samples' bytes, as long as their {@code data()}.
+   */
+  private Fragment externalMdat(BoxWriter out, List<MediaSample> samples, Moof moof) {
+    int n = samples.size();
     int mdatStart = out.position();
-    if (sampleData == SampleData.EXTERNAL) {
-      long data = 0;
-      for (int i = 0; i < n; i++) {
-        sizes[i] = samples.get(i).data().length();
-        out.patchU32(firstEntryAt + i * entryBytes + 4, sizes[i]);
-        data += sizes[i];
-      }
-      Preconditions.requireArgument(8 + data <= 0xFFFF_FFFFL, "%d bytes of samples in one fragment", data);
-      out.u32(8 + data).fourcc("mdat"); // size (32), type (32); the caller appends the data
-      return new Fragment(dts[0], total, earliest, n, start, (int) Math.min(Integer.MAX_VALUE,
-          out.position() - start + data), mdatStart + 8 + sizes[0], firstSync);
+    long data = 0;
+    for (int i = 0; i < n; i++) {
+      sizes[i] = samples.get(i).data().length();
+      out.patchU32(moof.sizeAt(i), sizes[i]);
+      data += sizes[i];
     }
-    // The payloads go straight into the output (no staging copy); their MP4-form sizes are patched into trun.
+    Preconditions.requireArgument(8 + data <= 0xFFFF_FFFFL, "%d bytes of samples in one fragment", data);
+    out.u32(8 + data).fourcc("mdat"); // size (32), type (32); the caller appends the data
+    return new Fragment(dts[0], moof.duration(), moof.earliest(), n, moof.start(), (int) Math.min(Integer.MAX_VALUE,
+        out.position() - moof.start() + data), mdatStart + 8 + sizes[0], moof.firstSync());
+  }
+
+  /**
+   * Ends a clear fragment with an {@code mdat} of the samples in MP4 form, written straight into {@code out} (no
+   * staging copy); their sizes are patched into the trun.
+   */
+  private Fragment inlineMdat(BoxWriter out, List<MediaSample> samples, Moof moof) throws MediaException {
+    int n = samples.size();
+    int mdatStart = out.position();
     out.start("mdat");
     for (int i = 0; i < n; i++) {
       sizes[i] = append(samples.get(i).data(), out);
-      out.patchU32(firstEntryAt + i * entryBytes + 4, sizes[i]);
+      out.patchU32(moof.sizeAt(i), sizes[i]);
     }
     out.end();
-    return new Fragment(dts[0], total, earliest, n, start, out.position() - start, mdatStart + 8 + sizes[0],
-        firstSync);
+    return new Fragment(dts[0], moof.duration(), moof.earliest(), n, moof.start(), out.position() - moof.start(),
+        mdatStart + 8 + sizes[0], moof.firstSync());
   }
-
   /** Appends {@code payload} in MP4 form to {@code out}: converted, or as it is; returns the bytes appended. */
   private int append(io.iptv.core.io.ByteSlice payload, BoxWriter out) throws MediaException {
     if (sampleData == SampleData.MP4_FORM) {
