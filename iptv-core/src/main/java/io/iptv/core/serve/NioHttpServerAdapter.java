@@ -100,6 +100,16 @@ public final class NioHttpServerAdapter implements AutoCloseable {
     for (NioEventLoop loop : loops) {
       loop.shutdown(1000);
     }
+    // The listening socket is released only once the accept thread has left accept(): a thread blocked there
+    // holds it, and close() alone returned while a connect could still succeed (a restart on the same port, or a
+    // test, then saw the old server).
+    if (Thread.currentThread() != acceptor) {
+      try {
+        acceptor.join(1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   private void acceptLoop() {
