@@ -272,7 +272,7 @@ public final class Chunker {
     }
     Pending next = open.peekFirst();
     if (next != null && next.start90k != Timestamps.NO_TIMESTAMP && next.maxEnd90k != Long.MIN_VALUE
-        && (next.maxEnd90k - next.start90k) * 2 >= policy.segmentDuration90k()) {
+        && !shortEnoughToMerge(next.maxEnd90k - next.start90k)) {
       Pending h = held;
       held = null;
       emit(h);
@@ -478,7 +478,7 @@ public final class Chunker {
     }
     if (held != null) {
       if (seg.lastOfPeriod && !seg.requestedStart && held.period == seg.period
-          && seg.duration90k() * 2 < policy.segmentDuration90k()
+          && shortEnoughToMerge(seg.duration90k())
           && mergeFits(held, seg)) {
         held.absorb(seg);
         seg = held;
@@ -492,6 +492,14 @@ public final class Chunker {
     } else {
       held = seg;
     }
+  }
+
+  /**
+   * Whether a last chunk of a period this long may be merged into the one before it (under half a segment); a
+   * chunk that grows past it can no longer be merged ({@link #releaseHeld}).
+   */
+  private boolean shortEnoughToMerge(long duration90k) {
+    return duration90k * 2 < policy.segmentDuration90k();
   }
 
   private boolean mergeFits(Pending first, Pending tail) {

@@ -164,11 +164,12 @@ final class TsPacketWriter {
     boolean first = true;
     while (remaining > 0) {
       if (!first && headerDone == headerLength && remaining >= PAYLOAD_SIZE) {
-        int full = fullPackets(pid, counter, pes.piece(piece), pieceOffset, remaining);
+        ByteSlice slice = pes.piece(piece);
+        int full = fullPackets(pid, counter, slice, pieceOffset, remaining);
         if (full > 0) {
           pieceOffset += full * PAYLOAD_SIZE;
           remaining -= full * PAYLOAD_SIZE;
-          if (pieceOffset == pes.piece(piece).length()) {
+          if (pieceOffset == slice.length()) {
             piece++;
             pieceOffset = 0;
           }
