@@ -28,6 +28,11 @@
 # the JVM's own CPU (C2 compiler threads ~30 % of all CPU samples of a default run, parallel GC threads, heap
 # page faults) by about a third; see benchmarks/README.md). TUNED_OPTS= (empty) skips it.
 #
+# FLOOR=1 adds "floor": io.iptv.benchmarks.PackagingFloor from benchmarks/target/benchmarks.jar, the least work
+# any JVM program must do for each line (read the input, wrap it in TS packets or encrypt it, write segment files
+# of the same size on two threads; no demuxing or muxing logic). A target that the floor misses in the same run
+# cannot be met by a JVM packager on this machine. Needs mvn -B -o -q -pl benchmarks -am package -DskipTests.
+#
 # Env: OUT_DIR (where the tools write, default under benchmarks/target; e.g. /dev/shm takes the disk and the
 #      page cache's cost of fresh pages out of the comparison, which on the VMs measured here swung by 10×
 #      between runs: dd of 1 GB took 0.19 s or 2.3 s), RUNS (default 3), KINDS (default "ts mp4 cmaf aes cenc cenc-mp4"), CMAF_INPUT (an MP4 for the cmaf line instead of the
@@ -54,6 +59,10 @@ TUNED_OPTS="${TUNED_OPTS--XX:TieredStopAtLevel=1 -XX:+UseSerialGC}"
 # shellcheck disable=SC2206
 TUNED_OPTS_ARR=(${TUNED_OPTS})
 TOOLS=(ours theirs); [[ -n "$TUNED_OPTS" ]] && TOOLS=(ours tuned theirs)
+if [[ "${FLOOR:-0}" != 0 ]]; then
+  TOOLS=("${TOOLS[@]:0:${#TOOLS[@]}-1}" floor theirs)
+  [[ -f benchmarks/target/benchmarks.jar ]] || { echo "missing benchmarks/target/benchmarks.jar" >&2; exit 1; }
+fi
 [[ -f "$JAR" ]] || { echo "missing $JAR: mvn -B -o -q -pl iptv-examples -am package -DskipTests" >&2; exit 1; }
 # shellcheck source=media.sh
 source benchmarks/scripts/media.sh
@@ -66,8 +75,11 @@ input_of() {
   esac
 }
 
-run_tool() { # ours|tuned|theirs kind input output-dir
-  if [[ $1 == ours || $1 == tuned ]]; then
+run_tool() { # ours|tuned|floor|theirs kind input output-dir
+  if [[ $1 == floor ]]; then
+    "${TIMED[@]}" java -cp benchmarks/target/benchmarks.jar io.iptv.benchmarks.PackagingFloor --kind "$2" \
+      --input "$3" --output "$4"
+  elif [[ $1 == ours || $1 == tuned ]]; then
     local fmt=()
     case $2 in
       cmaf) fmt=(--format fmp4) ;;
@@ -129,7 +141,7 @@ for kind in "${KINDS_ARR[@]}"; do
   ours_n=$(find "$OUT/ours-$kind" -name '*.ts' -o -name '*.m4s' | wc -l)
   theirs_n=$(find "$OUT/theirs-$kind" -name '*.ts' -o -name '*.m4s' -o -name '*.mp4' | wc -l)
   echo "$kind: ours $ours_n segment files, ffmpeg $theirs_n; walls ours [${WALLS[ours-$kind]}] ffmpeg [${WALLS[theirs-$kind]}] ns"
-  rm -rf "$OUT/ours-$kind" "$OUT/tuned-$kind" "$OUT/theirs-$kind"
+  rm -rf "$OUT/ours-$kind" "$OUT/tuned-$kind" "$OUT/floor-$kind" "$OUT/theirs-$kind"
 done
 echo "load after:  $(cut -d' ' -f1-3 /proc/loadavg)"
 
@@ -144,6 +156,7 @@ for kind in "${KINDS_ARR[@]}"; do
     eval "W_$tool=$w C_$tool=$c"
     label="iptv.jar package (JVM start included)"
     [[ $tool == tuned ]] && label="same, java $TUNED_OPTS"
+    [[ $tool == floor ]] && label="floor: read, wrap/encrypt, write (PackagingFloor)"
     [[ $tool == theirs ]] && label="ffmpeg 5.1 -c copy -f hls"
     [[ $tool == theirs && $kind == aes ]] && label="ffmpeg 5.1 -c copy -f hls -hls_key_info_file"
     [[ $tool == theirs && $kind == cenc* ]] && label="ffmpeg 5.1 -c copy -f mp4 (frag.) cenc-aes-ctr"
@@ -154,6 +167,11 @@ for kind in "${KINDS_ARR[@]}"; do
   # shellcheck disable=SC2154
   awk -v k="$kind" -v o="$W_ours" -v f="$W_theirs" -v oc="$C_ours" -v fc="$C_theirs" 'BEGIN {
     printf "%-8s ratio ours / ffmpeg (MB/s): wall %.2f×, CPU %.2f×\n", k, f / o, fc / oc }'
+  if [[ "${FLOOR:-0}" != 0 ]]; then
+    # shellcheck disable=SC2154
+    awk -v k="$kind" -v o="$W_floor" -v f="$W_theirs" -v oc="$C_floor" -v fc="$C_theirs" 'BEGIN {
+      printf "%-8s ratio floor / ffmpeg (MB/s): wall %.2f×, CPU %.2f×\n", k, f / o, fc / oc }'
+  fi
   if [[ -n "$TUNED_OPTS" ]]; then
     # shellcheck disable=SC2154
     awk -v k="$kind" -v o="$W_tuned" -v f="$W_theirs" -v oc="$C_tuned" -v fc="$C_theirs" 'BEGIN {
