@@ -30,7 +30,7 @@
 #
 # FLOOR=1 adds "floor": io.iptv.benchmarks.PackagingFloor from benchmarks/target/benchmarks.jar, the least work
 # any JVM program must do for each line (read the input, wrap it in TS packets or encrypt it, write segment files
-# of the same size on two threads; no demuxing or muxing logic). A target that the floor misses in the same run
+# of the same size on four writer threads; no demuxing or muxing logic). A target the floor misses in the same run
 # cannot be met by a JVM packager on this machine. Needs mvn -B -o -q -pl benchmarks -am package -DskipTests.
 #
 # Env: OUT_DIR (where the tools write, default under benchmarks/target; e.g. /dev/shm takes the disk and the
