@@ -53,8 +53,8 @@ public final class PackagingFloor {
   static final int SEGMENT_BYTES = 6 << 20;
   /**
    * Default writer threads: twice {@code HlsFilePackager}'s, as the floor should be the best case (with direct
-   * I/O a thread waits for the device after each segment; 4 threads took 1.6–1.8 s for AES-128, 2 took
-   * 1.9–2.1 s).
+   * I/O a thread waits for the device after each segment; 4 threads took 1.67–1.94 s for AES-128, 2 took
+   * 1.87–2.06 s, three runs each).
    */
   static final int WRITER_THREADS = 4;
   private static final int ALIGN = 4096;
